@@ -1,0 +1,3 @@
+from dreamly.cli import main
+
+main()

@@ -1,0 +1,90 @@
+"""Reading what the user gives us: dream text from an argument, stdin or $EDITOR, and
+the small option languages (`-e fear:4`)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from dreamly.errors import DreamlyError
+
+_EMOTION_SPEC = re.compile(r"\s*([^\W\d][\w -]{0,39}?)\s*(?::\s*(\S+))?\s*")
+
+
+def parse_emotion(spec: str) -> tuple[str, int | None]:
+    """`fear` → ("fear", None); `fear:4` → ("fear", 4). Intensity is 1–5."""
+    m = _EMOTION_SPEC.fullmatch(spec)
+    if not m:
+        raise DreamlyError(f"can't read emotion {spec!r}: use NAME or NAME:1-5, e.g. fear:4")
+    name = " ".join(m.group(1).lower().split()).replace(" ", "_")
+    level = m.group(2)
+    if level is None:
+        return name, None
+    if not level.isdigit() or not 1 <= int(level) <= 5:
+        raise DreamlyError(f"emotion {spec!r}: the intensity after ':' must be a whole number from 1 to 5")
+    return name, int(level)
+
+
+def clean_text(text: str) -> str:
+    """What we store: the text as given, minus trailing blank space and NUL bytes
+    (SQLite and most tools treat NUL as end of string)."""
+    return text.replace("\x00", "").rstrip()
+
+
+def read_stdin() -> str:
+    """Piped text; bytes that are not UTF-8 become U+FFFD instead of failing."""
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    if isinstance(data, bytes):
+        return data.decode("utf-8", errors="replace")
+    return data
+
+
+def stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def editor_command() -> list[str]:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        editor = "notepad" if os.name == "nt" else "vi"
+    try:
+        return shlex.split(editor)
+    except ValueError:
+        raise DreamlyError(f"can't read the editor command {editor!r} from $VISUAL/$EDITOR") from None
+
+
+class EditorDraft:
+    """A private temp file the user writes in. It is deleted only after the dream is
+    safely stored, so a failed save never loses what was typed."""
+
+    def __init__(self, initial: str = "", suffix: str = ".md"):
+        fd, name = tempfile.mkstemp(prefix="dreamly-", suffix=suffix)  # mode 0600
+        self.path = Path(name)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(initial)
+
+    def edit(self) -> str:
+        command = editor_command()
+        try:
+            code = subprocess.call([*command, str(self.path)])
+        except OSError as exc:
+            self.discard()
+            raise DreamlyError(f"can't start the editor {command[0]!r}: {exc.strerror or exc}; "
+                               "set $EDITOR, or pass the dream as an argument") from None
+        if code != 0:
+            raise DreamlyError(f"the editor exited with status {code}; your text is kept in {self.path}")
+        return self.path.read_bytes().decode("utf-8", errors="replace")
+
+    def discard(self) -> None:
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
