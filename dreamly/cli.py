@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, List, Optional
 
@@ -39,7 +40,9 @@ class DreamlyCommand(TyperCommand):
             import sqlite3
 
             if isinstance(exc, sqlite3.Error):
-                fail(f"the journal gave an error ({type(exc).__name__}: {exc}); run `dreamly check`")
+                # not SQLite's message: it can quote SQL or a search query (DREAMLY_DEBUG=1 shows it)
+                fail(f"the journal gave an error ({getattr(exc, 'sqlite_errorname', type(exc).__name__)}); "
+                     "run `dreamly check`")
             fail(f"unexpected {type(exc).__name__}; rerun with DREAMLY_DEBUG=1 to see the traceback")
 
 
@@ -130,6 +133,9 @@ def add(
     recurring: Annotated[bool, typer.Option("--recurring", help="You have had this dream before.")] = False,
     sleep: Annotated[Optional[int], typer.Option("--sleep", min=1, max=5, metavar="1-5", help="How well you slept, 1 (badly) to 5 (very well).", show_default=False)] = None,
     editor: Annotated[bool, typer.Option("--editor", "-E", help="Write the dream in $EDITOR even if stdin is not a terminal.")] = False,
+    interpret_: Annotated[bool, typer.Option("--interpret", help="Right after saving, ask your llm model for a reading (see `dreamly interpret`).")] = False,
+    model: ModelOption = None,
+    lens: LensOption = None,
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -145,6 +151,10 @@ def add(
     day = parse_day(date)
     _refuse_future(day)
     emotions = [parse_emotion(spec) for spec in emotion or ()]
+    if interpret_:
+        from dreamly.interpret import require_llm
+
+        require_llm()
     draft = None
     if text is None and (editor or stdin_is_terminal()):
         draft = EditorDraft()
@@ -165,11 +175,34 @@ def add(
             draft.discard()
         found = _analyse_and_store(journal, dream_id, body)
         if json_:
+            failure = _interpret_after_add(journal, dream_id, model, lens, quiet=True) if interpret_ else None
             print_json(journal.get(dream_id))
+            if failure:
+                fail(failure)
             return
-    typer.echo(f"Saved dream {dream_id} for {day.isoformat()}.")
-    if found is not None:
-        _echo_findings(found)
+        typer.echo(f"Saved dream {dream_id} for {day.isoformat()}.")
+        if found is not None:
+            _echo_findings(found)
+        if interpret_:
+            typer.echo()
+            failure = _interpret_after_add(journal, dream_id, model, lens, quiet=False)
+            if failure:
+                fail(failure)
+
+
+def _interpret_after_add(journal, dream_id: int, model, lens, *, quiet: bool) -> Optional[str]:
+    """Interpret a dream that is already saved; a failure is returned as one line that says
+    the dream is safe, never raised past the saved dream."""
+    try:
+        _interpret_and_store(journal, dream_id, model, lens.value if lens else None, quiet=quiet)
+    except DreamlyError as exc:
+        return f"dream {dream_id} is saved, but interpreting it failed: {exc}"
+    except Exception as exc:  # noqa: BLE001 - the dream is saved; say so whatever went wrong
+        if os.environ.get("DREAMLY_DEBUG"):
+            raise
+        return (f"dream {dream_id} is saved, but interpreting it failed ({type(exc).__name__}); "
+                "rerun `dreamly interpret` with DREAMLY_DEBUG=1 to see why")
+    return None
 
 
 def _refuse_future(day) -> None:
@@ -184,10 +217,8 @@ def _analyse_and_store(journal, dream_id: int, body: str):
     dream (it is already committed): it becomes a warning and `dreamly reanalyze` retries."""
     try:
         from dreamly import analyze
-        from dreamly.paths import personal_motifs_path
 
-        user_file = personal_motifs_path()
-        result = analyze.analyze(body, user_file=user_file if user_file.exists() else None)
+        result = analyze.analyze(body, user_file=_personal_motifs_file())
         journal.save_analysis(dream_id, result.motifs, result.emotion_ids(), analyze.MATCHER_VERSION)
         return result
     except DreamlyError as exc:
@@ -201,16 +232,12 @@ def _analyse_and_store(journal, dream_id: int, body: str):
 
 
 def _echo_findings(result) -> None:
-    from dreamly import analyze
-    from dreamly.paths import personal_motifs_path
-
     if not result.motifs and not result.emotions:
         return
-    user_file = personal_motifs_path()
-    knowledge = analyze.load_knowledge(user_file if user_file.exists() else None)
+    knowledge = _load_knowledge()
     shown = set()
     for hit in result.motifs:
-        if hit.id in shown or hit.subject != "dreamer":
+        if hit.id in shown:
             continue
         shown.add(hit.id)
         motif = knowledge.motifs.get(hit.id)
@@ -280,11 +307,7 @@ def show(
 
 def _knowledge_or_none():
     try:
-        from dreamly import analyze
-        from dreamly.paths import personal_motifs_path
-
-        user_file = personal_motifs_path()
-        return analyze.load_knowledge(user_file if user_file.exists() else None)
+        return _load_knowledge()
     except DreamlyError as exc:
         note(f"Warning: {exc}")
         return None
@@ -436,8 +459,589 @@ def path(db: DbOption = None) -> None:
     typer.echo(str(journal_path(db)))
 
 
+# -- the matcher: analyze, themes, reanalyze ------------------------------------------------
+
+
+def _personal_motifs_file():
+    """The user's motifs.toml, if they wrote one."""
+    from dreamly.paths import personal_motifs_path
+
+    user_file = personal_motifs_path()
+    return user_file if user_file.exists() else None
+
+
+def _load_knowledge():
+    from dreamly import analyze
+
+    return analyze.load_knowledge(_personal_motifs_file())
+
+
+@command("analyze")
+def analyze_(
+    text: Annotated[Optional[str], typer.Argument(metavar="TEXT", help="Text to analyse; leave it out to pipe it in.", show_default=False)] = None,
+    *,
+    json_: JsonOption = False,
+) -> None:
+    """Find motifs and feelings in a text without saving anything.
+
+    Example: echo "my legs were like concrete" | dreamly analyze --json
+    """
+    from dreamly import analyze
+    from dreamly.entry import read_stdin, stdin_is_terminal
+
+    if text is None:
+        if stdin_is_terminal():
+            fail("give the text as an argument or pipe it in")
+        text = read_stdin()
+    result = analyze.analyze(text, user_file=_personal_motifs_file())
+    if json_:
+        print_json(result.to_json())
+        return
+    if not result.motifs and not result.emotions:
+        note("No motifs or feelings found.")
+        return
+    _echo_findings(result)
+
+
+@command()
+def themes(
+    motif_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="A motif id to show in full.", show_default=False)] = None,
+    *,
+    json_: JsonOption = False,
+) -> None:
+    """List the motifs dreamly knows, or show one in full with questions and things to try.
+
+    Example: dreamly themes heavy_legs
+    """
+    knowledge = _load_knowledge()
+    if motif_id is None:
+        motifs = list(knowledge.motifs.values())
+        if json_:
+            print_json([{"id": m.id, "label": m.label, "group": m.group, "meaning": m.meaning} for m in motifs])
+            return
+        from dreamly import render
+
+        render.theme_table(motifs)
+        return
+    motif = knowledge.motifs.get(motif_id.strip().lower())
+    if motif is None:
+        fail(f"no motif {motif_id!r}; `dreamly themes` lists them")
+    if json_:
+        print_json({"id": motif.id, "label": motif.label, "group": motif.group, "meaning": motif.meaning,
+                    "questions": list(motif.questions), "suggestions": list(motif.suggestions)})
+        return
+    from dreamly import render
+
+    render.theme_detail(motif)
+
+
+@command()
+def reanalyze(db: DbOption = None) -> None:
+    """Re-tag every dream with the current matcher (after dreamly or your motifs.toml changed).
+
+    Work is committed in batches: if it is interrupted, each batch is either done or
+    untouched, and running it again finishes the job.
+
+    Example: dreamly reanalyze
+    """
+    from dreamly import analyze
+    from dreamly.store import open_journal
+
+    matcher = analyze.Matcher(_load_knowledge())  # built once: rules compile once per run
+    with open_journal(db, create=False) as journal:
+        total = journal.count()
+        done = 0
+        with _progress(total, "Re-analysing") as advance:
+            for batch in journal.iter_bodies():
+                results = []
+                for dream_id, body in batch:
+                    found = matcher.analyze(body)
+                    results.append((dream_id, found.motifs, found.emotion_ids()))
+                journal.save_analyses(results, analyze.MATCHER_VERSION)
+                done += len(batch)
+                advance(len(batch))
+    typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {analyze.MATCHER_VERSION}.")
+
+
+def _progress(total: int, label: str):
+    """A rich progress bar on stderr for big jobs in a terminal; nothing otherwise."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def bar():
+        if total < 500 or not sys.stderr.isatty():
+            yield lambda n: None
+            return
+        from rich.progress import Progress
+
+        with Progress(transient=True, console=None) as progress:
+            task = progress.add_task(label, total=total)
+            yield lambda n: progress.advance(task, n)
+
+    return bar()
+
+
+# -- interpretation and rehearsal (llm, optional) ----------------------------------------------
+
+from enum import Enum  # noqa: E402 - stdlib, kept next to the one option that needs it
+
+
+class Lens(str, Enum):
+    jungian = "jungian"
+    western = "western"
+    eastern = "eastern"
+    indigenous = "indigenous"
+
+
+ModelOption = Annotated[Optional[str], typer.Option(
+    "--model", "-m", metavar="MODEL", help="Any llm model id or alias (default: your llm default model; see `llm models`).",
+    show_default=False)]
+LensOption = Annotated[Optional[Lens], typer.Option(
+    "--lens", help="Also read the dream through this tradition.", show_default=False, case_sensitive=False)]
+
+
+def _stream_printer():
+    """Print a model's answer as it arrives; `finish()` ends the last line."""
+    last = ["\n"]
+
+    def on_chunk(chunk: str) -> None:
+        typer.echo(chunk, nl=False)  # click flushes, so each piece shows as it comes
+        last[0] = chunk[-1:] or last[0]
+
+    def finish() -> None:
+        if last[0] != "\n":
+            try:
+                typer.echo()
+            except OSError:  # stdout was closed early (`| head`); the answer is stored anyway
+                pass
+
+    return on_chunk, finish
+
+
+def _interpret_and_store(journal, dream_id: int, model: Optional[str], lens: Optional[str], *, quiet: bool) -> dict:
+    """Run the interpretation, streaming it to stdout unless `quiet`; returns the stored row."""
+    from dreamly import interpret as interpreting
+
+    on_chunk, finish = _stream_printer() if not quiet else (lambda chunk: None, lambda: None)
+    try:
+        outcome = interpreting.interpret_dream(
+            journal, dream_id, model_id=model, lens=lens, knowledge=interpreting.load_knowledge(),
+            on_chunk=on_chunk, on_start=lambda model_id: note(f"Sending dream {dream_id} to {model_id}…"),
+        )
+    finally:
+        finish()
+    if outcome.warning:
+        note(f"Warning: {outcome.warning}")
+    return outcome.interpretation
+
+
+@command()
+def interpret(
+    dream_id: Annotated[int, typer.Argument(metavar="ID", help="The dream's id (see `dreamly list`).")],
+    *,
+    model: ModelOption = None,
+    lens: LensOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print exactly what would be sent, and send nothing.")] = False,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Ask a language model, through llm, for a tentative reading of a dream, and keep it.
+
+    The prompt holds the dream, its motifs and what they tend to mean, your feelings, the
+    waking-life context and how often these motifs came before. It goes only to the model
+    you pick: a local one (llm-ollama, llm-gguf) or a hosted one. Needs `pip install 'dreamly[llm]'`.
+
+    Example: dreamly interpret 12 -m gpt-4o-mini --lens jungian --dry-run
+    """
+    from dreamly import interpret as interpreting
+    from dreamly.store import open_journal
+
+    lens_id = lens.value if lens else None
+    if not dry_run:
+        interpreting.require_llm()
+    with open_journal(db, create=False) as journal:
+        if dry_run:  # works without llm installed: nothing is sent
+            request = interpreting.prepare(journal, dream_id, lens=lens_id, knowledge=interpreting.load_knowledge())
+            if json_:
+                print_json({"dream_id": dream_id, "model": model, "lens": lens_id, "system": request.system,
+                            "prompt": request.prompt, "sent": False})
+                return
+            typer.echo(f"--- system prompt ---\n{request.system}\n\n--- prompt ---\n{request.prompt}")
+            note(f"Dry run: this is what would go to {model or 'your llm default model'}; nothing was sent.")
+            return
+        stored = _interpret_and_store(journal, dream_id, model, lens_id, quiet=json_)
+    if json_:
+        print_json(stored | {"dream_id": dream_id})
+        return
+    note(f"Saved as interpretation {stored['id']}; `dreamly show {dream_id}` lists them.")
+
+
+@command()
+def rehearse(
+    dream_id: Annotated[Optional[int], typer.Argument(metavar="ID", help="The dream to write a new ending for.", show_default=False)] = None,
+    text: Annotated[Optional[str], typer.Argument(
+        metavar="TEXT", help="The new ending. Leave it out to pipe it in, or to write it in $VISUAL/$EDITOR.", show_default=False)] = None,
+    *,
+    tonight: Annotated[bool, typer.Option("--tonight", help="Show the endings to read before sleep, recurring dreams first.")] = False,
+    suggest: Annotated[bool, typer.Option("--suggest", help="Ask the llm model for a gentle ending to start from; in a terminal it opens in $EDITOR for you to make it yours.")] = False,
+    model: ModelOption = None,
+    save: Annotated[bool, typer.Option("--save", help="With --suggest: keep the suggestion as it is, without editing.")] = False,
+    editor: Annotated[bool, typer.Option("--editor", "-E", help="Write in $EDITOR even if stdin is not a terminal.")] = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="With --tonight: show at most this many.")] = 3,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Dream rehearsal: write a new, safer ending for a dream and read it before sleep.
+
+    Picturing a different ending (you turn and face what follows you; your legs work) is an
+    established way to take the sting out of recurring nightmares. The ending comes from
+    TEXT, else piped stdin, else $EDITOR; --suggest asks your llm model for a first draft.
+
+    Example: dreamly rehearse 12 "I turn around, and the shadow is only my coat on a hook"
+    """
+    from dreamly.store import open_journal
+
+    if tonight:
+        if dream_id is not None or text is not None or suggest:
+            fail("--tonight lists what you wrote; it takes no ID, TEXT or --suggest")
+        with open_journal(db) as journal:
+            items = journal.rehearsals_for_tonight(limit)
+        if json_:
+            print_json(items)
+            return
+        from dreamly import render
+
+        render.rehearsals_tonight(items)
+        return
+    if dream_id is None:
+        fail("give the dream's ID (see `dreamly list`), or --tonight to read your endings")
+    if suggest and text is not None:
+        fail("give either TEXT or --suggest, not both")
+    from dreamly.entry import EditorDraft, clean_text, read_stdin, stdin_is_terminal
+
+    with open_journal(db, create=False) as journal:
+        journal.get(dream_id, with_history=False)  # a wrong id fails before anyone writes anything
+        draft = None
+        if suggest:
+            suggestion = _suggest_ending(journal, dream_id, model, quiet=json_)
+            if save:
+                text = suggestion
+            elif editor or stdin_is_terminal():
+                draft = EditorDraft(suggestion.strip() + "\n")
+                text = draft.edit()
+            else:
+                note("Not saved: add --save to keep it as it is, or run this in a terminal to edit it first.")
+                if json_:
+                    print_json({"dream_id": dream_id, "id": None, "body": suggestion, "saved": False})
+                return
+        elif text is None and (editor or stdin_is_terminal()):
+            draft = EditorDraft()
+            text = draft.edit()
+        elif text is None:
+            text = read_stdin()
+        body = clean_text(text)
+        if not body.strip():
+            if draft:
+                draft.discard()
+            fail("the new ending is empty; nothing was saved")
+        rehearsal_id = journal.add_rehearsal(dream_id, body)
+        if draft:
+            draft.discard()
+    if json_:
+        print_json({"dream_id": dream_id, "id": rehearsal_id, "body": body, "saved": True})
+        return
+    typer.echo(f"Saved a new ending for dream {dream_id}. Read it before sleep: dreamly rehearse --tonight")
+
+
+def _suggest_ending(journal, dream_id: int, model: Optional[str], *, quiet: bool) -> str:
+    from dreamly import interpret as interpreting
+
+    on_chunk, finish = _stream_printer() if not quiet else (lambda chunk: None, lambda: None)
+    try:
+        reply = interpreting.suggest_ending(
+            journal, dream_id, model_id=model, knowledge=interpreting.load_knowledge(), on_chunk=on_chunk,
+            on_start=lambda model_id: note(f"Asking {model_id} for a gentle ending to dream {dream_id}…"),
+        )
+    finally:
+        finish()
+    if reply.warning:
+        note(f"Warning: {reply.warning}")
+    return reply.text
+
+
+# -- the weekly review: patterns, demo ---------------------------------------------------------
+
+
+@command()
+def patterns(
+    *,
+    week: Annotated[bool, typer.Option("--week", help="This calendar week (Monday to Sunday) instead of the last 7 days.")] = False,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    weeks: Annotated[int, typer.Option("--weeks", min=1, max=520, metavar="N", help="Compare with this many weeks before the window.")] = 4,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown, for pasting into notes.")] = False,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """The weekly review: the last 7 days against the weeks before — motifs and their
+    trend, feelings by week, who chases you, what travels together, recurring dreams.
+
+    Example: dreamly patterns --since 2026-03-01 --until 2026-03-31 --markdown
+    """
+    from datetime import date as _date
+
+    from dreamly import patterns as reviewing
+    from dreamly.dates import day_range
+    from dreamly.store import open_journal
+
+    if json_ and markdown:
+        fail("use either --json or --markdown, not both")
+    start, end = day_range(since, until)
+    window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
+    vocabulary = reviewing.vocabulary_from(_knowledge_for_patterns())
+    with open_journal(db) as journal:
+        rows = journal.pattern_rows(window.load_since, window.until)
+        report = reviewing.review(rows, window, recall_days=journal.recall_days(window.until), vocabulary=vocabulary)
+    if json_:
+        print_json(report)
+        return
+    from dreamly import render_patterns
+
+    if markdown:
+        typer.echo(render_patterns.markdown(report))
+        return
+    render_patterns.show(report)
+
+
+def _knowledge_for_patterns():
+    """The knowledge base for labels and suggestions; the review still works without it."""
+    try:
+        return _knowledge_or_none()
+    except ImportError:
+        return None
+
+
+@command()
+def demo(
+    *,
+    db: Annotated[Optional[Path], typer.Option("--db", metavar="PATH", dir_okay=False, show_default=False,
+                                               help="Write the sample journal here (a new or empty file) instead of a temporary one.")] = None,
+) -> None:
+    """Write a sample journal of about ten weeks of dreams, to see `patterns` at work.
+
+    It goes to a new temporary journal unless --db names one (never DREAMLY_DB: the demo
+    stays out of your own journal).
+
+    Example: dreamly demo
+    """
+    import tempfile
+
+    from dreamly.demo import how_to_explore, write_demo
+    from dreamly.store import open_journal
+
+    if db is None:
+        db = Path(tempfile.mkdtemp(prefix="dreamly-demo-")) / "journal.db"
+    with open_journal(db) as journal:
+        count = write_demo(journal)
+        where = journal.path
+    typer.echo(f"Wrote {count} sample dreams (ten weeks) to {where}\n")
+    typer.echo("\n".join(how_to_explore(where)))
+
+
+# -- taking it anywhere: export, import (formats live in transfer.py) ---------------------------
+
+
+class ExportFormat(str, Enum):
+    markdown = "markdown"
+    json = "json"
+    csv = "csv"
+
+
+class ImportFormat(str, Enum):
+    auto = "auto"
+    json = "json"
+    jrnl = "jrnl"
+    markdown = "markdown"
+    csv = "csv"
+
+
+@command()
+def export(
+    *,
+    format_: Annotated[ExportFormat, typer.Option("--format", "-f", help="markdown (readable), json (everything; `import` reads it back) or csv (one row per dream).")] = ExportFormat.markdown,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="PATH", help="File to write (a new or empty folder with --split). Default: stdout.", show_default=False)] = None,
+    split: Annotated[bool, typer.Option("--split", help="Markdown only: one note per dream with YAML front matter, plus index.md, in the --output folder.")] = False,
+    oldest_first: Annotated[bool, typer.Option("--oldest-first", help="Oldest dream first (default: newest first).")] = False,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    tag: TagFilter = None,
+    emotion: EmotionFilter = None,
+    motif: MotifFilter = None,
+    db: DbOption = None,
+) -> None:
+    """Export dreams as Markdown, JSON or CSV, all of them or those the filters pick.
+
+    Example: dreamly export --format markdown --split -o ~/notes/dreams
+    """
+    from dreamly import transfer
+    from dreamly.store import open_journal
+
+    filters = _filters(since, until, tag, emotion, motif, oldest_first=oldest_first)
+    fmt = format_.value
+    labels = {}
+    if fmt == "markdown":
+        knowledge = _knowledge_or_none()
+        labels = {motif_id: m.label for motif_id, m in knowledge.motifs.items()} if knowledge else {}
+    with open_journal(db, create=False) as journal:
+        # the bar draws on the terminal: never when the export itself goes there, nor into a pipe
+        total = journal.count_matching(filters) if output is not None and sys.stdout.isatty() else 0
+        with _progress(total, "Exporting") as advance:
+            count = transfer.export(journal, filters, fmt, output, sys.stdout, split=split, on_progress=advance,
+                                    motif_labels=labels)
+    if output is not None:
+        note(f"Exported {count} dream{'' if count == 1 else 's'} to {output}{' (one note each, and index.md)' if split else ''}.")
+
+
+@command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(metavar="PATH", help="A dreamly JSON export, a dreamly Markdown note or folder of notes, a jrnl JSON export, or a CSV file.")],
+    *,
+    format_: Annotated[ImportFormat, typer.Option("--format", "-f", help="What PATH is; auto tells by the file name and contents.")] = ImportFormat.auto,
+    date_column: Annotated[str, typer.Option("--date-column", metavar="NAME", help="CSV: the column with each dream's date.")] = "date",
+    text_column: Annotated[str, typer.Option("--text-column", metavar="NAME", help="CSV: the column with the dream's text.")] = "text",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be added; write nothing.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Import dreams from another journal or a backup. Dreams already there are skipped.
+
+    Each new dream is analysed. The import is all or nothing: a malformed record stops it
+    with the file and line (or record) named, and nothing is written.
+
+    Example: dreamly import dreams.csv --date-column day --text-column dream --dry-run
+    """
+    from dreamly import transfer
+    from dreamly.paths import journal_path
+    from dreamly.store import open_journal
+
+    incoming, skipped = transfer.read_import(path, format_.value, date_column=date_column, text_column=text_column)
+    if skipped:
+        note(f"Passed over {len(skipped)} Markdown file{'' if len(skipped) == 1 else 's'} without a front matter date "
+             f"(e.g. {skipped[0]}).")
+    if dry_run:
+        existing = set()
+        if journal_path(db).exists():  # a dry run never creates the journal
+            with open_journal(db, create=False) as journal:
+                existing = journal.content_hashes()
+        plan = transfer.plan_import(incoming, existing)
+        typer.echo(f"Would add {len(plan.new)} dream{'' if len(plan.new) == 1 else 's'} from {path}"
+                   f"{_known_clause(plan.known)}; nothing was written.")
+        for item in plan.new[:10]:
+            typer.echo(f"  {transfer.describe(item)}")
+        if len(plan.new) > 10:
+            typer.echo(f"  … and {len(plan.new) - 10} more")
+        return
+    with open_journal(db) as journal:
+        plan = transfer.plan_import(incoming, journal.content_hashes())
+        failed = 0
+        if plan.new:
+            try:
+                with _progress(len(plan.new) if sys.stdout.isatty() else 0, "Analysing") as advance:
+                    failed = transfer.analyse_plan(plan, _personal_motifs_file(), on_progress=advance)
+            except DreamlyError as exc:  # the dreams matter more than their analysis, as in `add`
+                note(f"Warning: the dreams are imported without analysis: {exc}; run `dreamly reanalyze` later")
+        if failed:
+            note(f"Warning: {failed} dream{'' if failed == 1 else 's'} could not be analysed; "
+                 "run `dreamly reanalyze` later")
+        added = transfer.write_import(journal, plan)
+    typer.echo(f"Imported {added} dream{'' if added == 1 else 's'} from {path}{_known_clause(plan.known)}.")
+
+
+def _known_clause(known: int) -> str:
+    if not known:
+        return ""
+    return f"; skipped {known} already in the journal (same day, same text)"
+
+
+# -- keeping it safe: backup, check ------------------------------------------------------------
+
+
+@command()
+def backup(
+    target: Annotated[Optional[Path], typer.Argument(
+        metavar="[PATH]", help="Where to write the copy: a new file, or a folder to put it in. "
+        "Default: next to the journal, named with the date and time.", show_default=False)] = None,
+    *,
+    db: DbOption = None,
+) -> None:
+    """Copy the journal to a backup file (private to you), safely even while dreamly writes.
+
+    The copy goes through SQLite's backup API, so it is consistent: it never catches a
+    dream half-written. Prints the backup's path.
+
+    Example: dreamly backup ~/backups/
+    """
+    from dreamly.store import open_journal
+
+    with open_journal(db, create=False) as journal:
+        written = journal.backup(target.expanduser() if target else None)
+        count = journal.count()
+    typer.echo(str(written))
+    note(f"Backed up {count} dream{'' if count == 1 else 's'}.")
+
+
+@command()
+def check(
+    *,
+    repair: Annotated[bool, typer.Option("--repair", help="Rebuild what can be rebuilt (the search index) and say what was done.")] = False,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Check the journal: SQLite's integrity check, the search index against the dreams,
+    the schema version. Exits 1 if a problem remains.
+
+    Example: dreamly check --repair
+    """
+    from dreamly.store import open_journal
+
+    with open_journal(db, create=False) as journal:
+        report = journal.check(repair=repair)
+    if json_:
+        print_json(report)
+    else:
+        dreams = "?" if report["dreams"] is None else report["dreams"]
+        typer.echo(f"Journal: {report['path']} ({dreams} dream{'' if dreams == 1 else 's'})")
+        typer.echo(f"Schema: version {report['schema_version']} (this dreamly knows {report['known_schema_version']})")
+        for label, key in (("Integrity", "integrity"), ("Search index", "search_index")):
+            problems = report[key]
+            typer.echo(f"{label}: {'ok' if not problems else 'PROBLEM'}")
+            for problem in problems:
+                typer.echo(f"  - {problem}")
+        for done in report["repaired"]:
+            typer.echo(f"Repaired: {done}")
+    if report["integrity"]:
+        fail("the journal file is damaged; restore a backup (`dreamly backup` makes them), "
+             "or salvage what is readable with `sqlite3 JOURNAL .recover`")
+    if report["search_index"]:
+        fail("the search index is out of step with the dreams" +
+             ("" if repair else "; `dreamly check --repair` rebuilds it"))
+    if not report["ok"]:
+        fail("the journal's schema version is not the one this dreamly knows")
+
+
 def main() -> None:
-    app(prog_name="dreamly")
+    app(args=_argv(), prog_name="dreamly")
+
+
+def _argv() -> list[str]:
+    """The arguments, with bytes that are not UTF-8 turned into U+FFFD (as on piped stdin):
+    Python hands them over as lone surrogates, which SQLite would refuse to store."""
+    args = []
+    for arg in sys.argv[1:]:
+        try:
+            args.append(arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+        except UnicodeEncodeError:
+            args.append(arg)
+    return args
 
 
 if __name__ == "__main__":  # pragma: no cover

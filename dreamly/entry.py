@@ -31,9 +31,30 @@ def parse_emotion(spec: str) -> tuple[str, int | None]:
 
 
 def clean_text(text: str) -> str:
-    """What we store: the text as given, minus trailing blank space and NUL bytes
-    (SQLite and most tools treat NUL as end of string)."""
-    return text.replace("\x00", "").rstrip()
+    """What we store: the text exactly as given, minus trailing blank space (the newline
+    `echo` and editors add). Accepted text then comes back byte for byte.
+
+    Text with a NUL character is refused rather than silently changed: NUL is almost always
+    a binary file piped in by mistake, and the sqlite3 shell and many tools cut text at it.
+    Bytes that were not UTF-8 (argv decoded with surrogateescape) become U+FFFD, as on stdin.
+    """
+    if "\x00" in text:
+        raise DreamlyError("the text contains a NUL character (is it a binary file?); nothing was saved")
+    return repair_surrogates(text).rstrip()
+
+
+def repair_surrogates(text: str) -> str:
+    """Undecodable bytes that Python smuggled in as lone surrogates become U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape" if _only_escapes(text) else "surrogatepass").decode(
+            "utf-8", errors="replace")
+
+
+def _only_escapes(text: str) -> bool:
+    return all(not 0xD800 <= ord(ch) <= 0xDFFF or 0xDC80 <= ord(ch) <= 0xDCFF for ch in text)
 
 
 def read_stdin() -> str:

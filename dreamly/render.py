@@ -29,7 +29,7 @@ def first_words(text: str, limit: int = 60) -> str:
 
 
 def dream_motif_ids(dream: dict) -> list[str]:
-    return list(dict.fromkeys(m["motif"] for m in dream.get("motifs", ()) if m.get("subject", "dreamer") == "dreamer"))
+    return list(dict.fromkeys(m["motif"] for m in dream.get("motifs", ())))
 
 
 def dream_table(dreams: list[dict], empty: str) -> None:
@@ -86,7 +86,7 @@ def marked_body(body: str, motifs: list[dict]) -> Text:
     for hit in motifs:
         start, end = hit.get("start"), hit.get("end")
         if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(body):
-            text.stylize("bold yellow underline" if hit.get("subject", "dreamer") == "dreamer" else "dim underline", start, end)
+            text.stylize("bold yellow underline", start, end)
     return text
 
 
@@ -161,3 +161,52 @@ def search_results(hits: list[dict]) -> None:
         for i, part in enumerate(dream["snippet"].replace(SNIPPET_END, SNIPPET_START).split(SNIPPET_START)):
             snippet.append(" ".join(part.split("\n")), style="bold yellow" if i % 2 else "")
         console.print(snippet)
+
+
+# -- the knowledge base ------------------------------------------------------------------------
+
+
+def theme_table(motifs) -> None:
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("id", style="yellow", no_wrap=True)
+    table.add_column("group", style="dim", no_wrap=True)
+    table.add_column("what it tends to point to")
+    for motif in motifs:
+        table.add_row(motif.id, motif.group, motif.meaning)
+    console.print(table)
+
+
+def theme_detail(motif) -> None:
+    console.print(Text.assemble((motif.label, "bold yellow"), (f"  ({motif.id}, {motif.group})", "dim")))
+    console.print()
+    console.print(motif.meaning)
+    for heading, items in (("Questions to ask yourself", motif.questions), ("Things that can help", motif.suggestions)):
+        if items:
+            console.print()
+            console.print(Text(heading, style="bold"))
+            for item in items:
+                console.print(Text(f"  • {item}"))
+
+
+# -- rehearsal ---------------------------------------------------------------------------------
+
+
+def rehearsals_tonight(items: list[dict]) -> None:
+    """The endings to read before sleep, each under the dream it rewrites."""
+    if not items:
+        errors.print("No rehearsed endings yet. Write one with: dreamly rehearse ID")
+        return
+    errors.print(Text("Read each ending slowly and picture it as you drift off.", style="dim"))
+    for i, item in enumerate(items):
+        if i:
+            console.print()
+        header = Text()
+        header.append(f"#{item['dream_id']}  ", style="dim")
+        header.append(item["dreamt_on"], style="bold")
+        if item.get("title"):
+            header.append(f"  {item['title']}", style="bold")
+        marks = [name for name in ("recurring", "nightmare") if item.get(name)]
+        if marks:
+            header.append("  (" + ", ".join(marks) + ")", style="magenta")
+        console.print(header)
+        console.print(Text(item["body"]))

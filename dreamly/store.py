@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -22,7 +23,15 @@ from typing import Iterable, Iterator, Sequence
 
 from dreamly.errors import DreamlyError
 
-BUSY_TIMEOUT_SECONDS = 10.0
+BUSY_TIMEOUT_SECONDS = 10.0  # how long a write waits for another dreamly; DREAMLY_BUSY_TIMEOUT overrides
+
+
+def busy_timeout() -> float:
+    """Seconds to wait for another writer: $DREAMLY_BUSY_TIMEOUT, else BUSY_TIMEOUT_SECONDS."""
+    try:
+        return max(0.0, float(os.environ.get("DREAMLY_BUSY_TIMEOUT", BUSY_TIMEOUT_SECONDS)))
+    except ValueError:
+        return BUSY_TIMEOUT_SECONDS
 
 DREAM_FIELDS = (
     "id", "dreamt_on", "created", "updated", "title", "body", "lucid", "nightmare",
@@ -239,7 +248,7 @@ class Journal:
         old_umask = os.umask(0o077)
         try:
             try:
-                conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+                conn = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
             except sqlite3.Error as exc:
                 raise DreamlyError(f"can't open the journal at {path}: {exc}") from None
             conn.row_factory = sqlite3.Row
@@ -260,7 +269,11 @@ class Journal:
         return journal
 
     def _migrate(self, fresh: bool) -> None:
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        # One statement, one snapshot: read apart, another dreamly creating the journal at
+        # this moment could commit in between and make it look like a foreign file.
+        version, tables = self.conn.execute(
+            "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)"
+        ).fetchone()
         if version == SCHEMA_VERSION:
             return
         if version > SCHEMA_VERSION:
@@ -269,20 +282,37 @@ class Journal:
                 f"{SCHEMA_VERSION}); upgrade dreamly to open it"
             )
         if version == 0 and not fresh:
-            tables = self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if tables:
                 raise DreamlyError(f"{self.path} is an SQLite file but not a dreamly journal")
         if version > 0:
             self._back_up_before_migration(version)
         if fresh:
-            # WAL lets a reader and a writer share the file: two terminals at once.
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
         for number in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():
+                # Another dreamly may have migrated while we waited for the write lock
+                # (two terminals adding to a brand-new journal at once): look again.
+                if self.conn.execute("PRAGMA user_version").fetchone()[0] >= number:
+                    continue
                 # statement by statement: executescript() would COMMIT behind our back
                 for statement in _split_sql(MIGRATIONS[number - 1]):
                     self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {number}")
+
+    def _use_wal(self) -> None:
+        """WAL lets a reader and a writer share the file: two terminals at once.
+
+        Switching the mode does not wait for locks, so when two dreamlys create the journal
+        at the same moment one is told "locked": retry until the busy timeout."""
+        deadline = time.monotonic() + busy_timeout()
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _back_up_before_migration(self, version: int) -> None:
         target = self.path.with_name(f"{self.path.name}.bak-{version}")
@@ -475,6 +505,248 @@ class Journal:
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM dreams").fetchone()[0]
 
+    # -- patterns: aggregate queries -------------------------------------------------
+
+    def pattern_rows(self, since: date, until: date) -> dict[str, list]:
+        """Everything the weekly review needs about the dreams from `since` to `until`, in four
+        set-based queries (the day index picks the dreams; each list table is joined by dream id):
+
+        {"dreams": [{id, dreamt_on, title, body, context, nightmare, lucid, sleep_quality}],
+         "motifs": [(dream_id, motif)], "emotions": [(dream_id, emotion)], "tags": [(dream_id, tag)]}
+
+        Motifs are the dreamer's own (subject 'dreamer'), one row per dream and motif.
+        """
+        span = (since.isoformat(), until.isoformat())
+        dreams = [dict(r) for r in self.conn.execute(
+            """SELECT id, dreamt_on, title, body, context, nightmare, lucid, sleep_quality
+               FROM dreams WHERE dreamt_on BETWEEN ? AND ? ORDER BY dreamt_on, id""", span)]
+
+        # CROSS JOIN fixes the order (the day's dreams first, then their rows by dream id): left
+        # to itself, SQLite scans the whole motif index for DISTINCT, 100x slower at 100k dreams.
+        def pairs(table: str, column: str, extra: str = "") -> list[tuple]:
+            return [tuple(r) for r in self.conn.execute(
+                f"""SELECT DISTINCT x.dream_id, x.{column} FROM dreams d CROSS JOIN {table} x ON x.dream_id = d.id
+                    WHERE d.dreamt_on BETWEEN ? AND ? {extra}""", span)]
+
+        return {
+            "dreams": dreams,
+            "motifs": pairs("dream_motifs", "motif", "AND x.subject = 'dreamer'"),
+            "emotions": pairs("dream_emotions", "emotion"),
+            "tags": pairs("dream_tags", "tag"),
+        }
+
+    def recall_days(self, until: date) -> Iterator[date]:
+        """The days with a dream on or before `until`, newest first, read lazily from the day
+        index (the recall streak stops at the first gap, so it rarely reads far)."""
+        for (day,) in self.conn.execute(
+            "SELECT DISTINCT dreamt_on FROM dreams WHERE dreamt_on <= ? ORDER BY dreamt_on DESC", (until.isoformat(),)
+        ):
+            yield date.fromisoformat(day)
+
+    # -- matcher output ----------------------------------------------------------------
+
+    def iter_bodies(self, batch: int = 1000) -> Iterator[list[tuple[int, str]]]:
+        """(id, body) of every dream in id order, a batch at a time (keyset paging, so memory
+        stays flat and writes between batches are fine)."""
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                "SELECT id, body FROM dreams WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            yield [(r[0], r[1]) for r in rows]
+            last = rows[-1][0]
+
+    def save_analyses(self, results: Iterable[tuple[int, Iterable, Iterable[str]]], version: int) -> None:
+        """Matcher output for many dreams in one transaction: all of the batch or none of it."""
+        with self.transaction():
+            for dream_id, motifs, found_emotions in results:
+                self._replace_analysis(dream_id, motifs, found_emotions, version)
+
+    # -- interpretation and rehearsal ------------------------------------------------
+
+    def add_interpretation(self, dream_id: int, *, model: str, lens: str | None, prompt: str,
+                           system: str | None, response: str, complete: bool = True) -> int:
+        """Store what a model said about a dream. The dream row itself is never touched."""
+        try:
+            with self.transaction():
+                cursor = self.conn.execute(
+                    """INSERT INTO interpretations (dream_id, model, lens, prompt, system, response, complete, created)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (dream_id, model, lens, prompt, system, response, int(complete), now_utc()),
+                )
+        except sqlite3.IntegrityError:  # deleted in another terminal while the model was talking
+            raise DreamlyError(f"no dream with id {dream_id}") from None
+        return cursor.lastrowid
+
+    def add_rehearsal(self, dream_id: int, body: str) -> int:
+        """Store a rewritten ending for a dream (imagery rehearsal)."""
+        try:
+            with self.transaction():
+                cursor = self.conn.execute(
+                    "INSERT INTO rehearsals (dream_id, body, created) VALUES (?, ?, ?)", (dream_id, body, now_utc())
+                )
+        except sqlite3.IntegrityError:
+            raise DreamlyError(f"no dream with id {dream_id}") from None
+        return cursor.lastrowid
+
+    def rehearsals_for_tonight(self, limit: int = 3) -> list[dict]:
+        """The latest rehearsal of each dream, dreams marked recurring first, then the most
+        recently written; with the dream's date and title to recognise it by."""
+        rows = self.conn.execute(
+            """SELECT r.id, r.dream_id, r.body, r.created, d.dreamt_on, d.title, d.recurring, d.nightmare
+               FROM rehearsals r JOIN dreams d ON d.id = r.dream_id
+               WHERE r.id = (SELECT max(id) FROM rehearsals WHERE dream_id = r.dream_id)
+               ORDER BY d.recurring DESC, r.created DESC, r.id DESC
+               LIMIT ?""",
+            (limit,),
+        )
+        return [dict(r) | {"recurring": bool(r["recurring"]), "nightmare": bool(r["nightmare"])} for r in rows]
+
+    def motif_history(self, motif_ids: Sequence[str], before_date: str | date, *,
+                      exclude_id: int | None = None, limit: int = 3) -> dict:
+        """What came before a dream, for the motifs it has. Any hit of a motif counts, whoever
+        the matcher thought it was about: its subject is a best guess ("something followed me").
+
+        Returns {"counts": {motif: {"dreams": n, "first": day}}, "recurring": n, "related": [...]}:
+        how many earlier dreams (on or before `before_date`, other than `exclude_id`) had
+        each motif, how many of those were marked recurring, and the last `limit` of them
+        by date, each with the motifs it shares.
+        """
+        history: dict = {"counts": {}, "recurring": 0, "related": []}
+        motif_ids = list(dict.fromkeys(motif_ids))
+        if not motif_ids:
+            return history
+        day = before_date.isoformat() if isinstance(before_date, date) else before_date
+        marks = ", ".join("?" for _ in motif_ids)
+        match = f"m.motif IN ({marks}) AND d.dreamt_on <= ? AND d.id != ?"
+        earlier = f"""
+            SELECT m.dream_id, group_concat(DISTINCT m.motif) AS shared
+            FROM dream_motifs m JOIN dreams d ON d.id = m.dream_id
+            WHERE {match}
+            GROUP BY m.dream_id"""
+        params = [*motif_ids, day, exclude_id if exclude_id is not None else -1]
+        for row in self.conn.execute(
+            f"""SELECT m.motif, count(DISTINCT m.dream_id) AS dreams, min(d.dreamt_on) AS first
+                FROM dream_motifs m JOIN dreams d ON d.id = m.dream_id
+                WHERE {match}
+                GROUP BY m.motif""",
+            params,
+        ):
+            history["counts"][row["motif"]] = {"dreams": row["dreams"], "first": row["first"]}
+        history["recurring"] = self.conn.execute(
+            f"SELECT count(*) FROM ({earlier}) e JOIN dreams d ON d.id = e.dream_id WHERE d.recurring = 1", params
+        ).fetchone()[0]
+        history["related"] = [
+            dict(r) | {"shared": sorted(r["shared"].split(",")), "recurring": bool(r["recurring"]),
+                       "nightmare": bool(r["nightmare"])}
+            for r in self.conn.execute(
+                f"""SELECT d.id, d.dreamt_on, d.title, d.body, d.recurring, d.nightmare, e.shared
+                    FROM ({earlier}) e JOIN dreams d ON d.id = e.dream_id
+                    ORDER BY d.dreamt_on DESC, d.id DESC LIMIT ?""",
+                [*params, limit],
+            )
+        ]
+        return history
+
+    def hard_nights_by_week(self, motif_ids: Sequence[str], until: str | date, weeks: int = 2) -> list[int]:
+        """How many dreams were nightmares or had one of `motif_ids` (the can't-run family), in
+        each of the `weeks` seven-day windows ending on `until`, the latest window first."""
+        day = until.isoformat() if isinstance(until, date) else until
+        marks = ", ".join("?" for _ in motif_ids) or "NULL"
+        counts = [0] * weeks
+        for row in self.conn.execute(
+            f"""SELECT CAST((julianday(?) - julianday(d.dreamt_on)) / 7 AS INTEGER) AS week, count(*) AS n
+                FROM dreams d
+                WHERE d.dreamt_on <= ? AND d.dreamt_on > date(?, ?)
+                  AND (d.nightmare = 1 OR EXISTS (SELECT 1 FROM dream_motifs m WHERE m.dream_id = d.id
+                       AND m.subject = 'dreamer' AND m.motif IN ({marks})))
+                GROUP BY week""",
+            [day, day, day, f"-{7 * weeks} days", *motif_ids],
+        ):
+            if 0 <= row["week"] < weeks:
+                counts[row["week"]] = row["n"]
+        return counts
+
+    # -- export and import (transfer.py) ----------------------------------------------
+
+    def count_matching(self, filters: Filters) -> int:
+        """How many dreams `iter_dreams(filters)` will give (sizes the export's progress bar)."""
+        where, params = filters.where()
+        count = self.conn.execute(f"SELECT count(*) FROM dreams d WHERE {where}", params).fetchone()[0]
+        return count if filters.limit is None else min(count, filters.limit)
+
+    def history_for(self, dream_ids: Sequence[int]) -> dict[int, dict]:
+        """Interpretations and rehearsals of many dreams in two queries, oldest first
+        (an export asks per batch of dreams instead of once per dream)."""
+        history = {dream_id: {"interpretations": [], "rehearsals": []} for dream_id in dream_ids}
+        ids = json.dumps(list(history))  # json_each: no limit on the number of ids
+        for row in self.conn.execute(
+            "SELECT id, dream_id, model, lens, prompt, system, response, complete, created FROM interpretations "
+            "WHERE dream_id IN (SELECT value FROM json_each(?)) ORDER BY id", (ids,)
+        ):
+            item = dict(row)
+            history[item.pop("dream_id")]["interpretations"].append(item | {"complete": bool(item["complete"])})
+        for row in self.conn.execute(
+            "SELECT id, dream_id, body, created FROM rehearsals "
+            "WHERE dream_id IN (SELECT value FROM json_each(?)) ORDER BY id", (ids,)
+        ):
+            item = dict(row)
+            history[item.pop("dream_id")]["rehearsals"].append(item)
+        return history
+
+    def content_hashes(self) -> set[str]:
+        """The content hash of every dream, to skip what an import already holds."""
+        return {row[0] for row in self.conn.execute("SELECT content_hash FROM dreams WHERE content_hash IS NOT NULL")}
+
+    def insert_dreams(self, dreams: Iterable[dict], batch: int = 2000) -> int:
+        """Write whole dreams (the record shape of transfer.py: fields, tags, emotions, motifs,
+        interpretations, rehearsals) inside the caller's transaction, so an import commits
+        all of them or none. Returns how many were written."""
+        if not self.conn.in_transaction:
+            raise RuntimeError("insert_dreams must run inside Journal.transaction()")
+        tags, emotions, motifs, interpretations, rehearsals = [], [], [], [], []
+
+        def flush() -> None:
+            self.conn.executemany("INSERT OR IGNORE INTO dream_tags (dream_id, tag) VALUES (?, ?)", tags)
+            # the first row of an emotion wins: the importer lists the user's before the text's
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO dream_emotions (dream_id, emotion, intensity, origin) VALUES (?, ?, ?, ?)",
+                emotions)
+            self.conn.executemany(
+                """INSERT INTO dream_motifs (dream_id, motif, evidence, start, "end", subject, matcher_version)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""", motifs)
+            self.conn.executemany(
+                """INSERT INTO interpretations (dream_id, model, lens, prompt, system, response, complete, created)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", interpretations)
+            self.conn.executemany("INSERT INTO rehearsals (dream_id, body, created) VALUES (?, ?, ?)", rehearsals)
+            for rows in (tags, emotions, motifs, interpretations, rehearsals):
+                rows.clear()
+
+        written = 0
+        insert = """INSERT INTO dreams (dreamt_on, created, updated, title, body, lucid, nightmare, recurring,
+                        sleep_quality, context, source, content_hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+        for d in dreams:
+            dream_id = self.conn.execute(insert, (
+                d["dreamt_on"], d["created"], d["updated"], d["title"], d["body"], int(d["lucid"]),
+                int(d["nightmare"]), int(d["recurring"]), d["sleep_quality"], d["context"], d["source"],
+                content_hash(d["dreamt_on"], d["body"]),
+            )).lastrowid
+            tags.extend((dream_id, tag) for tag in d["tags"])
+            emotions.extend((dream_id, e["emotion"], e["intensity"], e["origin"]) for e in d["emotions"])
+            motifs.extend((dream_id, m["motif"], m["evidence"], m["start"], m["end"], m["subject"],
+                           m["matcher_version"]) for m in d["motifs"])
+            interpretations.extend((dream_id, i["model"], i["lens"], i["prompt"], i["system"], i["response"],
+                                    int(i["complete"]), i["created"]) for i in d["interpretations"])
+            rehearsals.extend((dream_id, r["body"], r["created"]) for r in d["rehearsals"])
+            written += 1
+            if written % batch == 0:
+                flush()
+        flush()
+        return written
+
     # -- whole-file operations -------------------------------------------------------
 
     def backup_to(self, target: Path) -> None:
@@ -490,6 +762,97 @@ class Journal:
             os.umask(old_umask)
         os.chmod(target, 0o600)
 
+    # -- reliability: backup, check, repair ---------------------------------------------
+
+    def backup(self, target: Path | None = None, *, now: datetime | None = None) -> Path:
+        """Copy the journal to `target` (a new file, or a folder to put it in); by default
+        next to the journal as `<name>.backup-YYYYMMDDTHHMMSS.db`. Never overwrites."""
+        stamp = (now or datetime.now()).strftime("%Y%m%dT%H%M%S")
+        default_name = f"{self.path.stem}.backup-{stamp}{self.path.suffix or '.db'}"
+        if target is None:
+            target = self.path.with_name(default_name)
+        elif target.is_dir():
+            target = target / default_name
+        if target.exists() or target.resolve() == self.path.resolve():
+            raise DreamlyError(f"{target} already exists; give a new file name")
+        try:
+            self.backup_to(target)
+        except (sqlite3.Error, OSError) as exc:
+            target.unlink(missing_ok=True)  # never leave half a backup that looks whole
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc  # never holds text
+            raise DreamlyError(f"can't write the backup {target}: {reason}") from None
+        return target
+
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def integrity_problems(self, limit: int = 20) -> list[str]:
+        """SQLite's own check of every page, row and index, plus dangling references
+        ([] when the file is sound). The messages name tables and pages, never text."""
+        try:
+            problems = [row[0] for row in self.conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+            if problems == ["ok"]:
+                problems = []
+            problems += [
+                f"{row[0]} row {row[1]} points at a missing {row[2]} row"
+                for row in self.conn.execute("PRAGMA foreign_key_check")
+            ]
+        except sqlite3.DatabaseError as exc:
+            if not _is_damage(exc):
+                raise translate_error(exc, self.path) from None
+            problems = [f"the file can't be read through: {exc}"]
+        return problems
+
+    def search_index_problems(self) -> list[str]:
+        """Is the full-text index in step with the dreams table? ([] when it is.)"""
+        try:
+            missing, extra = self.conn.execute(
+                """SELECT (SELECT count(*) FROM dreams WHERE id NOT IN (SELECT id FROM dreams_fts_docsize)),
+                          (SELECT count(*) FROM dreams_fts_docsize WHERE id NOT IN (SELECT id FROM dreams))"""
+            ).fetchone()
+            problems = []
+            if missing:
+                problems.append(f"{missing} dream{'s are' if missing != 1 else ' is'} missing from the search index")
+            if extra:
+                problems.append(f"the search index holds {extra} dream{'s' if extra != 1 else ''} that no longer exist")
+            if not problems:
+                # rank 1: compare the index with the dreams' current text, not only with itself
+                self.conn.execute("INSERT INTO dreams_fts (dreams_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as exc:
+            if not _is_damage(exc):
+                raise translate_error(exc, self.path) from None
+            problems = ["the search index does not match the dreams' text"]
+        return problems
+
+    def rebuild_search_index(self) -> None:
+        """Rebuild the full-text index from the dreams table (it holds no data of its own)."""
+        with self.transaction():
+            self.conn.execute("INSERT INTO dreams_fts (dreams_fts) VALUES ('rebuild')")
+
+    def check(self, *, repair: bool = False) -> dict:
+        """Everything `dreamly check` reports; with repair, rebuilds what can be rebuilt."""
+        report = {
+            "path": str(self.path),
+            "schema_version": self.schema_version(),
+            "known_schema_version": SCHEMA_VERSION,
+            "integrity": self.integrity_problems(),
+            "search_index": [],
+            "repaired": [],
+        }
+        if not report["integrity"]:
+            report["search_index"] = self.search_index_problems()
+        if repair and report["search_index"]:
+            self.rebuild_search_index()
+            report["search_index"] = self.search_index_problems()
+            report["repaired"].append("rebuilt the search index from the dreams table")
+        try:
+            report["dreams"] = self.count()
+        except sqlite3.DatabaseError:
+            report["dreams"] = None
+        report["ok"] = not (report["integrity"] or report["search_index"]
+                            or report["schema_version"] != SCHEMA_VERSION)
+        return report
+
 
 SNIPPET_START = "\x02"
 SNIPPET_END = "\x03"
@@ -503,7 +866,7 @@ def fts_query(text: str) -> str:
     ending in `*` keeps its prefix meaning (`run*`).
     """
     terms = []
-    for word in text.split():
+    for word in text.replace("\x00", " ").split():  # FTS5 reads NUL as the end of the query
         prefix = word.endswith("*") and len(word.rstrip("*")) > 0
         core = word.rstrip("*") if prefix else word
         if not any(ch.isalnum() for ch in core):
@@ -532,7 +895,8 @@ class _Transaction:
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.Error as error:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:  # a failed COMMIT (disk full) may have rolled back already
+                    self.conn.execute("ROLLBACK")
                 raise translate_error(error, self.path) from None
         else:
             if self.conn.in_transaction:
@@ -550,13 +914,29 @@ def translate_error(exc: sqlite3.Error, path: Path) -> DreamlyError:
                             "run `dreamly check` or restore a backup")
     if "locked" in message or "busy" in message:
         return DreamlyError(f"the journal {path} is busy (another dreamly is writing); try again in a moment")
+    folder_read_only = path.parent.is_dir() and not os.access(path.parent, os.W_OK)
+    if ("readonly" in message or "read-only" in message or "unable to open" in message) and folder_read_only:
+        # in WAL mode SQLite writes -wal and -shm files beside the journal, even to read it
+        return DreamlyError(f"the journal's folder {path.parent} is read-only; dreamly needs to write there "
+                            "(check the folder's permissions)")
     if "readonly" in message or "read-only" in message:
         return DreamlyError(f"the journal {path} is read-only; check the file's permissions")
     if "disk is full" in message or "database or disk is full" in message:
         return DreamlyError(f"no space left to write the journal {path}; nothing was saved")
     if "unable to open" in message:
         return DreamlyError(f"can't open the journal at {path}")
-    return DreamlyError(f"the journal {path} gave an error: {exc}")
+    # SQLite's own words can quote SQL or a search query: only with DREAMLY_DEBUG=1
+    detail = str(exc) if os.environ.get("DREAMLY_DEBUG") else getattr(exc, "sqlite_errorname", type(exc).__name__)
+    return DreamlyError(f"the journal {path} gave an error ({detail}); run `dreamly check`")
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    """Corruption (a damaged page or index), as opposed to a busy or read-only file."""
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    message = str(exc).lower()
+    return "malformed" in message or "not a database" in message
 
 
 def _make_private_folder(folder: Path) -> None:
