@@ -706,41 +706,48 @@ class Journal:
         all of them or none. Returns how many were written."""
         if not self.conn.in_transaction:
             raise RuntimeError("insert_dreams must run inside Journal.transaction()")
-        tags, emotions, motifs, interpretations, rehearsals = [], [], [], [], []
+        # Ids are given here rather than read back after each INSERT, so that dreams too go in
+        # with executemany; inside BEGIN IMMEDIATE nobody else can take the next ones.
+        next_id = 1 + self.conn.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'dreams'), 0), "
+            "coalesce((SELECT max(id) FROM dreams), 0))"
+        ).fetchone()[0]
+        statements = {
+            "dreams": """INSERT INTO dreams (id, dreamt_on, created, updated, title, body, lucid, nightmare,
+                             recurring, sleep_quality, context, source, content_hash)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            "tags": "INSERT OR IGNORE INTO dream_tags (dream_id, tag) VALUES (?, ?)",
+            # the first row of a feeling wins: the importer lists the user's before the text's
+            "emotions": "INSERT OR IGNORE INTO dream_emotions (dream_id, emotion, intensity, origin) VALUES (?, ?, ?, ?)",
+            "motifs": """INSERT INTO dream_motifs (dream_id, motif, evidence, start, "end", subject, matcher_version)
+                         VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            "interpretations": """INSERT INTO interpretations (dream_id, model, lens, prompt, system, response,
+                                      complete, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            "rehearsals": "INSERT INTO rehearsals (dream_id, body, created) VALUES (?, ?, ?)",
+        }
+        rows: dict[str, list] = {table: [] for table in statements}
 
         def flush() -> None:
-            self.conn.executemany("INSERT OR IGNORE INTO dream_tags (dream_id, tag) VALUES (?, ?)", tags)
-            # the first row of an emotion wins: the importer lists the user's before the text's
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO dream_emotions (dream_id, emotion, intensity, origin) VALUES (?, ?, ?, ?)",
-                emotions)
-            self.conn.executemany(
-                """INSERT INTO dream_motifs (dream_id, motif, evidence, start, "end", subject, matcher_version)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)""", motifs)
-            self.conn.executemany(
-                """INSERT INTO interpretations (dream_id, model, lens, prompt, system, response, complete, created)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", interpretations)
-            self.conn.executemany("INSERT INTO rehearsals (dream_id, body, created) VALUES (?, ?, ?)", rehearsals)
-            for rows in (tags, emotions, motifs, interpretations, rehearsals):
-                rows.clear()
+            for table, sql in statements.items():  # dreams first: the others refer to them
+                self.conn.executemany(sql, rows[table])
+                rows[table].clear()
 
         written = 0
-        insert = """INSERT INTO dreams (dreamt_on, created, updated, title, body, lucid, nightmare, recurring,
-                        sleep_quality, context, source, content_hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
         for d in dreams:
-            dream_id = self.conn.execute(insert, (
-                d["dreamt_on"], d["created"], d["updated"], d["title"], d["body"], int(d["lucid"]),
+            dream_id = next_id + written
+            rows["dreams"].append((
+                dream_id, d["dreamt_on"], d["created"], d["updated"], d["title"], d["body"], int(d["lucid"]),
                 int(d["nightmare"]), int(d["recurring"]), d["sleep_quality"], d["context"], d["source"],
                 content_hash(d["dreamt_on"], d["body"]),
-            )).lastrowid
-            tags.extend((dream_id, tag) for tag in d["tags"])
-            emotions.extend((dream_id, e["emotion"], e["intensity"], e["origin"]) for e in d["emotions"])
-            motifs.extend((dream_id, m["motif"], m["evidence"], m["start"], m["end"], m["subject"],
-                           m["matcher_version"]) for m in d["motifs"])
-            interpretations.extend((dream_id, i["model"], i["lens"], i["prompt"], i["system"], i["response"],
-                                    int(i["complete"]), i["created"]) for i in d["interpretations"])
-            rehearsals.extend((dream_id, r["body"], r["created"]) for r in d["rehearsals"])
+            ))
+            rows["tags"].extend((dream_id, tag) for tag in d["tags"])
+            rows["emotions"].extend((dream_id, e["emotion"], e["intensity"], e["origin"]) for e in d["emotions"])
+            rows["motifs"].extend((dream_id, m["motif"], m["evidence"], m["start"], m["end"], m["subject"],
+                                   m["matcher_version"]) for m in d["motifs"])
+            rows["interpretations"].extend((dream_id, i["model"], i["lens"], i["prompt"], i["system"],
+                                            i["response"], int(i["complete"]), i["created"])
+                                           for i in d["interpretations"])
+            rows["rehearsals"].extend((dream_id, r["body"], r["created"]) for r in d["rehearsals"])
             written += 1
             if written % batch == 0:
                 flush()
