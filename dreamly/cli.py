@@ -972,9 +972,13 @@ def export(
     with open_journal(db, create=False) as journal:
         # the bar draws on the terminal: never when the export itself goes there, nor into a pipe
         total = journal.count_matching(filters) if output is not None and sys.stdout.isatty() else 0
-        with _progress(total, "Exporting") as advance:
-            count = transfer.export(journal, filters, fmt, output, sys.stdout, split=split, on_progress=advance,
-                                    motif_labels=labels)
+        try:
+            with _progress(total, "Exporting") as advance:
+                count = transfer.export(journal, filters, fmt, output, sys.stdout, split=split,
+                                        on_progress=advance, motif_labels=labels)
+        except BrokenPipeError:  # `dreamly export | head`: the reader has all it wanted
+            _silence_stdout()
+            raise typer.Exit(141) from None
     if output is not None:
         note(f"Exported {count} dream{'' if count == 1 else 's'} to {output}{' (one note each, and index.md)' if split else ''}.")
 
@@ -1029,8 +1033,18 @@ def import_(
         if failed:
             note(f"Warning: {failed} dream{'' if failed == 1 else 's'} could not be analysed; "
                  "run `dreamly reanalyze` later")
-        added = transfer.write_import(journal, plan)
+        with _progress(len(plan.new) if sys.stdout.isatty() else 0, "Writing") as advance:
+            added = transfer.write_import(journal, plan, on_progress=advance)
     typer.echo(f"Imported {added} dream{'' if added == 1 else 's'} from {path}{_known_clause(plan.known)}.")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the final flush at exit does not fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is both of the first two
+        pass
 
 
 def _known_clause(known: int) -> str:

@@ -700,10 +700,10 @@ class Journal:
         """The content hash of every dream, to skip what an import already holds."""
         return {row[0] for row in self.conn.execute("SELECT content_hash FROM dreams WHERE content_hash IS NOT NULL")}
 
-    def insert_dreams(self, dreams: Iterable[dict], batch: int = 2000) -> int:
+    def insert_dreams(self, dreams: Iterable[dict], batch: int = 2000, on_progress=None) -> int:
         """Write whole dreams (the record shape of transfer.py: fields, tags, emotions, motifs,
         interpretations, rehearsals) inside the caller's transaction, so an import commits
-        all of them or none. Returns how many were written."""
+        all of them or none. Returns how many were written; `on_progress(n)` hears of each batch."""
         if not self.conn.in_transaction:
             raise RuntimeError("insert_dreams must run inside Journal.transaction()")
         # Ids are given here rather than read back after each INSERT, so that dreams too go in
@@ -728,9 +728,12 @@ class Journal:
         rows: dict[str, list] = {table: [] for table in statements}
 
         def flush() -> None:
+            done = len(rows["dreams"])
             for table, sql in statements.items():  # dreams first: the others refer to them
                 self.conn.executemany(sql, rows[table])
                 rows[table].clear()
+            if on_progress and done:
+                on_progress(done)
 
         written = 0
         for d in dreams:
