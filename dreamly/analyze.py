@@ -20,16 +20,14 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import count, islice
 from pathlib import Path
-
-try:  # Python 3.11+
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover - 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 
 from dreamly.errors import DreamlyError
 
-MATCHER_VERSION = 1
+# 2: the same rules; texts with İ ı ſ K (Kelvin) now match the way the regexes say (the
+# prefilter used to lower-case them differently). Everything else is unchanged.
+MATCHER_VERSION = 2
 
 BUILTIN_FILE = Path(__file__).with_name("motifs.toml")
 
@@ -112,6 +110,11 @@ class Knowledge:
 
 
 def _read_toml(path: Path) -> dict:
+    # imported here: ~5 ms that `import dreamly.analyze` (for MATCHER_VERSION, Hit, ...) need not pay
+    try:  # Python 3.11+
+        import tomllib
+    except ModuleNotFoundError:  # pragma: no cover - 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
@@ -201,23 +204,35 @@ def _expand(pattern: str, macros: dict[str, str]) -> str:
 
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+# The four characters that case-insensitive regexes treat as an ASCII letter but
+# str.lower() does not turn into one (dotted/dotless i, long s, Kelvin sign). Mapping
+# them first makes `low` agree with re.IGNORECASE and keeps it as long as the text,
+# so positions in `low` are positions in the text.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _SENT_END = re.compile(r"[.!?]+[\"')\]]*\s+|\n\s*")
 _ABBREV = {"mr", "mrs", "ms", "dr", "st", "ave", "vs", "etc", "jr", "sr", "mt", "ft", "no", "prof", "rd", "e.g", "i.e"}
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 
 # Clause boundaries. Words are included because the subject of "I knew he was lost" or
 # "I saw the boy fall" is the second clause's, and negation does not cross them.
-_CLAUSE_BOUNDARY = re.compile(
-    r"[,;:()\"]|--|\s-\s|\u2014|\b(?:and|but|or|because|cause|when|whenever|while|until|till|then|"
-    r"though|although|as|after|before|since|once|if|unless|whereas|where|who|whom|which|whose|"
-    r"that(?=\s+(?:I|we|he|she|they|it|you|the|a|an|my|his|her|our|their|there|this|someone|somebody|"
-    r"everyone|nobody|no one|people)\b)|"
-    r"knew|know|knows|think|thought|thinks|reali[sz]e[ds]?|reali[sz]ing|noticed?|notices|see|saw|sees|"
-    r"seeing|watched|watch|heard|hear|hears|said|say|says|told|tell|tells|guess|remember|remembered|"
-    r"recall|recalled|believed?|decided|hoped?|wish|wished|found|find|finds|like|seemed|seems|"
-    r"dreamed|dreamt|dream|dreams|wondered?|imagined?|suppose|knowing|thinking)\b",
-    re.I,
-)
+# One cheap scan of the folded lower-case text finds punctuation cuts and whole words
+# (\w+, so exactly the words a \b-bounded pattern would see); words are then looked up in
+# a set, which is far cheaper than a case-insensitive alternation of a hundred words
+# tried at every character.
+_CLAUSE_CUT = re.compile(r"([,;:()\"]|--|\s-\s|\u2014)|\w+")
+_CLAUSE_WORDS = frozenset("""
+    and but or because cause when whenever while until till then though although as after before since
+    once if unless whereas where who whom which whose knew know knows think thought thinks realise
+    realises realised realize realizes realized realising realizing notice noticed notices see saw sees
+    seeing watched watch heard hear hears said say says told tell tells guess remember remembered recall
+    recalled believe believed decided hope hoped wish wished found find finds like seemed seems dreamed
+    dreamt dream dreams wonder wondered imagine imagined suppose knowing thinking""".split())
+# "that" starts a clause only before a subject ("I knew that he …", not "that house")
+_THAT_CLAUSE = re.compile(r"\s+(?:i|we|he|she|they|it|you|the|a|an|my|his|her|our|their|there|this|someone|"
+                          r"somebody|everyone|nobody|no one|people)\b")
+# Words and connectives that come before a clause's subject. This and the patterns below
+# run on the folded lower-case text (`_Doc.low`): case-sensitive matching is several times
+# faster than re.IGNORECASE and, thanks to _FOLD, matches the same places.
 _LEAD_SKIP = re.compile(
     r"(?:\s|[,;:()\"'-]|\b(?:and|but|or|so|then|when|whenever|while|because|cause|as|after|before|since|once|"
     r"if|until|till|though|although|where|whereas|that|like|suddenly|finally|soon|later|now|still|just|also|"
@@ -229,7 +244,6 @@ _LEAD_SKIP = re.compile(
     r"seeing|watched|watch|heard|hear|hears|said|say|says|told|tell|tells|guess|remember|remembered|"
     r"recall|recalled|believed?|decided|hoped?|wish|wished|found|find|finds|seemed|seems|dreamed|dreamt|"
     r"dream|dreams|wondered?|imagined?|suppose|knowing|thinking)\b)+",
-    re.I,
 )
 _DREAMER = {"i", "we", "me", "us", "myself", "ourselves", "i'm", "we're", "i'd", "we'd", "i've",
             "we've", "i'll", "we'll"}
@@ -251,90 +265,84 @@ _VERBISH = {"is", "was", "were", "are", "had", "has", "have", "did", "does", "do
             "fell", "falls", "flew", "flies", "took", "takes", "saw", "sees", "knew", "knows", "and",
             "wants", "wanted", "looked", "looks", "seemed", "seems", "stood", "stands", "made", "makes"}
 _TOKENS = re.compile(r"[a-z][a-z'-]*")
-_JOINED = re.compile(r"\s*(?:and|or)\b", re.I)
+_WHO = re.compile(r"\s*(?:who|which)\b")
+_JOINED = re.compile(r"\s*(?:and|or)\b")
 _BY = re.compile(r"\s+by\s+((?:[\w'.-]+\s+){0,6}?[\w'.-]+)(?=\s*(?:[,.;!?]|$|\s(?:with|who|that|in|on|at|from|and|through|around|all|across|down|up|into)\b))", re.I)
 _FROM = re.compile(r"\bfrom\s+(.{1,60}?)(?=[,.;!?]|$)", re.I)
 _PEOPLE_NOUNS = {"kids", "children", "people", "friends", "men", "women", "boys", "girls", "students",
                  "others", "teachers", "guys", "everyone", "everybody", "nobody", "crowd", "parents"}
-_NEGATION = re.compile(r"\b(?:not|no|never|nobody|nothing|none|neither|nor|without|noone)\b|n't\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|no|never|nobody|nothing|none|neither|nor|without|noone)\b|n't\b")
 _IRREALIS = re.compile(
     r"\b(?:almost|nearly|about to|going to|gonna|would|will|might|trying to|tried to|try to|tries to|"
     r"attempt\w* to|wanted to|want to|wants to|plann\w* to|plans? to|threaten\w* to|if|afraid|hoping|"
     r"in case|wonder\w*|pretend\w*|imagin\w*|could have|would have|supposed to|expect\w*|ready to)\b|'ll\b",
-    re.I,
 )
 
 
 class _Doc:
-    """Sentences and clauses of one text, computed once and only when a rule fires."""
+    """Sentences of one text, and the clauses of a sentence once a rule fires in it."""
 
-    __slots__ = ("text", "sents", "sent_starts", "_clauses_of", "_starts_of")
+    __slots__ = ("text", "low", "hay", "sents", "sent_starts", "where", "_clauses_of", "_spans_of", "_starts_of")
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, low: str, hay: str | None = None):
         self.text = text
+        self.low = low  # text folded to lower case, same length
+        self.hay = low if hay is None else hay  # what the knowledge base's patterns run on
+        self.where: dict[str, set[int]] = {}  # rule literal -> sentences holding it (Matcher.analyze)
         self.sents = self._sentences(text)
         self.sent_starts = [s for s, _ in self.sents]
-        # per sentence, built on first use: (start, end, subject, elided after and/or,
-        # sentence index, subject stated in the clause itself)
-        self._clauses_of: dict[int, list[tuple[int, int, str | None, bool, int, bool]]] = {}
+        # per sentence, built on first use: the clause spans, and the clauses as far as
+        # asked for: (start, end, subject, elided after and/or, sentence index, subject
+        # stated in the clause itself)
+        self._spans_of: dict[int, list[tuple[int, int]]] = {}
         self._starts_of: dict[int, list[int]] = {}
-
-    def clauses_in(self, si: int) -> list[tuple[int, int, str | None, bool, int, bool]]:
-        cl = self._clauses_of.get(si)
-        if cl is None:
-            s, e = self.sents[si]
-            cl = self._clauses_of[si] = self._clauses(s, e, si)
-            self._starts_of[si] = [c[0] for c in cl]
-        return cl
+        self._clauses_of: dict[int, list[tuple[int, int, str, bool, int, bool]]] = {}
 
     @staticmethod
     def _sentences(text: str) -> list[tuple[int, int]]:
         out, start = [], 0
+        n = len(text)
         for m in _SENT_END.finditer(text):
-            before = text[start:m.start()]
-            last = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.strip() else ""
-            nxt = text[m.end():m.end() + 1]
-            if m.group().startswith(".") and (len(last) == 1 or last in _ABBREV):
-                continue  # "J. Tesar", "Ave. without"
-            if nxt and nxt.islower():
+            if m.end() < n and text[m.end()].islower():
                 continue
+            if text[m.start()] == ".":
+                before = text[start:m.start()]
+                last = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.strip() else ""
+                if len(last) == 1 or last in _ABBREV:
+                    continue  # "J. Tesar", "Ave. without"
             out.append((start, m.end()))
             start = m.end()
         if start < len(text):
             out.append((start, len(text)))
         return out or [(0, len(text))]
 
-    def _clauses(self, s: int, e: int, si: int) -> list:
+    def _clause_spans(self, s: int, e: int) -> list[tuple[int, int]]:
+        text, low = self.text, self.low
         cuts = [s]
-        for m in _CLAUSE_BOUNDARY.finditer(self.text, s, e):
-            # punctuation ends a clause after itself; a boundary word starts the next one
-            pos = m.end() if not m.group()[0].isalpha() else m.start()
-            if m.group().lower() == "and" and len(self.text[cuts[-1]:pos].split()) <= 2:
-                continue  # "I and J. Tesar were …", "my brother and I": one subject, not two clauses
+        for m in _CLAUSE_CUT.finditer(low, s, e):
+            if m.lastindex:  # punctuation ends a clause after itself
+                pos = m.end()
+            else:  # a boundary word starts the next one
+                word = m.group()
+                if word not in _CLAUSE_WORDS and (word != "that" or not _THAT_CLAUSE.match(low, m.end(), e)):
+                    continue
+                pos = m.start()
+                if word == "and" and len(text[cuts[-1]:pos].split()) <= 2:
+                    continue  # "I and J. Tesar were …", "my brother and I": one subject, not two clauses
             if pos > cuts[-1]:
                 cuts.append(pos)
         cuts.append(e)
-        out = []
-        prev = None
-        for a, b in zip(cuts, cuts[1:]):
-            if b <= a:
-                continue
-            subj = self._subject(a, b, s)
-            joined = subj is None and bool(_JOINED.match(self.text, a))
-            # elided subjects ("and fell") inherit the one before them; a sentence without one is the dreamer's
-            out.append((a, b, subj or prev or "dreamer", joined, si, subj is not None))
-            prev = out[-1][2]
-        return out
+        return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
 
     def _subject(self, a: int, b: int, sent_start: int) -> str | None:
-        text = self.text
-        lead = text[a:b]
-        low = lead.lstrip().lower()
-        if re.match(r"(?:who|which)\b", low):
+        text, low = self.text, self.low
+        # (matching at a in the whole text equals matching the clause cut out: the
+        # character before a clause is never part of a word)
+        if _WHO.match(low, a, b):
             return "other"
-        m = _LEAD_SKIP.match(lead)
-        rest_start = a + (m.end() if m else 0)
-        words = [(w.start(), w.group()) for w in _WORD.finditer(text, rest_start, b)][:6]
+        m = _LEAD_SKIP.match(low, a, b)
+        rest_start = m.end() if m else a
+        words = [(w.start(), w.group()) for w in islice(_WORD.finditer(text, rest_start, b), 6)]
         if not words:
             return None
         pos, w = words[0]
@@ -367,13 +375,27 @@ class _Doc:
         return None
 
     def sentence_of(self, pos: int) -> int:
-        return max(0, bisect_right(self.sent_starts, pos) - 1)
+        return bisect_right(self.sent_starts, pos) - 1  # the first sentence starts at 0
 
     def clause_of(self, pos: int) -> tuple[list, int]:
-        """The clauses of pos's sentence, and the index of the one holding pos."""
+        """The clauses of pos's sentence up to the one holding pos, and its index. Later
+        clauses are left for later: a hit only ever looks back, and working out who a
+        clause is about is the costly part."""
         si = self.sentence_of(pos)
-        cl = self.clauses_in(si)
-        return cl, max(0, bisect_right(self._starts_of[si], pos) - 1)
+        spans = self._spans_of.get(si)
+        if spans is None:
+            spans = self._spans_of[si] = self._clause_spans(*self.sents[si])
+            self._starts_of[si] = [a for a, _ in spans]
+            self._clauses_of[si] = []
+        ci = max(0, bisect_right(self._starts_of[si], pos) - 1)
+        cl = self._clauses_of[si]
+        while len(cl) <= ci:
+            a, b = spans[len(cl)]
+            subj = self._subject(a, b, self.sents[si][0])
+            joined = subj is None and bool(_JOINED.match(self.low, a))
+            # elided subjects ("and fell") inherit the one before them; a sentence without one is the dreamer's
+            cl.append((a, b, subj or (cl[-1][2] if cl else "dreamer"), joined, si, subj is not None))
+        return cl, ci
 
     @staticmethod
     def scope_start(cl: list, ci: int) -> int:
@@ -384,155 +406,380 @@ class _Doc:
         return cl[ci][0]
 
     def window(self, pos: int, n: int) -> tuple[int, int]:
+        first, last = self.window_sents(pos, n)
+        return self.sents[first][0], self.sents[last][1]
+
+    def window_sents(self, pos: int, n: int) -> tuple[int, int]:
         si = self.sentence_of(pos)
-        lo = self.sents[max(0, si - n)][0]
-        hi = self.sents[min(len(self.sents) - 1, si + n)][1]
-        return lo, hi
+        return max(0, si - n), min(len(self.sents) - 1, si + n)
+
+    def may_hold(self, lits: frozenset[str] | None, first: int, last: int) -> bool:
+        """False when a pattern with these literals cannot match in sentences first..last:
+        none of them occurs there. Saves running big alternations ({FLIGHT}, {DANGER})
+        over windows of several sentences."""
+        if lits is None:
+            return True
+        where = self.where
+        for lit in lits.intersection(where):
+            for si in where[lit]:
+                if first <= si <= last:
+                    return True
+        return False
 
 
 # --------------------------------------------------------------------------- rules
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(eq=False, slots=True)
 class _Rule:
+    """One phrase of a label. Its regexes are compiled the first time it has to run."""
+
     kind: str
     label: str
-    regex: re.Pattern
+    source: str  # the phrase with macros expanded
     subject: str  # "dreamer" | "any"
-    near: re.Pattern | None
-    not_near: re.Pattern | None
     window: int
-    unless: tuple[re.Pattern, ...]
     realis: bool
-    lits: tuple[str, ...] | None = None  # one of these (lower-case) must occur for a match
+    # Literals: every match contains one of them (lower case); None: no such guarantee.
+    lits: frozenset[str] | None
+    order: int  # position in the knowledge base, so that hits come out in a stable order
+    near_source: str | None = None
+    not_near_source: str | None = None
+    unless_sources: tuple[str, ...] = ()
+    near_lits: frozenset[str] | None = None
+    not_near_lits: frozenset[str] | None = None
+    unless_lits: tuple[frozenset[str] | None, ...] = ()
+    regex: re.Pattern | None = None  # set by Matcher._compile, with the three below
+    near: re.Pattern | None = None
+    not_near: re.Pattern | None = None
+    unless: tuple[re.Pattern, ...] = ()
+
+
+class _Opaque(Exception):
+    """A regex feature the literal finder does not model; the rule then runs on every text."""
+
+
+_COUNT = re.compile(r"\{(\d*)(?:,(\d*))?\}")
+_PLAIN = re.compile(r"[^\\\[\]().*+?{}|^$\x80-\U0010ffff]+")  # ASCII that stands for itself
 
 
 def _required_literals(pattern: str) -> tuple[str, ...] | None:
-    """Lower-case strings one of which every match of `pattern` must contain, or None.
+    """Lower-case strings one of which every match of `pattern` contains, or None.
 
-    A cheap `in` test on these lets most rules skip a dream (or a sentence) without
-    running the regex at all. Falls back to None (always run) on anything unusual."""
+    They let a rule skip a dream (or a sentence) with a set lookup instead of running
+    its regex. This reads the pattern text itself (public syntax, no private `re`
+    modules): groups, alternation, classes, quantifiers and lookarounds are understood;
+    anything else (escapes like \\n or \\1, inline flags, ...) gives None, which only
+    costs speed. Literals shorter than three characters are not worth indexing."""
     try:
-        try:
-            from re import _parser as sre  # 3.11+
-        except ImportError:  # pragma: no cover
-            import sre_parse as sre  # type: ignore[no-redef]
-        c = sre.__dict__
-        LIT, SUB, BR, REP, MREP, AT, AS, ASN = (c["LITERAL"], c["SUBPATTERN"], c["BRANCH"], c["MAX_REPEAT"],
-                                               c["MIN_REPEAT"], c["AT"], c["ASSERT"], c["ASSERT_NOT"])
+        lits, end = _alternation(pattern, 0)
+    except (_Opaque, IndexError, ValueError):
+        return None
+    if end != len(pattern) or not lits or min(map(len, lits)) < 3:
+        return None
+    lits = {x.lower() for x in lits}
+    # Matcher finds literals inside the text's words (_TOKENS); "r2d2" or "e.g" would
+    # never be found there, so such a pattern goes unindexed rather than unmatched.
+    if not all(_TOKENS.fullmatch(x) for x in lits):
+        return None
+    return tuple(sorted(lits))
 
-        def best(seq) -> set[str] | None:
-            options: list[set[str]] = []
-            run = ""
-            for op, av in seq:
-                if op is LIT:
-                    run += chr(av)
-                    continue
-                if op in (AT, AS, ASN):
-                    continue  # zero-width: \b, lookarounds
-                if run:
-                    options.append({run})
-                    run = ""
-                sub = None
-                if op is SUB:
-                    sub = best(av[-1])
-                elif op is BR:
-                    parts = [best(b) for b in av[1]]
-                    sub = None if any(x is None for x in parts) else set().union(*parts)
-                elif op in (REP, MREP) and av[0] >= 1:
-                    sub = best(av[2])
-                if sub:
-                    options.append(sub)
-            if run:
-                options.append({run})
-            if not options:
+
+def _alternation(p: str, i: int) -> tuple[set[str] | None, int]:
+    """Literals of the branches from p[i] up to an unmatched ")" or the end: a match
+    takes one branch, so it holds one literal of the union (None if a branch has none)."""
+    branches = []
+    while True:
+        lits, i = _sequence(p, i)
+        branches.append(lits)
+        if i < len(p) and p[i] == "|":
+            i += 1
+        else:
+            break
+    if any(b is None for b in branches):
+        return None, i
+    return set().union(*branches), i
+
+
+def _sequence(p: str, i: int) -> tuple[set[str] | None, int]:
+    """The most selective literal set of one branch: runs of plain characters that every
+    match consumes in a row, or a required group's literals."""
+    options: list[set[str]] = []
+    run = ""
+    n = len(p)
+    while i < n and p[i] not in "|)":
+        plain = _PLAIN.match(p, i)
+        if plain and plain.end() - i > 1:
+            # a stretch of ordinary characters in one step; the last one may carry a
+            # quantifier, so it goes through the general path below
+            run += p[i:plain.end() - 1]
+            i = plain.end() - 1
+        c = p[i]
+        char = group = None
+        zero_width = False
+        if c == "\\":
+            e = p[i + 1]
+            i += 2
+            if e in "bBAZ":
+                zero_width = True
+            elif e.isalnum() and e not in "dDwWsS":
+                raise _Opaque  # \n, \x41, \1, \N{...}: not worth modelling
+            elif not e.isalnum():
+                char = e  # an escaped punctuation character
+        elif c == "[":  # a class: one character, not a literal
+            i += 1
+            if p[i] == "^":
+                i += 1
+            if p[i] == "]":
+                i += 1
+            while p[i] != "]":
+                i += 2 if p[i] == "\\" else 1
+            i += 1
+        elif c == "(":
+            if p.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+                _, i = _alternation(p, i + (3 if p[i + 2] in "=!" else 4))
+                zero_width = True  # looks, consumes nothing
+            else:
+                if p.startswith("(?:", i):
+                    i += 3
+                elif p.startswith("(?P<", i):
+                    i = p.index(">", i) + 1
+                elif p.startswith("(?", i):
+                    raise _Opaque  # inline flags, comments, conditionals, backreferences
+                else:
+                    i += 1
+                group, i = _alternation(p, i)
+            if i >= n or p[i] != ")":
+                raise _Opaque
+            i += 1
+        elif c in "^$":
+            i += 1
+            zero_width = True
+        elif c in "*+?{":
+            raise _Opaque
+        else:
+            i += 1
+            # "." is any character; non-ASCII letters fold in ways `low` does not model
+            if c != "." and c.isascii():
+                char = c
+        least, quantified = 1, False
+        if i < n and p[i] in "?*+{":
+            m = _COUNT.match(p, i) if p[i] == "{" else None
+            if p[i] != "{" or m:  # "{" that is not a count is a plain character
+                quantified = True
+                least = int(m.group(1) or 0) if m else (1 if p[i] == "+" else 0)
+                i = m.end() if m else i + 1
+                if i < n and p[i] in "?+":  # lazy or possessive
+                    i += 1
+        if zero_width:
+            if quantified:
+                raise _Opaque
+            continue
+        if char is not None and not quantified:
+            run += char
+            continue
+        if char is not None and least >= 1:
+            # "ab+c": the first b follows "a", the last one precedes "c"
+            options.append({run + char})
+            run = char
+            continue
+        if run:
+            options.append({run})
+        run = ""
+        if group and least >= 1:
+            options.append(group)
+    if run:
+        options.append({run})
+    if len(options) <= 1:
+        return (options[0] if options else None), i
+    # the set whose shortest member is longest is the one fewest texts contain
+    return max(options, key=lambda o: (min(map(len, o)), -len(o))), i
+
+
+# "(?-i:Bob)" and other inline flags could make part of a pattern case-sensitive again
+_INLINE_FLAGS = re.compile(r"\(\?(?!P)[a-zA-Z-]")
+_UPPER_RANGE = re.compile(r"[A-Z]-[A-Z]")
+
+
+def _lower_pattern(source: str) -> str | None:
+    r"""`source` in lower case, to run case-sensitively on the folded lower-case text.
+
+    That finds exactly what `source` with re.IGNORECASE finds in the original text, and
+    several times faster: sre cannot skip ahead on a case-insensitive pattern. None when
+    lower-casing could change the meaning: non-ASCII, escapes that spell a character
+    (\x41, \N{...}) or refer to a group, named groups, class ranges mixing cases."""
+    if not source.isascii() or "(?P" in source:
+        return None
+    out = []
+    i, n = 0, len(source)
+    while i < n:
+        c = source[i]
+        if c == "\\":
+            e = source[i + 1:i + 2]
+            if e in ("x", "u", "U", "N") or e.isdigit():
                 return None
-            return max(options, key=lambda o: (min(map(len, o)), -len(o)))
-
-        lits = best(sre.parse(pattern, re.I))
-    except Exception:  # noqa: BLE001 - a prefilter must never break matching
-        return None
-    if not lits or min(map(len, lits)) < 3:
-        return None
-    return tuple(sorted({x.lower() for x in lits}))
+            out.append(source[i:i + 2])  # \W, \S, \B ... keep their case
+            i += 2
+        elif c == "[":
+            j = i + 1
+            j += source[j:j + 1] == "^"
+            j += source[j:j + 1] == "]"
+            while j < n and source[j] != "]":
+                j += 2 if source[j] == "\\" else 1
+            body = source[i:j + 1]
+            if "-" in body and any(ch.isupper() for ch in _UPPER_RANGE.sub("", body)):
+                return None  # "[A-z]", "[-A]": lower-casing would change the set
+            k = 0
+            while k < len(body):  # lower-case the class, but not its escapes
+                if body[k] == "\\":
+                    e = body[k + 1:k + 2]
+                    if e in ("x", "u", "U", "N") or e.isdigit():
+                        return None
+                    out.append(body[k:k + 2])
+                    k += 2
+                else:
+                    out.append(body[k].lower())
+                    k += 1
+            i = j + 1
+        else:
+            out.append(c.lower())
+            i += 1
+    return "".join(out)
 
 
 class Matcher:
-    """Compiles the knowledge base once per process; `analyze` is then cheap and pure.
+    """Indexes the knowledge base once per process; `analyze` is then cheap and pure.
 
-    Labels are compiled the first time a dream contains one of their keys, so that
-    start-up (the `add` path) pays only for what it uses."""
+    Every rule is indexed under the literals its matches must contain, so a dream only
+    runs the rules whose literal it holds, and only on the sentences holding it. A rule's
+    regexes are compiled the first time it runs, so start-up (the `add` path) pays only
+    for what it uses."""
+
+    # word -> what it wakes; bounded so a long-running process cannot grow without limit
+    _WORD_CACHE_SIZE = 50_000
 
     def __init__(self, knowledge: Knowledge):
         self.knowledge = knowledge
         self._macros = knowledge.macros
-        self._specs: dict[str, tuple[str, dict]] = {}
+        self._patterns: dict[str, re.Pattern] = {}  # expanded source -> compiled, shared by rules
+        self._literals: dict[str, frozenset[str] | None] = {}  # expanded source -> its literals
+        self._order = count()
         self.rules: dict[str, list[_Rule]] = {}
         self.requires: dict[str, str] = {}
         self._agent_specs: dict[str, list[str]] = {}
-        self._agents: dict[str, list[re.Pattern]] | None = None
-        key_owner: dict[str, set[str]] = {}
+        self._agents: dict[str, list[tuple[re.Pattern, frozenset[str] | None]]] | None = None
+        self._key_owner: dict[str, set[str]] = {}
         self.always: set[str] = set()
+        self._by_literal: dict[str, list[_Rule]] = {}
+        self._unindexed: list[_Rule] = []  # no literal found: run whenever their label may fire
+        inf = self._inference = knowledge.inference.get("flight_fear")
+        self._flight_lits = self._lits(_expand(inf["flight"], self._macros)) if inf else None
+        self._danger_lits = self._lits(_expand(inf["danger"], self._macros)) if inf else None
         for kind, specs in (("motif", knowledge.motif_specs), ("emotion", knowledge.emotion_specs)):
             for label, spec in specs.items():
-                self._specs[label] = (kind, spec)
                 if spec.get("requires"):
                     self.requires[label] = spec["requires"]
                 if spec.get("agents"):
-                    self._agent_specs[label] = list(spec["agents"])
+                    self._agent_specs[label] = [_expand(a, self._macros) for a in spec["agents"]]
+                    for src in self._agent_specs[label]:
+                        self._lits(src)  # indexed with the rest
+                rules = self.rules[label] = self._make_rules(kind, label, spec)
+                if label in self.requires:
+                    continue  # run after the main pass, only when what they need was found
                 keys = [k.lower() for k in spec.get("keys", ())]
                 if spec.get("phrases") and not keys:
                     self.always.add(label)
                 for k in keys:
-                    key_owner.setdefault(k, set()).add(label)
-        # one pass over the text finds which labels can possibly fire
-        self._key_labels = {k: set().union(*(v for k2, v in key_owner.items() if k.startswith(k2)))
-                            for k in key_owner}
-        self._key_lengths = sorted({len(k) for k in key_owner})
-        self._inference = knowledge.inference.get("flight_fear")
+                    self._key_owner.setdefault(k, set()).add(label)
+                for rule in rules:
+                    if rule.lits is None:
+                        self._unindexed.append(rule)
+                    for lit in rule.lits or ():
+                        self._by_literal.setdefault(lit, []).append(rule)
+        self._key_lengths = sorted({len(k) for k in self._key_owner})
+        # Patterns run on the folded lower-case text, unless one of them uses inline flags
+        # (rare; then all run with re.IGNORECASE on the original text, as they are written).
+        self._on_low = not any(_INLINE_FLAGS.search(src) for src in self._literals)
         self._flight: re.Pattern | None = None
         self._danger: re.Pattern | None = None
-        inf = self._inference
         self._flight_window = int(inf.get("window", 2)) if inf else 0
         self._flight_emotion = inf.get("emotion", "fear") if inf else "fear"
+        # every literal of every pattern, by its first three characters (no literal is
+        # shorter): finds the literals inside a word with a few dict lookups
+        self._lits_by_head: dict[str, list[str]] = {}
+        for lit in set().union(*(x for x in self._literals.values() if x)):
+            self._lits_by_head.setdefault(lit[:3], []).append(lit)
+        # word -> (labels it wakes, literals inside it); words that do neither are kept
+        # apart, so that a set difference (in C) drops most of a text's words at once
+        self._words: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
+        self._dull: set[str] = set()
         self._agent_order = [a for a in ("pursuer_known_person", "pursuer_animal",
                                          "pursuer_stranger_or_monster", "pursuer_invisible")
                              if a in self._agent_specs] + [a for a in self._agent_specs if not a.startswith("pursuer_")]
 
+    def _make_rules(self, kind: str, label: str, spec: dict) -> list[_Rule]:
+        unless = tuple(_expand(p, self._macros) for p in spec.get("unless", ()))
+        unless_lits = tuple(self._lits(u) for u in unless)
+        default_subject = spec.get("subject", "dreamer")
+        default_realis = bool(spec.get("realis", kind == "motif"))
+        rules = []
+        for item in spec.get("phrases", ()):
+            item = {"re": item} if isinstance(item, str) else item
+            source = _expand(item["re"], self._macros)
+            near = _expand(item["near"], self._macros) if item.get("near") else None
+            not_near = _expand(item["not_near"], self._macros) if item.get("not_near") else None
+            rules.append(_Rule(
+                kind, label, source, item.get("subject", default_subject), int(item.get("window", 0)),
+                bool(item.get("realis", default_realis)), self._lits(source), order=next(self._order),
+                near_source=near, not_near_source=not_near, unless_sources=unless,
+                near_lits=self._lits(near), not_near_lits=self._lits(not_near), unless_lits=unless_lits,
+            ))
+        return rules
+
+    def _re(self, source: str) -> re.Pattern:
+        """The compiled pattern, for the text `_Doc.hay` (IGNORECASE on lower-case text is
+        still right when a pattern cannot be lower-cased, just slower)."""
+        pattern = self._patterns.get(source)
+        if pattern is None:
+            lowered = _lower_pattern(source) if self._on_low else None
+            pattern = re.compile(lowered) if lowered is not None else re.compile(source, re.I)
+            self._patterns[source] = pattern
+        return pattern
+
     def _rx(self, p: str) -> re.Pattern:
-        return re.compile(_expand(p, self._macros), re.I)
+        return self._re(_expand(p, self._macros))
+
+    def _lits(self, source: str | None) -> frozenset[str] | None:
+        """The literals of a pattern, remembered for the word index: call during __init__
+        only, since `where` only knows the literals indexed there."""
+        if source is None:
+            return None
+        if source not in self._literals:
+            lits = _required_literals(source)
+            self._literals[source] = None if lits is None else frozenset(lits)
+        return self._literals[source]
+
+    def _compile(self, rule: _Rule) -> re.Pattern:
+        rule.unless = tuple(self._re(u) for u in rule.unless_sources)
+        rule.near = self._re(rule.near_source) if rule.near_source else None
+        rule.not_near = self._re(rule.not_near_source) if rule.not_near_source else None
+        rule.regex = self._re(rule.source)  # last: a rule with a regex is ready
+        return rule.regex
 
     def compile_all(self) -> None:
         """Compile every rule now (tests and benchmarks; analysis does it lazily)."""
-        for label in self._specs:
-            self._rules(label)
+        for rules in self.rules.values():
+            for rule in rules:
+                self._compile(rule)
         self.agents
         self._flight_rules()
 
-    def _rules(self, label: str) -> list[_Rule]:
-        rules = self.rules.get(label)
-        if rules is None:
-            kind, spec = self._specs[label]
-            unless = tuple(self._rx(p) for p in spec.get("unless", ()))
-            default_subject = spec.get("subject", "dreamer")
-            default_realis = bool(spec.get("realis", kind == "motif"))
-            rules = []
-            for item in spec.get("phrases", ()):
-                item = {"re": item} if isinstance(item, str) else item
-                source = _expand(item["re"], self._macros)
-                rules.append(_Rule(
-                    kind, label, re.compile(source, re.I), item.get("subject", default_subject),
-                    self._rx(item["near"]) if item.get("near") else None,
-                    self._rx(item["not_near"]) if item.get("not_near") else None, int(item.get("window", 0)),
-                    unless, bool(item.get("realis", default_realis)), _required_literals(source),
-                ))
-            self.rules[label] = rules
-        return rules
-
     @property
-    def agents(self) -> dict[str, list[re.Pattern]]:
+    def agents(self) -> dict[str, list[tuple[re.Pattern, frozenset[str] | None]]]:
+        """Per pursuer type: its agent patterns, with their literals."""
         if self._agents is None:
-            self._agents = {k: [self._rx(p) for p in v] for k, v in self._agent_specs.items()}
+            self._agents = {k: [(self._re(src), self._literals[src]) for src in v]
+                            for k, v in self._agent_specs.items()}
         return self._agents
 
     def _flight_rules(self) -> bool:
@@ -545,110 +792,151 @@ class Matcher:
 
     # ------------------------------------------------------------------ analysis
 
-    def _find(self, rule: _Rule, work: str, low: str, doc: _Doc):
-        """Matches of a rule, run only on sentences holding one of its required literals."""
-        if rule.lits is None:
-            yield from rule.regex.finditer(work)
+    def _word(self, word: str) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The labels whose keys start `word`, and the rule literals inside it."""
+        labels: set[str] = set()
+        for n in self._key_lengths:
+            if n > len(word):
+                break
+            got = self._key_owner.get(word[:n])
+            if got:
+                labels |= got
+        lits = []
+        for i in range(len(word) - 2):
+            for lit in self._lits_by_head.get(word[i:i + 3], ()):
+                if word.startswith(lit, i):
+                    lits.append(lit)
+        if len(self._words) + len(self._dull) >= self._WORD_CACHE_SIZE:
+            self._words.clear()
+            self._dull.clear()
+        if not labels and not lits:
+            self._dull.add(word)
+        info = self._words[word] = (frozenset(labels), tuple(lits))
+        return info
+
+    def _matches(self, rule: _Rule, doc: _Doc, sents: set[int] | None):
+        """Matches of a rule: in the given sentences, or in the whole text when the rule
+        has no literal to look for."""
+        regex = rule.regex or self._compile(rule)
+        if sents is None:
+            yield from regex.finditer(doc.hay)
             return
-        if not any(lit in low for lit in rule.lits):
-            return
-        sents: set[int] = set()
-        for lit in rule.lits:
-            i = low.find(lit)
-            while i != -1:
-                sents.add(doc.sentence_of(i))
-                i = low.find(lit, i + 1)
         for si in sorted(sents):
             s, e = doc.sents[si]
-            yield from rule.regex.finditer(work, s, e)
+            yield from regex.finditer(doc.hay, s, e)
 
     def analyze(self, text: str) -> Analysis:
         if not text:
             return Analysis()
         work = text.translate(_QUOTES)
-        low = work.lower()
-        # which labels can fire: a word of the text starts with one of their keys
+        low = work.translate(_FOLD).lower()
+        doc = _Doc(work, low, low if self._on_low else work)
+        # One pass over the words: which labels can fire (a word starts with one of their
+        # keys) and which sentences hold each literal. Literals only hold letters, ' and -,
+        # so a literal occurs in the text exactly when it occurs inside one of these words.
         labels = set(self.always)
-        key_labels = self._key_labels
-        for w in set(_TOKENS.findall(low)):
-            for n in self._key_lengths:
-                if n > len(w):
-                    break
-                got = key_labels.get(w[:n])
-                if got:
-                    labels |= got
+        where = doc.where
+        words, word_info, dull = self._words, self._word, self._dull
+        for si, (s, e) in enumerate(doc.sents):
+            for w in set(_TOKENS.findall(low, s, e)).difference(dull):
+                woken, lits = words.get(w) or word_info(w)
+                if woken:
+                    labels |= woken
+                for lit in lits:
+                    got = where.get(lit)
+                    if got is None:
+                        where[lit] = {si}
+                    else:
+                        got.add(si)
+        todo: dict[_Rule, set[int] | None] = {}
+        for lit, sents in where.items():
+            for rule in self._by_literal.get(lit, ()):
+                if rule.label in labels:
+                    todo.setdefault(rule, set()).update(sents)
+        for rule in self._unindexed:
+            if rule.label in labels:
+                todo[rule] = None
         hits: list[Hit] = []
-        doc = _Doc(work)
-        for label in labels:
-            if label in self.requires:
-                continue
-            for rule in self._rules(label):
-                for m in self._find(rule, work, low, doc):
-                    if m.end() == m.start():
-                        continue
-                    subj = self._check(doc, rule, m.start(), m.end())
-                    if subj is not None:
-                        hits.append(Hit(rule.kind, label, text[m.start():m.end()], m.start(), m.end(), subj))
+        for rule in sorted(todo, key=lambda r: r.order):
+            for m in self._matches(rule, doc, todo[rule]):
+                if m.end() == m.start():
+                    continue
+                subj = self._check(doc, rule, m.start(), m.end())
+                if subj is not None:
+                    hits.append(Hit(rule.kind, rule.label, text[m.start():m.end()], m.start(), m.end(), subj))
         if any(h.id == "chase" for h in hits):
             hits += self._pursuers(doc, text, [h for h in hits if h.id == "chase"])
             for label, req in self.requires.items():
                 if any(h.id == req for h in hits):
-                    for rule in self._rules(label):
-                        for m in self._find(rule, work, low, doc):
+                    for rule in self.rules[label]:
+                        sents = None if rule.lits is None else set().union(*(where.get(x, ()) for x in rule.lits))
+                        if sents == set():
+                            continue
+                        for m in self._matches(rule, doc, sents):
                             subj = self._check(doc, rule, m.start(), m.end())
                             if subj is not None:
                                 hits.append(Hit(rule.kind, label, text[m.start():m.end()], m.start(), m.end(), "other"))
-        if self._flight_rules() and not any(h.id == self._flight_emotion for h in hits):
-            hits += self._flight_fear(doc, work, text, [h for h in hits if h.id == "chase"])
+        if self._inference is not None and not any(h.id == self._flight_emotion for h in hits):
+            hits += self._flight_fear(doc, text, [h for h in hits if h.id == "chase"])
         return _tidy(hits)
 
     def _check(self, doc: _Doc, rule: _Rule, start: int, end: int) -> str | None:
         """None if the hit does not stand; else who it is about."""
-        text = doc.text
+        hay = doc.hay
+        # nearby context first: it needs no clauses (every check can only veto the hit,
+        # so their order does not change the outcome)
+        if rule.near is not None or rule.not_near is not None:
+            first, last = doc.window_sents(start, rule.window)
+            lo, hi = doc.sents[first][0], doc.sents[last][1]
+            if rule.near is not None and not (doc.may_hold(rule.near_lits, first, last)
+                                              and rule.near.search(hay, lo, hi)):
+                return None
+            if rule.not_near is not None and (doc.may_hold(rule.not_near_lits, first, last)
+                                              and rule.not_near.search(hay, lo, hi)):
+                return None
         cl, ci = doc.clause_of(start)
         c_start, c_end, subj = cl[ci][:3]
         scope = doc.scope_start(cl, ci)
-        prefix = text[scope:start]
+        prefix = doc.low[scope:start]
         if _NEGATION.search(prefix):
             return None
         if rule.realis and _IRREALIS.search(prefix):
             return None
         if rule.unless:
             # idioms are checked in the hit's clause, and across the hit itself
-            lo, hi = doc.sents[doc.sentence_of(start)][0], max(c_end, end)
-            for u in rule.unless:
-                um = u.search(text, lo, hi)
+            si = doc.sentence_of(start)
+            lo, hi = doc.sents[si][0], max(c_end, end)
+            last = doc.sentence_of(hi - 1)
+            for u, u_lits in zip(rule.unless, rule.unless_lits):
+                um = u.search(hay, lo, hi) if doc.may_hold(u_lits, si, last) else None
                 while um is not None:
                     if um.start() < end and um.end() > start or um.start() >= c_start:
                         return None
-                    um = u.search(text, um.end(), hi) if um.end() < hi else None
-        if rule.near is not None or rule.not_near is not None:
-            lo, hi = doc.window(start, rule.window)
-            if rule.near is not None and not rule.near.search(text, lo, hi):
-                return None
-            if rule.not_near is not None and rule.not_near.search(text, lo, hi):
-                return None
-        subj = _last_subject(text, c_start, start) or subj
+                    um = u.search(hay, um.end(), hi) if um.end() < hi else None
+        subj = _last_subject(doc.text, doc.low, c_start, start) or subj
         if rule.subject == "dreamer" and subj != "dreamer":
             return None
         return subj or "dreamer"
 
     # ------------------------------------------------------------------ pursuers
 
-    def _candidates(self, text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    def _candidates(self, doc: _Doc, lo: int, hi: int) -> list[tuple[int, int, str]]:
         """Pursuer-like words in text[lo:hi]: (start, end, type); names count as known people."""
+        text = doc.text
         out = []
+        first, last = doc.sentence_of(lo), doc.sentence_of(max(lo, hi - 1))
         for label in self._agent_order:
-            for pat in self.agents[label]:
-                out += [(m.start(), m.end(), label) for m in pat.finditer(text, lo, hi)]
+            for pat, lits in self.agents[label]:
+                if doc.may_hold(lits, first, last):
+                    out += [(m.start(), m.end(), label) for m in pat.finditer(doc.hay, lo, hi)]
         for m in _WORD.finditer(text, lo, hi):
             w = m.group()
             lw = w.lower()
             if (w[0].isupper() and w not in ("I", "I'm", "I'd", "I've", "God", "Oh") and lw not in _OTHER
                     and lw not in _DETERMINERS and lw not in _MY and lw not in _DREAMER
-                    and not re.search(r"(?:^|[.!?\"]\s*)$", text[max(0, m.start() - 3):m.start()])
-                    and not re.search(r"\b(?:called|named)\s+$", text[max(0, m.start() - 8):m.start()], re.I)):
-                nxt = re.match(r"\s+([a-z][\w'-]*)", text[m.end():m.end() + 20])
+                    and not _AFTER_STOP.search(text[max(0, m.start() - 3):m.start()])
+                    and not _AFTER_NAMED.search(text[max(0, m.start() - 8):m.start()])):
+                nxt = _NEXT_WORD.match(text[m.end():m.end() + 20])
                 if nxt and nxt.group(1) not in _VERBISH and not nxt.group(1).endswith(("ed", "s")):
                     continue  # "French thing", "Bridal Store": an adjective or a title, not a person
                 out.append((m.start(), m.end(), "pursuer_known_person"))
@@ -658,7 +946,7 @@ class Matcher:
         """What he / she / it / they most likely stands for: the nearest earlier candidate
         of a fitting kind (people for he/she, animals or things for it) within six sentences."""
         lo, _ = doc.window(pos, 8)
-        cands = self._candidates(doc.text, lo, pos)
+        cands = self._candidates(doc, lo, pos)
         if pronoun in ("he", "she", "him", "her", "his"):
             tiers = [("pursuer_known_person", "pursuer_stranger_or_monster"), ("pursuer_invisible",), ("pursuer_animal",)]
         elif pronoun == "it":
@@ -676,7 +964,7 @@ class Matcher:
         """The pursuer named in text[lo:hi]: the word nearest the verb (or, for an earlier
         clause whose subject is inherited, its first one); pronouns are resolved."""
         text = doc.text
-        items = [(s, e, label) for s, e, label in self._candidates(text, lo, hi)]
+        items = [(s, e, label) for s, e, label in self._candidates(doc, lo, hi)]
         items += [(lo + m.start(), lo + m.end(), "=" + m.group(1).lower())
                   for m in re.finditer(r"\b(he|she|they|it|him|her|them)\b", text[lo:hi], re.I)]
         if not items:
@@ -694,7 +982,7 @@ class Matcher:
             found = None
             by = _BY.match(text, h.end)
             if by:  # "chased by a man with a dog": the head noun of the by-phrase
-                cands = self._candidates(text, by.start(1), by.end(1))
+                cands = self._candidates(doc, by.start(1), by.end(1))
                 found = (cands[-1][2], cands[-1][0], cands[-1][1]) if cands else None
             elif re.search(r"\bfrom\b", ev):  # "running from something"
                 fm = _FROM.search(text, h.start)
@@ -727,31 +1015,39 @@ class Matcher:
 
     # ------------------------------------------------------------------ inference
 
-    def _flight_fear(self, doc: _Doc, work: str, original: str, chases: list[Hit]) -> list[Hit]:
+    def _flight_fear(self, doc: _Doc, original: str, chases: list[Hit]) -> list[Hit]:
         """Fleeing, hiding or being chased near something clearly dangerous implies fear."""
-        if not self._danger.search(work):
+        # no danger literal anywhere: no danger match anywhere, nothing to look for
+        everywhere = (0, len(doc.sents) - 1)
+        if not doc.may_hold(self._danger_lits, *everywhere):
             return []
-        rule = _Rule("emotion", self._flight_emotion, self._flight, "dreamer", None, None, 0, (), True)
-        spans = [(m.start(), m.end()) for m in self._flight.finditer(work)
-                 if self._check(doc, rule, m.start(), m.end()) == "dreamer"]
+        self._flight_rules()  # compiled only once a dream mentions danger
+        rule = _Rule("emotion", self._flight_emotion, "", "dreamer", 0, True, None, order=-1, regex=self._flight)
+        flees = self._flight.finditer(doc.hay) if doc.may_hold(self._flight_lits, *everywhere) else ()
+        spans = [(m.start(), m.end()) for m in flees if self._check(doc, rule, m.start(), m.end()) == "dreamer"]
         for start, end in sorted(spans + [(h.start, h.end) for h in chases]):
-            lo, _ = doc.window(start, self._flight_window)
-            hi = doc.sents[doc.sentence_of(start)][1]  # the danger is already shown, not what comes later
-            if self._danger.search(work, lo, hi):
+            first, _ = doc.window_sents(start, self._flight_window)
+            si = doc.sentence_of(start)  # the danger is already shown, not what comes later
+            if (doc.may_hold(self._danger_lits, first, si)
+                    and self._danger.search(doc.hay, doc.sents[first][0], doc.sents[si][1])):
                 return [Hit("emotion", self._flight_emotion, original[start:end], start, end)]
         return []
 
 
-_SUBJECT_WORD = re.compile(r"\b(?:(I|we|I'm|we're|I've|we've|I'd|we'd)|(he|she|they|he's|she's|they're|someone|somebody|nobody|everyone|everybody))\b", re.I)
+# pursuer names: not a capital after a full stop, nor after "called"/"named"; the next word
+_AFTER_STOP = re.compile(r"(?:^|[.!?\"]\s*)$")
+_AFTER_NAMED = re.compile(r"\b(?:called|named)\s+$", re.I)
+_NEXT_WORD = re.compile(r"\s+([a-z][\w'-]*)")
+_SUBJECT_WORD = re.compile(r"\b(?:(i|we|i'm|we're|i've|we've|i'd|we'd)|(he|she|they|he's|she's|they're|someone|somebody|nobody|everyone|everybody))\b")
 
 
-def _last_subject(text: str, lo: int, hi: int) -> str | None:
+def _last_subject(text: str, low: str, lo: int, hi: int) -> str | None:
     """The last subject pronoun before the hit in its clause wins over the clause's first
     subject: in "when he looked at me I became afraid" the feeling is mine."""
     last = None
-    for m in _SUBJECT_WORD.finditer(text, lo, hi):
-        if m.group(1) and m.group(1).lower() == "i" and m.group(1) != "I":
-            continue
+    for m in _SUBJECT_WORD.finditer(low, lo, hi):
+        if m.group(1) == "i" and text[m.start(1)] == "i":
+            continue  # a lower-case "i" is more often a typo or a list item than the dreamer
         last = "dreamer" if m.group(1) else "other"
     return last
 

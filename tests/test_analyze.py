@@ -252,3 +252,101 @@ def test_import_stays_light():
     code = "import dreamly.analyze, sys; print(sorted(m for m in ('rich', 'typer', 'sqlite3', 'platformdirs', 'llm') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# -- speed machinery: the prefilters may skip work, never findings ---------------------
+
+from dreamly.analyze import _FOLD, _lower_pattern, _required_literals  # noqa: E402
+
+SAMPLES = [t for found, not_found in MOTIF_CASES.values() for t in found + not_found] + \
+          [t for pair in EMOTION_CASES.values() for t in pair] + [
+    "A man with a knife came into the house. I ran and hid in the attic.",
+    "Someone was chasing me down a long corridor and my legs felt heavy as concrete.",
+    "I tried to run but I couldn't move at all, it was like wading through mud uphill.",
+    "My teeth started to crumble and I was embarrassed; people stared because I was naked.",
+    "We were at school and I realised I had missed the exam. I got lost on the way home.",
+    "The monster grabbed me and I screamed for help but nothing came out.",
+]
+
+
+def _variants(text: str) -> list[str]:
+    # the letters that fold oddly under re.IGNORECASE (dotted/dotless i, long s, Kelvin)
+    odd = text.replace("i", "\u0131").replace("s", "\u017f").replace("k", "\u212a").replace("I", "\u0130")
+    return [text, text.upper(), text.title(), odd]
+
+
+def test_every_match_holds_one_of_its_literals():
+    m = Matcher(load_knowledge())
+    checked = 0
+    for source, lits in m._literals.items():
+        if lits is None:
+            continue
+        pattern = re.compile(source, re.I)
+        for text in (v for t in SAMPLES for v in _variants(t)):
+            for match in pattern.finditer(text):
+                found = match.group().translate(_FOLD).lower()
+                assert any(lit in found for lit in lits), (source, text)
+                checked += 1
+    assert checked > 100  # the samples do exercise the rules
+
+
+def test_lowered_patterns_find_what_ignorecase_finds():
+    m = Matcher(load_knowledge())
+    for source in m._literals:
+        lowered = _lower_pattern(source)
+        assert lowered is not None, source  # every built-in pattern takes the fast path
+        slow, fast = re.compile(source, re.I), re.compile(lowered)
+        for text in (v for t in SAMPLES for v in _variants(t)):
+            folded = text.translate(_FOLD).lower()
+            assert [x.span() for x in slow.finditer(text)] == [x.span() for x in fast.finditer(folded)], source
+
+
+@pytest.mark.parametrize("pattern, lits", [
+    (r"slow[- ]?mo(?:tion)?\b", ("slow",)),
+    (r"(?:heavy|leaden)\s+(?:legs|feet)", ("heavy", "leaden")),
+    (r"colou?r", ("colo",)),
+    (r"(?:run|ran)(?=\s+away)", ("ran", "run")),  # a lookahead consumes nothing
+    (r"x{0,3}yyy", ("yyy",)),
+    (r"\d+\s+dogs", ("dogs",)),
+    (r"(?:fell|dog)?\s+down", ("down",)),  # an optional group is not required
+    (r"\bf(?:a|e)ll\b", None),  # nothing of three letters is certain
+    (r"(?i)abc", None),  # inline flags, escapes that spell characters, backreferences:
+    (r"a\x41bcd", None),  # not modelled, so never guessed
+    (r"(a)\1xyz", None),
+    (r"r2d2", None),  # would not be found inside the text's words
+])
+def test_required_literals(pattern, lits):
+    assert _required_literals(pattern) == lits
+
+
+def test_lower_pattern_keeps_escapes_and_refuses_what_it_cannot_lower():
+    assert _lower_pattern(r"\Wab[A-Z]\S(?:I|We)") == r"\Wab[a-z]\S(?:i|we)"
+    for pattern in (r"[A-z]", r"\x41", r"(?P<n>a)", "caf\u00e9"):
+        assert _lower_pattern(pattern) is None
+
+
+def test_odd_letters_match_as_the_regexes_say():
+    # re.IGNORECASE matches "\u017f" (long s) as "s"; so does the prefilter (MATCHER_VERSION 2)
+    res = analyze("I was \u017fcared.")
+    assert res.emotion_ids() == ["fear"] and res.emotions[0].evidence == "\u017fcared"
+
+
+def test_personal_rules_with_inline_flags_or_odd_literals_still_match(tmp_path):
+    flags, droid = tmp_path / "flags.toml", tmp_path / "droid.toml"
+    flags.write_text('[motifs.ada]\nlabel = "Ada"\nmeaning = "m"\nphrases = ["\\\\bI met (?-i:Ada)\\\\b"]\n',
+                     encoding="utf-8")
+    droid.write_text('[motifs.droid]\nlabel = "Droid"\nmeaning = "m"\nphrases = [{re = "r2d2", subject = "any"}]\n',
+                     encoding="utf-8")
+    m = Matcher(load_knowledge(flags))
+    assert "ada" in m.analyze("I met Ada at the station.").motif_ids()
+    assert "ada" not in m.analyze("I met ada at the station.").motif_ids()  # case-sensitive, as written
+    assert "droid" in Matcher(load_knowledge(droid)).analyze("R2D2 beeped at me.").motif_ids()
+
+
+def test_rules_compile_only_when_a_dream_needs_them():
+    m = Matcher(load_knowledge())
+    m.analyze("We sat at a long wooden table in the kitchen. The radio was on.")
+    assert not [r for rules in m.rules.values() for r in rules if r.regex is not None]
+    m.analyze("My legs felt heavy and someone was chasing me.")
+    compiled = [r for rules in m.rules.values() for r in rules if r.regex is not None]
+    assert 0 < len(compiled) < 20
