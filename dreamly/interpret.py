@@ -19,9 +19,7 @@ LENSES = ("jungian", "western", "eastern", "indigenous")
 INSTALL_HINT = "interpretation needs the llm extra: pip install 'dreamly[llm]'"
 RELATED_LIMIT = 3  # earlier dreams quoted in the prompt: enough to see a thread, short enough to read
 RELATED_EXCERPT = 240
-# The article's red flag, used when the knowledge base does not say otherwise.
-RED_FLAG_PER_WEEK = 3
-RED_FLAG_WEEKS = 2
+# Said when the knowledge base has no red-flag message of its own.
 RED_FLAG_MESSAGE = ("These dreams have been frequent lately; when they keep coming back it can help to talk "
                     "them through with a therapist, counsellor or coach.")
 
@@ -70,16 +68,17 @@ class Request:
 
 
 def build_prompt(dream: dict, knowledge=None, history: dict | None = None, *,
-                 hard_weeks: list[int] | None = None, lens: str | None = None) -> tuple[str, str]:
+                 red_flag: dict | None = None, lens: str | None = None) -> tuple[str, str]:
     """(system, prompt) for interpreting `dream` (as `Journal.get` returns it).
 
     `knowledge` is analyze.Knowledge (or None: then motifs go without meanings),
-    `history` is `Journal.motif_history(...)`, `hard_weeks` is `Journal.hard_nights_by_week(...)`.
+    `history` is `Journal.motif_history(...)`, `red_flag` is `patterns.red_flag_as_of(...)`
+    (None when the pattern does not hold).
     """
     parts = [_dream_section(dream), _motif_section(dream, knowledge), _context_section(dream)]
     parts.append(_history_section(history or {}, knowledge))
-    if red_flag_holds(hard_weeks, knowledge):
-        parts.append(_red_flag_section(hard_weeks, knowledge))
+    if red_flag:
+        parts.append(_red_flag_section(red_flag))
     if lens:
         parts.append(_lens_section(lens, knowledge))
     return SYSTEM, "\n\n".join(p for p in parts if p)
@@ -93,26 +92,6 @@ def build_rehearsal_prompt(dream: dict, knowledge=None) -> tuple[str, str]:
         parts.append(f"Feelings: {feelings}")
     parts.append("Write the new ending.")
     return REHEARSAL_SYSTEM, "\n\n".join(p for p in parts if p)
-
-
-def red_flag_holds(hard_weeks: list[int] | None, knowledge=None) -> bool:
-    """The article's red flag: can't-run or nightmare dreams several times a week, week after week."""
-    rule = getattr(knowledge, "red_flag", None) or {}
-    per_week = int(rule.get("per_week", RED_FLAG_PER_WEEK))
-    weeks = int(rule.get("weeks", RED_FLAG_WEEKS))
-    recent = list(hard_weeks or ())[:weeks]
-    return len(recent) >= weeks and all(n >= per_week for n in recent)
-
-
-def red_flag_weeks(knowledge=None) -> int:
-    rule = getattr(knowledge, "red_flag", None) or {}
-    return int(rule.get("weeks", RED_FLAG_WEEKS))
-
-
-def cant_run_ids(knowledge) -> list[str]:
-    if knowledge is None:
-        return []
-    return [m.id for m in knowledge.motifs.values() if m.group == "cant_run"]
 
 
 def _dream_section(dream: dict) -> str:
@@ -210,12 +189,10 @@ def _excerpt(text: str, limit: int = RELATED_EXCERPT) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-def _red_flag_section(hard_weeks: list[int], knowledge) -> str:
-    rule = getattr(knowledge, "red_flag", None) or {}
-    weeks = ", then ".join(str(n) for n in hard_weeks[: red_flag_weeks(knowledge)])
+def _red_flag_section(flag: dict) -> str:
+    weeks = ", ".join(f"{w['dreams']} in the week of {w['start']}" for w in flag.get("weeks", ()))
     return ("Pattern worth noticing: dreams of being unable to run, or nightmares, came several times a week "
-            f"for more than one week in a row (per seven days, most recent first: {weeks}). "
-            + rule.get("message", RED_FLAG_MESSAGE))
+            f"for more than one week in a row ({weeks}). " + (flag.get("message") or RED_FLAG_MESSAGE))
 
 
 def _lens_section(lens: str, knowledge) -> str:
@@ -246,9 +223,19 @@ def prepare(journal, dream_id: int, *, lens: str | None = None, knowledge=None) 
     motif_ids = list(dict.fromkeys(hit["motif"] for hit in dream["motifs"]))
     history = journal.motif_history(motif_ids, dream["dreamt_on"], exclude_id=dream_id, limit=RELATED_LIMIT)
     history["motifs"] = motif_ids
-    hard_weeks = journal.hard_nights_by_week(cant_run_ids(knowledge), dream["dreamt_on"], weeks=red_flag_weeks(knowledge))
-    system, prompt = build_prompt(dream, knowledge, history, hard_weeks=hard_weeks, lens=lens)
+    system, prompt = build_prompt(dream, knowledge, history, red_flag=_red_flag_on(journal, dream, knowledge), lens=lens)
     return Request(dream_id=dream_id, system=system, prompt=prompt, lens=lens)
+
+
+def _red_flag_on(journal, dream: dict, knowledge) -> dict | None:
+    """The weekly review's red-flag rule, as it stood on the dream's morning."""
+    from datetime import date
+
+    from dreamly import patterns
+
+    day = date.fromisoformat(dream["dreamt_on"])
+    rows = journal.pattern_rows(patterns.make_window(day).load_since, day)
+    return patterns.red_flag_as_of(rows, day, patterns.vocabulary_from(knowledge))
 
 
 def prepare_rehearsal(journal, dream_id: int, *, knowledge=None) -> Request:

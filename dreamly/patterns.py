@@ -236,9 +236,9 @@ def review(rows: dict, window: Window, *, recall_days: Iterable[date] = (), voca
 
     reviewed = in_baseline + in_window
     dreams_per_week = _weekly(dreams, week_starts, lambda d: {"all"}).get("all", [0] * len(week_starts))
-    red_flag = _red_flag(dreams, window, cant_run_ids)
-    if red_flag:
-        red_flag["message"] = vocab.red_flag
+    flag = red_flag(dreams, window, cant_run_ids)
+    if flag:
+        flag["message"] = vocab.red_flag
     report = {
         "window": {"since": window.since.isoformat(), "until": window.until.isoformat(), "days": window.days},
         "baseline": {"since": window.baseline_since.isoformat(), "until": window.baseline_until.isoformat(),
@@ -253,7 +253,7 @@ def review(rows: dict, window: Window, *, recall_days: Iterable[date] = (), voca
         "links": _links(reviewed, lambda d: d.motifs, "motif", vocab),
         "emotion_links": _links(reviewed, lambda d: d.emotions, "emotion", vocab),
         "recurring": recurring(dreams),
-        "red_flag": red_flag,
+        "red_flag": flag,
     }
     for group in report["recurring"]:
         group["motif_labels"] = [vocab.labels.get(m, m.replace("_", " ")) for m in group["motifs"]]
@@ -455,7 +455,7 @@ def _first_words(text: str, limit: int = 60) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-def _red_flag(dreams, window: Window, cant_run_ids: set) -> dict | None:
+def red_flag(dreams, window: Window, cant_run_ids: set) -> dict | None:
     """Can't-run or nightmare dreams RED_FLAG_PER_WEEK+ times a week, RED_FLAG_WEEKS weeks in
     a row, the latest of them in the window or the week just before it."""
     heavy: Counter = Counter()
@@ -483,6 +483,18 @@ def _red_flag(dreams, window: Window, cant_run_ids: set) -> dict | None:
             }
         week -= relativedelta(weeks=1)
     return None
+
+
+def red_flag_as_of(rows: dict, day: date, vocabulary: Vocabulary | None = None) -> dict | None:
+    """The red flag as it stood on `day`: the same rule `patterns` uses, for a prompt about
+    that day's dream. `rows` is `Journal.pattern_rows(make_window(day).load_since, day)`."""
+    vocab = vocabulary or Vocabulary()
+    dreams = _assemble(rows)
+    cant_run_ids = {m for d in dreams for m in d.motifs if vocab.group(m) == "cant_run"}
+    flag = red_flag(dreams, make_window(day), cant_run_ids)
+    if flag:
+        flag["message"] = vocab.red_flag
+    return flag
 
 
 def _suggestions(report: dict, vocab: Vocabulary, limit: int = 3) -> list[dict]:

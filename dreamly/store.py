@@ -166,14 +166,17 @@ class Filters:
         if self.until:
             clauses.append(f"{alias}.dreamt_on <= ?")
             params.append(self.until.isoformat())
+        # `+id IN (…)`: each list is built once from its covering index and only checked against,
+        # while the day index gives the order, so `LIMIT 20` stops after 20 matches. Without the
+        # `+`, SQLite fetches and sorts every dream with the tag (50 ms for a common one at 100k).
         for tag in self.tags:
-            clauses.append(f"{alias}.id IN (SELECT dream_id FROM dream_tags WHERE tag = ?)")
+            clauses.append(f"+{alias}.id IN (SELECT dream_id FROM dream_tags WHERE tag = ?)")
             params.append(normalise_tag(tag))
         for emotion in self.emotions:
-            clauses.append(f"{alias}.id IN (SELECT dream_id FROM dream_emotions WHERE emotion = ?)")
+            clauses.append(f"+{alias}.id IN (SELECT dream_id FROM dream_emotions WHERE emotion = ?)")
             params.append(emotion.strip().lower())
         for motif in self.motifs:
-            clauses.append(f"{alias}.id IN (SELECT dream_id FROM dream_motifs WHERE motif = ?)")
+            clauses.append(f"+{alias}.id IN (SELECT dream_id FROM dream_motifs WHERE motif = ?)")
             params.append(motif.strip().lower())
         return (" AND ".join(clauses) or "1"), params
 
@@ -481,22 +484,28 @@ class Journal:
         filters = filters or Filters()
         match = fts_query(query)
         where, params = filters.where()
+        limit = "LIMIT ?" if filters.limit is not None else ""
+        if filters.limit is not None:
+            params.append(filters.limit)
+        # Rank every hit, but build snippets and lists only for the page shown: computed for all
+        # hits, they cost 3x the ranking itself at 100k dreams.
+        select = _DREAM_SELECT.replace("FROM dreams d", "FROM page JOIN dreams d ON d.id = page.id").replace(
+            "SELECT d.id,",
+            f"""SELECT (SELECT snippet(dreams_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16) FROM dreams_fts
+                        WHERE dreams_fts MATCH ? AND rowid = page.id) AS snippet, d.id,""", 1)
         sql = f"""
             WITH hits AS (
-                SELECT rowid, bm25(dreams_fts, 10.0, 1.0, 2.0) AS rank,
-                    snippet(dreams_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16) AS snippet
-                FROM dreams_fts WHERE dreams_fts MATCH ?
+                SELECT rowid, bm25(dreams_fts, 10.0, 1.0, 2.0) AS rank FROM dreams_fts WHERE dreams_fts MATCH ?
+            ),
+            page AS MATERIALIZED (
+                SELECT d.id, hits.rank FROM hits JOIN dreams d ON d.id = hits.rowid
+                WHERE {where} ORDER BY hits.rank, d.dreamt_on DESC {limit}
             )
-            {_DREAM_SELECT.replace("FROM dreams d", "FROM hits JOIN dreams d ON d.id = hits.rowid")}
-            WHERE {where}
-            ORDER BY hits.rank, d.dreamt_on DESC
+            {select}
+            ORDER BY page.rank, d.dreamt_on DESC
         """
-        sql = sql.replace("SELECT d.id,", "SELECT hits.snippet AS snippet, d.id,", 1)
-        if filters.limit is not None:
-            sql += " LIMIT ?"
-            params.append(filters.limit)
         results = []
-        for row in self.conn.execute(sql, [match, *params]):
+        for row in self.conn.execute(sql, [match, *params, match]):
             dream = _row_to_dream(row)
             dream["snippet"] = row["snippet"]
             results.append(dream)
@@ -649,25 +658,6 @@ class Journal:
             )
         ]
         return history
-
-    def hard_nights_by_week(self, motif_ids: Sequence[str], until: str | date, weeks: int = 2) -> list[int]:
-        """How many dreams were nightmares or had one of `motif_ids` (the can't-run family), in
-        each of the `weeks` seven-day windows ending on `until`, the latest window first."""
-        day = until.isoformat() if isinstance(until, date) else until
-        marks = ", ".join("?" for _ in motif_ids) or "NULL"
-        counts = [0] * weeks
-        for row in self.conn.execute(
-            f"""SELECT CAST((julianday(?) - julianday(d.dreamt_on)) / 7 AS INTEGER) AS week, count(*) AS n
-                FROM dreams d
-                WHERE d.dreamt_on <= ? AND d.dreamt_on > date(?, ?)
-                  AND (d.nightmare = 1 OR EXISTS (SELECT 1 FROM dream_motifs m WHERE m.dream_id = d.id
-                       AND m.subject = 'dreamer' AND m.motif IN ({marks})))
-                GROUP BY week""",
-            [day, day, day, f"-{7 * weeks} days", *motif_ids],
-        ):
-            if 0 <= row["week"] < weeks:
-                counts[row["week"]] = row["n"]
-        return counts
 
     # -- export and import (transfer.py) ----------------------------------------------
 

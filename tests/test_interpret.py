@@ -176,15 +176,21 @@ def test_lens_adds_the_lens_from_the_knowledge_base(cli, db_path, two_dreams, kn
 
 
 def test_red_flag_pattern_adds_a_pointer_to_support(cli, db_path, knowledge):
-    rule = knowledge.red_flag
-    for week in range(int(rule["weeks"])):
-        for n in range(int(rule["per_week"])):
-            seed(db_path, "My legs would not move.", days_ago=week * 7 + n + 1,
+    from dreamly import patterns
+
+    # three can't-run dreams in each of the two calendar weeks before this one: the review's rule
+    this_monday = patterns.week_start(TODAY)
+    for weeks_back in (1, 2):
+        monday = this_monday - timedelta(weeks=weeks_back)
+        for n in range(patterns.RED_FLAG_PER_WEEK):
+            seed(db_path, "My legs would not move.", days_ago=(TODAY - (monday + timedelta(days=n))).days,
                  motifs=[("paralysis", "legs would not move")])
     target = seed(db_path, "Heavy legs on the stairs.", motifs=[("heavy_legs", "Heavy legs")])
     result = cli("interpret", target, "--dry-run")
     assert "\nPattern worth noticing:" in result.stdout
-    assert rule["message"] in result.stdout
+    assert knowledge.red_flag["message"] in result.stdout
+    review = json.loads(cli("patterns", "--json").stdout)
+    assert review["red_flag"] is not None  # the review and the prompt agree
 
 
 def test_no_red_flag_for_an_occasional_hard_night(cli, db_path):
@@ -193,11 +199,6 @@ def test_no_red_flag_for_an_occasional_hard_night(cli, db_path):
     result = cli("interpret", target, "--dry-run")
     assert result.exit_code == 0, result.output
     assert "\nPattern worth noticing:" not in result.stdout
-
-
-@pytest.mark.parametrize("weeks, holds", [([3, 3], True), ([5, 2], False), ([3], False), ([], False), (None, False)])
-def test_red_flag_rule(weeks, holds, knowledge):
-    assert interpret.red_flag_holds(weeks, knowledge) is holds
 
 
 def test_prompt_builds_without_a_knowledge_base():

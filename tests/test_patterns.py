@@ -368,13 +368,6 @@ def test_tokens_drop_stop_words_and_possessives():
     assert patterns.tokens("I was at my Grandmother's house, and the STAIRS went on") == ["grandmother", "house", "stairs"]
 
 
-def test_red_flag_thresholds_match_the_knowledge_base():
-    kb = tomllib.loads((Path(patterns.__file__).with_name("motifs.toml")).read_text(encoding="utf-8"))
-    flag = kb.get("red_flag", {})
-    assert flag.get("per_week", patterns.RED_FLAG_PER_WEEK) == patterns.RED_FLAG_PER_WEEK
-    assert flag.get("weeks", patterns.RED_FLAG_WEEKS) == patterns.RED_FLAG_WEEKS
-
-
 def test_suggestions_come_from_the_knowledge_base(cli, journal):
     pytest.importorskip("dreamly.analyze")
     for day in (10, 12, 14):
