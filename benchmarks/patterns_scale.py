@@ -2,7 +2,7 @@
 
 Generates a seeded journal of N dreams spread over ~20 years up to today (about 14 a day,
 so every window is full), with motifs, emotions and tags written straight into SQLite in
-bulk, then times the real CLI in fresh processes: the terminal view, --json and --markdown.
+bulk by `_synthetic.py`, then times the real CLI in fresh processes: the terminal view, --json and --markdown.
 
     python benchmarks/patterns_scale.py                 # 100,000 dreams, median of 7 runs
     python benchmarks/patterns_scale.py -n 20000 --runs 3
@@ -13,35 +13,20 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _synthetic import write_journal  # noqa: E402
 
 BUDGET_SECONDS = 1.0
 YEARS = 20
-
-MOTIFS = ("heavy_legs", "slow_motion", "paralysis", "running_nowhere", "jelly_legs", "uphill_or_water", "chase",
-          "pursuer_known_person", "pursuer_stranger_or_monster", "pursuer_animal", "pursuer_invisible", "falling",
-          "flying", "teeth", "late_or_exam", "naked_in_public", "death", "trapped", "lost", "water")
-EMOTIONS = ("fear", "anxiety", "frustration", "helplessness", "shame", "guilt", "anger", "sadness", "joy",
-            "confusion", "relief", "surprise")
-TAGS = ("work", "deadline", "family", "friends", "travel", "exam", "health", "money", "move", "breakup",
-        "nature", "home", "sport", "holiday", "new job")
-PLACES = ("a train station", "my old school", "a supermarket", "grandmother's house", "the office", "a forest",
-          "a beach at night", "a hospital corridor", "a car park", "an airport", "a bridge", "a hotel")
-EVENTS = ("someone was chasing me", "my legs were heavy as concrete", "I was flying over rooftops",
-          "I was late for an exam", "my teeth fell out", "I could not find the exit", "the water kept rising",
-          "I was falling for a long time", "a dog followed me", "I met an old friend", "the floor turned to mud",
-          "everyone was speaking a language I did not know")
-CONTEXTS = ("deadline at work", "moving house next month", "exam week", "quiet weekend", "visiting family",
-            "argument with a friend", "new job starts soon", "holiday planning", "bad cold", "late nights")
-
 
 def dreamly_command() -> list[str]:
     script = Path(sys.executable).with_name("dreamly")
@@ -50,39 +35,7 @@ def dreamly_command() -> list[str]:
 
 def generate(path: Path, count: int, seed: int = 7) -> float:
     """Write `count` dreams (and their motif/emotion/tag rows) to a new journal; returns seconds."""
-    from dreamly.store import Journal, content_hash
-
-    rng = random.Random(seed)
-    today = date.today()
-    first = today - timedelta(days=365 * YEARS)
-    span = (today - first).days
-    start = time.perf_counter()
-    dreams, motifs, emotions, tags = [], [], [], []
-    for i in range(1, count + 1):
-        day = (first + timedelta(days=span * i // count)).isoformat()
-        body = (f"I was in {rng.choice(PLACES)} and {rng.choice(EVENTS)}. Then {rng.choice(EVENTS)}, "
-                f"and {rng.choice(PLACES)} appeared. Dream {i}.")
-        stamp = f"{day}T07:00:00+00:00"
-        dreams.append((i, day, stamp, stamp, body, int(rng.random() < 0.12), int(rng.random() < 0.04),
-                       rng.choice((None, 1, 2, 3, 4, 5)), rng.choice(CONTEXTS), content_hash(day, body)))
-        for motif in rng.sample(MOTIFS, rng.choice((0, 1, 1, 2, 2, 3))):
-            motifs.append((i, motif, "seeded", 0, 6, "dreamer", 1))
-        for emotion in rng.sample(EMOTIONS, rng.choice((0, 1, 2, 2, 3))):
-            emotions.append((i, emotion, rng.choice((None, 3)), rng.choice(("user", "text"))))
-        for tag in rng.sample(TAGS, rng.choice((0, 1, 1, 2))):
-            tags.append((i, tag))
-    with Journal.open(path) as journal, journal.transaction():
-        conn = journal.conn
-        conn.executemany(
-            """INSERT INTO dreams (id, dreamt_on, created, updated, body, nightmare, lucid, sleep_quality, context,
-                   content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", dreams)
-        conn.executemany(
-            """INSERT INTO dream_motifs (dream_id, motif, evidence, start, "end", subject, matcher_version)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""", motifs)
-        conn.executemany("INSERT INTO dream_emotions (dream_id, emotion, intensity, origin) VALUES (?, ?, ?, ?)",
-                         emotions)
-        conn.executemany("INSERT INTO dream_tags (dream_id, tag) VALUES (?, ?)", tags)
-    return time.perf_counter() - start
+    return write_journal(path, count, seed=seed, years=YEARS, analysed=True)
 
 
 def timed(command: list[str], env: dict) -> float:

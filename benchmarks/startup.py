@@ -5,10 +5,16 @@ interpreter: nothing built on Typer can start faster. Each pair is run alternate
 (floor, dreamly, floor, dreamly, …) so that machine noise hits both sides alike, and the
 median of the runs is reported with the ratio.
 
-    python benchmarks/startup.py            # --help, add, list vs the floor
-    python benchmarks/startup.py --runs 21  # more runs, steadier medians
-    python benchmarks/startup.py --jrnl     # also `add` against jrnl on 30 and 3,000 entries
-                                            # (installs jrnl into a throwaway venv first)
+Then `add` against jrnl (installed from PyPI into a throwaway venv) on journals of 30 and
+3,000 entries, each side with the same synthetic dreams, and `add` on a 100,000-dream
+journal against a 10-dream one: the morning must not get slower as the journal grows.
+
+dreamly runs as a user runs it: the console script, the journal in its default place
+(under a throwaway XDG_DATA_HOME), stdin not a terminal (as in CI).
+
+    python benchmarks/startup.py                 # everything, ~1 minute on 2 cores
+    python benchmarks/startup.py --runs 21       # more runs, steadier medians
+    python benchmarks/startup.py --no-jrnl --big 0   # only the floor comparisons
 """
 
 from __future__ import annotations
@@ -22,6 +28,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _synthetic import jrnl_text, write_journal  # noqa: E402
 
 FLOOR_APP = '''
 import typer
@@ -48,7 +58,8 @@ def dreamly_command() -> list[str]:
 
 def timed(command: list[str], env: dict) -> float:
     start = time.perf_counter()
-    result = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    result = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, timeout=60)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed: {result.stderr.decode(errors='replace')}")
@@ -64,59 +75,70 @@ def paired(a: list[str], b: list[str], runs: int, env_a: dict, env_b: dict) -> t
     return statistics.median(times_a), statistics.median(times_b)
 
 
-def row(label: str, floor: float, ours: float, floor_label: str = "floor") -> str:
-    return f"{label:<34} {floor_label} {floor * 1000:7.1f} ms   dreamly {ours * 1000:7.1f} ms   ratio {ours / floor:5.2f}"
+def row(label: str, floor: float, ours: float, floor_label: str = "floor", budget: float | None = None) -> str:
+    ratio = ours / floor
+    verdict = f"   budget ≤ {budget:.2f}: {'ok' if ratio <= budget else 'OVER'}" if budget else ""
+    return (f"{label:<40} {floor_label} {floor * 1000:7.1f} ms   dreamly {ours * 1000:7.1f} ms   "
+            f"ratio {ratio:5.2f}{verdict}")
 
 
-def seed_journal(env: dict, count: int) -> None:
-    """Fill the journal at env["DREAMLY_DB"] with `count` dreams, in-process and fast."""
-    from datetime import date, timedelta
-
-    from dreamly.store import Journal
-
-    with Journal.open(env["DREAMLY_DB"]) as journal, journal.transaction():
-        for i in range(count - journal.count()):
-            journal.conn.execute(
-                "INSERT INTO dreams (dreamt_on, created, updated, body, content_hash) VALUES (?, ?, ?, ?, ?)",
-                ((date(2020, 1, 1) + timedelta(days=i % 2000)).isoformat(), "2020-01-01T00:00:00+00:00",
-                 "2020-01-01T00:00:00+00:00", f"seeded dream number {i} about a house by the sea", f"seed{i}"),
-            )
+def user_env(home: Path) -> dict:
+    """Environment of a user whose home is `home`: dreamly finds its journal and config in the
+    default places (platformdirs' XDG folders), as it does for a real person."""
+    env = dict(os.environ, HOME=str(home), XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"),
+               NO_COLOR="1")
+    for name in ("DREAMLY_DB", "DREAMLY_CONFIG_DIR", "DREAMLY_DEBUG"):
+        env.pop(name, None)
+    return env
 
 
-def jrnl_setup(workdir: Path) -> tuple[list[str], Path]:
+def seed_dreamly(home: Path, count: int) -> dict:
+    """A user whose journal (in the default place) holds `count` synthetic dreams."""
+    write_journal(home / "data" / "dreamly" / "journal.db", count)
+    return user_env(home)
+
+
+def jrnl_setup(workdir: Path) -> tuple[list[str], str]:
+    """jrnl from PyPI in a throwaway venv: (command, version)."""
     venv = workdir / "jrnl-venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "jrnl"], check=True)
-    return [str(venv / "bin" / "jrnl")], venv
+    install = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "jrnl"], capture_output=True, text=True)
+    if install.returncode != 0:
+        raise RuntimeError(f"pip install jrnl failed: {install.stderr.strip().splitlines()[-1:]}")
+    jrnl = [str(venv / "bin" / "jrnl")]
+    out = subprocess.run(jrnl + ["--version"], capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
+    version = out.stdout.split()[1] if out.stdout.startswith("jrnl v") else "v4.2"
+    return jrnl, version
 
 
-def jrnl_env(workdir: Path, entries: int) -> dict:
-    """A jrnl config and plain-text journal with `entries` entries, in its own XDG folder."""
+def jrnl_env(workdir: Path, entries: int, version: str) -> tuple[dict, Path]:
+    """A jrnl config and plain-text journal with `entries` synthetic dreams, in its own XDG
+    folder. The config names the installed version, so jrnl does not rewrite it on each run."""
     home = workdir / f"jrnl-{entries}"
     config = home / "config" / "jrnl"
     config.mkdir(parents=True, exist_ok=True)
     journal = home / "journal.txt"
-    with journal.open("w", encoding="utf-8") as handle:
-        for i in range(entries):
-            day = 1 + i % 28
-            handle.write(f"[2020-{1 + (i // 28) % 12:02d}-{day:02d} 07:{i % 60:02d}:00 AM] Dream {i}\n"
-                         f"seeded dream number {i} about a house by the sea\n\n")
+    journal.write_text(jrnl_text(entries), encoding="utf-8")
     (config / "jrnl.yaml").write_text(
         "colors: {body: none, date: none, tags: none, title: none}\n"
         "default_hour: 9\ndefault_minute: 0\neditor: ''\nencrypt: false\nhighlight: false\nindent_character: '|'\n"
         f"journals:\n  default:\n    journal: {journal}\n"
-        "linewrap: 79\ntagsymbols: '#@'\ntemplate: false\ntimeformat: '%F %r'\nversion: v4.2\n",
+        f"linewrap: 79\ntagsymbols: '#@'\ntemplate: false\ntimeformat: '%F %r'\nversion: {version}\n",
         encoding="utf-8",
     )
-    env = dict(os.environ, XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"), HOME=str(home))
-    return env
+    return user_env(home), journal
+
+
+def jrnl_entries(journal: Path) -> int:
+    return sum(1 for line in journal.read_text(encoding="utf-8").splitlines() if line.startswith("["))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=11, help="runs per side (default 11)")
-    parser.add_argument("--jrnl", action="store_true", help="also compare `add` with jrnl (installs it)")
-    parser.add_argument("--journal-size", type=int, default=0, help="seed dreamly's journal with N dreams first")
+    parser.add_argument("--no-jrnl", action="store_true", help="skip the comparison with jrnl (it needs PyPI)")
+    parser.add_argument("--big", type=int, default=100_000, metavar="N",
+                        help="compare `add` on N dreams with `add` on 10 (default 100,000; 0 skips it)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="dreamly-startup-"))
@@ -124,25 +146,37 @@ def main() -> None:
     floor_script.write_text(FLOOR_APP)
     floor = [sys.executable, str(floor_script)]
     ours = dreamly_command()
-    env = dict(os.environ, DREAMLY_DB=str(work / "journal.db"), NO_COLOR="1")
-    env.pop("DREAMLY_DEBUG", None)
-    if args.journal_size:
-        seed_journal(env, args.journal_size)
+    env = seed_dreamly(work / "user-10", 10)
+    load = os.getloadavg()[0]
 
-    print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} cores; median of {args.runs} "
-          f"alternating cold runs; journal: {args.journal_size or 'empty'}")
-    print(row("--help", *paired(floor + ["--help"], ours + ["--help"], args.runs, env, env)))
-    print(row('add "…"', *paired(floor + [DREAM], ours + ["add", DREAM], args.runs, env, env)))
+    print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} cores, load {load:.2f}; median of "
+          f"{args.runs} alternating cold runs; dreamly's journal: 10 dreams")
+    print(row("--help", *paired(floor + ["--help"], ours + ["--help"], args.runs, env, env), budget=1.25))
+    print(row('add "…"', *paired(floor + [DREAM], ours + ["add", DREAM], args.runs, env, env), budget=1.25))
     print(row("list", *paired(floor + [DREAM], ours + ["list"], args.runs, env, env)))
 
-    if args.jrnl:
-        jrnl, _ = jrnl_setup(work)
-        for size in (30, 3000):
-            jenv = jrnl_env(work, size)
-            denv = dict(env, DREAMLY_DB=str(work / f"dreamly-{size}.db"))
-            seed_journal(denv, size)
-            t_jrnl, t_ours = paired(jrnl + [DREAM], ours + ["add", DREAM], args.runs, jenv, denv)
-            print(row(f'add "…" on {size:,} entries', t_jrnl, t_ours, floor_label="jrnl "))
+    if not args.no_jrnl:
+        try:
+            jrnl, version = jrnl_setup(work)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+            print(f"jrnl: skipped ({exc})")
+        else:
+            for size in (30, 3000):
+                jenv, journal = jrnl_env(work, size, version)
+                denv = seed_dreamly(work / f"user-{size}", size)
+                before = jrnl_entries(journal)
+                t_jrnl, t_ours = paired(jrnl + [DREAM], ours + ["add", DREAM], args.runs, jenv, denv)
+                added = jrnl_entries(journal) - before
+                if added != args.runs + 1:  # each run must really append, without a prompt
+                    raise SystemExit(f"jrnl {version} added {added} entries in {args.runs + 1} runs")
+                print(row(f'add "…" on {size:,} entries (jrnl {version})', t_jrnl, t_ours, floor_label="jrnl ",
+                          budget=0.4 if size == 3000 else None))
+
+    if args.big:
+        big = seed_dreamly(work / "user-big", args.big)
+        t_small, t_big = paired(ours + ["add", DREAM], ours + ["add", DREAM], args.runs, env, big)
+        # "no slower": 1.05 leaves room for the noise between two medians of cold starts
+        print(row(f'add "…" on {args.big:,} vs 10 dreams', t_small, t_big, floor_label="10   ", budget=1.05))
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -3,9 +3,9 @@
 Budgets (DESIGN.md) at 100,000 dreams: `export --format markdown` < 5 s, `import` (with
 analysis) < 30 s.
 
-Generates a seeded journal of N dreams straight into SQLite (tags, the user's feelings, an
-interpretation on every tenth dream, a rehearsal on every twentieth) with no matcher output,
-so that importing its JSON export analyses every single dream: the worst case. Then times:
+Generates a seeded journal of N dreams straight into SQLite with `_synthetic.py` (tags, the
+user's feelings, an interpretation on every tenth dream, a rehearsal on every twentieth) with
+no matcher output, so that importing its JSON export analyses every single dream: the worst case. Then times:
 
 - export --format markdown / json / csv to a file, and markdown --split to a folder;
 - import of the JSON export into an empty journal (every dream analysed);
@@ -20,28 +20,20 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _synthetic import write_journal  # noqa: E402
 
 EXPORT_BUDGET = 5.0
 IMPORT_BUDGET = 30.0
 YEARS = 20
-
-EMOTIONS = ("fear", "anxiety", "frustration", "helplessness", "shame", "joy", "confusion", "relief")
-TAGS = ("work", "deadline", "family", "travel", "exam", "health", "money", "new job", "big move")
-PLACES = ("a train station", "my old school", "a supermarket", "grandmother's house", "the office", "a forest",
-          "a beach at night", "a hospital corridor", "a car park", "an airport", "a bridge", "a hotel")
-EVENTS = ("someone was chasing me", "my legs were heavy as concrete", "I was flying over rooftops",
-          "I was late for an exam", "my teeth fell out", "I could not find the exit", "the water kept rising",
-          "I was falling for a long time", "a dog followed me", "I met an old friend", "the floor turned to mud",
-          "everyone was speaking a language I did not know", "nobody was chasing me, it was calm")
-
 
 def dreamly_command() -> list[str]:
     script = Path(sys.executable).with_name("dreamly")
@@ -49,45 +41,8 @@ def dreamly_command() -> list[str]:
 
 
 def generate(path: Path, count: int, seed: int = 11) -> float:
-    """A journal of `count` dreams without analysis; returns seconds."""
-    from dreamly.store import Journal, content_hash
-
-    rng = random.Random(seed)
-    today = date.today()
-    first = today - timedelta(days=365 * YEARS)
-    span = (today - first).days
-    start = time.perf_counter()
-    dreams, emotions, tags, interpretations, rehearsals = [], [], [], [], []
-    for i in range(1, count + 1):
-        day = (first + timedelta(days=span * i // count)).isoformat()
-        sentences = [f"I was in {rng.choice(PLACES)} and {rng.choice(EVENTS)}." for _ in range(rng.randint(2, 6))]
-        body = " ".join(sentences) + f" Dream {i}."
-        stamp = f"{day}T07:00:00+00:00"
-        title = rng.choice(("", "", "The station again", "Café 🌙", "Lost at sea", "Exam"))
-        dreams.append((i, day, stamp, stamp, title, body, int(rng.random() < 0.12), int(rng.random() < 0.04),
-                       rng.choice((None, 1, 2, 3, 4, 5)), rng.choice(("", "deadline at work", "moving house")),
-                       content_hash(day, body)))
-        for emotion in rng.sample(EMOTIONS, rng.choice((0, 1, 2))):
-            emotions.append((i, emotion, rng.choice((None, 3, 5))))
-        for tag in rng.sample(TAGS, rng.choice((0, 1, 1, 2))):
-            tags.append((i, tag))
-        if i % 10 == 0:
-            interpretations.append((i, "echo", "jungian", "prompt " * 40, None, "An answer. " * 30, stamp))
-        if i % 20 == 0:
-            rehearsals.append((i, "This time I turned round and the pursuer was only my shadow.", stamp))
-    with Journal.open(path) as journal, journal.transaction():
-        conn = journal.conn
-        conn.executemany(
-            """INSERT INTO dreams (id, dreamt_on, created, updated, title, body, nightmare, lucid, sleep_quality,
-                   context, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", dreams)
-        conn.executemany("INSERT INTO dream_emotions (dream_id, emotion, intensity, origin) VALUES (?, ?, ?, 'user')",
-                         emotions)
-        conn.executemany("INSERT INTO dream_tags (dream_id, tag) VALUES (?, ?)", tags)
-        conn.executemany(
-            """INSERT INTO interpretations (dream_id, model, lens, prompt, system, response, created)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""", interpretations)
-        conn.executemany("INSERT INTO rehearsals (dream_id, body, created) VALUES (?, ?, ?)", rehearsals)
-    return time.perf_counter() - start
+    """A journal of `count` dreams without analysis, with history; returns seconds."""
+    return write_journal(path, count, seed=seed, years=YEARS, analysed=False, history=True)
 
 
 def timed(args: list[str], db: Path) -> float:

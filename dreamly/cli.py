@@ -417,9 +417,9 @@ def search(
             hit["snippet"] = hit["snippet"].replace(SNIPPET_START, "[").replace(SNIPPET_END, "]")
         print_json(hits)
         return
-    from dreamly import render
+    from dreamly import plain  # not rich: its import would be a fifth of the search
 
-    render.search_results(hits)
+    plain.search_results(hits)
 
 
 # -- changing --------------------------------------------------------------------------------

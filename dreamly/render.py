@@ -144,25 +144,6 @@ def dream_detail(dream: dict, knowledge=None) -> None:
         console.print(Text(item["body"]))
 
 
-def search_results(hits: list[dict]) -> None:
-    from dreamly.store import SNIPPET_END, SNIPPET_START
-
-    if not hits:
-        errors.print("No dreams match.")
-        return
-    for dream in hits:
-        line = Text()
-        line.append(f"#{dream['id']} ", style="dim")
-        line.append(dream["dreamt_on"], style="bold")
-        if dream["title"]:
-            line.append(f"  {dream['title']}", style="bold")
-        console.print(line)
-        snippet = Text("  ")
-        for i, part in enumerate(dream["snippet"].replace(SNIPPET_END, SNIPPET_START).split(SNIPPET_START)):
-            snippet.append(" ".join(part.split("\n")), style="bold yellow" if i % 2 else "")
-        console.print(snippet)
-
-
 # -- the knowledge base ------------------------------------------------------------------------
 
 
