@@ -221,7 +221,7 @@ def add(
     Example: dreamly add "Chased, legs like concrete" -e fear:4 -t work
     """
     from dreamly.dates import parse_day
-    from dreamly.entry import EditorDraft, clean_text, parse_emotion, read_stdin, stdin_is_terminal
+    from dreamly.entry import clean_text, parse_emotion, read_text
     from dreamly.store import NewDream, open_journal
 
     # Check every option before asking for the dream, so nobody writes a dream for nothing.
@@ -232,12 +232,7 @@ def add(
         from dreamly.interpret import require_llm
 
         require_llm()
-    draft = None
-    if text is None and (editor or stdin_is_terminal()):
-        draft = EditorDraft()
-        text = draft.edit()
-    elif text is None:
-        text = read_stdin()
+    text, draft = read_text(text, force_editor=editor)
     body = clean_text(text)
     if not body.strip():
         if draft:
@@ -482,9 +477,11 @@ def edit(
         emotions = None
         if set_emotions or drop_emotion:
             dropped = {parse_emotion(e)[0] for e in drop_emotion or ()}
-            mine = {e["emotion"]: e["intensity"] for e in current["emotions"] if e["origin"] == "user"}
-            mine.update(dict(set_emotions))
+            before = {e["emotion"]: e["intensity"] for e in current["emotions"] if e["origin"] == "user"}
+            mine = before | dict(set_emotions)
             emotions = [(name, level) for name, level in mine.items() if name not in dropped]
+            if dict(emotions) == before:  # e.g. dropping a feeling the dream does not have
+                emotions = None
         if not fields and tags is None and emotions is None:
             if draft:
                 draft.discard()
@@ -518,7 +515,12 @@ def delete(
         dream = journal.get(dream_id, with_history=False)
         if not yes:
             label = dream["title"] or f"the dream of {dream['dreamt_on']}"
-            if not typer.confirm(f"Delete dream {dream_id} ({label})?", default=False, err=True):
+            try:
+                confirmed = typer.confirm(f"Delete dream {dream_id} ({label})?", default=False, err=True)
+            except typer.Abort:  # end of input (a script) or Ctrl-C at the prompt
+                note("")  # end the prompt's line
+                fail(f"dream {dream_id} was not deleted: no answer came (add --yes to delete without asking)")
+            if not confirmed:
                 note("Kept it.")
                 raise typer.Exit(1)
         journal.delete(dream_id)
@@ -570,6 +572,8 @@ def analyze_(
         if stdin_is_terminal():
             fail("give the text as an argument or pipe it in")
         text = read_stdin()
+    if not text.strip():
+        fail("nothing to analyse: the text is empty")
     result = analyze.analyze(text, user_file=_personal_motifs_file())
     if json_:
         print_json(result.to_json())
@@ -791,7 +795,9 @@ def rehearse(
         fail("give the dream's ID (see `dreamly list`), or --tonight to read your endings")
     if suggest and text is not None:
         fail("give either TEXT or --suggest, not both")
-    from dreamly.entry import EditorDraft, clean_text, read_stdin, stdin_is_terminal
+    if save and not suggest:
+        fail("--save keeps a --suggest draft as it is; your own ending is saved without it")
+    from dreamly.entry import EditorDraft, clean_text, read_text, stdin_is_terminal
 
     with open_journal(db, create=False) as journal:
         journal.get(dream_id, with_history=False)  # a wrong id fails before anyone writes anything
@@ -808,11 +814,8 @@ def rehearse(
                 if json_:
                     print_json({"dream_id": dream_id, "id": None, "body": suggestion, "saved": False})
                 return
-        elif text is None and (editor or stdin_is_terminal()):
-            draft = EditorDraft()
-            text = draft.edit()
-        elif text is None:
-            text = read_stdin()
+        else:
+            text, draft = read_text(text, force_editor=editor)
         body = clean_text(text)
         if not body.strip():
             if draft:
@@ -1048,7 +1051,7 @@ def _known_clause(known: int) -> str:
 @command()
 def backup(
     target: Annotated[Optional[Path], typer.Argument(
-        metavar="[PATH]", help="Where to write the copy: a new file, or a folder to put it in. "
+        metavar="PATH", help="Where to write the copy: a new file, or a folder to put it in. "
         "Default: next to the journal, named with the date and time.", show_default=False)] = None,
     *,
     db: DbOption = None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -82,6 +83,19 @@ def editor_command() -> list[str]:
         raise DreamlyError(f"can't read the editor command {editor!r} from $VISUAL/$EDITOR") from None
 
 
+def _wait_leaving_ctrl_c_to(editor: subprocess.Popen) -> int:
+    """Wait for the editor while Ctrl-C is its business alone, as git does: killing it
+    mid-edit left the terminal in raw mode and the draft behind without a word."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: signals are not ours to change
+        return editor.wait()
+    try:
+        return editor.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class EditorDraft:
     """A private temp file the user writes in. It is deleted only after the dream is
     safely stored, so a failed save never loses what was typed."""
@@ -95,11 +109,12 @@ class EditorDraft:
     def edit(self) -> str:
         command = editor_command()
         try:
-            code = subprocess.call([*command, str(self.path)])
+            editor = subprocess.Popen([*command, str(self.path)])
         except OSError as exc:
             self.discard()
             raise DreamlyError(f"can't start the editor {command[0]!r}: {exc.strerror or exc}; "
                                "set $EDITOR, or pass the dream as an argument") from None
+        code = _wait_leaving_ctrl_c_to(editor)
         if code != 0:
             raise DreamlyError(f"the editor exited with status {code}; your text is kept in {self.path}")
         return self.path.read_bytes().decode("utf-8", errors="replace")
@@ -109,3 +124,15 @@ class EditorDraft:
             self.path.unlink()
         except FileNotFoundError:
             pass
+
+
+def read_text(text: str | None, *, force_editor: bool = False) -> tuple[str, EditorDraft | None]:
+    """The text a person means to give: the argument, else $EDITOR when asked for or when
+    stdin is a terminal, else piped stdin. A draft comes back too: discard it once the text
+    is safely stored."""
+    if text is not None:
+        return text, None
+    if force_editor or stdin_is_terminal():
+        draft = EditorDraft()
+        return draft.edit(), draft
+    return read_stdin(), None
