@@ -1,0 +1,84 @@
+"""What a new user ran into on a first day with dreamly: each test is one of those moments."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+DREAM = "I was running for the train but my legs felt like concrete"
+
+
+def add(cli, *args):
+    result = cli("add", *args)
+    assert result.exit_code == 0, result.output + result.stderr
+    return result
+
+
+def error_lines(result):
+    return [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+
+
+def dream_ids(cli):
+    return [d["id"] for d in json.loads(cli("list", "--json").stdout)]
+
+
+def test_delete_with_no_answer_is_one_error_line_and_keeps_the_dream(cli):
+    # `dreamly delete 1` in a script, or Ctrl-C at the prompt: click said only "Aborted!"
+    add(cli, DREAM)
+    result = cli("delete", "1", input="")
+    assert result.exit_code == 1
+    assert "Aborted" not in result.output + result.stderr
+    assert error_lines(result) == ["Error: dream 1 was not deleted: no answer came (add --yes to delete without asking)"]
+    assert dream_ids(cli) == [1]
+
+
+def test_backup_usage_shows_its_optional_path_once(cli):
+    result = cli("backup", "--help")
+    assert "[[PATH]]" not in result.stdout
+    assert "dreamly backup [OPTIONS] [PATH]" in result.stdout
+
+
+def test_analyze_refuses_empty_text(cli):
+    for args, stdin in ((("analyze", ""), None), (("analyze",), "  \n")):
+        result = cli(*args, input=stdin)
+        assert result.exit_code == 1
+        assert error_lines(result) == ["Error: nothing to analyse: the text is empty"]
+
+
+def test_rehearse_save_without_suggest_is_refused_and_saves_nothing(cli):
+    add(cli, DREAM)
+    result = cli("rehearse", "1", "My legs work and I catch the train", "--save")
+    assert result.exit_code == 1
+    assert len(error_lines(result)) == 1 and "--suggest" in result.stderr
+    assert json.loads(cli("rehearse", "--tonight", "--json").stdout) == []
+
+
+def test_dropping_a_feeling_the_dream_does_not_have_changes_nothing(cli):
+    add(cli, DREAM, "-e", "frustration:3")
+    before = json.loads(cli("show", "1", "--json").stdout)
+    result = cli("edit", "1", "--drop-emotion", "joy")
+    assert result.exit_code == 0
+    assert "Updated" not in result.stdout
+    assert "Nothing changed in dream 1." in result.stderr
+    assert json.loads(cli("show", "1", "--json").stdout)["updated"] == before["updated"]
+
+
+def test_ctrl_c_while_the_editor_is_open_leaves_the_editor_to_finish(tmp_path):
+    # A real Ctrl-C reaches dreamly and the editor together. dreamly used to kill the editor
+    # (leaving the terminal in raw mode and the draft behind); now the editor decides.
+    editor = tmp_path / "interrupted_editor.py"
+    editor.write_text(textwrap.dedent("""
+        import os, signal, sys, time
+        os.kill(os.getppid(), signal.SIGINT)
+        time.sleep(0.3)
+        open(sys.argv[-1], "w", encoding="utf-8").write("Flying over the sea, undisturbed")
+    """), encoding="utf-8")
+    env = dict(os.environ, EDITOR=f"{sys.executable} {editor}")
+    result = subprocess.run([sys.executable, "-m", "dreamly", "add", "--editor"], stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Saved dream 1" in result.stdout
+    listed = subprocess.run([sys.executable, "-m", "dreamly", "list", "--json"], capture_output=True, text=True,
+                            env=env, timeout=60)
+    assert [d["body"] for d in json.loads(listed.stdout)] == ["Flying over the sea, undisturbed"]
