@@ -178,6 +178,12 @@ def _filters(since, until, tags, emotions, motifs, limit=None, oldest_first=Fals
     from dreamly.dates import day_range
     from dreamly.store import Filters
 
+    if motifs:  # a typo would silently match nothing; the knowledge base is loaded only here
+        known = _load_knowledge().motifs
+        unknown = [m for m in motifs if m.strip().lower() not in known]
+        if unknown:
+            fail(f"no motif {unknown[0]!r}; `dreamly themes` lists them")
+
     start, end = day_range(since, until)
     return Filters(since=start, until=end, tags=tags or (), emotions=emotions or (), motifs=motifs or (),
                    limit=limit, oldest_first=oldest_first)
@@ -307,6 +313,10 @@ def _echo_findings(result) -> None:
     if not result.motifs and not result.emotions:
         return
     knowledge = _load_knowledge()
+    import shutil
+    import textwrap
+
+    width = max(40, min(100, shutil.get_terminal_size((80, 24)).columns) - 1)
     shown = set()
     for hit in result.motifs:
         if hit.id in shown:
@@ -315,10 +325,15 @@ def _echo_findings(result) -> None:
         motif = knowledge.motifs.get(hit.id)
         label = motif.label if motif else hit.id
         meaning = f" {motif.meaning}" if motif and motif.meaning else ""
-        typer.echo(f"  {typer.style(label, bold=True)} ({hit.id}) — “{hit.evidence}”.{meaning}")
+        # wrapped by hand with the label as a placeholder, so styling never splits a word
+        lines = textwrap.wrap(f"{label} ({hit.id}) — “{hit.evidence}”.{meaning}", width,
+                              initial_indent="  ", subsequent_indent="    ")
+        lines[0] = lines[0].replace(label, typer.style(label, bold=True), 1)
+        typer.echo("\n".join(lines))
     feelings = result.emotion_ids()
     if feelings:
-        typer.echo(f"  Feelings found in the text: {', '.join(feelings)}")
+        typer.echo(textwrap.fill(f"Feelings found in the text: {', '.join(feelings)}", width,
+                                 initial_indent="  ", subsequent_indent="    "))
 
 
 # -- reading ---------------------------------------------------------------------------------

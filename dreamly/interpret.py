@@ -415,7 +415,7 @@ def dream_as_text(dream: dict) -> str:
     feelings = _feelings(dream)
     if feelings:
         lines.append(f"Feelings: {feelings}")
-    motifs = list(dict.fromkeys(m["motif"] for m in dream.get("motifs", ()) if m.get("subject", "dreamer") == "dreamer"))
+    motifs = list(dict.fromkeys(m["motif"] for m in dream.get("motifs", ())))  # as `dreamly list` shows them
     if motifs:
         lines.append(f"Motifs: {', '.join(motifs)}")
     return "\n".join(lines).rstrip() + "\n"

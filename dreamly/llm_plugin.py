@@ -75,7 +75,7 @@ def register_commands(cli):
         for d in dreams:
             words = d["title"] or " ".join(d["body"].split())
             words = words if len(words) <= 60 else words[:59].rstrip() + "…"
-            motifs = ", ".join(dict.fromkeys(m["motif"] for m in d["motifs"] if m["subject"] == "dreamer"))
+            motifs = ", ".join(dict.fromkeys(m["motif"] for m in d["motifs"]))
             click.echo(f"{d['id']:>4}  {d['dreamt_on']}  {words}" + (f"  [{motifs}]" if motifs else ""))
 
 

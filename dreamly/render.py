@@ -165,8 +165,12 @@ def theme_detail(motif) -> None:
         if items:
             console.print()
             console.print(Text(heading, style="bold"))
+            bullets = Table.grid(padding=(0, 1))
+            bullets.add_column(no_wrap=True)
+            bullets.add_column()
             for item in items:
-                console.print(Text(f"  • {item}"))
+                bullets.add_row("  •", item)  # a hanging indent: wrapped lines stay under the text
+            console.print(bullets)
 
 
 # -- rehearsal ---------------------------------------------------------------------------------

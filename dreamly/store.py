@@ -775,6 +775,8 @@ class Journal:
             target = target / default_name
         if target.exists() or target.resolve() == self.path.resolve():
             raise DreamlyError(f"{target} already exists; give a new file name")
+        if not target.parent.is_dir():
+            raise DreamlyError(f"can't write the backup {target}: the folder {target.parent} does not exist")
         try:
             self.backup_to(target)
         except (sqlite3.Error, OSError) as exc:

@@ -537,6 +537,13 @@ def test_llm_dream_list(db_path, two_dreams):
     assert len(lines) == 2 and "Something chased me" in lines[0] and "heavy_legs" in lines[0]
 
 
+def test_llm_dream_list_shows_pursuers_like_dreamly_list(db_path):
+    seed(db_path, "A dog chased me.", motifs=[("chase", "chased me"), ("pursuer_animal", "dog", "other")])
+    result = llm_run("dream", "list")
+    assert "pursuer_animal" in result.stdout
+    assert "pursuer_animal" in llm_run("-f", "dream:last", "-m", "echo", "hi").stdout
+
+
 def test_llm_help_still_works_with_the_plugin():
     result = llm_run("--help")
     assert result.exit_code == 0 and "dream" in result.stdout

@@ -21,7 +21,7 @@ def test_add_prints_motifs_with_evidence_and_meaning(cli):
     knowledge = load_knowledge()
     assert "heavy_legs" in result.stdout and "chase" in result.stdout
     assert "legs felt like concrete" in result.stdout
-    assert knowledge.motifs["heavy_legs"].meaning in result.stdout
+    assert knowledge.motifs["heavy_legs"].meaning in " ".join(result.stdout.split())  # wrapped to the terminal
 
 
 def test_add_stores_motifs_with_matcher_version_and_text_emotions(cli):
@@ -55,6 +55,21 @@ def test_dream_is_saved_even_when_analysis_fails(cli, monkeypatch):
     assert "Saved dream 1" in result.stdout
     assert "reanalyze" in result.stderr
     assert json.loads(cli("show", "1", "--json").stdout)["body"] == CHASE
+
+
+def test_findings_wrap_to_the_terminal(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "50")
+    result = add(cli, CHASE)
+    lines = result.stdout.splitlines()[1:]
+    assert len(lines) > 3 and all(len(line) <= 50 for line in lines)
+    assert all(line.startswith("  ") for line in lines)
+
+
+def test_unknown_motif_filter_is_an_error(cli):
+    add(cli, CHASE)
+    result = cli("list", "--motif", "chse")
+    assert result.exit_code == 1
+    assert "no motif 'chse'" in result.stderr and "dreamly themes" in result.stderr
 
 
 def test_show_marks_the_evidence(cli):

@@ -82,3 +82,10 @@ def test_ctrl_c_while_the_editor_is_open_leaves_the_editor_to_finish(tmp_path):
     listed = subprocess.run([sys.executable, "-m", "dreamly", "list", "--json"], capture_output=True, text=True,
                             env=env, timeout=60)
     assert [d["body"] for d in json.loads(listed.stdout)] == ["Flying over the sea, undisturbed"]
+
+
+def test_backup_into_a_missing_folder_names_the_folder(cli, tmp_path):
+    assert cli("add", "a dream to keep").exit_code == 0
+    result = cli("backup", str(tmp_path / "nowhere" / "copy.db"))
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith(f"the folder {tmp_path / 'nowhere'} does not exist")
