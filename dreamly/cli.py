@@ -653,24 +653,28 @@ def reanalyze(db: DbOption = None) -> None:
                 for dream_id, body in batch:
                     found = matcher.analyze(body)
                     results.append((dream_id, found.motifs, found.emotion_ids()))
-                journal.save_analyses(results, analyze.MATCHER_VERSION)
+                journal.save_analyses(results, analyze.MATCHER_VERSION)  # this batch is now safe
                 done += len(batch)
                 advance(len(batch))
+                if done < total and not sys.stderr.isatty():
+                    note(f"Re-analysed {done} of {total}…")  # for logs: how far a run got
     typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {analyze.MATCHER_VERSION}.")
 
 
 def _progress(total: int, label: str):
-    """A rich progress bar on stderr for big jobs in a terminal; nothing otherwise."""
+    """A rich progress bar for big jobs in a terminal, drawn on stderr so it never mixes with
+    data; quiet when stdout is not a terminal (piped or redirected)."""
     from contextlib import contextmanager
 
     @contextmanager
     def bar():
-        if total < 500 or not sys.stderr.isatty():
+        if total < 500 or not (sys.stdout.isatty() and sys.stderr.isatty()):
             yield lambda n: None
             return
+        from rich.console import Console
         from rich.progress import Progress
 
-        with Progress(transient=True, console=None) as progress:
+        with Progress(transient=True, console=Console(stderr=True)) as progress:
             task = progress.add_task(label, total=total)
             yield lambda n: progress.advance(task, n)
 
