@@ -27,7 +27,12 @@ from dreamly.errors import DreamlyError
 
 # 2: the same rules; texts with İ ı ſ K (Kelvin) now match the way the regexes say (the
 # prefilter used to lower-case them differently). Everything else is unchanged.
-MATCHER_VERSION = 2
+# 3: rules generalised against a hand-written probe set (tests/data/probe_reports.jsonl):
+# word families for chase ("slithered after me", "gaining on us", running from any kind
+# of pursuer), falling without "fall", screaming/shaking/pounding heart as fear, "it was
+# frustrating"-style feelings, tears of laughter not sadness; "without"/"no" negate only
+# their noun; "before the exam" / "like a fool" / "after me" are phrases, not new subjects.
+MATCHER_VERSION = 3
 
 BUILTIN_FILE = Path(__file__).with_name("motifs.toml")
 
@@ -272,6 +277,15 @@ _FROM = re.compile(r"\bfrom\s+(.{1,60}?)(?=[,.;!?]|$)", re.I)
 _PEOPLE_NOUNS = {"kids", "children", "people", "friends", "men", "women", "boys", "girls", "students",
                  "others", "teachers", "guys", "everyone", "everybody", "nobody", "crowd", "parents"}
 _NEGATION = re.compile(r"\b(?:not|no|never|nobody|nothing|none|neither|nor|without|noone)\b|n't\b")
+# "without" and a bare "no" negate their noun phrase ("a man with no face", "a figure
+# without a face"), not a verb that follows it: a finite verb in between ends their reach.
+_NP_NEGATION = re.compile(r"\b(?:without|no(?! ?one\b|body\b| longer\b| more\b))\b")
+_FINITE = re.compile(r"\b(?:is|was|were|are|am|had|has|have|did|does|do|could|would|will|can|kept|keeps|came|comes|"
+                     r"started|starts|began|begins|got|gets|went|goes)\b")
+# Words that can open a clause (_CLAUSE_WORDS) but are often prepositions: "before the
+# exam", "like a fool". Followed by a noun phrase with no verb, they are no new subject.
+_PREPOSITIONS = {"before", "after", "since", "until", "till", "like", "as"}
+_OBJECTS = {"me", "us", "him", "her", "them", "it"}
 _IRREALIS = re.compile(
     r"\b(?:almost|nearly|about to|going to|gonna|would|will|might|trying to|tried to|try to|tries to|"
     r"attempt\w* to|wanted to|want to|wants to|plann\w* to|plans? to|threaten\w* to|if|afraid|hoping|"
@@ -348,6 +362,13 @@ class _Doc:
         pos, w = words[0]
         lw = w.lower()
         lows = [x[1].lower() for x in words]
+        lead = low[a:rest_start].split()
+        if lead and lead[0] in _PREPOSITIONS and (
+                lw in _OBJECTS or (lw in _DETERMINERS or lw in _MY)
+                and not any(x in _VERBISH or x.endswith("ed") for x in lows[1:])):
+            # "before the exam", "like a fool", "after me": a phrase, not a clause; the
+            # subject is the one before it
+            return None
         if lw in _DREAMER:
             return "dreamer"
         if "i" in lows[:5]:  # "Fisher and I", "my brother and I"
@@ -463,6 +484,27 @@ _COUNT = re.compile(r"\{(\d*)(?:,(\d*))?\}")
 _PLAIN = re.compile(r"[^\\\[\]().*+?{}|^$\x80-\U0010ffff]+")  # ASCII that stands for itself
 
 
+# Macro groups ("(?:couldn't|could not|...)") recur in many patterns; their literals are
+# worked out once (Matcher.__init__ -> _remember_groups) and looked up by their first
+# characters. Keyed by the group's own text, so a hit is the same answer parsing would give.
+_GROUP_HEAD = 40
+_KNOWN_GROUPS: dict[str, tuple[str, set[str] | None]] = {}
+
+
+def _remember_groups(expansions) -> None:
+    for text in expansions:
+        start = text.find("(?:")
+        if start < 0 or len(text) - start < 2 * _GROUP_HEAD or text[start:start + _GROUP_HEAD] in _KNOWN_GROUPS:
+            continue
+        try:
+            lits, end = _alternation(text, start + 3)
+        except (_Opaque, IndexError, ValueError):
+            continue
+        if end < len(text) and text[end] == ")":
+            group = text[start:end + 1]
+            _KNOWN_GROUPS[group[:_GROUP_HEAD]] = (group, lits)
+
+
 def _required_literals(pattern: str) -> tuple[str, ...] | None:
     """Lower-case strings one of which every match of `pattern` contains, or None.
 
@@ -485,9 +527,25 @@ def _required_literals(pattern: str) -> tuple[str, ...] | None:
     return tuple(sorted(lits))
 
 
+_WORD_BRANCH = r"[a-zA-Z][a-zA-Z'-]*(?:s\?|\\w[*+])?"
+_WORD_ALTERNATION = re.compile(rf"{_WORD_BRANCH}(?:\|{_WORD_BRANCH})*(?=\))")
+
+
+def _word_literal(branch: str) -> str:
+    """What _sequence finds in one plain branch: the word, less an optional "s" or a \\w tail."""
+    if branch.endswith("s?"):
+        return branch[:-2]
+    if branch.endswith(("\\w*", "\\w+")):
+        return branch[:-3]
+    return branch
+
+
 def _alternation(p: str, i: int) -> tuple[set[str] | None, int]:
     """Literals of the branches from p[i] up to an unmatched ")" or the end: a match
     takes one branch, so it holds one literal of the union (None if a branch has none)."""
+    words = _WORD_ALTERNATION.match(p, i)
+    if words:  # the common case, a group of plain words: "(?:run|ran|dogs?|murder\w*)"
+        return {_word_literal(w) for w in words.group().split("|")}, words.end()
     branches = []
     while True:
         lits, i = _sequence(p, i)
@@ -540,15 +598,20 @@ def _sequence(p: str, i: int) -> tuple[set[str] | None, int]:
                 _, i = _alternation(p, i + (3 if p[i + 2] in "=!" else 4))
                 zero_width = True  # looks, consumes nothing
             else:
-                if p.startswith("(?:", i):
-                    i += 3
-                elif p.startswith("(?P<", i):
-                    i = p.index(">", i) + 1
-                elif p.startswith("(?", i):
-                    raise _Opaque  # inline flags, comments, conditionals, backreferences
+                known = _KNOWN_GROUPS.get(p[i:i + _GROUP_HEAD])
+                if known is not None and p.startswith(known[0], i):
+                    # a macro's group met again: its literals are known, its ")" is at the end
+                    group, i = known[1], i + len(known[0]) - 1
                 else:
-                    i += 1
-                group, i = _alternation(p, i)
+                    if p.startswith("(?:", i):
+                        i += 3
+                    elif p.startswith("(?P<", i):
+                        i = p.index(">", i) + 1
+                    elif p.startswith("(?", i):
+                        raise _Opaque  # inline flags, comments, conditionals, backreferences
+                    else:
+                        i += 1
+                    group, i = _alternation(p, i)
             if i >= n or p[i] != ")":
                 raise _Opaque
             i += 1
@@ -672,6 +735,7 @@ class Matcher:
         self.always: set[str] = set()
         self._by_literal: dict[str, list[_Rule]] = {}
         self._unindexed: list[_Rule] = []  # no literal found: run whenever their label may fire
+        _remember_groups(_expand(v, self._macros) for v in self._macros.values())
         inf = self._inference = knowledge.inference.get("flight_fear")
         self._flight_lits = self._lits(_expand(inf["flight"], self._macros)) if inf else None
         self._danger_lits = self._lits(_expand(inf["danger"], self._macros)) if inf else None
@@ -898,8 +962,9 @@ class Matcher:
         c_start, c_end, subj = cl[ci][:3]
         scope = doc.scope_start(cl, ci)
         prefix = doc.low[scope:start]
-        if _NEGATION.search(prefix):
-            return None
+        for neg in _NEGATION.finditer(prefix):
+            if not (_NP_NEGATION.match(prefix, neg.start()) and _FINITE.search(prefix, neg.end())):
+                return None
         if rule.realis and _IRREALIS.search(prefix):
             return None
         if rule.unless:
@@ -935,7 +1000,8 @@ class Matcher:
             if (w[0].isupper() and w not in ("I", "I'm", "I'd", "I've", "God", "Oh") and lw not in _OTHER
                     and lw not in _DETERMINERS and lw not in _MY and lw not in _DREAMER
                     and not _AFTER_STOP.search(text[max(0, m.start() - 3):m.start()])
-                    and not _AFTER_NAMED.search(text[max(0, m.start() - 8):m.start()])):
+                    and not _AFTER_NAMED.search(text[max(0, m.start() - 8):m.start()])
+                    and not _AFTER_ARTICLE.search(text[max(0, m.start() - 4):m.start()])):
                 nxt = _NEXT_WORD.match(text[m.end():m.end() + 20])
                 if nxt and nxt.group(1) not in _VERBISH and not nxt.group(1).endswith(("ed", "s")):
                     continue  # "French thing", "Bridal Store": an adjective or a title, not a person
@@ -1037,6 +1103,7 @@ class Matcher:
 # pursuer names: not a capital after a full stop, nor after "called"/"named"; the next word
 _AFTER_STOP = re.compile(r"(?:^|[.!?\"]\s*)$")
 _AFTER_NAMED = re.compile(r"\b(?:called|named)\s+$", re.I)
+_AFTER_ARTICLE = re.compile(r"\b(?:a|an)\s+$", re.I)  # "a Doberman", "an Italian": a kind, not a name
 _NEXT_WORD = re.compile(r"\s+([a-z][\w'-]*)")
 _SUBJECT_WORD = re.compile(r"\b(?:(i|we|i'm|we're|i've|we've|i'd|we'd)|(he|she|they|he's|she's|they're|someone|somebody|nobody|everyone|everybody))\b")
 

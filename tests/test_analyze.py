@@ -350,3 +350,57 @@ def test_rules_compile_only_when_a_dream_needs_them():
     m.analyze("My legs felt heavy and someone was chasing me.")
     compiled = [r for rules in m.rules.values() for r in rules if r.regex is not None]
     assert 0 < len(compiled) < 20
+
+
+# --------------------------------------------------------------------------- probe set
+
+PROBE = Path(__file__).with_name("data") / "probe_reports.jsonl"
+MOTIF_IDS = {"heavy_legs", "slow_motion", "paralysis", "running_nowhere", "jelly_legs", "uphill_or_water",
+             "chase", "pursuer_known_person", "pursuer_stranger_or_monster", "pursuer_animal",
+             "pursuer_invisible", "falling", "flying", "teeth", "late_or_exam", "naked_in_public", "death",
+             "trapped", "lost"}
+EMOTION_IDS = {"fear", "anxiety", "frustration", "helplessness", "shame", "guilt", "anger", "sadness", "joy",
+               "confusion", "relief", "surprise"}
+
+
+def _micro_f1(pairs: list[tuple[set[str], set[str]]]) -> float:
+    tp = sum(len(gold & pred) for gold, pred in pairs)
+    fp = sum(len(pred - gold) for gold, pred in pairs)
+    fn = sum(len(gold - pred) for gold, pred in pairs)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def test_probe_reports_keep_their_scores():
+    """Hand-written reports (labelled by the eval guide, not taken from DreamBank) cover every
+    label in several phrasings plus hard negatives; the floors sit a little under today's
+    scores (motifs 0.996, emotions 0.992) so that a rule change that loses ground shows up."""
+    import json
+
+    rows = [json.loads(line) for line in PROBE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 150
+    m_pairs, e_pairs = [], []
+    for row in rows:
+        res = analyze(row["text"])
+        m_pairs.append((set(row["motifs"]) & MOTIF_IDS, set(res.motif_ids()) & MOTIF_IDS))
+        e_pairs.append((set(row["emotions"]) & EMOTION_IDS, set(res.emotion_ids()) & EMOTION_IDS))
+    assert _micro_f1(m_pairs) >= 0.97
+    assert _micro_f1(e_pairs) >= 0.97
+    # every label is exercised by the probe set
+    assert {x for gold, _ in m_pairs for x in gold} == MOTIF_IDS
+    assert {x for gold, _ in e_pairs for x in gold} == EMOTION_IDS
+
+
+def test_general_rules_from_the_probe_set():
+    assert {"chase", "pursuer_animal"} <= motifs("Snakes were slithering after me down the hall.")
+    assert {"chase", "pursuer_stranger_or_monster"} <= motifs("We were running from a giant made of stone.")
+    assert {"chase", "pursuer_invisible"} <= motifs("A figure without a face was following me, so I ran.")
+    assert "pursuer_known_person" not in motifs("A Doberman chased me down the alley.")
+    assert "chase" not in motifs("I chased my dog through the park.")
+    assert "falling" in motifs("I was plunging down into darkness.")
+    assert "late_or_exam" in motifs("I panicked before the chemistry exam.")
+    assert "fear" in emotions("I screamed for my mother.")
+    assert "fear" not in emotions("I was screaming with joy.")
+    assert "sadness" not in emotions("I laughed until I cried.")
+    assert "sadness" not in emotions("I cried out in terror.")
+    assert "shame" in emotions("I felt like a fool in my costume.")
+    assert "frustration" in emotions("It was so frustrating.")
