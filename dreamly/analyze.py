@@ -32,7 +32,13 @@ from dreamly.errors import DreamlyError
 # of pursuer), falling without "fall", screaming/shaking/pounding heart as fear, "it was
 # frustrating"-style feelings, tears of laughter not sadness; "without"/"no" negate only
 # their noun; "before the exam" / "like a fool" / "after me" are phrases, not new subjects.
-MATCHER_VERSION = 3
+# 4: following the dreamer is a chase when the follower is unknown or unseen, or follows
+# relentlessly ("kept following me", "followed me home"), unless it is friendly, guiding
+# or the dreamer's own people or pets; "I was being followed" and "wouldn't stop following
+# me" count; subjectless passives ("Chased through a station by someone", "Being hunted
+# by wolves", "…, chased by two men") are the dreamer's; a passive's by-phrase a few words
+# on ("chased through the woods by a bear") names the pursuer.
+MATCHER_VERSION = 4
 
 BUILTIN_FILE = Path(__file__).with_name("motifs.toml")
 
@@ -273,6 +279,9 @@ _TOKENS = re.compile(r"[a-z][a-z'-]*")
 _WHO = re.compile(r"\s*(?:who|which)\b")
 _JOINED = re.compile(r"\s*(?:and|or)\b")
 _BY = re.compile(r"\s+by\s+((?:[\w'.-]+\s+){0,6}?[\w'.-]+)(?=\s*(?:[,.;!?]|$|\s(?:with|who|that|in|on|at|from|and|through|around|all|across|down|up|into)\b))", re.I)
+# a passive's by-phrase a few words on: "chased through a station by someone"
+_BY_LATER = re.compile(r"(?:\s+[\w'-]+){1,5}?" + _BY.pattern, re.I)
+_PASSIVE = re.compile(r"(?:chased|hunted|stalked|followed|pursued)$", re.I)
 _FROM = re.compile(r"\bfrom\s+(.{1,60}?)(?=[,.;!?]|$)", re.I)
 _PEOPLE_NOUNS = {"kids", "children", "people", "friends", "men", "women", "boys", "girls", "students",
                  "others", "teachers", "guys", "everyone", "everybody", "nobody", "crowd", "parents"}
@@ -387,7 +396,7 @@ class _Doc:
             nxt = words[1][1].lower()
             if nxt in _VERBISH and nxt != "and":
                 return "other"  # "kids were laughing": a noun followed by its verb
-        if w[0].isupper() and lw not in _DREAMER:
+        if w[0].isupper() and lw not in _DREAMER and lw not in ("being", "getting"):  # "Being chased by": no name
             nxt = words[1][1] if len(words) > 1 else ""
             if pos != sent_start and text[sent_start:pos].strip():
                 return "other"  # a name in mid-sentence
@@ -1046,7 +1055,7 @@ class Matcher:
         for h in chases:
             ev = text[h.start:h.end].lower()
             found = None
-            by = _BY.match(text, h.end)
+            by = _BY.match(text, h.end) or (_BY_LATER.match(text, h.end) if _PASSIVE.search(ev) else None)
             if by:  # "chased by a man with a dog": the head noun of the by-phrase
                 cands = self._candidates(doc, by.start(1), by.end(1))
                 found = (cands[-1][2], cands[-1][0], cands[-1][1]) if cands else None

@@ -404,3 +404,73 @@ def test_general_rules_from_the_probe_set():
     assert "sadness" not in emotions("I cried out in terror.")
     assert "shame" in emotions("I felt like a fool in my costume.")
     assert "frustration" in emotions("It was so frustrating.")
+
+
+# --------------------------------------------------------------------------- following and subjectless passives
+
+CHASED_BY_UNSEEN = "Chased through a station by someone I couldn't see"  # the README's tour
+
+
+@pytest.mark.parametrize("text, pursuer", [
+    (CHASED_BY_UNSEEN, "pursuer_invisible"),
+    ("Being chased by a dog.", "pursuer_animal"),
+    ("Followed home by a stranger.", "pursuer_stranger_or_monster"),
+    ("Hunted by wolves all night.", "pursuer_animal"),
+    ("Stalked by a tall figure through the car park.", "pursuer_invisible"),
+    ("Chased across the field by my brother.", "pursuer_known_person"),
+    ("I ran down the alley, chased by two men in masks.", "pursuer_stranger_or_monster"),
+    ("Then, chased by a dog, I climbed a tree.", "pursuer_animal"),
+    ("I was chased through the woods by a bear.", "pursuer_animal"),
+])
+def test_passive_without_a_subject_is_the_dreamer_chased(text, pursuer):
+    assert {"chase", pursuer} <= motifs(text), text
+
+
+@pytest.mark.parametrize("text, pursuer", [
+    ("Someone was following me.", "pursuer_invisible"),
+    ("Someone I couldn't see was following me.", "pursuer_invisible"),
+    ("A man was following me home.", "pursuer_stranger_or_monster"),
+    ("Something followed us through the woods.", "pursuer_invisible"),
+    ("Two guys in hoodies followed me out of the bar.", "pursuer_stranger_or_monster"),
+    ("A black car was following me.", "pursuer_invisible"),
+    ("This man kept following me everywhere I went.", "pursuer_stranger_or_monster"),
+    ("The old woman followed me home.", "pursuer_stranger_or_monster"),
+    ("I was being followed.", "pursuer_invisible"),
+    ("We were followed by a pack of dogs.", "pursuer_animal"),
+])
+def test_unknown_or_relentless_follower_is_a_chase(text, pursuer):
+    assert {"chase", pursuer} <= motifs(text), text
+
+
+@pytest.mark.parametrize("text", [
+    # friendly, guided or the dreamer's own people and pets
+    "My dog followed me around the kitchen happily.",
+    "My friend followed me into the shop and we laughed.",
+    "The waiter followed me to the table.",
+    "My cat followed me around the house purring.",
+    "My little brother kept following me everywhere.",
+    "A man followed me into the shop and we chatted about the weather.",
+    "A puppy followed me home and I adopted it.",
+    "I was followed by my dog all day.",
+    "Followed home by my puppy.",
+    "Someone said follow me, so I did.",
+    # negated
+    "Nobody was following me.",
+    "No one chased us.",
+    "I wasn't being followed.",
+    "Nobody followed me home.",
+    "We weren't followed.",
+    # the dreamer or a third party does the chasing, or is chased
+    "I followed a man down the street.",
+    "Chased the chickens around the yard.",
+    "Followed my sister to the shop.",
+    "The girl was followed home by a stranger.",
+    "The cat ran, chased by a dog.",
+    "Chased by the dogs, the fox ran.",
+])
+def test_friendly_negated_or_someone_elses_following_is_not_a_chase(text):
+    assert "chase" not in motifs(text), text
+
+
+def test_a_man_following_me_is_no_fear_by_itself():
+    assert "fear" not in emotions("A man was following me home.")
