@@ -174,15 +174,19 @@ MotifFilter = Annotated[Optional[List[str]], typer.Option("--motif", "-m", metav
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="Show at most this many.")]
 
 
-def _filters(since, until, tags, emotions, motifs, limit=None, oldest_first=False):
-    from dreamly.dates import day_range
-    from dreamly.store import Filters
-
-    if motifs:  # a typo would silently match nothing; the knowledge base is loaded only here
+def _refuse_unknown_motifs(motifs) -> None:
+    """A typo in --motif silently matches nothing. Called only when nothing matched, so the
+    knowledge base is loaded only then, not on every filtered list."""
+    if motifs:
         known = _load_knowledge().motifs
         unknown = [m for m in motifs if m.strip().lower() not in known]
         if unknown:
             fail(f"no motif {unknown[0]!r}; `dreamly themes` lists them")
+
+
+def _filters(since, until, tags, emotions, motifs, limit=None, oldest_first=False):
+    from dreamly.dates import day_range
+    from dreamly.store import Filters
 
     start, end = day_range(since, until)
     return Filters(since=start, until=end, tags=tags or (), emotions=emotions or (), motifs=motifs or (),
@@ -360,6 +364,8 @@ def list_(
     filters = _filters(since, until, tag, emotion, motif, limit)
     with open_journal(db) as journal:
         dreams = journal.list(filters)
+    if not dreams:
+        _refuse_unknown_motifs(motif)
     if json_:
         print_json(dreams)
         return
@@ -422,6 +428,8 @@ def search(
     filters = _filters(since, until, tag, emotion, motif, limit)
     with open_journal(db) as journal:
         hits = journal.search(query, filters)
+    if not hits:
+        _refuse_unknown_motifs(motif)
     if json_:
         for hit in hits:  # scripts get the hit words in [brackets]
             hit["snippet"] = hit["snippet"].replace(SNIPPET_START, "[").replace(SNIPPET_END, "]")

@@ -11,7 +11,6 @@ raised as `DreamlyError`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -142,6 +141,8 @@ def now_utc() -> str:
 def content_hash(dreamt_on: str, body: str) -> str:
     """Identity of a dream's content, so re-importing the same file adds nothing."""
     normalised = " ".join(body.split())
+    import hashlib  # here, not at the top: loading OpenSSL costs ~12 ms that reads never need
+
     return hashlib.sha256(f"{dreamt_on}\n{normalised}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
