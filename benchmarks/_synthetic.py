@@ -21,6 +21,12 @@ from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # a fresh checkout, not installed
 
+
+def dreamly_command() -> list[str]:
+    """The console script next to this interpreter (what a user runs), else `-m dreamly`."""
+    script = Path(sys.executable).with_name("dreamly")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "dreamly"]
+
 MOTIFS = ("heavy_legs", "slow_motion", "paralysis", "running_nowhere", "jelly_legs", "uphill_or_water", "chase",
           "pursuer_known_person", "pursuer_stranger_or_monster", "pursuer_animal", "pursuer_invisible", "falling",
           "flying", "teeth", "late_or_exam", "naked_in_public", "death", "trapped", "lost", "water")

@@ -38,15 +38,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _synthetic import write_journal  # noqa: E402
+from _synthetic import dreamly_command, write_journal  # noqa: E402
 
 DREAM = "I was running for the train but my legs felt like concrete and someone was behind me"
-
-
-def dreamly_command() -> list[str]:
-    """The console script next to this interpreter (what a user runs), else `-m dreamly`."""
-    script = Path(sys.executable).with_name("dreamly")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "dreamly"]
 
 
 def run(args: list[str], env: dict) -> tuple[float, float]:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _synthetic import jrnl_text, write_journal  # noqa: E402
+from _synthetic import dreamly_command, jrnl_text, write_journal  # noqa: E402
 
 FLOOR_APP = '''
 import typer
@@ -48,12 +48,6 @@ app()
 '''
 
 DREAM = "I was running for the train but my legs felt like concrete and someone was behind me"
-
-
-def dreamly_command() -> list[str]:
-    """The console script next to this interpreter (what a user runs), else `-m dreamly`."""
-    script = Path(sys.executable).with_name("dreamly")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "dreamly"]
 
 
 def timed(command: list[str], env: dict) -> float:

@@ -29,15 +29,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _synthetic import write_journal  # noqa: E402
+from _synthetic import dreamly_command, write_journal  # noqa: E402
 
 EXPORT_BUDGET = 5.0
 IMPORT_BUDGET = 30.0
 YEARS = 20
-
-def dreamly_command() -> list[str]:
-    script = Path(sys.executable).with_name("dreamly")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "dreamly"]
 
 
 def generate(path: Path, count: int, seed: int = 11) -> float:

@@ -316,28 +316,9 @@ def _analyse_and_store(journal, dream_id: int, body: str):
 def _echo_findings(result) -> None:
     if not result.motifs and not result.emotions:
         return
-    knowledge = _load_knowledge()
-    import shutil
-    import textwrap
+    from dreamly import plain  # not rich: `add` prints this every morning
 
-    width = max(40, min(100, shutil.get_terminal_size((80, 24)).columns) - 1)
-    shown = set()
-    for hit in result.motifs:
-        if hit.id in shown:
-            continue
-        shown.add(hit.id)
-        motif = knowledge.motifs.get(hit.id)
-        label = motif.label if motif else hit.id
-        meaning = f" {motif.meaning}" if motif and motif.meaning else ""
-        # wrapped by hand with the label as a placeholder, so styling never splits a word
-        lines = textwrap.wrap(f"{label} ({hit.id}) — “{hit.evidence}”.{meaning}", width,
-                              initial_indent="  ", subsequent_indent="    ")
-        lines[0] = lines[0].replace(label, typer.style(label, bold=True), 1)
-        typer.echo("\n".join(lines))
-    feelings = result.emotion_ids()
-    if feelings:
-        typer.echo(textwrap.fill(f"Feelings found in the text: {', '.join(feelings)}", width,
-                                 initial_indent="  ", subsequent_indent="    "))
+    plain.findings(result, _load_knowledge())
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -565,11 +546,9 @@ def path(db: DbOption = None) -> None:
 
 
 def _personal_motifs_file():
-    """The user's motifs.toml, if they wrote one."""
-    from dreamly.paths import personal_motifs_path
+    from dreamly.paths import personal_motifs_file
 
-    user_file = personal_motifs_path()
-    return user_file if user_file.exists() else None
+    return personal_motifs_file()
 
 
 def _load_knowledge():

@@ -62,8 +62,8 @@ def _weekday(value: str) -> int | None:
 
 
 def _written_date(original: str, value: str, today: date) -> date:
-    # Written dates need at least one digit and letters/punctuation only from month names;
-    # this keeps dateutil from turning words like "someday" or "march on" into dates.
+    # Written dates need at least one digit, and dateutil (never fuzzy) refuses words it does
+    # not know: this keeps it from turning words like "someday" or "march on" into dates.
     if not value or not any(ch.isdigit() for ch in value) or len(value) > 40:
         raise _bad(original)
     from dateutil import parser

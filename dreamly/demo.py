@@ -206,15 +206,12 @@ def write_demo(journal, today: date | None = None) -> int:
     """Write the sample dreams into an empty journal; returns how many were written."""
     from dateutil.relativedelta import relativedelta
 
+    from dreamly.analyze import MATCHER_VERSION
     from dreamly.store import NewDream
 
     if journal.count():
         raise DreamlyError(f"{journal.path} already holds dreams; the demo only writes to a new or empty journal")
     today = today or date.today()
-    try:
-        from dreamly.analyze import MATCHER_VERSION
-    except ImportError:  # the matcher is optional for the demo: its motifs come with it
-        MATCHER_VERSION = 1
     for dream in DREAMS:
         dream_id = journal.add(NewDream(
             body=dream.body, dreamt_on=today - relativedelta(days=dream.days_ago), title=dream.title,

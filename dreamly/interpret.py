@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Callable
 
 from dreamly.errors import DreamlyError
+from dreamly.text import first_words
 
 LENSES = ("jungian", "western", "eastern", "indigenous")
 INSTALL_HINT = "interpretation needs the llm extra: pip install 'dreamly[llm]'"
@@ -180,13 +181,8 @@ def _history_section(history: dict, knowledge) -> str:
             head = f"- {r['dreamt_on']}" + (f" ({', '.join(marks)})" if marks else "")
             if r.get("title"):
                 head += f" \"{r['title']}\""
-            lines.append(f"{head}: {_excerpt(r['body'])} [shares: {', '.join(r['shared'])}]")
+            lines.append(f"{head}: {first_words(r['body'], RELATED_EXCERPT)} [shares: {', '.join(r['shared'])}]")
     return "\n".join(lines)
-
-
-def _excerpt(text: str, limit: int = RELATED_EXCERPT) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 def _red_flag_section(flag: dict) -> str:
@@ -209,10 +205,9 @@ def _lens_section(lens: str, knowledge) -> str:
 def load_knowledge():
     """The built-in knowledge base plus the user's own motifs.toml, if they wrote one."""
     from dreamly import analyze
-    from dreamly.paths import personal_motifs_path
+    from dreamly.paths import personal_motifs_file
 
-    user_file = personal_motifs_path()
-    return analyze.load_knowledge(user_file if user_file.exists() else None)
+    return analyze.load_knowledge(personal_motifs_file())
 
 
 def prepare(journal, dream_id: int, *, lens: str | None = None, knowledge=None) -> Request:

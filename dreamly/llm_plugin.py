@@ -64,6 +64,7 @@ def register_commands(cli):
         """
         from dreamly.errors import DreamlyError
         from dreamly.store import Filters, open_journal
+        from dreamly.text import first_words
 
         try:
             with open_journal(db, create=False) as journal:
@@ -73,8 +74,7 @@ def register_commands(cli):
         if not dreams:
             click.echo("No dreams yet. Write one with: dreamly add", err=True)
         for d in dreams:
-            words = d["title"] or " ".join(d["body"].split())
-            words = words if len(words) <= 60 else words[:59].rstrip() + "…"
+            words = first_words(d["title"] or d["body"])
             motifs = ", ".join(dict.fromkeys(m["motif"] for m in d["motifs"]))
             click.echo(f"{d['id']:>4}  {d['dreamt_on']}  {words}" + (f"  [{motifs}]" if motifs else ""))
 

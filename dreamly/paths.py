@@ -34,3 +34,9 @@ def config_dir() -> Path:
 def personal_motifs_path() -> Path:
     """The user's own motifs, same shape as the built-in motifs.toml."""
     return config_dir() / "motifs.toml"
+
+
+def personal_motifs_file() -> Path | None:
+    """The user's motifs.toml if they wrote one, else None: what every matcher run loads."""
+    user_file = personal_motifs_path()
+    return user_file if user_file.exists() else None

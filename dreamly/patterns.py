@@ -18,6 +18,7 @@ from typing import Iterable
 from dateutil.relativedelta import MO, relativedelta
 
 from dreamly.errors import DreamlyError
+from dreamly.text import first_words
 
 DEFAULT_BASELINE_WEEKS = 4  # DESIGN.md: "the week against the four weeks before it"
 FREQUENCY_WEEKS = 12        # the issue: dreams per week over the last 12 weeks
@@ -279,9 +280,9 @@ def _assemble(rows: dict) -> list[_Dream]:
 def trend(count: int, baseline_per_week: float, days: int = 7) -> str:
     """rising / falling / steady against the baseline, scaled to the window's length; new
     when the baseline never had it, none when neither had it."""
-    expected = baseline_per_week * days / 7
-    if expected == 0:
+    if baseline_per_week == 0:  # not `expected == 0`: a tiny baseline can round to 0 there
         return "new" if count else "none"
+    expected = baseline_per_week * days / 7
     if count >= expected * TREND_RATIO and count - expected >= TREND_MIN_DIFFERENCE:
         return "rising"
     if count <= expected / TREND_RATIO and expected - count >= TREND_MIN_DIFFERENCE:
@@ -444,15 +445,10 @@ def recurring(dreams) -> list[dict]:
             "ids": [d.id for d in members],
             "motifs": sorted(shared),
             "reason": " and ".join(sorted(reasons[key])),
-            "title": latest.title or _first_words(latest.body),
+            "title": latest.title or first_words(latest.body),
         })
     found.sort(key=lambda g: (g["dates"][-1], g["times"]), reverse=True)
     return found
-
-
-def _first_words(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 def red_flag(dreams, window: Window, cant_run_ids: set) -> dict | None:

@@ -1,8 +1,8 @@
 """Terminal output without rich, for the commands whose start-up is budgeted.
 
-Importing rich costs ~20 ms, a fifth of a cold `dreamly search`; search results are a
-couple of styled lines each, which click's styling (already loaded with Typer) draws as
-well. Like render.py, it decides nothing.
+Importing rich costs ~20 ms, a fifth of a cold `dreamly search`; search results and the
+findings `dreamly add` prints are a couple of styled lines each, which click's styling
+(already loaded with Typer) draws as well. Like render.py, it decides nothing.
 """
 
 from __future__ import annotations
@@ -49,3 +49,29 @@ def search_results(hits: list[dict]) -> None:
                           for i, part in enumerate(parts))
         lines.append(f"{head}\n  {snippet}")
     typer.echo("\n".join(lines))
+
+
+def findings(result, knowledge) -> None:
+    """What the matcher found (an analyze.Analysis): each motif once, with its evidence and
+    what it tends to mean, then the feelings, wrapped to the terminal."""
+    import shutil
+    import textwrap
+
+    width = max(40, min(100, shutil.get_terminal_size((80, 24)).columns) - 1)
+    shown = set()
+    for hit in result.motifs:
+        if hit.id in shown:
+            continue
+        shown.add(hit.id)
+        motif = knowledge.motifs.get(hit.id)
+        label = motif.label if motif else hit.id
+        meaning = f" {motif.meaning}" if motif and motif.meaning else ""
+        # wrapped by hand with the label as a placeholder, so styling never splits a word
+        lines = textwrap.wrap(f"{label} ({hit.id}) — “{hit.evidence}”.{meaning}", width,
+                              initial_indent="  ", subsequent_indent="    ")
+        lines[0] = lines[0].replace(label, typer.style(label, bold=True), 1)
+        typer.echo("\n".join(lines))
+    feelings = result.emotion_ids()
+    if feelings:
+        typer.echo(textwrap.fill(f"Feelings found in the text: {', '.join(feelings)}", width,
+                                 initial_indent="  ", subsequent_indent="    "))

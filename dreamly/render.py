@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from dreamly.text import first_words
+
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
 
@@ -21,11 +23,6 @@ def flags(dream: dict) -> Text:
         if dream.get(key):
             text.append(mark, style=style)
     return text
-
-
-def first_words(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 def dream_motif_ids(dream: dict) -> list[str]:

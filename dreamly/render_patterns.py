@@ -147,8 +147,9 @@ def _trend(trend: str) -> Text:
 
 
 def _motif_rows(report: dict) -> list[dict]:
-    return [m for m in report["motifs"]
-            if (m["count"] or m["trend"] == "falling") and not m["id"].startswith("pursuer_")]
+    """The motifs to list; pursuers have a section of their own (the review says which they are)."""
+    pursuers = {p["id"] for p in report["pursuers"]}
+    return [m for m in report["motifs"] if (m["count"] or m["trend"] == "falling") and m["id"] not in pursuers]
 
 
 def _count_rows(entries: list[tuple[str, dict, str]], width: int) -> list[Text]:

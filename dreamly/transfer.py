@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
 from dreamly.errors import DreamlyError
+from dreamly.text import first_words
 
 EXPORT_VERSION = 1
 EXPORT_FORMATS = ("markdown", "json", "csv")
@@ -377,7 +378,7 @@ def _write_split(dreams: Iterable[dict], folder: Path, labels: dict) -> int:
         for dream in dreams:
             name = note_name(dream, taken)
             _write_new(building / name, dream_note(dream))
-            label = dream["title"].strip() and _one_line(dream["title"]) or _first_words(dream["body"])
+            label = dream["title"].strip() and _one_line(dream["title"]) or first_words(dream["body"])
             index.append(f"- {dream['dreamt_on']} · [{_link_text(label)}]({name})")
         header = ("---\ndreamly: index\n---\n# Dream journal\n\n"
                   f"{len(index)} dream{'' if len(index) == 1 else 's'}, one note each.\n\n")
@@ -399,11 +400,6 @@ def _write_new(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
-
-
-def _first_words(text: str, limit: int = 60) -> str:
-    flat = _one_line(text)
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 def _link_text(text: str) -> str:
@@ -457,7 +453,9 @@ def _read_import(path: Path, fmt: str, *, date_column: str, text_column: str,
         raise DreamlyError(f"unknown import format {fmt!r}; use one of {', '.join(IMPORT_FORMATS)}")
     if not path.exists():
         raise DreamlyError(f"{path} does not exist")
-    stamp = _now()
+    from dreamly.store import now_utc
+
+    stamp = now_utc()
     if path.is_dir():
         if fmt not in ("auto", "markdown"):
             raise DreamlyError(f"{path} is a folder; only Markdown notes are read from a folder")
@@ -471,17 +469,13 @@ def _read_import(path: Path, fmt: str, *, date_column: str, text_column: str,
     if fmt in ("json", "jrnl") or suffix == ".json":
         data = _load_json(path)
         if fmt in ("auto", "json") and isinstance(data, dict) and "dreamly_export" in data:
-            return _read_dreamly_json(path, data), []
+            return _read_dreamly_json(path, data, stamp), []
         if fmt in ("auto", "jrnl") and isinstance(data, dict) and "entries" in data:
             return _read_jrnl(path, data), []
         wanted = {"json": "a dreamly JSON export (no 'dreamly_export' field)",
                   "jrnl": "a jrnl JSON export (no 'entries' list)"}.get(fmt, "a dreamly or jrnl JSON export")
         raise DreamlyError(f"{path} is not {wanted}")
     raise DreamlyError(f"can't tell the format of {path} from its name; use --format json, jrnl, markdown or csv")
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _read_text(path: Path) -> str:
@@ -622,7 +616,7 @@ def _clean_body(text: str) -> str:
 # dreamly JSON
 
 
-def _read_dreamly_json(path: Path, data: dict) -> list[Incoming]:
+def _read_dreamly_json(path: Path, data: dict, stamp: str) -> list[Incoming]:
     version = data.get("dreamly_export")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise DreamlyError(f"{path}: 'dreamly_export' must be a version number")
@@ -631,7 +625,6 @@ def _read_dreamly_json(path: Path, data: dict) -> list[Incoming]:
     dreams = data.get("dreams")
     if not isinstance(dreams, list):
         raise DreamlyError(f"{path}: 'dreams' must be a list")
-    stamp = _now()
     records = []
     for number, raw in enumerate(dreams, 1):
         where = f"{path}, dream {number}"
@@ -1002,10 +995,8 @@ def make_analyser(user_file: Path | None):
     """(analyse(text) -> Analysis, matcher version), with the knowledge loaded once."""
     from dreamly import analyze
 
-    if hasattr(analyze, "Matcher"):
-        matcher = analyze.Matcher(analyze.load_knowledge(user_file))
-        return matcher.analyze, analyze.MATCHER_VERSION
-    return (lambda text: analyze.analyze(text, user_file=user_file)), analyze.MATCHER_VERSION
+    matcher = analyze.Matcher(analyze.load_knowledge(user_file))
+    return matcher.analyze, analyze.MATCHER_VERSION
 
 
 PARALLEL_FROM = 3000  # fewer dreams than this: starting worker processes costs more than it saves
@@ -1125,5 +1116,5 @@ def write_import(journal, plan: ImportPlan, on_progress: Progress = None) -> int
 def describe(item: Incoming) -> str:
     """A line for --dry-run: the day and the title, or the first words."""
     dream = item.dream
-    label = _one_line(dream["title"]) if dream["title"].strip() else _first_words(dream["body"], 50)
+    label = _one_line(dream["title"]) if dream["title"].strip() else first_words(dream["body"], 50)
     return f"{dream['dreamt_on']}  {label}"

@@ -1,7 +1,6 @@
 """kill -9 in the middle of the real `import` and `reanalyze`: the journal stays sound, with
 none or all of the import, and each reanalyze batch either done or untouched."""
 
-import json
 import os
 import signal
 import sqlite3

@@ -2,7 +2,6 @@
 
 import json
 
-import pytest
 
 CHASE = "Someone was chasing me through the station and my legs felt like concrete."
 

@@ -7,7 +7,6 @@ check the review's maths, not how the matcher reads a sentence.
 import json
 import re
 import shutil
-import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path

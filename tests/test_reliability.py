@@ -731,7 +731,7 @@ def test_messages_never_print_the_dream(cli, db_path, monkeypatch, failure):
         assert "Traceback" not in words
 
 
-def test_journal_commands_never_touch_the_network(cli, monkeypatch):
+def test_journal_commands_never_touch_the_network(cli, monkeypatch, tmp_path):
     import socket
 
     attempts = []
@@ -745,7 +745,12 @@ def test_journal_commands_never_touch_the_network(cli, monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     for args in (("add", SECRET, "-e", "fear:3", "-t", "family"), ("list",), ("show", "1"), ("search", "chapel"),
                  ("edit", "1", "--title", "Chapel"), ("patterns",), ("export", "--format", "json"),
-                 ("check",), ("backup",), ("themes",)):
+                 ("check",), ("backup",), ("themes",),
+                 # README: every command but the llm ones works offline
+                 ("path",), ("analyze", "my legs were like concrete"), ("reanalyze",),
+                 ("interpret", "1", "--dry-run"), ("rehearse", "1", "I turn and face it"), ("rehearse", "--tonight"),
+                 ("export", "--format", "json", "-o", tmp_path / "out.json"), ("import", tmp_path / "out.json"),
+                 ("demo", "--db", tmp_path / "demo.db"), ("delete", "1", "--yes")):
         result = cli(*args)
         assert result.exit_code == 0, (args, result.stderr)
     assert attempts == []
