@@ -20,9 +20,6 @@ LENSES = ("jungian", "western", "eastern", "indigenous")
 INSTALL_HINT = "interpretation needs the llm extra: pip install 'dreamly[llm]'"
 RELATED_LIMIT = 3  # earlier dreams quoted in the prompt: enough to see a thread, short enough to read
 RELATED_EXCERPT = 240
-# Said when the knowledge base has no red-flag message of its own.
-RED_FLAG_MESSAGE = ("These dreams have been frequent lately; when they keep coming back it can help to talk "
-                    "them through with a therapist, counsellor or coach.")
 
 SYSTEM = """\
 You are a warm, careful companion helping someone reflect on a dream from their private \
@@ -188,7 +185,7 @@ def _history_section(history: dict, knowledge) -> str:
 def _red_flag_section(flag: dict) -> str:
     weeks = ", ".join(f"{w['dreams']} in the week of {w['start']}" for w in flag.get("weeks", ()))
     return ("Pattern worth noticing: dreams of being unable to run, or nightmares, came several times a week "
-            f"for more than one week in a row ({weeks}). " + (flag.get("message") or RED_FLAG_MESSAGE))
+            f"for more than one week in a row ({weeks}). " + flag["message"])
 
 
 def _lens_section(lens: str, knowledge) -> str:

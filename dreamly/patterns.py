@@ -29,6 +29,10 @@ FREQUENCY_WEEKS = 12        # the issue: dreams per week over the last 12 weeks
 # calendar week, and DESIGN.md's "week after week" as at least 2 such weeks in a row.
 RED_FLAG_PER_WEEK = 3
 RED_FLAG_WEEKS = 2
+# Said only when the knowledge base (motifs.toml [red_flag] message) cannot be read.
+RED_FLAG_FALLBACK = ("Dreams like these often come with stressful stretches. When they keep returning, talking "
+                     "them through with a therapist or counsellor can help. This is a pattern in your journal, "
+                     "not a diagnosis.")
 
 # A change counts only when it is both relatively and absolutely big enough: one dream more
 # than an average of 0.5 a week is noise, not a trend.
@@ -239,7 +243,7 @@ def review(rows: dict, window: Window, *, recall_days: Iterable[date] = (), voca
     dreams_per_week = _weekly(dreams, week_starts, lambda d: {"all"}).get("all", [0] * len(week_starts))
     flag = red_flag(dreams, window, cant_run_ids)
     if flag:
-        flag["message"] = vocab.red_flag
+        flag["message"] = vocab.red_flag or RED_FLAG_FALLBACK
     report = {
         "window": {"since": window.since.isoformat(), "until": window.until.isoformat(), "days": window.days},
         "baseline": {"since": window.baseline_since.isoformat(), "until": window.baseline_until.isoformat(),
@@ -489,7 +493,7 @@ def red_flag_as_of(rows: dict, day: date, vocabulary: Vocabulary | None = None) 
     cant_run_ids = {m for d in dreams for m in d.motifs if vocab.group(m) == "cant_run"}
     flag = red_flag(dreams, make_window(day), cant_run_ids)
     if flag:
-        flag["message"] = vocab.red_flag
+        flag["message"] = vocab.red_flag or RED_FLAG_FALLBACK
     return flag
 
 

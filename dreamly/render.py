@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from dreamly.text import first_words
+from dreamly.text import first_words, printable
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -32,6 +32,7 @@ def dream_motif_ids(dream: dict) -> list[str]:
 def dream_table(dreams: list[dict], empty: str) -> None:
     """One line per dream. Widths are worked out here so the dream text, not the tags,
     gives way on a narrow terminal (rich would squeeze every wrappable column instead)."""
+    dreams = printable(dreams)
     if not dreams:
         errors.print(empty)
         return
@@ -88,6 +89,7 @@ def marked_body(body: str, motifs: list[dict]) -> Text:
 
 
 def dream_detail(dream: dict, knowledge=None) -> None:
+    dream = printable(dream)
     header = Text()
     header.append(f"#{dream['id']}  ", style="dim")
     header.append(dream["dreamt_on"], style="bold")
@@ -175,6 +177,7 @@ def theme_detail(motif) -> None:
 
 def rehearsals_tonight(items: list[dict]) -> None:
     """The endings to read before sleep, each under the dream it rewrites."""
+    items = printable(items)
     if not items:
         errors.print("No rehearsed endings yet. Write one with: dreamly rehearse ID")
         return

@@ -60,6 +60,9 @@ def _now_word(report: dict) -> str:
 
 def show(report: dict) -> None:
     """The review in the terminal, sections with nothing to say left out."""
+    from dreamly.text import printable
+
+    report = printable(report)  # titles and excerpts are dream text
     width = console.width
     w, b = report["window"], report["baseline"]
     console.print(Text.assemble(("Dream patterns", "bold"), "  ", (span(w["since"], w["until"]), "bold cyan")))
@@ -277,10 +280,7 @@ def red_flag_lines(flag: dict) -> tuple[str, str]:
     weeks = ("…, " if len(flag["weeks"]) > len(shown) else "") + ", ".join(
         f"week of {day(w['start'])}: {w['dreams']}" for w in shown)
     seen = f"You wrote down {flag['reason']} ({weeks})."
-    message = flag.get("message") or (
-        "Dreams like these often come with stressful stretches. When they keep returning, talking them "
-        "through with a therapist or counsellor can help. This is a pattern in your journal, not a diagnosis.")
-    return seen, message
+    return seen, flag["message"]  # patterns.review fills it, from the knowledge base or its fallback
 
 
 def _red_flag(report: dict, width: int) -> list:

@@ -3,8 +3,27 @@ plugin. Standard library only, so any of them can import it without cost."""
 
 from __future__ import annotations
 
+import re
+
 
 def first_words(text: str, limit: int = 60) -> str:
     """The text on one line, cut to `limit` characters with an ellipsis if it is longer."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+# C0 and C1 control characters but tab and newline: an ESC in a dream (typed, or brought in
+# by `import`) would otherwise reach the terminal as an escape sequence; rich passes it on.
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(value):
+    """`value` (a string, or lists/dicts of them, as the store returns dreams) with terminal
+    control characters replaced one for one by U+FFFD, so evidence spans still line up."""
+    if isinstance(value, str):
+        return _TERMINAL_CONTROL.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [printable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: printable(item) for key, item in value.items()}
+    return value

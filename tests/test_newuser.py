@@ -89,3 +89,14 @@ def test_backup_into_a_missing_folder_names_the_folder(cli, tmp_path):
     result = cli("backup", str(tmp_path / "nowhere" / "copy.db"))
     assert result.exit_code == 1
     assert result.stderr.strip().endswith(f"the folder {tmp_path / 'nowhere'} does not exist")
+
+
+def test_escape_sequences_in_a_dream_never_reach_the_terminal(cli):
+    hostile = "calm sea \x1b]0;pwned\x07 then \x1b[2J red \x9b31m end"
+    assert cli("add", hostile, "--title", "t\x1b[5mitle").exit_code == 0
+    for args in (["show", "1"], ["list"], ["search", "calm"]):
+        result = cli(*args)
+        assert result.exit_code == 0, args
+        assert "\x1b" not in result.stdout and "\x9b" not in result.stdout and "\x07" not in result.stdout, args
+    stored = __import__("json").loads(cli("show", "1", "--json").stdout)
+    assert stored["body"] == hostile  # kept as written; only the terminal view is made safe
