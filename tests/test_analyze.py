@@ -474,3 +474,46 @@ def test_friendly_negated_or_someone_elses_following_is_not_a_chase(text):
 
 def test_a_man_following_me_is_no_fear_by_itself():
     assert "fear" not in emotions("A man was following me home.")
+
+
+# -- speed rewrites: each fast form finds exactly what the plain form finds -------------
+
+from dreamly.analyze import _CLAUSE_CUT, _CLAUSE_WORDS, _SENT_END, _TOKENS, _Doc, _token_runs  # noqa: E402
+
+# texts made of the pieces the rewritten patterns care about
+_TRICKY = st.lists(st.sampled_from(list("abIiJ .!?\"')]\n\t,;:-'") + ["and", "that", "Mr", "e.g", "see", "\u2014",
+                                                                        "\u00e9", "\u0130", "9", "_"]),
+                   max_size=40).map("".join)
+
+
+@settings(max_examples=300)
+@given(_TRICKY)
+def test_sentence_ends_are_the_plain_pattern(text):
+    plain = re.compile(r"[.!?]+[\"')\]]*\s+|\n\s*")
+    assert [m.span() for m in _SENT_END.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@settings(max_examples=300)
+@given(_TRICKY)
+def test_clause_cuts_are_punctuation_and_whole_clause_words(text):
+    low = text.lower()
+    plain = []
+    for m in re.finditer(r"([,;:()\"]|--|\s-\s|\u2014)|\w+", low):
+        if m.lastindex or m.group() in _CLAUSE_WORDS or m.group() == "that":
+            plain.append((m.span(), m.lastindex))
+    assert [(m.span(), m.lastindex) for m in _CLAUSE_CUT.finditer(low)] == plain
+
+
+@settings(max_examples=300)
+@given(_TRICKY)
+def test_token_runs_give_the_tokens(text):
+    low = text.lower()
+    assert {w.lstrip("'-") for w in _token_runs(low)} - {""} == set(_TOKENS.findall(low))
+
+
+@settings(max_examples=300)
+@given(_TRICKY, st.sampled_from(["and", "see", "that", "mr", "ee"]))
+def test_sentences_holding_a_literal(text, lit):
+    low = text.translate(_FOLD).lower()
+    doc = _Doc(text, low)
+    assert doc.holding(lit) == {i for i, (s, e) in enumerate(doc.sents) if lit in low[s:e]}
