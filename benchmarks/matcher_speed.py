@@ -142,6 +142,9 @@ print(t1 - t0, t2 - t1, t3 - t2, t4 - t3)
 
 
 def load_times(first: str, runs: int = 7) -> dict[str, float]:
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "dreamly"), quiet=1)  # as pip would: time the import, not the compiler
     rows = []
     for _ in range(runs):
         out = subprocess.run([sys.executable, "-c", LOAD, first], capture_output=True, text=True, check=True,
