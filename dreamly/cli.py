@@ -702,21 +702,28 @@ def _stream_printer():
     return on_chunk, finish
 
 
+def _streamed(call, *, quiet: bool):
+    """Run a model call that streams through `on_chunk`: its answer goes to stdout as it
+    arrives (unless `quiet`), the last line is ended even if the call fails, and its
+    warning, if any, is passed on."""
+    on_chunk, finish = _stream_printer() if not quiet else (lambda chunk: None, lambda: None)
+    try:
+        result = call(on_chunk)
+    finally:
+        finish()
+    if result.warning:
+        note(f"Warning: {result.warning}")
+    return result
+
+
 def _interpret_and_store(journal, dream_id: int, model: Optional[str], lens: Optional[str], *, quiet: bool) -> dict:
     """Run the interpretation, streaming it to stdout unless `quiet`; returns the stored row."""
     from dreamly import interpret as interpreting
 
-    on_chunk, finish = _stream_printer() if not quiet else (lambda chunk: None, lambda: None)
-    try:
-        outcome = interpreting.interpret_dream(
-            journal, dream_id, model_id=model, lens=lens, knowledge=interpreting.load_knowledge(),
-            on_chunk=on_chunk, on_start=lambda model_id: note(f"Sending dream {dream_id} to {model_id}…"),
-        )
-    finally:
-        finish()
-    if outcome.warning:
-        note(f"Warning: {outcome.warning}")
-    return outcome.interpretation
+    return _streamed(lambda on_chunk: interpreting.interpret_dream(
+        journal, dream_id, model_id=model, lens=lens, knowledge=interpreting.load_knowledge(),
+        on_chunk=on_chunk, on_start=lambda model_id: note(f"Sending dream {dream_id} to {model_id}…"),
+    ), quiet=quiet).interpretation
 
 
 @command()
@@ -839,17 +846,10 @@ def rehearse(
 def _suggest_ending(journal, dream_id: int, model: Optional[str], *, quiet: bool) -> str:
     from dreamly import interpret as interpreting
 
-    on_chunk, finish = _stream_printer() if not quiet else (lambda chunk: None, lambda: None)
-    try:
-        reply = interpreting.suggest_ending(
-            journal, dream_id, model_id=model, knowledge=interpreting.load_knowledge(), on_chunk=on_chunk,
-            on_start=lambda model_id: note(f"Asking {model_id} for a gentle ending to dream {dream_id}…"),
-        )
-    finally:
-        finish()
-    if reply.warning:
-        note(f"Warning: {reply.warning}")
-    return reply.text
+    return _streamed(lambda on_chunk: interpreting.suggest_ending(
+        journal, dream_id, model_id=model, knowledge=interpreting.load_knowledge(), on_chunk=on_chunk,
+        on_start=lambda model_id: note(f"Asking {model_id} for a gentle ending to dream {dream_id}…"),
+    ), quiet=quiet).text
 
 
 # -- the weekly review: patterns, demo ---------------------------------------------------------

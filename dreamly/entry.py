@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from dreamly.errors import DreamlyError
@@ -78,6 +76,8 @@ def editor_command() -> list[str]:
     if not editor:
         editor = "notepad" if os.name == "nt" else "vi"
     try:
+        import shlex  # the editor path only: `add "…"` never needs it
+
         return shlex.split(editor)
     except ValueError:
         raise DreamlyError(f"can't read the editor command {editor!r} from $VISUAL/$EDITOR") from None
@@ -101,6 +101,8 @@ class EditorDraft:
     safely stored, so a failed save never loses what was typed."""
 
     def __init__(self, initial: str = "", suffix: str = ".md"):
+        import tempfile  # the editor path only
+
         fd, name = tempfile.mkstemp(prefix="dreamly-", suffix=suffix)  # mode 0600
         self.path = Path(name)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
