@@ -118,6 +118,9 @@ class EditorDraft:
                                "set $EDITOR, or pass the dream as an argument") from None
         code = _wait_leaving_ctrl_c_to(editor)
         if code != 0:
+            if not self.path.read_bytes().strip():  # nothing was typed: nothing to keep
+                self.discard()
+                raise DreamlyError(f"the editor exited with status {code}; nothing was saved")
             raise DreamlyError(f"the editor exited with status {code}; your text is kept in {self.path}")
         return self.path.read_bytes().decode("utf-8", errors="replace")
 

@@ -80,6 +80,19 @@ def test_failing_editor_keeps_the_draft_and_saves_nothing(cli, fake_editor):
     assert all_dreams(cli) == []
 
 
+def test_failing_editor_with_nothing_typed_leaves_no_draft_behind(cli, fake_editor, tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "drafts"))
+    (tmp_path / "drafts").mkdir()
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # pick up TMPDIR
+    fake_editor("", exit_code=1)
+    result = cli("add", "--editor")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: the editor exited with status 1; nothing was saved"
+    assert list((tmp_path / "drafts").iterdir()) == []
+
+
 def test_show_json_returns_every_field(cli):
     add(cli, DREAM, "-t", "work")
     result = cli("show", "1", "--json")
