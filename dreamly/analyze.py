@@ -38,7 +38,13 @@ from dreamly.errors import DreamlyError
 # me" count; subjectless passives ("Chased through a station by someone", "Being hunted
 # by wolves", "…, chased by two men") are the dreamer's; a passive's by-phrase a few words
 # on ("chased through the woods by a bear") names the pursuer.
-MATCHER_VERSION = 4
+# 5: a hit whose own words make the dreamer its object ("a man was chasing me") is the
+# dreamer's, and a pursuer belongs to the chase it types (before, "X chased me" and every
+# pursuer were stored as someone else's, so `patterns` never counted them).
+MATCHER_VERSION = 5
+
+# The dreamer as the object of the hit's own words ("chasing me", "after us")
+_DREAMER_OBJECT = re.compile(r"\b(?:me|us)\b")
 
 BUILTIN_FILE = Path(__file__).with_name("motifs.toml")
 
@@ -1002,7 +1008,9 @@ class Matcher:
                     if subj is not None:
                         hits.append(Hit(rule.kind, rule.label, text[start:end], start, end, subj))
         if any(h.id == "chase" for h in hits):
-            hits += self._pursuers(doc, text, [h for h in hits if h.id == "chase"])
+            chases = [h for h in hits if h.id == "chase"]
+            chased = "dreamer" if any(h.subject == "dreamer" for h in chases) else "other"
+            hits += self._pursuers(doc, text, chases)
             for label, req in self.requires.items():
                 if any(h.id == req for h in hits):
                     for rule in self.rules[label]:
@@ -1012,7 +1020,7 @@ class Matcher:
                         for m in self._matches(rule, doc, sents):
                             subj = self._check(doc, rule, m.start(), m.end())
                             if subj is not None:
-                                hits.append(Hit(rule.kind, label, text[m.start():m.end()], m.start(), m.end(), "other"))
+                                hits.append(Hit(rule.kind, label, text[m.start():m.end()], m.start(), m.end(), chased))
         if self._inference is not None and not any(h.id == self._flight_emotion for h in hits):
             hits += self._flight_fear(doc, text, [h for h in hits if h.id == "chase"])
         return _tidy(hits)
@@ -1052,6 +1060,8 @@ class Matcher:
                         return None
                     um = u.search(hay, um.end(), hi) if um.end() < hi else None
         subj = _last_subject(doc.text, doc.low, c_start, start) or subj
+        if subj and subj != "dreamer" and _DREAMER_OBJECT.search(doc.low, start, end):
+            subj = "dreamer"  # "a man was chasing me", "it scared us": it happens to the dreamer
         if rule.subject == "dreamer" and subj != "dreamer":
             return None
         return subj or "dreamer"
@@ -1148,10 +1158,10 @@ class Matcher:
                         break
             # a passive without an agent ("we're being pursued") or nothing found: unseen
             if found is None:
-                out.append(Hit("motif", "pursuer_invisible", original[h.start:h.end], h.start, h.end, "other"))
-            else:
+                out.append(Hit("motif", "pursuer_invisible", original[h.start:h.end], h.start, h.end, h.subject))
+            else:  # the pursuer is part of the chase it types: the dreamer's when the dreamer is chased
                 label, s, e = found
-                out.append(Hit("motif", label, original[s:e], s, e, "other"))
+                out.append(Hit("motif", label, original[s:e], s, e, h.subject))
         return out
 
     # ------------------------------------------------------------------ inference

@@ -118,7 +118,7 @@ def _motif_section(dream: dict, knowledge, with_meanings: bool = True) -> str:
         label = motif.label if motif else motif_id
         words = ", ".join(f'"{e}"' for e in dict.fromkeys(evidence))
         line = f"- {label} ({motif_id}), from the words {words}"
-        if subject != "dreamer" and _is_pursuer(motif_id, motif):
+        if _is_pursuer(motif_id, motif):
             line += " - who or what does the chasing"
         elif subject != "dreamer":
             line += " - possibly about someone else in the dream rather than the dreamer"

@@ -422,3 +422,16 @@ def test_every_demo_dream_shows_its_motifs_in_its_own_words():
     for dream in DREAMS:
         for hit in hits_for(dream):
             assert dream.body[hit.start:hit.end] == hit.evidence
+
+
+def test_pursuers_found_by_the_matcher_reach_the_review(cli):
+    """Through the real matcher: the pursuer of the dreamer's own chase is the dreamer's
+    (MATCHER_VERSION 5; before it, no real journal ever showed who chased the dreamer)."""
+    for day, text in ((SINCE, "I was chased through the woods by a dog."),
+                      (SINCE + timedelta(days=1), "My brother was chasing me down the street."),
+                      (SINCE + timedelta(days=2), "My sister was chased by a bear.")):
+        assert cli("add", text, "--date", day.isoformat()).exit_code == 0
+    report = review_json(cli)
+    found = {p["id"]: p["count"] for p in report["pursuers"]}
+    assert found == {"pursuer_animal": 1, "pursuer_known_person": 1}  # the sister's bear is not the dreamer's
+    assert "Who or what chases you" in cli("patterns", *WINDOW).stdout
