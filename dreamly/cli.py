@@ -852,6 +852,83 @@ def _suggest_ending(journal, dream_id: int, model: Optional[str], *, quiet: bool
     ), quiet=quiet).text
 
 
+# -- pictures: picture (drawing lives in picture.py) ------------------------------------------
+
+
+@command()
+def picture(
+    dream_id: Annotated[int, typer.Argument(metavar="ID", help="The dream's id (see `dreamly list`).")],
+    *,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", metavar="FILE",
+        help="Where to write the SVG; - for stdout. Default: dream-ID.svg in this folder (stdout when it is a pipe).",
+        show_default=False)] = None,
+    prompt: Annotated[bool, typer.Option("--prompt", help="Print a text-to-image prompt for the dream instead of drawing it.")] = False,
+    model: Annotated[Optional[str], typer.Option(
+        "--model", "-m", metavar="MODEL",
+        help="With --prompt: have this llm model refine the prompt (this sends the dream to it).", show_default=False)] = None,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Draw a dream as a picture: an SVG composed from its motifs and feelings.
+
+    The colours come from the feelings (the stronger the feeling, the stronger the colour),
+    the scene from the motifs: a figure sunk in heavy ground, a shadow behind it shaped by
+    who chases, a fall, water, a shut door. The same dream always gives the same picture.
+    Nothing is sent anywhere unless --prompt is given with -m.
+
+    Example: dreamly picture 12 -o dream.svg
+    """
+    from dreamly import picture as drawing
+    from dreamly.store import open_journal
+
+    if model is not None and not prompt:
+        fail("-m refines a --prompt; add --prompt (a picture is drawn here, by no model)")
+    if prompt and output is not None:
+        fail("--prompt prints the prompt; --output is for the picture")
+    with open_journal(db, create=False) as journal:
+        dream = journal.get(dream_id, with_history=False)
+    knowledge = _knowledge_or_none()
+    labels = {motif_id: m.label for motif_id, m in knowledge.motifs.items()} if knowledge else {}
+    scene = drawing.scene_for(dream, labels)
+    if prompt:
+        _print_image_prompt(dream, drawing.image_prompt(dream, scene), model, json_=json_)
+        return
+    svg = drawing.draw(scene)
+    to_stdout = output == Path("-") or (output is None and not json_ and not sys.stdout.isatty())
+    if to_stdout:
+        typer.echo(svg, nl=False)
+        return
+    from dreamly.files import write_text
+
+    target = output or Path(f"dream-{dream_id}.svg")
+    write_text(target, svg)
+    if json_:
+        print_json(drawing.describe(scene) | {"file": str(target)})
+        return
+    found = ", ".join(labels.get(m, m) for m in scene.motifs) or "no motifs"
+    colours = ", ".join(f"{f.name} {f.intensity}/5" for f in scene.feelings) or "no feelings, so moonlight"
+    note(f"Drew dream {dream_id} ({found}; {colours}) to {target}. Open it in any browser.")
+
+
+def _print_image_prompt(dream: dict, draft: str, model: Optional[str], *, json_: bool) -> None:
+    """The draft prompt as it is, or refined by the user's llm model (streamed)."""
+    if model is None:
+        if json_:
+            print_json({"dream_id": dream["id"], "prompt": draft, "model": None, "sent": False})
+        else:
+            typer.echo(draft)
+        return
+    from dreamly import interpret as interpreting
+
+    reply = _streamed(lambda on_chunk: interpreting.refine_image_prompt(
+        dream, draft, model_id=model, on_chunk=on_chunk,
+        on_start=lambda model_id: note(f"Asking {model_id} to refine the image prompt for dream {dream['id']}…"),
+    ), quiet=json_)
+    if json_:
+        print_json({"dream_id": dream["id"], "prompt": reply.text, "draft": draft, "model": reply.model_id, "sent": True})
+
+
 # -- the weekly review: patterns, demo ---------------------------------------------------------
 
 

@@ -51,6 +51,14 @@ work, they turn and face what follows them, help arrives, the scene softens. Mak
 concrete and believable, about 80 to 150 words. Write only the ending: no title, no \
 interpretation, no advice."""
 
+IMAGE_PROMPT_SYSTEM = """\
+You write prompts for text-to-image models. You are given notes on a dream from someone's \
+private journal: the scene the journal drew from it, the dreamer's own words, the mood and \
+the colours. Write one vivid prompt, at most 120 words, that an image model can follow: \
+the setting, the figure and what happens to it, the light, the colours, the mood. Keep the \
+dream's own details and how it felt; add concrete visual detail. No names of real people, \
+no text or lettering in the image, nothing gory. Reply with the prompt only."""
+
 
 @dataclass(frozen=True)
 class Request:
@@ -377,7 +385,18 @@ def suggest_ending(journal, dream_id: int, *, model_id: str | None = None, knowl
                    on_chunk: Callable[[str], None] = lambda chunk: None,
                    on_start: Callable[[str], None] = lambda model_id: None) -> Reply:
     """Ask the model for a gentle alternative ending. Nothing is stored here: the person decides."""
-    request = prepare_rehearsal(journal, dream_id, knowledge=knowledge)
+    return _ask(prepare_rehearsal(journal, dream_id, knowledge=knowledge), model_id, on_chunk, on_start)
+
+
+def refine_image_prompt(dream: dict, draft: str, *, model_id: str | None = None,
+                        on_chunk: Callable[[str], None] = lambda chunk: None,
+                        on_start: Callable[[str], None] = lambda model_id: None) -> Reply:
+    """Ask the model to turn the draft image prompt (`picture.image_prompt`) into a vivid one."""
+    return _ask(Request(dream_id=dream["id"], system=IMAGE_PROMPT_SYSTEM, prompt=draft), model_id, on_chunk, on_start)
+
+
+def _ask(request: Request, model_id: str | None, on_chunk, on_start) -> Reply:
+    """One streamed answer that is only shown, never stored: it must arrive whole."""
     model = get_model(model_id)
     check_key(model)
     on_start(model.model_id)

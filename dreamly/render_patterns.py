@@ -4,55 +4,18 @@ and fits the rest to the terminal's width."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from rich.panel import Panel
 from rich.text import Text
 
 from dreamly.render import console
+from dreamly.review_words import (MAX_EMOTIONS, MAX_LINKS, MAX_MOTIFS, MAX_RECURRING, day, empty_message, is_empty,
+                                  label, link_sentence, motif_rows, now_word, per_week, pursuer_name, recurring_name,
+                                  red_flag_lines, span, window_weeks)
 
 TREND_MARKS = {"rising": ("↑ rising", "bold yellow"), "falling": ("↓ falling", "cyan"),
                "new": ("★ new", "bold magenta"), "steady": ("· steady", "dim"), "none": ("", "")}
 HEAT = ("", "on grey27", "on dark_orange3", "on red3")  # cell backgrounds, none to most
 SPARKS = "▁▂▃▄▅▆▇█"
-MAX_MOTIFS = 10
-MAX_EMOTIONS = 8
-MAX_LINKS = 5
-MAX_RECURRING = 4
-
-
-def day(text: str, *, year: bool = False) -> str:
-    d = date.fromisoformat(text)
-    return f"{d.day} {d:%b}" + (f" {d.year}" if year else "")
-
-
-def span(since: str, until: str) -> str:
-    a, b = date.fromisoformat(since), date.fromisoformat(until)
-    if a == b:
-        return day(since, year=True)
-    return f"{day(since, year=a.year != b.year)} – {day(until, year=True)}"
-
-
-def per_week(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".") if value else "0"
-
-
-def label(row: dict) -> str:
-    return row.get("label") or row["id"].replace("_", " ")
-
-
-def is_empty(report: dict) -> bool:
-    return report["overview"]["dreams"] == 0
-
-
-def empty_message(report: dict) -> str:
-    w = report["window"]
-    return (f"No dreams from {span(w['since'], w['until'])}. Write one with `dreamly add`, "
-            "or look at another stretch with --since/--until (or `dreamly demo` for a sample journal).")
-
-
-def _now_word(report: dict) -> str:
-    return "this week" if report["window"]["days"] == 7 else "in these days"
 
 
 # -- terminal -----------------------------------------------------------------------------------
@@ -128,31 +91,18 @@ def _frequency(report: dict, width: int) -> list:
         return []
     top = max(w["dreams"] for w in weeks)
     room = max(8, min(40, width - 20))
-    window_weeks = _window_weeks(report)
+    highlighted = window_weeks(report)
     lines = [_heading("Dreams per week", f"last {len(weeks)} weeks", width)]
     for w in weeks:
         bar = "█" * round(room * w["dreams"] / top) if w["dreams"] else ""
-        style = "bold cyan" if w["start"] in window_weeks else "blue"
+        style = "bold cyan" if w["start"] in highlighted else "blue"
         lines.append(Text.assemble(f"  {day(w['start']):>6}  ", (bar, style), f" {w['dreams']}" if w["dreams"] else (" ·", "dim")))
     return lines
-
-
-def _window_weeks(report: dict) -> set[str]:
-    """Week starts (Mondays) that overlap the window, to highlight them."""
-    since, until = (date.fromisoformat(report["window"][k]) for k in ("since", "until"))
-    return {w["start"] for w in report["weeks"]
-            if date.fromisoformat(w["start"]) <= until and (date.fromisoformat(w["start"]) - since).days > -7}
 
 
 def _trend(trend: str) -> Text:
     mark, style = TREND_MARKS.get(trend, (trend, ""))
     return Text(mark, style=style)
-
-
-def _motif_rows(report: dict) -> list[dict]:
-    """The motifs to list; pursuers have a section of their own (the review says which they are)."""
-    pursuers = {p["id"] for p in report["pursuers"]}
-    return [m for m in report["motifs"] if (m["count"] or m["trend"] == "falling") and m["id"] not in pursuers]
 
 
 def _count_rows(entries: list[tuple[str, dict, str]], width: int) -> list[Text]:
@@ -169,14 +119,14 @@ def _count_rows(entries: list[tuple[str, dict, str]], width: int) -> list[Text]:
 
 
 def _motifs(report: dict, width: int) -> list:
-    rows = _motif_rows(report)[:MAX_MOTIFS]
+    rows = motif_rows(report)[:MAX_MOTIFS]
     family = report.get("cant_run")
     if not rows and not family:
         return []
     entries = [(label(m), m, "") for m in rows]
     if family:
         entries.append(("all can't-run dreams", family, "bold"))
-    return [_heading("Motifs", f"{_now_word(report)} · weekly average before · change", width),
+    return [_heading("Motifs", f"{now_word(report)} · weekly average before · change", width),
             *_count_rows(entries, width)]
 
 
@@ -189,7 +139,7 @@ def _emotion_map(report: dict, width: int) -> list:
     fit = max(4, min(len(starts), (width - name_w - 4) // 3))
     starts = starts[-fit:]
     top = max(max(e["weeks"][-fit:]) for e in rows) or 1
-    window_weeks = _window_weeks(report)
+    highlighted = window_weeks(report)
     lines = [_heading("Feelings by week", f"{day(starts[0])} – {day(starts[-1])}, dreams per week", width)]
     for e in rows:
         line = Text(f"  {label(e)[:name_w]:<{name_w}}")
@@ -198,15 +148,9 @@ def _emotion_map(report: dict, width: int) -> list:
                 line.append("  ·", style="dim")
                 continue
             heat = HEAT[min(len(HEAT) - 1, 1 + (n * (len(HEAT) - 1) - 1) // top)]
-            line.append(f"{n:>3}", style=f"bold {heat}" if start in window_weeks else heat)
+            line.append(f"{n:>3}", style=f"bold {heat}" if start in highlighted else heat)
         lines.append(line)
     return lines
-
-
-def _pursuer_name(row: dict) -> str:
-    """"Pursuer: animal" is just "Animal" under the heading that already says who chases."""
-    name = label(row).split(": ", 1)[-1]
-    return name[:1].upper() + name[1:]
 
 
 def _pursuers(report: dict, width: int) -> list:
@@ -217,26 +161,15 @@ def _pursuers(report: dict, width: int) -> list:
     if not any(p["count"] for p in rows):  # a quiet week: one sentence, not a table of zeros
         before = next(p for p in rows if p["id"] == shift["before"])
         return [_heading("Who or what chases you", "", width),
-                _item("  ", f"Nothing chased you {_now_word(report)}; before, mostly "
-                            f"{_pursuer_name(before).lower()} ({per_week(before['baseline'])} a week).", width)]
-    lines = [_heading("Who or what chases you", f"{_now_word(report)} · weekly average before", width),
-             *_count_rows([(_pursuer_name(p), p, "") for p in rows], width)]
+                _item("  ", f"Nothing chased you {now_word(report)}; before, mostly "
+                            f"{pursuer_name(before).lower()} ({per_week(before['baseline'])} a week).", width)]
+    lines = [_heading("Who or what chases you", f"{now_word(report)} · weekly average before", width),
+             *_count_rows([(pursuer_name(p), p, "") for p in rows], width)]
     if shift and shift["now"] and shift["before"] and shift["now"] != shift["before"]:
-        names = {p["id"]: _pursuer_name(p) for p in rows}
+        names = {p["id"]: pursuer_name(p) for p in rows}
         lines.append(_item("  ", Text(f"Lately mostly {names[shift['now']].lower()}; before, mostly "
                                       f"{names[shift['before']].lower()}.", style="italic"), width))
     return lines
-
-
-def link_sentence(link: dict, target_key: str) -> str:
-    """One co-occurrence in words: 'tends to come with', never 'causes'."""
-    target = (link.get("label") or link[target_key].replace("_", " ")).lower()
-    if target_key == "emotion":
-        target = f"feeling {target}"
-    source = f"the tag “{link['tag']}”" if link["via"] == "tag" else f"“{link['tag']}” in your waking-life notes"
-    share = (f"in all {link['count']} of its dreams" if link["count"] == link["with_tag"]
-             else f"in {link['count']} of its {link['with_tag']} dreams")
-    return f"{source} tends to come with {target}: {share}, {link['lift']:.1f}× the usual rate"
 
 
 def _links(report: dict, width: int) -> list:
@@ -260,27 +193,11 @@ def _recurring(report: dict, width: int) -> list:
     for g in groups:
         line = Text()
         line.append(f"{g['times']} times", style="bold magenta")
-        line.append(f" — {_recurring_name(g)}: ")
+        line.append(f" — {recurring_name(g)}: ")
         line.append(", ".join(day(d) for d in g["dates"]))
         line.append(f" ({g['reason']})", style="dim")
         lines.append(_item("  • ", line, width))
     return lines
-
-
-def _recurring_name(group: dict) -> str:
-    """Motif-set repeats are named by their motifs, text repeats by their latest title."""
-    if group.get("motif_labels") and "same motifs" in group["reason"]:
-        return " + ".join(group["motif_labels"]).lower()
-    return f"“{group['title']}”"
-
-
-def red_flag_lines(flag: dict) -> tuple[str, str]:
-    """What was seen, and the calm suggestion (from the knowledge base when it has one)."""
-    shown = flag["weeks"][-3:]  # a long run is named by its latest weeks
-    weeks = ("…, " if len(flag["weeks"]) > len(shown) else "") + ", ".join(
-        f"week of {day(w['start'])}: {w['dreams']}" for w in shown)
-    seen = f"You wrote down {flag['reason']} ({weeks})."
-    return seen, flag["message"]  # patterns.review fills it, from the knowledge base or its fallback
 
 
 def _red_flag(report: dict, width: int) -> list:
@@ -333,9 +250,9 @@ def markdown(report: dict) -> str:
         spark = "".join(SPARKS[min(7, (x["dreams"] * 8 - 1) // top)] if x["dreams"] else " " for x in weeks)
         out += ["## Dreams per week", "", f"`{spark}` {day(weeks[0]['start'])} – {day(weeks[-1]['start'])} "
                 f"({', '.join(str(x['dreams']) for x in weeks)})", ""]
-    rows = _motif_rows(report)[:MAX_MOTIFS]
+    rows = motif_rows(report)[:MAX_MOTIFS]
     if rows or report.get("cant_run"):
-        out += ["## Motifs", "", f"| motif | {_now_word(report)} | weekly before | change |", "|---|--:|--:|---|"]
+        out += ["## Motifs", "", f"| motif | {now_word(report)} | weekly before | change |", "|---|--:|--:|---|"]
         for m in rows:
             out.append(f"| {label(m)} | {m['count']} | {per_week(m['baseline'])} | {m['trend']} |")
         if report.get("cant_run"):
@@ -361,7 +278,7 @@ def markdown(report: dict) -> str:
         out.append("")
     if report["recurring"]:
         out += ["## Dreams that come back", ""]
-        out += [f"- {g['times']} times — {_recurring_name(g)}: {', '.join(day(d) for d in g['dates'])} ({g['reason']})"
+        out += [f"- {g['times']} times — {recurring_name(g)}: {', '.join(day(d) for d in g['dates'])} ({g['reason']})"
                 for g in report["recurring"][:MAX_RECURRING]]
         out.append("")
     if report.get("red_flag"):

@@ -27,3 +27,14 @@ def printable(value):
     if isinstance(value, dict):
         return {key: printable(item) for key, item in value.items()}
     return value
+
+
+# Characters XML 1.0 does not allow at all (an SVG or XHTML file with one is not well formed).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_escape(text: str) -> str:
+    """`text` safe inside SVG or HTML, as text or an attribute value: markup characters
+    escaped, characters XML cannot hold replaced by U+FFFD."""
+    text = _XML_ILLEGAL.sub("\ufffd", str(text))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#39;")

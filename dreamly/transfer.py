@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
 from dreamly.errors import DreamlyError
+from dreamly.files import write_atomically
 from dreamly.text import first_words
 
 EXPORT_VERSION = 1
@@ -112,7 +113,7 @@ def export(journal, filters, fmt: str, output: Path | None, out: TextIO | None =
 
     if output is None:
         return write(out)
-    return _write_atomically(output, write, newline="" if fmt == "csv" else None)
+    return write_atomically(output, write, newline="" if fmt == "csv" else None)
 
 
 def _counting(dreams: Iterable[dict], on_progress: Progress) -> Iterator[dict]:
@@ -120,34 +121,6 @@ def _counting(dreams: Iterable[dict], on_progress: Progress) -> Iterator[dict]:
         yield dream
         if on_progress:
             on_progress(1)
-
-
-def _write_atomically(target: Path, write: Callable[[TextIO], int], newline: str | None = None) -> int:
-    folder = target.parent
-    if not folder.is_dir():
-        raise DreamlyError(f"can't write {target}: the folder {folder} does not exist")
-    try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".part")  # private: 0600
-    except OSError as exc:
-        raise DreamlyError(f"can't write to {folder}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as stream:
-            count = write(stream)
-        os.replace(temp, target)
-    except OSError as exc:
-        _remove(Path(temp))
-        raise DreamlyError(f"can't write {target}: {exc.strerror or exc}") from None
-    except BaseException:
-        _remove(Path(temp))
-        raise
-    return count
-
-
-def _remove(path: Path) -> None:
-    try:
-        path.unlink()
-    except OSError:
-        pass
 
 
 def json_record(dream: dict) -> dict:

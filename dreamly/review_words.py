@@ -1,0 +1,92 @@
+"""The weekly review in words: dates, counts and sentences shared by the terminal view, the
+Markdown and the HTML page, so all three say the same thing the same way. Plain strings
+only: no rich, no markup."""
+
+from __future__ import annotations
+
+from datetime import date
+
+MAX_MOTIFS = 10
+MAX_EMOTIONS = 8
+MAX_LINKS = 5
+MAX_RECURRING = 4
+
+
+def day(text: str, *, year: bool = False) -> str:
+    d = date.fromisoformat(text)
+    return f"{d.day} {d:%b}" + (f" {d.year}" if year else "")
+
+
+def span(since: str, until: str) -> str:
+    a, b = date.fromisoformat(since), date.fromisoformat(until)
+    if a == b:
+        return day(since, year=True)
+    return f"{day(since, year=a.year != b.year)} – {day(until, year=True)}"
+
+
+def per_week(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".") if value else "0"
+
+
+def label(row: dict) -> str:
+    return row.get("label") or row["id"].replace("_", " ")
+
+
+def is_empty(report: dict) -> bool:
+    return report["overview"]["dreams"] == 0
+
+
+def empty_message(report: dict) -> str:
+    w = report["window"]
+    return (f"No dreams from {span(w['since'], w['until'])}. Write one with `dreamly add`, "
+            "or look at another stretch with --since/--until (or `dreamly demo` for a sample journal).")
+
+
+def now_word(report: dict) -> str:
+    return "this week" if report["window"]["days"] == 7 else "in these days"
+
+
+def window_weeks(report: dict) -> set[str]:
+    """Week starts (Mondays) that overlap the window, to highlight them."""
+    since, until = (date.fromisoformat(report["window"][k]) for k in ("since", "until"))
+    return {w["start"] for w in report["weeks"]
+            if date.fromisoformat(w["start"]) <= until and (date.fromisoformat(w["start"]) - since).days > -7}
+
+
+def motif_rows(report: dict) -> list[dict]:
+    """The motifs to list; pursuers have a section of their own (the review says which they are)."""
+    pursuers = {p["id"] for p in report["pursuers"]}
+    return [m for m in report["motifs"] if (m["count"] or m["trend"] == "falling") and m["id"] not in pursuers]
+
+
+def pursuer_name(row: dict) -> str:
+    """"Pursuer: animal" is just "Animal" under the heading that already says who chases."""
+    name = label(row).split(": ", 1)[-1]
+    return name[:1].upper() + name[1:]
+
+
+def link_sentence(link: dict, target_key: str) -> str:
+    """One co-occurrence in words: 'tends to come with', never 'causes'."""
+    target = (link.get("label") or link[target_key].replace("_", " ")).lower()
+    if target_key == "emotion":
+        target = f"feeling {target}"
+    source = f"the tag “{link['tag']}”" if link["via"] == "tag" else f"“{link['tag']}” in your waking-life notes"
+    share = (f"in all {link['count']} of its dreams" if link["count"] == link["with_tag"]
+             else f"in {link['count']} of its {link['with_tag']} dreams")
+    return f"{source} tends to come with {target}: {share}, {link['lift']:.1f}× the usual rate"
+
+
+def red_flag_lines(flag: dict) -> tuple[str, str]:
+    """What was seen, and the calm suggestion (from the knowledge base when it has one)."""
+    shown = flag["weeks"][-3:]  # a long run is named by its latest weeks
+    weeks = ("…, " if len(flag["weeks"]) > len(shown) else "") + ", ".join(
+        f"week of {day(w['start'])}: {w['dreams']}" for w in shown)
+    seen = f"You wrote down {flag['reason']} ({weeks})."
+    return seen, flag["message"]  # patterns.review fills it, from the knowledge base or its fallback
+
+
+def recurring_name(group: dict) -> str:
+    """Motif-set repeats are named by their motifs, text repeats by their latest title."""
+    if group.get("motif_labels") and "same motifs" in group["reason"]:
+        return " + ".join(group["motif_labels"]).lower()
+    return f"“{group['title']}”"
