@@ -895,7 +895,7 @@ def picture(
         _print_image_prompt(dream, drawing.image_prompt(dream, scene), model, json_=json_)
         return
     svg = drawing.draw(scene)
-    to_stdout = output == Path("-") or (output is None and not json_ and not sys.stdout.isatty())
+    to_stdout = output == Path("-") or (output is None and not json_ and not _stdout_is_terminal())
     if to_stdout:
         typer.echo(svg, nl=False)
         return
@@ -909,6 +909,10 @@ def picture(
     found = ", ".join(labels.get(m, m) for m in scene.motifs) or "no motifs"
     colours = ", ".join(f"{f.name} {f.intensity}/5" for f in scene.feelings) or "no feelings, so moonlight"
     note(f"Drew dream {dream_id} ({found}; {colours}) to {target}. Open it in any browser.")
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 def _print_image_prompt(dream: dict, draft: str, model: Optional[str], *, json_: bool) -> None:
@@ -940,6 +944,9 @@ def patterns(
     until: UntilOption = None,
     weeks: Annotated[int, typer.Option("--weeks", min=1, max=520, metavar="N", help="Compare with this many weeks before the window.")] = 4,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown, for pasting into notes.")] = False,
+    html: Annotated[Optional[Path], typer.Option(
+        "--html", metavar="FILE", help="Write the review as one self-contained web page, with charts and the "
+        "window's dream pictures (- for stdout).", show_default=False)] = None,
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -947,6 +954,8 @@ def patterns(
     trend, feelings by week, who chases you, what travels together, recurring dreams.
 
     Example: dreamly patterns --since 2026-03-01 --until 2026-03-31 --markdown
+
+    Example: dreamly patterns --html review.html
     """
     from datetime import date as _date
 
@@ -954,14 +963,33 @@ def patterns(
     from dreamly.dates import day_range
     from dreamly.store import open_journal
 
-    if json_ and markdown:
-        fail("use either --json or --markdown, not both")
+    if sum((json_, markdown, html is not None)) > 1:
+        fail("use one of --json, --markdown and --html")
     start, end = day_range(since, until)
     window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
-    vocabulary = reviewing.vocabulary_from(_knowledge_or_none())
+    knowledge = _knowledge_or_none()
+    vocabulary = reviewing.vocabulary_from(knowledge)
     with open_journal(db) as journal:
         rows = journal.pattern_rows(window.load_since, window.until)
         report = reviewing.review(rows, window, recall_days=journal.recall_days(window.until), vocabulary=vocabulary)
+        if html is not None:
+            from dreamly import page
+            from dreamly.store import Filters
+
+            shown = journal.list(Filters(since=window.since, until=window.until, oldest_first=True,
+                                         limit=page.MAX_THUMBNAILS))
+            text = page.html(report, shown, labels=vocabulary.labels,
+                             more_dreams=report["overview"]["dreams"] - len(shown))
+    if html is not None:
+        if html == Path("-"):
+            typer.echo(text, nl=False)
+            return
+        from dreamly.files import write_text
+
+        write_text(html, text)
+        note(f"Wrote the review of {report['window']['since']} to {report['window']['until']} to {html}; "
+             "open it in a browser (it loads nothing from anywhere).")
+        return
     if json_:
         print_json(report)
         return

@@ -169,7 +169,7 @@ def _strength(intensity: int) -> str:
 # -- drawing ------------------------------------------------------------------------------------
 
 
-def _n(value: float) -> str:
+def num(value: float) -> str:
     """A coordinate with one decimal, and none when it is whole (smaller, steadier files)."""
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
@@ -313,10 +313,10 @@ def _sky(c: _Canvas, horizon: float) -> None:
           f'<filter id="{c.id}blur" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="9"/></filter>'
           f'</defs>')
     c.group(None, "sky", f'<rect width="{WIDTH}" height="{HEIGHT}" fill="url(#{c.id}sky)"/>'
-                         f'<circle cx="{_n(mx)}" cy="{_n(my)}" r="90" fill="url(#{c.id}glow)"/>'
-                         f'<circle cx="{_n(mx)}" cy="{_n(my)}" r="{_n(c.uniform(16, 26))}" fill="{c.tone(0.88, 0.4, second=True)}"/>')
-    stars = "".join(f'<circle cx="{_n(c.uniform(0, WIDTH))}" cy="{_n(c.uniform(0, horizon - 30))}" '
-                    f'r="{_n(c.uniform(0.6, 1.8))}" opacity="{_n(c.uniform(0.3, 0.9))}"/>'
+                         f'<circle cx="{num(mx)}" cy="{num(my)}" r="90" fill="url(#{c.id}glow)"/>'
+                         f'<circle cx="{num(mx)}" cy="{num(my)}" r="{num(c.uniform(16, 26))}" fill="{c.tone(0.88, 0.4, second=True)}"/>')
+    stars = "".join(f'<circle cx="{num(c.uniform(0, WIDTH))}" cy="{num(c.uniform(0, horizon - 30))}" '
+                    f'r="{num(c.uniform(0.6, 1.8))}" opacity="{num(c.uniform(0.3, 0.9))}"/>'
                     for _ in range(c.rng.randint(18, 40)))
     c.group(None, "stars", f'<g fill="#ffffff">{stars}</g>')
 
@@ -325,11 +325,11 @@ def _wave_path(c: _Canvas, y: float, amplitude: float, bottom: float, steps: int
     """A closed shape whose top edge is a soft wave around y, down to `bottom`."""
     xs = [i * WIDTH / steps for i in range(steps + 1)]
     ys = [y + c.uniform(-amplitude, amplitude) for _ in xs]
-    d = f"M0 {_n(bottom)} L0 {_n(ys[0])}"
+    d = f"M0 {num(bottom)} L0 {num(ys[0])}"
     for i in range(1, len(xs)):
         mid = (xs[i - 1] + xs[i]) / 2
-        d += f" Q{_n(mid)} {_n(ys[i - 1] + c.uniform(-amplitude, amplitude))} {_n(xs[i])} {_n(ys[i])}"
-    return d + f" L{WIDTH} {_n(bottom)} Z"
+        d += f" Q{num(mid)} {num(ys[i - 1] + c.uniform(-amplitude, amplitude))} {num(xs[i])} {num(ys[i])}"
+    return d + f" L{WIDTH} {num(bottom)} Z"
 
 
 def _far_land(c: _Canvas, horizon: float) -> None:
@@ -345,62 +345,62 @@ def _figure(x: float, y: float, pose: str, fill: str, facing: int, *, opacity: f
     """A simple human figure standing on (x, y), about 90 units tall."""
     f = facing
     if pose == "run":
-        hip = f"M{_n(x + 4 * f)} {_n(y - 40)}"
+        hip = f"M{num(x + 4 * f)} {num(y - 40)}"
         if wobble:  # jelly legs: the legs bend like rubber
-            legs = (f"{hip} Q{_n(x + 30 * f)} {_n(y - 26)} {_n(x + 14 * f)} {_n(y)}",
-                    f"{hip} Q{_n(x + 2 * f)} {_n(y - 4)} {_n(x - 26 * f)} {_n(y - 10)}")
+            legs = (f"{hip} Q{num(x + 30 * f)} {num(y - 26)} {num(x + 14 * f)} {num(y)}",
+                    f"{hip} Q{num(x + 2 * f)} {num(y - 4)} {num(x - 26 * f)} {num(y - 10)}")
         else:
-            legs = (f"{hip} L{_n(x + 20 * f)} {_n(y - 20)} L{_n(x + 14 * f)} {_n(y)}",
-                    f"{hip} L{_n(x - 12 * f)} {_n(y - 18)} L{_n(x - 26 * f)} {_n(y - 10)}")
-        limbs = (f"M{_n(x)} {_n(y - 72)} L{_n(x + 4 * f)} {_n(y - 40)}", *legs,
-                 f"M{_n(x + 1 * f)} {_n(y - 64)} L{_n(x + 18 * f)} {_n(y - 52)} L{_n(x + 26 * f)} {_n(y - 62)}",
-                 f"M{_n(x + 1 * f)} {_n(y - 64)} L{_n(x - 16 * f)} {_n(y - 52)} L{_n(x - 22 * f)} {_n(y - 40)}")
+            legs = (f"{hip} L{num(x + 20 * f)} {num(y - 20)} L{num(x + 14 * f)} {num(y)}",
+                    f"{hip} L{num(x - 12 * f)} {num(y - 18)} L{num(x - 26 * f)} {num(y - 10)}")
+        limbs = (f"M{num(x)} {num(y - 72)} L{num(x + 4 * f)} {num(y - 40)}", *legs,
+                 f"M{num(x + 1 * f)} {num(y - 64)} L{num(x + 18 * f)} {num(y - 52)} L{num(x + 26 * f)} {num(y - 62)}",
+                 f"M{num(x + 1 * f)} {num(y - 64)} L{num(x - 16 * f)} {num(y - 52)} L{num(x - 22 * f)} {num(y - 40)}")
         head = (x + 2 * f, y - 84)
     elif pose == "fly":
-        limbs = (f"M{_n(x - 30 * f)} {_n(y)} L{_n(x + 10 * f)} {_n(y - 4)}",
-                 f"M{_n(x - 30 * f)} {_n(y)} L{_n(x - 62 * f)} {_n(y + 4)}",
-                 f"M{_n(x - 30 * f)} {_n(y)} L{_n(x - 60 * f)} {_n(y - 8)}",
-                 f"M{_n(x)} {_n(y - 3)} L{_n(x + 26 * f)} {_n(y - 22)}",
-                 f"M{_n(x)} {_n(y - 3)} L{_n(x + 30 * f)} {_n(y + 10)}")
+        limbs = (f"M{num(x - 30 * f)} {num(y)} L{num(x + 10 * f)} {num(y - 4)}",
+                 f"M{num(x - 30 * f)} {num(y)} L{num(x - 62 * f)} {num(y + 4)}",
+                 f"M{num(x - 30 * f)} {num(y)} L{num(x - 60 * f)} {num(y - 8)}",
+                 f"M{num(x)} {num(y - 3)} L{num(x + 26 * f)} {num(y - 22)}",
+                 f"M{num(x)} {num(y - 3)} L{num(x + 30 * f)} {num(y + 10)}")
         head = (x + 20 * f, y - 8)
     elif pose == "fall":
-        limbs = (f"M{_n(x)} {_n(y)} L{_n(x + 6)} {_n(y - 34)}",
-                 f"M{_n(x + 6)} {_n(y - 34)} L{_n(x - 14)} {_n(y - 60)}",
-                 f"M{_n(x + 6)} {_n(y - 34)} L{_n(x + 28)} {_n(y - 56)}",
-                 f"M{_n(x + 2)} {_n(y - 10)} L{_n(x - 28)} {_n(y - 2)}",
-                 f"M{_n(x + 2)} {_n(y - 10)} L{_n(x + 30)} {_n(y + 2)}")
+        limbs = (f"M{num(x)} {num(y)} L{num(x + 6)} {num(y - 34)}",
+                 f"M{num(x + 6)} {num(y - 34)} L{num(x - 14)} {num(y - 60)}",
+                 f"M{num(x + 6)} {num(y - 34)} L{num(x + 28)} {num(y - 56)}",
+                 f"M{num(x + 2)} {num(y - 10)} L{num(x - 28)} {num(y - 2)}",
+                 f"M{num(x + 2)} {num(y - 10)} L{num(x + 30)} {num(y + 2)}")
         head = (x - 2, y + 12)
     else:  # stand, frozen
         spread = 4 if pose == "frozen" else 10
         if wobble:
-            legs = (f"M{_n(x)} {_n(y - 40)} Q{_n(x - 16)} {_n(y - 28)} {_n(x - 2)} {_n(y - 18)} T{_n(x - spread)} {_n(y)}",
-                    f"M{_n(x)} {_n(y - 40)} Q{_n(x + 16)} {_n(y - 28)} {_n(x + 2)} {_n(y - 18)} T{_n(x + spread)} {_n(y)}")
+            legs = (f"M{num(x)} {num(y - 40)} Q{num(x - 16)} {num(y - 28)} {num(x - 2)} {num(y - 18)} T{num(x - spread)} {num(y)}",
+                    f"M{num(x)} {num(y - 40)} Q{num(x + 16)} {num(y - 28)} {num(x + 2)} {num(y - 18)} T{num(x + spread)} {num(y)}")
         else:
-            legs = (f"M{_n(x)} {_n(y - 40)} L{_n(x - spread)} {_n(y)}", f"M{_n(x)} {_n(y - 40)} L{_n(x + spread)} {_n(y)}")
+            legs = (f"M{num(x)} {num(y - 40)} L{num(x - spread)} {num(y)}", f"M{num(x)} {num(y - 40)} L{num(x + spread)} {num(y)}")
         arm = 6 if pose == "frozen" else 16
-        limbs = (f"M{_n(x)} {_n(y - 72)} L{_n(x)} {_n(y - 40)}", *legs,
-                 f"M{_n(x)} {_n(y - 64)} L{_n(x - arm)} {_n(y - 38)}", f"M{_n(x)} {_n(y - 64)} L{_n(x + arm)} {_n(y - 38)}")
+        limbs = (f"M{num(x)} {num(y - 72)} L{num(x)} {num(y - 40)}", *legs,
+                 f"M{num(x)} {num(y - 64)} L{num(x - arm)} {num(y - 38)}", f"M{num(x)} {num(y - 64)} L{num(x + arm)} {num(y - 38)}")
         head = (x, y - 84)
     paths = "".join(f'<path d="{d}"/>' for d in limbs)
     return (f'<g fill="none" stroke="{fill}" stroke-width="7" stroke-linecap="round" stroke-linejoin="round" '
-            f'opacity="{_n(opacity) if opacity < 1 else 1}">{paths}'
-            f'<circle cx="{_n(head[0])}" cy="{_n(head[1])}" r="10" fill="{fill}" stroke="none"/></g>')
+            f'opacity="{num(opacity) if opacity < 1 else 1}">{paths}'
+            f'<circle cx="{num(head[0])}" cy="{num(head[1])}" r="10" fill="{fill}" stroke="none"/></g>')
 
 
 def _sunk(c: _Canvas, x: float, y: float) -> None:
     """Heavy ground risen over the figure's legs."""
     mud = c.tone(0.16, 0.35)
     top = y - 34
-    d = (f"M{_n(x - 90)} {_n(y + 6)} Q{_n(x - 60)} {_n(top + 8)} {_n(x - 22)} {_n(top)} "
-         f"Q{_n(x)} {_n(top - 6)} {_n(x + 22)} {_n(top)} Q{_n(x + 60)} {_n(top + 8)} {_n(x + 90)} {_n(y + 6)} Z")
-    drips = "".join(f'<ellipse cx="{_n(x + c.uniform(-70, 70))}" cy="{_n(y - c.uniform(0, 14))}" rx="{_n(c.uniform(6, 14))}" '
-                    f'ry="{_n(c.uniform(2, 5))}" fill="{c.tone(0.24, 0.3)}"/>' for _ in range(5))
+    d = (f"M{num(x - 90)} {num(y + 6)} Q{num(x - 60)} {num(top + 8)} {num(x - 22)} {num(top)} "
+         f"Q{num(x)} {num(top - 6)} {num(x + 22)} {num(top)} Q{num(x + 60)} {num(top + 8)} {num(x + 90)} {num(y + 6)} Z")
+    drips = "".join(f'<ellipse cx="{num(x + c.uniform(-70, 70))}" cy="{num(y - c.uniform(0, 14))}" rx="{num(c.uniform(6, 14))}" '
+                    f'ry="{num(c.uniform(2, 5))}" fill="{c.tone(0.24, 0.3)}"/>' for _ in range(5))
     c.group(c.scene.motif_for("sunk"), "sunk", f'<path d="{d}" fill="{mud}"/>{drips}')
 
 
 def _bands(c: _Canvas, x: float, y: float) -> None:
     glow = c.tone(0.8, 1.0, second=True)
-    bands = "".join(f'<ellipse cx="{_n(x)}" cy="{_n(y - h)}" rx="22" ry="6" fill="none" stroke="{glow}" stroke-width="2.5" '
+    bands = "".join(f'<ellipse cx="{num(x)}" cy="{num(y - h)}" rx="22" ry="6" fill="none" stroke="{glow}" stroke-width="2.5" '
                     f'opacity="0.8"/>' for h in (14, 34, 56))
     c.group(c.scene.motif_for("frozen"), "frozen", bands)
 
@@ -408,17 +408,17 @@ def _bands(c: _Canvas, x: float, y: float) -> None:
 def _treadmill(c: _Canvas, x: float, y: float) -> None:
     ink = c.tone(0.75, 0.8, second=True)
     c.group(c.scene.motif_for("treadmill"), "treadmill",
-            f'<ellipse cx="{_n(x)}" cy="{_n(y + 4)}" rx="64" ry="12" fill="none" stroke="{ink}" stroke-width="3" '
-            f'stroke-dasharray="14 8"/><path d="M{_n(x + 58)} {_n(y - 6)} l10 6 l-12 4" fill="none" stroke="{ink}" stroke-width="3"/>')
+            f'<ellipse cx="{num(x)}" cy="{num(y + 4)}" rx="64" ry="12" fill="none" stroke="{ink}" stroke-width="3" '
+            f'stroke-dasharray="14 8"/><path d="M{num(x + 58)} {num(y - 6)} l10 6 l-12 4" fill="none" stroke="{ink}" stroke-width="3"/>')
 
 
 def _slope(c: _Canvas, ground_y: float, x: float, facing: int) -> None:
     """The ground rising steeply the way the figure is going."""
     low, high = ground_y + 30, ground_y - c.uniform(110, 150)
     if facing > 0:
-        d = f"M0 {HEIGHT} L0 {_n(low)} L{_n(x - 60)} {_n(low - 8)} L{WIDTH} {_n(high)} L{WIDTH} {HEIGHT} Z"
+        d = f"M0 {HEIGHT} L0 {num(low)} L{num(x - 60)} {num(low - 8)} L{WIDTH} {num(high)} L{WIDTH} {HEIGHT} Z"
     else:
-        d = f"M{WIDTH} {HEIGHT} L{WIDTH} {_n(low)} L{_n(x + 60)} {_n(low - 8)} L0 {_n(high)} L0 {HEIGHT} Z"
+        d = f"M{WIDTH} {HEIGHT} L{WIDTH} {num(low)} L{num(x + 60)} {num(low - 8)} L0 {num(high)} L0 {HEIGHT} Z"
     c.group(c.scene.motif_for("slope"), "slope", f'<path d="{d}" fill="{c.tone(0.09, 0.4)}"/>')
 
 
@@ -426,15 +426,15 @@ def _cliff(c: _Canvas, ground_y: float, x: float, facing: int) -> None:
     """A cliff edge the figure has gone over, and the drop beyond it."""
     edge = x - 30 * facing
     far, near = (0, WIDTH) if facing > 0 else (WIDTH, 0)
-    rock = f"M{far} {HEIGHT} L{far} {_n(ground_y)} L{_n(edge)} {_n(ground_y + 2)} L{_n(edge + 22 * facing)} {HEIGHT} Z"
-    drop = f"M{_n(edge)} {_n(ground_y - 40)} L{near} {_n(ground_y - 40)} L{near} {HEIGHT} L{_n(edge)} {HEIGHT} Z"
+    rock = f"M{far} {HEIGHT} L{far} {num(ground_y)} L{num(edge)} {num(ground_y + 2)} L{num(edge + 22 * facing)} {HEIGHT} Z"
+    drop = f"M{num(edge)} {num(ground_y - 40)} L{near} {num(ground_y - 40)} L{near} {HEIGHT} L{num(edge)} {HEIGHT} Z"
     c.group(c.scene.motif_for("fall"), "cliff",
             f'<path d="{drop}" fill="url(#{c.id}drop)"/><path d="{rock}" fill="{c.tone(0.07, 0.4)}"/>')
 
 
 def _fall_streaks(c: _Canvas, x: float, y: float) -> None:
     ink = c.tone(0.85, 0.3)
-    lines = "".join(f'<path d="M{_n(x + dx)} {_n(y - 70 - c.uniform(0, 40))} l0 {_n(-c.uniform(30, 70))}"/>'
+    lines = "".join(f'<path d="M{num(x + dx)} {num(y - 70 - c.uniform(0, 40))} l0 {num(-c.uniform(30, 70))}"/>'
                     for dx in (-24, -8, 10, 26))
     c.group(c.scene.motif_for("fall"), "fall",
             f'<g stroke="{ink}" stroke-width="2" stroke-linecap="round" opacity="0.6">{lines}</g>')
@@ -442,8 +442,8 @@ def _fall_streaks(c: _Canvas, x: float, y: float) -> None:
 
 def _wind(c: _Canvas, x: float, y: float, facing: int) -> None:
     ink = c.tone(0.85, 0.4, second=True)
-    curves = "".join(f'<path d="M{_n(x - facing * (70 + i * 20))} {_n(y - 20 + i * 18)} q{_n(-facing * 40)} -12 '
-                     f'{_n(-facing * 80)} 0"/>' for i in range(3))
+    curves = "".join(f'<path d="M{num(x - facing * (70 + i * 20))} {num(y - 20 + i * 18)} q{num(-facing * 40)} -12 '
+                     f'{num(-facing * 80)} 0"/>' for i in range(3))
     c.group(c.scene.motif_for("flight"), "flight",
             f'<g fill="none" stroke="{ink}" stroke-width="2.5" stroke-linecap="round" opacity="0.7">{curves}</g>')
 
@@ -456,7 +456,7 @@ def _pursuers(c: _Canvas, ground_y: float, fx: float, facing: int) -> None:
     if c.scene.has("shadow"):  # the chase itself: a long shadow reaching from behind to the figure
         start, reach = fx - facing * 200, fx - facing * 10
         c.group(c.scene.motif_for("shadow"), "shadow",
-                f'<ellipse cx="{_n((start + reach) / 2)}" cy="{_n(ground_y + 6)}" rx="{_n(abs(reach - start) / 2)}" ry="9" '
+                f'<ellipse cx="{num((start + reach) / 2)}" cy="{num(ground_y + 6)}" rx="{num(abs(reach - start) / 2)}" ry="9" '
                 f'fill="{c.tone(0.02, 0.3)}" opacity="0.85" filter="url(#{c.id}blur)"/>')
     for i, kind in enumerate(kinds):
         x = fx - facing * (150 + 70 * i + c.uniform(0, 30))
@@ -464,27 +464,27 @@ def _pursuers(c: _Canvas, ground_y: float, fx: float, facing: int) -> None:
         motif = c.scene.motif_for(kind) if kind != "shadow" else c.scene.motif_for("shadow")
         if kind == "person":
             body = _figure(x, y, "run", dark, facing).replace('stroke-width="7"', 'stroke-width="11"')
-            body = f'<g transform="translate({_n(x)} {_n(y)}) scale(1.3) translate({_n(-x)} {_n(-y)})">{body}</g>'
+            body = f'<g transform="translate({num(x)} {num(y)}) scale(1.3) translate({num(-x)} {num(-y)})">{body}</g>'
         elif kind == "monster":
             h = c.uniform(170, 210)
-            d = (f"M{_n(x - 40)} {_n(y)} Q{_n(x - 56)} {_n(y - h * 0.6)} {_n(x - 26)} {_n(y - h)} L{_n(x - 14)} {_n(y - h + 18)} "
-                 f"L{_n(x)} {_n(y - h - 16)} L{_n(x + 14)} {_n(y - h + 18)} L{_n(x + 26)} {_n(y - h)} "
-                 f"Q{_n(x + 56)} {_n(y - h * 0.6)} {_n(x + 40)} {_n(y)} Z")
+            d = (f"M{num(x - 40)} {num(y)} Q{num(x - 56)} {num(y - h * 0.6)} {num(x - 26)} {num(y - h)} L{num(x - 14)} {num(y - h + 18)} "
+                 f"L{num(x)} {num(y - h - 16)} L{num(x + 14)} {num(y - h + 18)} L{num(x + 26)} {num(y - h)} "
+                 f"Q{num(x + 56)} {num(y - h * 0.6)} {num(x + 40)} {num(y)} Z")
             gaze = x + 8 * facing
-            body = (f'<path d="{d}" fill="{dark}"/><circle cx="{_n(gaze - 10)}" cy="{_n(y - h + 40)}" r="5" fill="{eyes}"/>'
-                    f'<circle cx="{_n(gaze + 10)}" cy="{_n(y - h + 40)}" r="5" fill="{eyes}"/>')
+            body = (f'<path d="{d}" fill="{dark}"/><circle cx="{num(gaze - 10)}" cy="{num(y - h + 40)}" r="5" fill="{eyes}"/>'
+                    f'<circle cx="{num(gaze + 10)}" cy="{num(y - h + 40)}" r="5" fill="{eyes}"/>')
         elif kind == "animal":
             f = facing
-            body = (f'<ellipse cx="{_n(x)}" cy="{_n(y - 46)}" rx="54" ry="24" fill="{dark}"/>'
-                    f'<circle cx="{_n(x + 56 * f)}" cy="{_n(y - 62)}" r="18" fill="{dark}"/>'
-                    f'<path d="M{_n(x + 50 * f)} {_n(y - 76)} l{_n(4 * f)} -18 l{_n(10 * f)} 14 Z" fill="{dark}"/>'
-                    f'<path d="M{_n(x - 52 * f)} {_n(y - 52)} q{_n(-24 * f)} -6 {_n(-30 * f)} -30" fill="none" stroke="{dark}" stroke-width="6"/>'
-                    + "".join(f'<path d="M{_n(x + dx * f)} {_n(y - 30)} l{_n(lean * f)} 30" stroke="{dark}" stroke-width="9" '
+            body = (f'<ellipse cx="{num(x)}" cy="{num(y - 46)}" rx="54" ry="24" fill="{dark}"/>'
+                    f'<circle cx="{num(x + 56 * f)}" cy="{num(y - 62)}" r="18" fill="{dark}"/>'
+                    f'<path d="M{num(x + 50 * f)} {num(y - 76)} l{num(4 * f)} -18 l{num(10 * f)} 14 Z" fill="{dark}"/>'
+                    f'<path d="M{num(x - 52 * f)} {num(y - 52)} q{num(-24 * f)} -6 {num(-30 * f)} -30" fill="none" stroke="{dark}" stroke-width="6"/>'
+                    + "".join(f'<path d="M{num(x + dx * f)} {num(y - 30)} l{num(lean * f)} 30" stroke="{dark}" stroke-width="9" '
                               f'stroke-linecap="round"/>' for dx, lean in ((-36, -10), (-20, 8), (24, 12), (38, -8)))
-                    + f'<circle cx="{_n(x + 62 * f)}" cy="{_n(y - 66)}" r="3.5" fill="{eyes}"/>')
+                    + f'<circle cx="{num(x + 62 * f)}" cy="{num(y - 66)}" r="3.5" fill="{eyes}"/>')
         else:  # fog, or a shadow with no name
-            blobs = "".join(f'<ellipse cx="{_n(x + c.uniform(-40, 40))}" cy="{_n(y - c.uniform(30, 120))}" '
-                            f'rx="{_n(c.uniform(40, 70))}" ry="{_n(c.uniform(30, 60))}"/>' for _ in range(5))
+            blobs = "".join(f'<ellipse cx="{num(x + c.uniform(-40, 40))}" cy="{num(y - c.uniform(30, 120))}" '
+                            f'rx="{num(c.uniform(40, 70))}" ry="{num(c.uniform(30, 60))}"/>' for _ in range(5))
             body = f'<g fill="{dark}" opacity="{0.55 if kind == "fog" else 0.8}" filter="url(#{c.id}blur)">{blobs}</g>'
         c.group(motif, kind, body)
 
@@ -494,18 +494,18 @@ def _house(c: _Canvas, horizon: float, fx: float) -> None:
     y = horizon - 4
     dark, lit = c.tone(0.06, 0.4), c.tone(0.75, 1.0, second=True)
     c.group(c.scene.motif_for("house"), "house",
-            f'<path d="M{_n(x - 34)} {_n(y)} L{_n(x - 34)} {_n(y - 40)} L{_n(x)} {_n(y - 68)} L{_n(x + 34)} {_n(y - 40)} '
-            f'L{_n(x + 34)} {_n(y)} Z" fill="{dark}"/><rect x="{_n(x - 8)}" y="{_n(y - 34)}" width="14" height="14" fill="{lit}"/>')
+            f'<path d="M{num(x - 34)} {num(y)} L{num(x - 34)} {num(y - 40)} L{num(x)} {num(y - 68)} L{num(x + 34)} {num(y - 40)} '
+            f'L{num(x + 34)} {num(y)} Z" fill="{dark}"/><rect x="{num(x - 8)}" y="{num(y - 34)}" width="14" height="14" fill="{lit}"/>')
 
 
 def _paths(c: _Canvas, horizon: float, ground_y: float, fx: float) -> None:
     ink = c.tone(0.55, 0.5, second=True)
     start_x = fx + c.uniform(-20, 20)
-    forks = "".join(f'<path d="M{_n(start_x)} {_n(ground_y + 30)} C{_n(start_x + c.uniform(-80, 80))} {_n(ground_y - 40)} '
-                    f'{_n(c.uniform(40, WIDTH - 40))} {_n(horizon + 40)} {_n(c.uniform(20, WIDTH - 20))} {_n(horizon + 10)}"/>'
+    forks = "".join(f'<path d="M{num(start_x)} {num(ground_y + 30)} C{num(start_x + c.uniform(-80, 80))} {num(ground_y - 40)} '
+                    f'{num(c.uniform(40, WIDTH - 40))} {num(horizon + 40)} {num(c.uniform(20, WIDTH - 20))} {num(horizon + 10)}"/>'
                     for _ in range(3))
     post = fx + c.uniform(70, 110) * (1 if fx < WIDTH / 2 else -1)
-    sign = (f'<path d="M{_n(post)} {_n(ground_y)} l0 -70 M{_n(post)} {_n(ground_y - 62)} l30 -6 M{_n(post)} {_n(ground_y - 48)} '
+    sign = (f'<path d="M{num(post)} {num(ground_y)} l0 -70 M{num(post)} {num(ground_y - 62)} l30 -6 M{num(post)} {num(ground_y - 48)} '
             f'l-28 4" stroke="{c.tone(0.3, 0.3)}" stroke-width="5" stroke-linecap="round"/>')
     c.group(c.scene.motif_for("paths"), "paths",
             f'<g fill="none" stroke="{ink}" stroke-width="4" stroke-dasharray="2 10" stroke-linecap="round" '
@@ -515,7 +515,7 @@ def _paths(c: _Canvas, horizon: float, ground_y: float, fx: float) -> None:
 def _water(c: _Canvas, ground_y: float) -> None:
     deep, crest = c.tone(0.22, 0.8, second=True), c.tone(0.7, 0.7, second=True)
     top = ground_y + 22
-    waves = "".join(f'<path d="M{_n(x)} {_n(top + 10 + row * 14)} q12 -6 24 0 t24 0" />'
+    waves = "".join(f'<path d="M{num(x)} {num(top + 10 + row * 14)} q12 -6 24 0 t24 0" />'
                     for row in range(2) for x in range(-10 + row * 20, WIDTH, 90))
     c.group(c.scene.motif_for("water"), "water",
             f'<path d="{_wave_path(c, top, 4, HEIGHT, 8)}" fill="{deep}" opacity="0.9"/>'
@@ -527,27 +527,27 @@ def _room(c: _Canvas, ground_y: float, fx: float) -> None:
     wall = c.tone(0.12, 0.3)
     door_x = fx + 60 if fx < WIDTH - 140 else fx - 110
     c.group(c.scene.motif_for("door"), "door",
-            f'<rect x="{_n(fx - 130)}" y="{_n(ground_y - 190)}" width="260" height="190" fill="none" stroke="{wall}" '
-            f'stroke-width="14"/><rect x="{_n(door_x)}" y="{_n(ground_y - 120)}" width="50" height="120" fill="{wall}"/>'
-            f'<rect x="{_n(door_x + 6)}" y="{_n(ground_y - 114)}" width="38" height="108" fill="none" '
+            f'<rect x="{num(fx - 130)}" y="{num(ground_y - 190)}" width="260" height="190" fill="none" stroke="{wall}" '
+            f'stroke-width="14"/><rect x="{num(door_x)}" y="{num(ground_y - 120)}" width="50" height="120" fill="{wall}"/>'
+            f'<rect x="{num(door_x + 6)}" y="{num(ground_y - 114)}" width="38" height="108" fill="none" '
             f'stroke="{c.tone(0.3, 0.4)}" stroke-width="2"/>')
 
 
 def _spotlight(c: _Canvas, ground_y: float, fx: float) -> None:
     beam = c.tone(0.92, 0.3, second=True)
     eye = c.tone(0.85, 0.5)
-    eyes = "".join(f'<ellipse cx="{_n(x)}" cy="{_n(ground_y + 40 + c.uniform(-6, 6))}" rx="7" ry="3.5" fill="{eye}"/>'
+    eyes = "".join(f'<ellipse cx="{num(x)}" cy="{num(ground_y + 40 + c.uniform(-6, 6))}" rx="7" ry="3.5" fill="{eye}"/>'
                    for x in range(20, WIDTH, 46) if abs(x - fx) > 70)
     c.group(c.scene.motif_for("spotlight"), "spotlight",
-            f'<path d="M{_n(fx - 12)} 0 L{_n(fx + 12)} 0 L{_n(fx + 80)} {_n(ground_y + 6)} L{_n(fx - 80)} {_n(ground_y + 6)} Z" '
+            f'<path d="M{num(fx - 12)} 0 L{num(fx + 12)} 0 L{num(fx + 80)} {num(ground_y + 6)} L{num(fx - 80)} {num(ground_y + 6)} Z" '
             f'fill="{beam}" opacity="0.28"/>{eyes}')
 
 
 def _teeth(c: _Canvas) -> None:
     tooth = "#f4f1e8"
     shapes = "".join(
-        f'<path transform="translate({_n(c.uniform(40, WIDTH - 40))} {_n(c.uniform(40, HEIGHT * 0.55))}) '
-        f'rotate({_n(c.uniform(-40, 40))})" d="M-7 -9 Q0 -13 7 -9 L6 4 Q4 10 2 4 L0 0 L-2 4 Q-4 10 -6 4 Z"/>'
+        f'<path transform="translate({num(c.uniform(40, WIDTH - 40))} {num(c.uniform(40, HEIGHT * 0.55))}) '
+        f'rotate({num(c.uniform(-40, 40))})" d="M-7 -9 Q0 -13 7 -9 L6 4 Q4 10 2 4 L0 0 L-2 4 Q-4 10 -6 4 Z"/>'
         for _ in range(c.rng.randint(5, 8)))
     c.group(c.scene.motif_for("teeth"), "teeth", f'<g fill="{tooth}" opacity="0.92">{shapes}</g>')
 
@@ -557,14 +557,14 @@ def _clock(c: _Canvas, fx: float) -> None:
     y = c.uniform(80, 130)
     face, ink = c.tone(0.88, 0.3, second=True), c.tone(0.1, 0.5)
     hour, minute = c.uniform(0, 2 * math.pi), c.uniform(0, 2 * math.pi)
-    ticks = "".join(f'<path d="M{_n(x + 34 * math.sin(a))} {_n(y - 34 * math.cos(a))} L{_n(x + 40 * math.sin(a))} '
-                    f'{_n(y - 40 * math.cos(a))}"/>' for a in (i * math.pi / 6 for i in range(12)))
-    hands = (f'<path d="M{_n(x)} {_n(y)} L{_n(x + 22 * math.sin(hour))} {_n(y - 22 * math.cos(hour))}" stroke-width="5"/>'
-             f'<path d="M{_n(x)} {_n(y)} L{_n(x + 34 * math.sin(minute))} {_n(y - 34 * math.cos(minute))}" stroke-width="3"/>')
-    paper = "".join(f'<rect transform="translate({_n(x + c.uniform(-70, 70))} {_n(y + c.uniform(60, 120))}) '
-                    f'rotate({_n(c.uniform(-30, 30))})" width="22" height="28" fill="{face}" opacity="0.85"/>' for _ in range(3))
+    ticks = "".join(f'<path d="M{num(x + 34 * math.sin(a))} {num(y - 34 * math.cos(a))} L{num(x + 40 * math.sin(a))} '
+                    f'{num(y - 40 * math.cos(a))}"/>' for a in (i * math.pi / 6 for i in range(12)))
+    hands = (f'<path d="M{num(x)} {num(y)} L{num(x + 22 * math.sin(hour))} {num(y - 22 * math.cos(hour))}" stroke-width="5"/>'
+             f'<path d="M{num(x)} {num(y)} L{num(x + 34 * math.sin(minute))} {num(y - 34 * math.cos(minute))}" stroke-width="3"/>')
+    paper = "".join(f'<rect transform="translate({num(x + c.uniform(-70, 70))} {num(y + c.uniform(60, 120))}) '
+                    f'rotate({num(c.uniform(-30, 30))})" width="22" height="28" fill="{face}" opacity="0.85"/>' for _ in range(3))
     c.group(c.scene.motif_for("clock"), "clock",
-            f'<circle cx="{_n(x)}" cy="{_n(y)}" r="44" fill="{face}"/><g stroke="{ink}" stroke-width="3" '
+            f'<circle cx="{num(x)}" cy="{num(y)}" r="44" fill="{face}"/><g stroke="{ink}" stroke-width="3" '
             f'stroke-linecap="round">{ticks}{hands}</g>{paper}')
 
 
@@ -572,9 +572,9 @@ def _candle(c: _Canvas, ground_y: float, fx: float) -> None:
     x = fx + (120 if fx < WIDTH / 2 else -120) + c.uniform(-20, 20)
     wax, smoke = c.tone(0.85, 0.2), c.tone(0.7, 0.2)
     c.group(c.scene.motif_for("candle"), "candle",
-            f'<rect x="{_n(x - 9)}" y="{_n(ground_y - 52)}" width="18" height="52" rx="3" fill="{wax}"/>'
-            f'<path d="M{_n(x)} {_n(ground_y - 52)} l0 -8" stroke="#222" stroke-width="2"/>'
-            f'<path d="M{_n(x)} {_n(ground_y - 62)} q-12 -18 0 -34 t0 -36" fill="none" stroke="{smoke}" '
+            f'<rect x="{num(x - 9)}" y="{num(ground_y - 52)}" width="18" height="52" rx="3" fill="{wax}"/>'
+            f'<path d="M{num(x)} {num(ground_y - 52)} l0 -8" stroke="#222" stroke-width="2"/>'
+            f'<path d="M{num(x)} {num(ground_y - 62)} q-12 -18 0 -34 t0 -36" fill="none" stroke="{smoke}" '
             f'stroke-width="3" opacity="0.6" stroke-linecap="round"/>')
 
 
@@ -583,8 +583,8 @@ def _signs(c: _Canvas, horizon: float) -> None:
     glow = c.tone(0.8, 1.0, second=True)
     for motif in [m for m, e in c.scene.elements.items() if e == "sign"][:MAX_SIGNS]:
         x, y, r = c.uniform(60, WIDTH - 60), c.uniform(40, horizon - 60), c.uniform(10, 16)
-        points = " ".join(f"{_n(x + (r if i % 2 == 0 else r / 2.4) * math.cos(i * math.pi / 4))},"
-                          f"{_n(y + (r if i % 2 == 0 else r / 2.4) * math.sin(i * math.pi / 4))}" for i in range(8))
+        points = " ".join(f"{num(x + (r if i % 2 == 0 else r / 2.4) * math.cos(i * math.pi / 4))},"
+                          f"{num(y + (r if i % 2 == 0 else r / 2.4) * math.sin(i * math.pi / 4))}" for i in range(8))
         c.group(motif, "sign", f'<polygon points="{points}" fill="{glow}" opacity="0.9"/>')
 
 
@@ -594,7 +594,7 @@ def _caption(c: _Canvas) -> None:
     title = first_words(scene.title or f"Dream {scene.dream_id}", 48)
     width = min(WIDTH - 24, 22 + 8.2 * max(len(title), len(scene.day) + 4))
     c.group(None, "caption",
-            f'<rect x="12" y="{HEIGHT - 62}" width="{_n(width)}" height="50" rx="6" fill="#000000" opacity="0.45"/>'
+            f'<rect x="12" y="{HEIGHT - 62}" width="{num(width)}" height="50" rx="6" fill="#000000" opacity="0.45"/>'
             f'<text x="22" y="{HEIGHT - 40}" font-family="{FONT}" font-size="15" font-weight="600" fill="#ffffff">'
             f'{xml_escape(title)}</text>'
             f'<text x="22" y="{HEIGHT - 21}" font-family="{FONT}" font-size="12" fill="#dddddd">'

@@ -750,7 +750,9 @@ def test_journal_commands_never_touch_the_network(cli, monkeypatch, tmp_path):
                  ("path",), ("analyze", "my legs were like concrete"), ("reanalyze",),
                  ("interpret", "1", "--dry-run"), ("rehearse", "1", "I turn and face it"), ("rehearse", "--tonight"),
                  ("export", "--format", "json", "-o", tmp_path / "out.json"), ("import", tmp_path / "out.json"),
-                 ("demo", "--db", tmp_path / "demo.db"), ("delete", "1", "--yes")):
+                 ("demo", "--db", tmp_path / "demo.db"),
+                 ("picture", "1", "-o", tmp_path / "dream.svg"), ("picture", "1", "--prompt"),
+                 ("patterns", "--html", tmp_path / "review.html"), ("delete", "1", "--yes")):
         result = cli(*args)
         assert result.exit_code == 0, (args, result.stderr)
     assert attempts == []

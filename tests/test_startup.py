@@ -51,7 +51,8 @@ def test_list_does_not_import_llm_or_pydantic(tmp_path):
 NOT_ON_ADD = ("llm", "rich", "rich.markdown", "pydantic", "sqlite_utils", "yaml", "dateutil",
               "multiprocessing", "concurrent.futures",  # import's worker pool
               "dreamly.patterns", "dreamly.render", "dreamly.render_patterns", "dreamly.interpret",
-              "dreamly.transfer", "dreamly.demo", "dreamly.llm_plugin")
+              "dreamly.transfer", "dreamly.demo", "dreamly.llm_plugin", "dreamly.picture", "dreamly.page",
+              "dreamly.files", "dreamly.review_words")
 
 ADD_PROBE = """
 import json, sys
