@@ -9,7 +9,7 @@ would, and reports for each command the median wall time and the peak resident m
     add "…"                 no slower than on a 10-dream journal (same run, alternating)
     list (and filtered)     < 200 ms
     search (and filtered)   < 100 ms
-    patterns                < 1 s, peak memory < 150 MB
+    patterns                < 1 s, peak memory < 150 MB (also with --html)
     export --format markdown  < 5 s
     import (JSON export, every dream analysed)  < 30 s
     reanalyze               < 30 s
@@ -164,9 +164,13 @@ def main() -> None:
         alone = query_alone(db, kind, query, filters)
         report.line(label, seconds, rss, budget, f"   (query alone {alone * 1000:.1f} ms)")
 
-    for label, extra in (("patterns", []), ("patterns --json", ["--json"]), ("patterns --weeks 12", ["--weeks", "12"])):
+    page = work / "review.html"
+    for label, extra in (("patterns", []), ("patterns --json", ["--json"]), ("patterns --weeks 12", ["--weeks", "12"]),
+                         ("patterns --html (charts, a picture per dream)", ["--html", str(page)])):
         seconds, rss = median_run(["patterns", *extra], env, max(3, args.runs // 2))
         report.line(label, seconds, rss, 1.0, memory_budget=150)
+    seconds, rss = median_run(["picture", "1", "-o", str(work / "dream.svg")], env, args.runs)
+    report.line("picture 1 -o dream.svg", seconds, rss, None)
 
     markdown = work / "journal.md"
     seconds, rss = median_run(["export", "-o", str(markdown)], env, 3)

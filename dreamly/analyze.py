@@ -40,7 +40,8 @@ from dreamly.errors import DreamlyError
 # on ("chased through the woods by a bear") names the pursuer.
 # 5: a hit whose own words make the dreamer its object ("a man was chasing me") is the
 # dreamer's, and a pursuer belongs to the chase it types (before, "X chased me" and every
-# pursuer were stored as someone else's, so `patterns` never counted them).
+# pursuer were stored as someone else's, so `patterns` never counted them); water and house
+# have phrases (they had meanings only).
 MATCHER_VERSION = 5
 
 # The dreamer as the object of the hit's own words ("chasing me", "after us")
@@ -518,7 +519,7 @@ class _Rule:
     kind: str
     label: str
     source: str  # the phrase with macros expanded
-    subject: str  # "dreamer" | "any"
+    subject: str  # "dreamer" | "any" | "scene"
     window: int
     realis: bool
     # Literals: every match contains one of them (lower case); None: no such guarantee.
@@ -1059,6 +1060,8 @@ class Matcher:
                     if um.start() < end and um.end() > start or um.start() >= c_start:
                         return None
                     um = u.search(hay, um.end(), hi) if um.end() < hi else None
+        if rule.subject == "scene":  # where the dream happens is the dreamer's, whoever acts in it
+            return "dreamer"
         subj = _last_subject(doc.text, doc.low, c_start, start) or subj
         if subj and subj != "dreamer" and _DREAMER_OBJECT.search(doc.low, start, end):
             subj = "dreamer"  # "a man was chasing me", "it scared us": it happens to the dreamer
