@@ -886,6 +886,8 @@ def picture(
         fail("-m refines a --prompt; add --prompt (a picture is drawn here, by no model)")
     if prompt and output is not None:
         fail("--prompt prints the prompt; --output is for the picture")
+    if json_ and output == Path("-"):
+        fail("--json describes the picture written to a file; give -o FILE, or drop --json to get the SVG")
     with open_journal(db, create=False) as journal:
         dream = journal.get(dream_id, with_history=False)
     knowledge = _knowledge_or_none()

@@ -341,50 +341,39 @@ def _ground(c: _Canvas, ground_y: float) -> None:
     c.group(None, "ground", f'<path d="{_wave_path(c, ground_y, 5, HEIGHT, 4)}" fill="{c.tone(0.07, 0.4)}"/>')
 
 
+# Figures as polylines of (dx, dy) from the feet, dx mirrored when the figure faces left:
+# body, two legs, two arms; and where the head goes.
+POSES = {
+    "run": ((((0, -72), (4, -40)), ((4, -40), (20, -20), (14, 0)), ((4, -40), (-12, -18), (-26, -10)),
+             ((1, -64), (18, -52), (26, -62)), ((1, -64), (-16, -52), (-22, -40))), (2, -84)),
+    "fly": ((((-30, 0), (10, -4)), ((-30, 0), (-62, 4)), ((-30, 0), (-60, -8)),
+             ((0, -3), (26, -22)), ((0, -3), (30, 10))), (20, -8)),
+    "fall": ((((0, 0), (6, -34)), ((6, -34), (-14, -60)), ((6, -34), (28, -56)),
+              ((2, -10), (-28, -2)), ((2, -10), (30, 2))), (-2, 12)),
+    "stand": ((((0, -72), (0, -40)), ((0, -40), (-10, 0)), ((0, -40), (10, 0)),
+               ((0, -64), (-16, -38)), ((0, -64), (16, -38))), (0, -84)),
+    "frozen": ((((0, -72), (0, -40)), ((0, -40), (-4, 0)), ((0, -40), (4, 0)),
+                ((0, -64), (-6, -38)), ((0, -64), (6, -38))), (0, -84)),
+}
+# Jelly legs: the two legs as curves that bend like rubber (M hip, Q control, end).
+WOBBLY_LEGS = {"run": (((4, -40), (30, -26), (14, 0)), ((4, -40), (2, -4), (-26, -10))),
+               "stand": (((0, -40), (-16, -20), (-10, 0)), ((0, -40), (16, -20), (10, 0)))}
+
+
 def _figure(x: float, y: float, pose: str, fill: str, facing: int, *, opacity: float = 1.0, wobble: bool = False) -> str:
     """A simple human figure standing on (x, y), about 90 units tall."""
-    f = facing
-    if pose == "run":
-        hip = f"M{num(x + 4 * f)} {num(y - 40)}"
-        if wobble:  # jelly legs: the legs bend like rubber
-            legs = (f"{hip} Q{num(x + 30 * f)} {num(y - 26)} {num(x + 14 * f)} {num(y)}",
-                    f"{hip} Q{num(x + 2 * f)} {num(y - 4)} {num(x - 26 * f)} {num(y - 10)}")
-        else:
-            legs = (f"{hip} L{num(x + 20 * f)} {num(y - 20)} L{num(x + 14 * f)} {num(y)}",
-                    f"{hip} L{num(x - 12 * f)} {num(y - 18)} L{num(x - 26 * f)} {num(y - 10)}")
-        limbs = (f"M{num(x)} {num(y - 72)} L{num(x + 4 * f)} {num(y - 40)}", *legs,
-                 f"M{num(x + 1 * f)} {num(y - 64)} L{num(x + 18 * f)} {num(y - 52)} L{num(x + 26 * f)} {num(y - 62)}",
-                 f"M{num(x + 1 * f)} {num(y - 64)} L{num(x - 16 * f)} {num(y - 52)} L{num(x - 22 * f)} {num(y - 40)}")
-        head = (x + 2 * f, y - 84)
-    elif pose == "fly":
-        limbs = (f"M{num(x - 30 * f)} {num(y)} L{num(x + 10 * f)} {num(y - 4)}",
-                 f"M{num(x - 30 * f)} {num(y)} L{num(x - 62 * f)} {num(y + 4)}",
-                 f"M{num(x - 30 * f)} {num(y)} L{num(x - 60 * f)} {num(y - 8)}",
-                 f"M{num(x)} {num(y - 3)} L{num(x + 26 * f)} {num(y - 22)}",
-                 f"M{num(x)} {num(y - 3)} L{num(x + 30 * f)} {num(y + 10)}")
-        head = (x + 20 * f, y - 8)
-    elif pose == "fall":
-        limbs = (f"M{num(x)} {num(y)} L{num(x + 6)} {num(y - 34)}",
-                 f"M{num(x + 6)} {num(y - 34)} L{num(x - 14)} {num(y - 60)}",
-                 f"M{num(x + 6)} {num(y - 34)} L{num(x + 28)} {num(y - 56)}",
-                 f"M{num(x + 2)} {num(y - 10)} L{num(x - 28)} {num(y - 2)}",
-                 f"M{num(x + 2)} {num(y - 10)} L{num(x + 30)} {num(y + 2)}")
-        head = (x - 2, y + 12)
-    else:  # stand, frozen
-        spread = 4 if pose == "frozen" else 10
-        if wobble:
-            legs = (f"M{num(x)} {num(y - 40)} Q{num(x - 16)} {num(y - 28)} {num(x - 2)} {num(y - 18)} T{num(x - spread)} {num(y)}",
-                    f"M{num(x)} {num(y - 40)} Q{num(x + 16)} {num(y - 28)} {num(x + 2)} {num(y - 18)} T{num(x + spread)} {num(y)}")
-        else:
-            legs = (f"M{num(x)} {num(y - 40)} L{num(x - spread)} {num(y)}", f"M{num(x)} {num(y - 40)} L{num(x + spread)} {num(y)}")
-        arm = 6 if pose == "frozen" else 16
-        limbs = (f"M{num(x)} {num(y - 72)} L{num(x)} {num(y - 40)}", *legs,
-                 f"M{num(x)} {num(y - 64)} L{num(x - arm)} {num(y - 38)}", f"M{num(x)} {num(y - 64)} L{num(x + arm)} {num(y - 38)}")
-        head = (x, y - 84)
-    paths = "".join(f'<path d="{d}"/>' for d in limbs)
+    limbs, (hx, hy) = POSES[pose]
+
+    def at(dx: float, dy: float) -> str:
+        return f"{num(x + dx * facing)} {num(y + dy)}"
+
+    paths = ["M" + " L".join(at(*point) for point in line) for line in limbs]
+    if wobble and pose in WOBBLY_LEGS:
+        paths[1:3] = [f"M{at(*hip)} Q{at(*bend)} {at(*foot)}" for hip, bend, foot in WOBBLY_LEGS[pose]]
+    strokes = "".join(f'<path d="{d}"/>' for d in paths)
     return (f'<g fill="none" stroke="{fill}" stroke-width="7" stroke-linecap="round" stroke-linejoin="round" '
-            f'opacity="{num(opacity) if opacity < 1 else 1}">{paths}'
-            f'<circle cx="{num(head[0])}" cy="{num(head[1])}" r="10" fill="{fill}" stroke="none"/></g>')
+            f'opacity="{num(opacity) if opacity < 1 else 1}">{strokes}'
+            f'<circle cx="{num(x + hx * facing)}" cy="{num(y + hy)}" r="10" fill="{fill}" stroke="none"/></g>')
 
 
 def _sunk(c: _Canvas, x: float, y: float) -> None:

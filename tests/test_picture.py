@@ -141,7 +141,9 @@ def test_bad_input_is_one_line(cli, tmp_path):
     for args, words in ((("picture", "99"), "no dream with id 99"),
                         (("picture", dream_id, "-m", "echo"), "add --prompt"),
                         (("picture", dream_id, "--prompt", "-o", tmp_path / "x.txt"), "--output is for the picture"),
-                        (("picture", dream_id, "-o", tmp_path / "missing" / "x.svg"), "does not exist")):
+                        (("picture", dream_id, "-o", tmp_path / "missing" / "x.svg"), "does not exist"),
+                        (("picture", dream_id, "-o", "-", "--json"), "give -o FILE"),
+                        (("picture", dream_id, "-o", tmp_path), "can't write")):
         result = cli(*args)
         assert result.exit_code == 1, (args, result.output)
         assert result.stderr.count("\n") == 1 and words in result.stderr, result.stderr
