@@ -17,7 +17,7 @@ from dreamly.errors import DreamlyError
 from dreamly.text import first_words
 
 LENSES = ("jungian", "western", "eastern", "indigenous")
-INSTALL_HINT = "interpretation needs the llm extra: pip install 'dreamly[llm]'"
+INSTALL_HINT = "asking a model needs the llm extra: pip install 'dreamly[llm]'"
 RELATED_LIMIT = 3  # earlier dreams quoted in the prompt: enough to see a thread, short enough to read
 RELATED_EXCERPT = 240
 

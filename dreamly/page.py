@@ -44,7 +44,7 @@ h2 { font-size: 1.15rem; margin: 0 0 8px; padding-bottom: 4px; border-bottom: 1p
 .facts { display: flex; flex-wrap: wrap; gap: 8px 20px; padding: 0; margin: 0; list-style: none; }
 .facts b { font-size: 1.3rem; display: block; }
 figure { margin: 12px 0; }
-figure.chart svg { width: 100%%; height: auto; display: block; }
+figure.chart svg { width: 100%%; max-width: 560px; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: .85rem; }
 ul.findings { padding-left: 1.2em; }
 ul.findings li { margin: 4px 0; }
@@ -125,15 +125,15 @@ def _weeks(report: dict) -> str:
     top = max(x["dreams"] for x in weeks)
     now = window_weeks(report)
     slot = CHART_WIDTH / len(weeks)
-    plot_top, plot_bottom = 20, 130
+    plot_top, plot_bottom = 22, 130
     bars = []
     for i, x in enumerate(weeks):
         h = (plot_bottom - plot_top) * x["dreams"] / top
         left = i * slot + slot * 0.15
         ink = WEEK_INK if x["start"] in now else WEEK_INK_BEFORE
-        text = (f'<text x="{_n(left + slot * 0.35)}" y="{_n(plot_bottom - h - 5)}" font-size="12" '
+        text = (f'<text x="{_n(left + slot * 0.35)}" y="{_n(plot_bottom - h - 5)}" font-size="14" '
                 f'text-anchor="middle" fill="#333">{x["dreams"]}</text>') if x["dreams"] else ""
-        tick = (f'<text x="{_n(left + slot * 0.35)}" y="{plot_bottom + 17}" font-size="11" text-anchor="middle" '
+        tick = (f'<text x="{_n(left + slot * 0.35)}" y="{plot_bottom + 18}" font-size="13" text-anchor="middle" '
                 f'fill="#666">{esc(day(x["start"]))}</text>') if (len(weeks) - 1 - i) % 2 == 0 else ""
         bars.append(f'<g data-finding="week:{x["start"]}"><title>Week of {esc(day(x["start"], year=True))}: '
                     f'{x["dreams"]} dream{"s" if x["dreams"] != 1 else ""}</title>'
@@ -152,7 +152,7 @@ def _bar_rows(rows: list[tuple[str, dict, str]], ink: str, ink_before: str, repo
     top = max([1.0] + [max(r["count"], r["baseline"]) for _, r, _ in rows])
     name_w, value_w, trend_w = 170, 34, 78
     bar_w = CHART_WIDTH - name_w - value_w - trend_w
-    row_h = 34
+    row_h = 38
     out = []
     for i, (name, row, finding) in enumerate(rows):
         y = 8 + i * row_h
@@ -163,12 +163,12 @@ def _bar_rows(rows: list[tuple[str, dict, str]], ink: str, ink_before: str, repo
                  + (f", {row['trend']}" if row["trend"] not in ("none", "") else ""))
         out.append(
             f'<g data-finding="{esc(finding)}"><title>{esc(title)}</title>'
-            f'<text x="0" y="{_n(y + 14)}" font-size="13" fill="#222">{esc(_fit(name, 24))}</text>'
+            f'<text x="0" y="{_n(y + 14)}" font-size="15" fill="#222">{esc(_fit(name, 20))}</text>'
             f'<rect x="{name_w}" y="{_n(y + 2)}" width="{_n(max(now_w, 1.5))}" height="14" rx="2" fill="{ink}"/>'
             f'<rect x="{name_w}" y="{_n(y + 19)}" width="{_n(max(before_w, 1.5))}" height="6" rx="2" fill="{ink_before}"/>'
-            f'<text x="{_n(name_w + bar_w + 6)}" y="{_n(y + 14)}" font-size="13" font-weight="600" fill="#222">{row["count"]}</text>'
-            f'<text x="{_n(name_w + bar_w + 6)}" y="{_n(y + 27)}" font-size="10" fill="#777">{esc(per_week(row["baseline"]))}</text>'
-            f'<text x="{CHART_WIDTH - trend_w + 4}" y="{_n(y + 14)}" font-size="12" fill="#555">{esc(trend)}</text></g>')
+            f'<text x="{_n(name_w + bar_w + 6)}" y="{_n(y + 14)}" font-size="15" font-weight="600" fill="#222">{row["count"]}</text>'
+            f'<text x="{_n(name_w + bar_w + 6)}" y="{_n(y + 29)}" font-size="12" fill="#777">{esc(per_week(row["baseline"]))}</text>'
+            f'<text x="{CHART_WIDTH - trend_w + 4}" y="{_n(y + 14)}" font-size="13" fill="#555">{esc(trend)}</text></g>')
     return "".join(out), 8 + len(rows) * row_h
 
 
@@ -210,11 +210,11 @@ def _emotions(report: dict) -> str:
     now = window_weeks(report)
     name_w, side_w = 112, 70
     cell = (CHART_WIDTH - name_w - side_w) / len(weeks)
-    row_h = 24
+    row_h = 26
     out = []
     for j, start in enumerate(weeks):
         if (len(weeks) - 1 - j) % 2 == 0:  # every other week from the last: labels never collide
-            out.append(f'<text x="{_n(name_w + j * cell + cell / 2)}" y="12" font-size="10" text-anchor="middle" '
+            out.append(f'<text x="{_n(name_w + j * cell + cell / 2)}" y="13" font-size="12" text-anchor="middle" '
                        f'fill="{"#222" if start in now else "#777"}">{esc(day(start))}</text>')
     for i, e in enumerate(rows):
         y = 20 + i * row_h
@@ -229,8 +229,8 @@ def _emotions(report: dict) -> str:
         title = (f"{name[e['id']]}: {e['count']} {now_word(report)}, {per_week(e['baseline'])} a week before"
                  + (f", {e['trend']}" if e["trend"] not in ("none", "") else ""))
         out.append(f'<g data-finding="emotion:{esc(e["id"])}"><title>{esc(title)}</title>'
-                   f'<text x="0" y="{y + 15}" font-size="13" fill="#222">{esc(_fit(name[e["id"]], 15))}</text>{"".join(cells)}'
-                   f'<text x="{CHART_WIDTH - side_w + 6}" y="{y + 15}" font-size="12" fill="#555">{e["count"]} {esc(trend)}</text></g>')
+                   f'<text x="0" y="{y + 17}" font-size="14" fill="#222">{esc(_fit(name[e["id"]], 14))}</text>{"".join(cells)}'
+                   f'<text x="{CHART_WIDTH - side_w + 6}" y="{y + 17}" font-size="13" fill="#555">{e["count"]} {esc(trend)}</text></g>')
     chart = _chart("emotions", HEAT[-1], 20 + len(rows) * row_h, "".join(out),
                    f"Dreams with each feeling, week by week (darker: more); the weeks under review are outlined. "
                    f"At the right: {now_word(report)}, and the trend.",

@@ -359,11 +359,15 @@ def test_unknown_dream_is_one_line(cli, db_path, two_dreams):
 def test_without_llm_interpret_says_how_to_install_it_and_add_still_works(cli, db_path, no_llm):
     result = cli("interpret", 1)
     assert result.exit_code == 1
-    assert result.stderr == "Error: interpretation needs the llm extra: pip install 'dreamly[llm]'\n"
+    assert result.stderr == "Error: asking a model needs the llm extra: pip install 'dreamly[llm]'\n"
     added = cli("add", "Flying over the sea", "-e", "joy")
     assert added.exit_code == 0, added.output
     assert "Saved dream 1" in added.stdout
     assert cli("rehearse", 1, "I land softly on the sand.").exit_code == 0
+    # pictures are drawn here, by no model; only refining the image prompt needs llm
+    assert cli("picture", 1).exit_code == 0 and cli("picture", 1, "--prompt").exit_code == 0
+    refine = cli("picture", 1, "--prompt", "-m", "echo")
+    assert refine.exit_code == 1 and refine.stderr == result.stderr
 
 
 def test_without_llm_add_interpret_refuses_before_saving(cli, db_path, no_llm):
