@@ -98,6 +98,7 @@ _MOTIF_KEYS = {"label", "group", "meaning", "questions", "suggestions", "keys", 
                "subject", "unless", "realis", "requires", "agents"}
 _EMOTION_KEYS = {"label", "keys", "phrases", "subject", "unless", "realis"}
 _PHRASE_KEYS = {"re", "near", "not_near", "window", "subject", "realis"}
+_SUBJECT_MODES = ("dreamer", "any", "scene")
 _TOP_KEYS = {"macros", "motifs", "emotions", "inference", "triggers", "lenses", "red_flag"}
 
 
@@ -161,6 +162,8 @@ def _validate(data: dict, path: Path) -> None:
             bad = set(spec) - allowed
             if bad:
                 raise DreamlyError(f"{where}: unknown key(s) {', '.join(sorted(bad))}")
+            if spec.get("subject", "dreamer") not in _SUBJECT_MODES:
+                raise DreamlyError(f"{where}: subject must be one of {', '.join(_SUBJECT_MODES)}")
             for key in ("phrases", "unless", "agents", "keys", "questions", "suggestions"):
                 if key in spec and not isinstance(spec[key], list):
                     raise DreamlyError(f"{where}: `{key}` must be a list")
@@ -172,6 +175,8 @@ def _validate(data: dict, path: Path) -> None:
                         raise DreamlyError(f"{where}: phrase tables need `re` and may have "
                                            f"near/window/subject/realis (got {', '.join(sorted(item))})")
                     pats = [item["re"]] + [item[k] for k in ("near", "not_near") if k in item]
+                    if item.get("subject", "dreamer") not in _SUBJECT_MODES:
+                        raise DreamlyError(f"{where}: subject must be one of {', '.join(_SUBJECT_MODES)}")
                 if pats is None:
                     raise DreamlyError(f"{where}: phrase {item!r} must be a string or a table")
                 for pat in pats:

@@ -10,10 +10,12 @@ well-formed XML, so a test can read it with the standard library.
 from __future__ import annotations
 
 import math
+import re
 
 from dreamly import picture
-from dreamly.review_words import (MAX_LINKS, day, empty_message, is_empty, label, link_sentence, motif_rows, now_word,
-                                  per_week, pursuer_name, recurring_name, red_flag_lines, span, window_weeks)
+from dreamly.review_words import (MAX_LINKS, capital, day, empty_message, is_empty, label, link_sentence, motif_rows,
+                                  now_word, per_week, pursuer_name, pursuer_shift_sentence, recurring_name,
+                                  red_flag_lines, span, window_weeks)
 from dreamly.picture import num as _n
 from dreamly.text import first_words
 from dreamly.text import xml_escape as esc
@@ -46,6 +48,7 @@ h2 { font-size: 1.15rem; margin: 0 0 8px; padding-bottom: 4px; border-bottom: 1p
 figure { margin: 12px 0; }
 figure.chart svg { width: 100%%; max-width: 560px; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: .85rem; }
+code { font-size: .9em; background: #efedf3; padding: 0 .25em; border-radius: 3px; }
 ul.findings { padding-left: 1.2em; }
 ul.findings li { margin: 4px 0; }
 aside.flag { border-left: 4px solid #d89b2b; background: #fff5df; padding: 10px 14px; border-radius: 4px; }
@@ -73,7 +76,7 @@ def html(report: dict, dreams: list[dict] = (), *, labels: dict[str, str] | None
     body = [f'<header><h1>{esc(title)}</h1><p>against the {b["weeks"]} weeks before '
             f'({esc(span(b["since"], b["until"]))})</p></header>', "<main>"]
     if is_empty(report):
-        body.append(f'<section data-finding="empty"><p>{esc(empty_message(report))}</p></section>')
+        body.append(f'<section data-finding="empty"><p>{_prose(empty_message(report))}</p></section>')
     else:
         for section in (_overview, _weeks, _motifs, _emotions, _pursuers, _links, _recurring, _red_flag,
                         _suggestions):
@@ -86,14 +89,19 @@ def html(report: dict, dreams: list[dict] = (), *, labels: dict[str, str] | None
                 "co-occurrence, not cause; nothing here is a diagnosis.</footer>")
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"/>'
             '<meta name="viewport" content="width=device-width, initial-scale=1"/>'
-            """<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"/>"""
+            """<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"/>"""
             f'<meta name="generator" content="dreamly"/><title>{esc(title)}</title><style>{STYLE}</style></head>'
             f'<body>{"".join(body)}</body></html>\n')
 
 
+def _prose(text: str) -> str:
+    """Text for the page, escaped, with `commands` as code."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", esc(text))
+
+
 def _section(title: str, inner: str, note: str = "", finding: str = "") -> str:
     attr = f' data-finding="{esc(finding)}"' if finding else ""
-    note_html = f'<p class="note">{esc(note)}</p>' if note else ""
+    note_html = f'<p class="note">{_prose(note)}</p>' if note else ""
     return f'<section{attr}><h2>{esc(title)}</h2>{note_html}{inner}</section>'
 
 
@@ -163,17 +171,13 @@ def _bar_rows(rows: list[tuple[str, dict, str]], ink: str, ink_before: str, repo
                  + (f", {row['trend']}" if row["trend"] not in ("none", "") else ""))
         out.append(
             f'<g data-finding="{esc(finding)}"><title>{esc(title)}</title>'
-            f'<text x="0" y="{_n(y + 14)}" font-size="15" fill="#222">{esc(_fit(name, 20))}</text>'
+            f'<text x="0" y="{_n(y + 14)}" font-size="15" fill="#222">{esc(first_words(name, 20))}</text>'
             f'<rect x="{name_w}" y="{_n(y + 2)}" width="{_n(max(now_w, 1.5))}" height="14" rx="2" fill="{ink}"/>'
             f'<rect x="{name_w}" y="{_n(y + 19)}" width="{_n(max(before_w, 1.5))}" height="6" rx="2" fill="{ink_before}"/>'
             f'<text x="{_n(name_w + bar_w + 6)}" y="{_n(y + 14)}" font-size="15" font-weight="600" fill="#222">{row["count"]}</text>'
             f'<text x="{_n(name_w + bar_w + 6)}" y="{_n(y + 29)}" font-size="12" fill="#777">{esc(per_week(row["baseline"]))}</text>'
             f'<text x="{CHART_WIDTH - trend_w + 4}" y="{_n(y + 14)}" font-size="13" fill="#555">{esc(trend)}</text></g>')
     return "".join(out), 8 + len(rows) * row_h
-
-
-def _fit(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _motifs(report: dict) -> str:
@@ -205,7 +209,7 @@ def _emotions(report: dict) -> str:
     if not rows:
         return ""
     weeks = [x["start"] for x in report["weeks"]]
-    name = {e["id"]: _capital(label(e)) for e in rows}
+    name = {e["id"]: capital(label(e)) for e in rows}
     top = max([1] + [n for e in rows for n in e.get("weeks", ())])
     now = window_weeks(report)
     name_w, side_w = 112, 70
@@ -229,7 +233,7 @@ def _emotions(report: dict) -> str:
         title = (f"{name[e['id']]}: {e['count']} {now_word(report)}, {per_week(e['baseline'])} a week before"
                  + (f", {e['trend']}" if e["trend"] not in ("none", "") else ""))
         out.append(f'<g data-finding="emotion:{esc(e["id"])}"><title>{esc(title)}</title>'
-                   f'<text x="0" y="{y + 17}" font-size="14" fill="#222">{esc(_fit(name[e["id"]], 14))}</text>{"".join(cells)}'
+                   f'<text x="0" y="{y + 17}" font-size="14" fill="#222">{esc(first_words(name[e["id"]], 14))}</text>{"".join(cells)}'
                    f'<text x="{CHART_WIDTH - side_w + 6}" y="{y + 17}" font-size="13" fill="#555">{e["count"]} {esc(trend)}</text></g>')
     chart = _chart("emotions", HEAT[-1], 20 + len(rows) * row_h, "".join(out),
                    f"Dreams with each feeling, week by week (darker: more); the weeks under review are outlined. "
@@ -246,24 +250,9 @@ def _pursuers(report: dict) -> str:
     chart = _chart("pursuers", PURSUER_INK, height, inner,
                    f"Who or what did the chasing {now_word(report)} (dark) and a week on average before (pale).",
                    "Pursuers: " + "; ".join(f"{name} {row['count']}" for name, row, _ in rows))
-    shift = report.get("pursuer_shift")
-    sentence = ""
-    if shift and shift.get("now") and shift.get("before") and shift["now"] != shift["before"]:
-        names = {p["id"]: pursuer_name(p).lower() for p in report["pursuers"]}
-        sentence = (f'<p data-finding="pursuer-shift">Lately mostly {esc(names[shift["now"]])}; before, mostly '
-                    f'{esc(names[shift["before"]])}.</p>')
-    elif shift:
-        sentence = f'<p data-finding="pursuer-shift" class="note">{esc(_shift_words(shift, report))}</p>'
-    return _section("Who or what chases you", chart + sentence)
-
-
-def _shift_words(shift: dict, report: dict) -> str:
-    names = {p["id"]: pursuer_name(p).lower() for p in report["pursuers"]}
-    if shift.get("now") and shift.get("now") == shift.get("before"):
-        return f"Mostly {names[shift['now']]}, now as before."
-    if shift.get("now"):
-        return f"Mostly {names[shift['now']]} {now_word(report)}."
-    return f"Nothing chased you {now_word(report)}; before, mostly {names[shift['before']]}."
+    sentence = pursuer_shift_sentence(report)
+    shift_html = f'<p data-finding="pursuer-shift">{esc(sentence)}</p>' if sentence else ""
+    return _section("Who or what chases you", chart + shift_html)
 
 
 def _links(report: dict) -> str:
@@ -271,16 +260,12 @@ def _links(report: dict) -> str:
     items += [(f"emotion-link:{x['tag']}:{x['emotion']}", link_sentence(x, "emotion")) for x in report.get("emotion_links", [])]
     if not items:
         return ""
-    lis = [f'<li data-finding="{esc(key)}">{esc(_capital(text))}.</li>' for key, text in items]
+    lis = [f'<li data-finding="{esc(key)}">{esc(capital(text))}.</li>' for key, text in items]
     inner = f'<ul class="findings">{"".join(lis[:MAX_LINKS])}</ul>'
     if len(lis) > MAX_LINKS:
         inner += (f'<details><summary>{len(lis) - MAX_LINKS} more</summary>'
                   f'<ul class="findings">{"".join(lis[MAX_LINKS:])}</ul></details>')
     return _section("What travels together", inner, note="Co-occurrence in these weeks, not cause.")
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _recurring(report: dict) -> str:
@@ -325,7 +310,7 @@ def _thumbnails(dreams: list[dict], labels: dict[str, str], more: int) -> str:
     figures = []
     for dream in dreams:
         scene = picture.scene_for(dream, labels)
-        caption = f"{day(dream['dreamt_on'])} · {first_words(scene.title, 40)}"
+        caption = " · ".join(filter(None, (day(dream["dreamt_on"]), first_words(scene.title, 40))))
         figures.append(f'<figure data-dream="{scene.dream_id}">{picture.draw(scene, standalone=False)}'
                        f'<figcaption>{esc(caption)}</figcaption></figure>')
     note = (f"The first {len(dreams)}; {more} more in these days (`dreamly picture ID` draws any of them)."

@@ -199,9 +199,6 @@ class _Canvas:
         attrs = f' data-element="{element}"' + (f' data-motif="{xml_escape(motif)}"' if motif else "")
         self.add(f"<g{attrs}{extra}>{body}</g>")
 
-    def uniform(self, a: float, b: float) -> float:
-        return self.rng.uniform(a, b)
-
 
 def draw(scene: Scene, *, standalone: bool = True) -> str:
     """The SVG of a scene. `standalone` adds the XML declaration and a fixed size, for a
@@ -303,7 +300,7 @@ def _svg(c: _Canvas, standalone: bool) -> str:
 def _sky(c: _Canvas, horizon: float) -> None:
     top, low = c.tone(0.1, 0.7), c.tone(0.42, 0.9, second=True)
     glow = c.tone(0.7, 1.0, second=True)
-    mx, my = c.uniform(60, WIDTH - 60), c.uniform(50, horizon - 110)
+    mx, my = c.rng.uniform(60, WIDTH - 60), c.rng.uniform(50, horizon - 110)
     c.add(f'<defs><linearGradient id="{c.id}sky" x1="0" y1="0" x2="0" y2="1">'
           f'<stop offset="0" stop-color="{top}"/><stop offset="0.75" stop-color="{low}"/></linearGradient>'
           f'<radialGradient id="{c.id}glow"><stop offset="0" stop-color="{glow}" stop-opacity="0.9"/>'
@@ -314,9 +311,9 @@ def _sky(c: _Canvas, horizon: float) -> None:
           f'</defs>')
     c.group(None, "sky", f'<rect width="{WIDTH}" height="{HEIGHT}" fill="url(#{c.id}sky)"/>'
                          f'<circle cx="{num(mx)}" cy="{num(my)}" r="90" fill="url(#{c.id}glow)"/>'
-                         f'<circle cx="{num(mx)}" cy="{num(my)}" r="{num(c.uniform(16, 26))}" fill="{c.tone(0.88, 0.4, second=True)}"/>')
-    stars = "".join(f'<circle cx="{num(c.uniform(0, WIDTH))}" cy="{num(c.uniform(0, horizon - 30))}" '
-                    f'r="{num(c.uniform(0.6, 1.8))}" opacity="{num(c.uniform(0.3, 0.9))}"/>'
+                         f'<circle cx="{num(mx)}" cy="{num(my)}" r="{num(c.rng.uniform(16, 26))}" fill="{c.tone(0.88, 0.4, second=True)}"/>')
+    stars = "".join(f'<circle cx="{num(c.rng.uniform(0, WIDTH))}" cy="{num(c.rng.uniform(0, horizon - 30))}" '
+                    f'r="{num(c.rng.uniform(0.6, 1.8))}" opacity="{num(c.rng.uniform(0.3, 0.9))}"/>'
                     for _ in range(c.rng.randint(18, 40)))
     c.group(None, "stars", f'<g fill="#ffffff">{stars}</g>')
 
@@ -324,11 +321,11 @@ def _sky(c: _Canvas, horizon: float) -> None:
 def _wave_path(c: _Canvas, y: float, amplitude: float, bottom: float, steps: int = 6) -> str:
     """A closed shape whose top edge is a soft wave around y, down to `bottom`."""
     xs = [i * WIDTH / steps for i in range(steps + 1)]
-    ys = [y + c.uniform(-amplitude, amplitude) for _ in xs]
+    ys = [y + c.rng.uniform(-amplitude, amplitude) for _ in xs]
     d = f"M0 {num(bottom)} L0 {num(ys[0])}"
     for i in range(1, len(xs)):
         mid = (xs[i - 1] + xs[i]) / 2
-        d += f" Q{num(mid)} {num(ys[i - 1] + c.uniform(-amplitude, amplitude))} {num(xs[i])} {num(ys[i])}"
+        d += f" Q{num(mid)} {num(ys[i - 1] + c.rng.uniform(-amplitude, amplitude))} {num(xs[i])} {num(ys[i])}"
     return d + f" L{WIDTH} {num(bottom)} Z"
 
 
@@ -382,8 +379,8 @@ def _sunk(c: _Canvas, x: float, y: float) -> None:
     top = y - 34
     d = (f"M{num(x - 90)} {num(y + 6)} Q{num(x - 60)} {num(top + 8)} {num(x - 22)} {num(top)} "
          f"Q{num(x)} {num(top - 6)} {num(x + 22)} {num(top)} Q{num(x + 60)} {num(top + 8)} {num(x + 90)} {num(y + 6)} Z")
-    drips = "".join(f'<ellipse cx="{num(x + c.uniform(-70, 70))}" cy="{num(y - c.uniform(0, 14))}" rx="{num(c.uniform(6, 14))}" '
-                    f'ry="{num(c.uniform(2, 5))}" fill="{c.tone(0.24, 0.3)}"/>' for _ in range(5))
+    drips = "".join(f'<ellipse cx="{num(x + c.rng.uniform(-70, 70))}" cy="{num(y - c.rng.uniform(0, 14))}" rx="{num(c.rng.uniform(6, 14))}" '
+                    f'ry="{num(c.rng.uniform(2, 5))}" fill="{c.tone(0.24, 0.3)}"/>' for _ in range(5))
     c.group(c.scene.motif_for("sunk"), "sunk", f'<path d="{d}" fill="{mud}"/>{drips}')
 
 
@@ -403,7 +400,7 @@ def _treadmill(c: _Canvas, x: float, y: float) -> None:
 
 def _slope(c: _Canvas, ground_y: float, x: float, facing: int) -> None:
     """The ground rising steeply the way the figure is going."""
-    low, high = ground_y + 30, ground_y - c.uniform(110, 150)
+    low, high = ground_y + 30, ground_y - c.rng.uniform(110, 150)
     if facing > 0:
         d = f"M0 {HEIGHT} L0 {num(low)} L{num(x - 60)} {num(low - 8)} L{WIDTH} {num(high)} L{WIDTH} {HEIGHT} Z"
     else:
@@ -423,7 +420,7 @@ def _cliff(c: _Canvas, ground_y: float, x: float, facing: int) -> None:
 
 def _fall_streaks(c: _Canvas, x: float, y: float) -> None:
     ink = c.tone(0.85, 0.3)
-    lines = "".join(f'<path d="M{num(x + dx)} {num(y - 70 - c.uniform(0, 40))} l0 {num(-c.uniform(30, 70))}"/>'
+    lines = "".join(f'<path d="M{num(x + dx)} {num(y - 70 - c.rng.uniform(0, 40))} l0 {num(-c.rng.uniform(30, 70))}"/>'
                     for dx in (-24, -8, 10, 26))
     c.group(c.scene.motif_for("fall"), "fall",
             f'<g stroke="{ink}" stroke-width="2" stroke-linecap="round" opacity="0.6">{lines}</g>')
@@ -448,14 +445,14 @@ def _pursuers(c: _Canvas, ground_y: float, fx: float, facing: int) -> None:
                 f'<ellipse cx="{num((start + reach) / 2)}" cy="{num(ground_y + 6)}" rx="{num(abs(reach - start) / 2)}" ry="9" '
                 f'fill="{c.tone(0.02, 0.3)}" opacity="0.85" filter="url(#{c.id}blur)"/>')
     for i, kind in enumerate(kinds):
-        x = fx - facing * (150 + 70 * i + c.uniform(0, 30))
+        x = fx - facing * (150 + 70 * i + c.rng.uniform(0, 30))
         y = ground_y
-        motif = c.scene.motif_for(kind) if kind != "shadow" else c.scene.motif_for("shadow")
+        motif = c.scene.motif_for(kind)
         if kind == "person":
             body = _figure(x, y, "run", dark, facing).replace('stroke-width="7"', 'stroke-width="11"')
             body = f'<g transform="translate({num(x)} {num(y)}) scale(1.3) translate({num(-x)} {num(-y)})">{body}</g>'
         elif kind == "monster":
-            h = c.uniform(170, 210)
+            h = c.rng.uniform(170, 210)
             d = (f"M{num(x - 40)} {num(y)} Q{num(x - 56)} {num(y - h * 0.6)} {num(x - 26)} {num(y - h)} L{num(x - 14)} {num(y - h + 18)} "
                  f"L{num(x)} {num(y - h - 16)} L{num(x + 14)} {num(y - h + 18)} L{num(x + 26)} {num(y - h)} "
                  f"Q{num(x + 56)} {num(y - h * 0.6)} {num(x + 40)} {num(y)} Z")
@@ -472,14 +469,14 @@ def _pursuers(c: _Canvas, ground_y: float, fx: float, facing: int) -> None:
                               f'stroke-linecap="round"/>' for dx, lean in ((-36, -10), (-20, 8), (24, 12), (38, -8)))
                     + f'<circle cx="{num(x + 62 * f)}" cy="{num(y - 66)}" r="3.5" fill="{eyes}"/>')
         else:  # fog, or a shadow with no name
-            blobs = "".join(f'<ellipse cx="{num(x + c.uniform(-40, 40))}" cy="{num(y - c.uniform(30, 120))}" '
-                            f'rx="{num(c.uniform(40, 70))}" ry="{num(c.uniform(30, 60))}"/>' for _ in range(5))
+            blobs = "".join(f'<ellipse cx="{num(x + c.rng.uniform(-40, 40))}" cy="{num(y - c.rng.uniform(30, 120))}" '
+                            f'rx="{num(c.rng.uniform(40, 70))}" ry="{num(c.rng.uniform(30, 60))}"/>' for _ in range(5))
             body = f'<g fill="{dark}" opacity="{0.55 if kind == "fog" else 0.8}" filter="url(#{c.id}blur)">{blobs}</g>'
         c.group(motif, kind, body)
 
 
 def _house(c: _Canvas, horizon: float, fx: float) -> None:
-    x = c.uniform(70, 200) if fx > WIDTH / 2 else c.uniform(WIDTH - 200, WIDTH - 70)
+    x = c.rng.uniform(70, 200) if fx > WIDTH / 2 else c.rng.uniform(WIDTH - 200, WIDTH - 70)
     y = horizon - 4
     dark, lit = c.tone(0.06, 0.4), c.tone(0.75, 1.0, second=True)
     c.group(c.scene.motif_for("house"), "house",
@@ -489,11 +486,11 @@ def _house(c: _Canvas, horizon: float, fx: float) -> None:
 
 def _paths(c: _Canvas, horizon: float, ground_y: float, fx: float) -> None:
     ink = c.tone(0.55, 0.5, second=True)
-    start_x = fx + c.uniform(-20, 20)
-    forks = "".join(f'<path d="M{num(start_x)} {num(ground_y + 30)} C{num(start_x + c.uniform(-80, 80))} {num(ground_y - 40)} '
-                    f'{num(c.uniform(40, WIDTH - 40))} {num(horizon + 40)} {num(c.uniform(20, WIDTH - 20))} {num(horizon + 10)}"/>'
+    start_x = fx + c.rng.uniform(-20, 20)
+    forks = "".join(f'<path d="M{num(start_x)} {num(ground_y + 30)} C{num(start_x + c.rng.uniform(-80, 80))} {num(ground_y - 40)} '
+                    f'{num(c.rng.uniform(40, WIDTH - 40))} {num(horizon + 40)} {num(c.rng.uniform(20, WIDTH - 20))} {num(horizon + 10)}"/>'
                     for _ in range(3))
-    post = fx + c.uniform(70, 110) * (1 if fx < WIDTH / 2 else -1)
+    post = fx + c.rng.uniform(70, 110) * (1 if fx < WIDTH / 2 else -1)
     sign = (f'<path d="M{num(post)} {num(ground_y)} l0 -70 M{num(post)} {num(ground_y - 62)} l30 -6 M{num(post)} {num(ground_y - 48)} '
             f'l-28 4" stroke="{c.tone(0.3, 0.3)}" stroke-width="5" stroke-linecap="round"/>')
     c.group(c.scene.motif_for("paths"), "paths",
@@ -525,7 +522,7 @@ def _room(c: _Canvas, ground_y: float, fx: float) -> None:
 def _spotlight(c: _Canvas, ground_y: float, fx: float) -> None:
     beam = c.tone(0.92, 0.3, second=True)
     eye = c.tone(0.85, 0.5)
-    eyes = "".join(f'<ellipse cx="{num(x)}" cy="{num(ground_y + 40 + c.uniform(-6, 6))}" rx="7" ry="3.5" fill="{eye}"/>'
+    eyes = "".join(f'<ellipse cx="{num(x)}" cy="{num(ground_y + 40 + c.rng.uniform(-6, 6))}" rx="7" ry="3.5" fill="{eye}"/>'
                    for x in range(20, WIDTH, 46) if abs(x - fx) > 70)
     c.group(c.scene.motif_for("spotlight"), "spotlight",
             f'<path d="M{num(fx - 12)} 0 L{num(fx + 12)} 0 L{num(fx + 80)} {num(ground_y + 6)} L{num(fx - 80)} {num(ground_y + 6)} Z" '
@@ -535,30 +532,30 @@ def _spotlight(c: _Canvas, ground_y: float, fx: float) -> None:
 def _teeth(c: _Canvas) -> None:
     tooth = "#f4f1e8"
     shapes = "".join(
-        f'<path transform="translate({num(c.uniform(40, WIDTH - 40))} {num(c.uniform(40, HEIGHT * 0.55))}) '
-        f'rotate({num(c.uniform(-40, 40))})" d="M-7 -9 Q0 -13 7 -9 L6 4 Q4 10 2 4 L0 0 L-2 4 Q-4 10 -6 4 Z"/>'
+        f'<path transform="translate({num(c.rng.uniform(40, WIDTH - 40))} {num(c.rng.uniform(40, HEIGHT * 0.55))}) '
+        f'rotate({num(c.rng.uniform(-40, 40))})" d="M-7 -9 Q0 -13 7 -9 L6 4 Q4 10 2 4 L0 0 L-2 4 Q-4 10 -6 4 Z"/>'
         for _ in range(c.rng.randint(5, 8)))
     c.group(c.scene.motif_for("teeth"), "teeth", f'<g fill="{tooth}" opacity="0.92">{shapes}</g>')
 
 
 def _clock(c: _Canvas, fx: float) -> None:
-    x = c.uniform(80, 160) if fx > WIDTH / 2 else c.uniform(WIDTH - 160, WIDTH - 80)
-    y = c.uniform(80, 130)
+    x = c.rng.uniform(80, 160) if fx > WIDTH / 2 else c.rng.uniform(WIDTH - 160, WIDTH - 80)
+    y = c.rng.uniform(80, 130)
     face, ink = c.tone(0.88, 0.3, second=True), c.tone(0.1, 0.5)
-    hour, minute = c.uniform(0, 2 * math.pi), c.uniform(0, 2 * math.pi)
+    hour, minute = c.rng.uniform(0, 2 * math.pi), c.rng.uniform(0, 2 * math.pi)
     ticks = "".join(f'<path d="M{num(x + 34 * math.sin(a))} {num(y - 34 * math.cos(a))} L{num(x + 40 * math.sin(a))} '
                     f'{num(y - 40 * math.cos(a))}"/>' for a in (i * math.pi / 6 for i in range(12)))
     hands = (f'<path d="M{num(x)} {num(y)} L{num(x + 22 * math.sin(hour))} {num(y - 22 * math.cos(hour))}" stroke-width="5"/>'
              f'<path d="M{num(x)} {num(y)} L{num(x + 34 * math.sin(minute))} {num(y - 34 * math.cos(minute))}" stroke-width="3"/>')
-    paper = "".join(f'<rect transform="translate({num(x + c.uniform(-70, 70))} {num(y + c.uniform(60, 120))}) '
-                    f'rotate({num(c.uniform(-30, 30))})" width="22" height="28" fill="{face}" opacity="0.85"/>' for _ in range(3))
+    paper = "".join(f'<rect transform="translate({num(x + c.rng.uniform(-70, 70))} {num(y + c.rng.uniform(60, 120))}) '
+                    f'rotate({num(c.rng.uniform(-30, 30))})" width="22" height="28" fill="{face}" opacity="0.85"/>' for _ in range(3))
     c.group(c.scene.motif_for("clock"), "clock",
             f'<circle cx="{num(x)}" cy="{num(y)}" r="44" fill="{face}"/><g stroke="{ink}" stroke-width="3" '
             f'stroke-linecap="round">{ticks}{hands}</g>{paper}')
 
 
 def _candle(c: _Canvas, ground_y: float, fx: float) -> None:
-    x = fx + (120 if fx < WIDTH / 2 else -120) + c.uniform(-20, 20)
+    x = fx + (120 if fx < WIDTH / 2 else -120) + c.rng.uniform(-20, 20)
     wax, smoke = c.tone(0.85, 0.2), c.tone(0.7, 0.2)
     c.group(c.scene.motif_for("candle"), "candle",
             f'<rect x="{num(x - 9)}" y="{num(ground_y - 52)}" width="18" height="52" rx="3" fill="{wax}"/>'
@@ -571,7 +568,7 @@ def _signs(c: _Canvas, horizon: float) -> None:
     """Personal motifs, which have no element of their own: a small glowing sign each."""
     glow = c.tone(0.8, 1.0, second=True)
     for motif in [m for m, e in c.scene.elements.items() if e == "sign"][:MAX_SIGNS]:
-        x, y, r = c.uniform(60, WIDTH - 60), c.uniform(40, horizon - 60), c.uniform(10, 16)
+        x, y, r = c.rng.uniform(60, WIDTH - 60), c.rng.uniform(40, horizon - 60), c.rng.uniform(10, 16)
         points = " ".join(f"{num(x + (r if i % 2 == 0 else r / 2.4) * math.cos(i * math.pi / 4))},"
                           f"{num(y + (r if i % 2 == 0 else r / 2.4) * math.sin(i * math.pi / 4))}" for i in range(8))
         c.group(motif, "sign", f'<polygon points="{points}" fill="{glow}" opacity="0.9"/>')
@@ -580,11 +577,30 @@ def _signs(c: _Canvas, horizon: float) -> None:
 def _caption(c: _Canvas) -> None:
     """Title and date in the bottom-left corner, on a veil so they read on any sky."""
     scene = c.scene
-    title = first_words(scene.title or f"Dream {scene.dream_id}", 48)
-    width = min(WIDTH - 24, 22 + 8.2 * max(len(title), len(scene.day) + 4))
+    title = _fit_caption(scene.title or f"Dream {scene.dream_id}")
+    date_line = f"#{scene.dream_id} · {scene.day}"
+    width = 22 + max(_text_width(title, 15), _text_width(date_line, 12))
     c.group(None, "caption",
-            f'<rect x="12" y="{HEIGHT - 62}" width="{num(width)}" height="50" rx="6" fill="#000000" opacity="0.45"/>'
+            f'<rect x="12" y="{HEIGHT - 62}" width="{num(min(WIDTH - 24, width))}" height="50" rx="6" fill="#000000" '
+            f'opacity="0.45"/>'
             f'<text x="22" y="{HEIGHT - 40}" font-family="{FONT}" font-size="15" font-weight="600" fill="#ffffff">'
             f'{xml_escape(title)}</text>'
             f'<text x="22" y="{HEIGHT - 21}" font-family="{FONT}" font-size="12" fill="#dddddd">'
-            f'#{scene.dream_id} · {xml_escape(scene.day)}</text>')
+            f'{xml_escape(date_line)}</text>')
+
+
+def _text_width(text: str, size: float) -> float:
+    """About how wide text is in a sans-serif font: wide (CJK) characters take a full em."""
+    import unicodedata
+
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.55 for ch in text)
+
+
+def _fit_caption(title: str, room: float = WIDTH - 56) -> str:
+    """The title on one line, cut with an ellipsis where it would run off the picture."""
+    flat = " ".join(title.split())
+    if _text_width(flat, 15) <= room:
+        return flat
+    while flat and _text_width(flat + "…", 15) > room:
+        flat = flat[:-1]
+    return flat.rstrip() + "…"

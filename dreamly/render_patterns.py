@@ -9,7 +9,8 @@ from rich.text import Text
 
 from dreamly.render import console
 from dreamly.review_words import (MAX_EMOTIONS, MAX_LINKS, MAX_MOTIFS, MAX_RECURRING, day, empty_message, is_empty,
-                                  label, link_sentence, motif_rows, now_word, per_week, pursuer_name, recurring_name,
+                                  label, link_sentence, motif_rows, now_word, per_week, pursuer_name, pursuer_shift_sentence,
+                                  recurring_name,
                                   red_flag_lines, span, window_weeks)
 
 TREND_MARKS = {"rising": ("↑ rising", "bold yellow"), "falling": ("↓ falling", "cyan"),
@@ -159,16 +160,11 @@ def _pursuers(report: dict, width: int) -> list:
         return []
     shift = report.get("pursuer_shift")
     if not any(p["count"] for p in rows):  # a quiet week: one sentence, not a table of zeros
-        before = next(p for p in rows if p["id"] == shift["before"])
-        return [_heading("Who or what chases you", "", width),
-                _item("  ", f"Nothing chased you {now_word(report)}; before, mostly "
-                            f"{pursuer_name(before).lower()} ({per_week(before['baseline'])} a week).", width)]
+        return [_heading("Who or what chases you", "", width), _item("  ", pursuer_shift_sentence(report), width)]
     lines = [_heading("Who or what chases you", f"{now_word(report)} · weekly average before", width),
              *_count_rows([(pursuer_name(p), p, "") for p in rows], width)]
-    if shift and shift["now"] and shift["before"] and shift["now"] != shift["before"]:
-        names = {p["id"]: pursuer_name(p) for p in rows}
-        lines.append(_item("  ", Text(f"Lately mostly {names[shift['now']].lower()}; before, mostly "
-                                      f"{names[shift['before']].lower()}.", style="italic"), width))
+    if shift and shift["now"] and shift["before"] and shift["now"] != shift["before"]:  # only a change is news here
+        lines.append(_item("  ", Text(pursuer_shift_sentence(report), style="italic"), width))
     return lines
 
 

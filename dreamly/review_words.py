@@ -59,10 +59,32 @@ def motif_rows(report: dict) -> list[dict]:
     return [m for m in report["motifs"] if (m["count"] or m["trend"] == "falling") and m["id"] not in pursuers]
 
 
+def capital(text: str) -> str:
+    """The first letter upper case, the rest as it is."""
+    return text[:1].upper() + text[1:]
+
+
 def pursuer_name(row: dict) -> str:
     """"Pursuer: animal" is just "Animal" under the heading that already says who chases."""
-    name = label(row).split(": ", 1)[-1]
-    return name[:1].upper() + name[1:]
+    return capital(label(row).split(": ", 1)[-1])
+
+
+def pursuer_shift_sentence(report: dict) -> str | None:
+    """Who chased the dreamer lately against before, in one sentence (None when the review
+    has no pursuer at all)."""
+    shift = report.get("pursuer_shift")
+    if not shift:
+        return None
+    rows = {p["id"]: p for p in report["pursuers"]}
+    now, before = rows.get(shift.get("now")), rows.get(shift.get("before"))
+    if now is None:
+        return (f"Nothing chased you {now_word(report)}; before, mostly {pursuer_name(before).lower()} "
+                f"({per_week(before['baseline'])} a week).")
+    if before is None:
+        return f"Mostly {pursuer_name(now).lower()} {now_word(report)}; nothing chased you before."
+    if now is before:
+        return f"Mostly {pursuer_name(now).lower()}, now as before."
+    return f"Lately mostly {pursuer_name(now).lower()}; before, mostly {pursuer_name(before).lower()}."
 
 
 def link_sentence(link: dict, target_key: str) -> str:

@@ -440,6 +440,8 @@ class Journal:
 
     def get(self, dream_id: int, *, with_history: bool = True) -> dict:
         """One dream with tags, emotions, motifs, and (by default) interpretations and rehearsals."""
+        if not -2**63 <= dream_id < 2**63:  # beyond SQLite's integers: no such dream (not an OverflowError)
+            raise DreamlyError(f"no dream with id {dream_id}")
         row = self.conn.execute(_DREAM_SELECT + " WHERE d.id = ?", (dream_id,)).fetchone()
         if row is None:
             raise DreamlyError(f"no dream with id {dream_id}")

@@ -66,6 +66,17 @@ MOTIF_CASES = {
                 ["I was nearly trapped by the lift door.", "I feel trapped in my job."]),
     "lost": (["I was completely lost in a strange city."],
              ["I lost my keys.", "We lost touch years ago.", "The little girl was lost."]),
+    # scenes: where the dream happens (MATCHER_VERSION 5)
+    "water": (["I fell off a cliff into the sea.", "I was swimming in a dark lake.", "Huge waves crashed over me.",
+               "The street flooded.", "I was drowning in the sea."],
+              ["I was drowning in paperwork.", "I was swimming in debt.", "The room was flooded with light.",
+               "Relief flooded through me.", "I felt waves of panic.", "The tide was turning at work.",
+               "We had a flat by the river.", "I drank a glass of water.", "She waved at me.", "I saw a sea of faces.",
+               "Nobody was swimming."]),
+    "house": (["I was in my grandmother's old house.", "We found a secret room behind the wardrobe.",
+               "I was in the living room of the house."],
+              ["We went to a house party.", "The drinks were on the house.", "We toured the White House.",
+               "I wasn't in the house."]),
 }
 
 
@@ -207,6 +218,28 @@ def test_bad_regex_and_unknown_key_are_clear(tmp_path):
     f.write_text('[motifs.x]\nlabel = "X"\ncolour = "blue"\n', encoding="utf-8")
     with pytest.raises(DreamlyError, match="colour"):
         load_knowledge(f)
+
+
+def test_a_subject_mode_typo_is_refused(tmp_path):
+    f = tmp_path / "mine.toml"
+    f.write_text('[motifs.x]\nlabel = "X"\nsubject = "scnee"\nphrases = ["x"]\n', encoding="utf-8")
+    with pytest.raises(DreamlyError, match="subject must be one of dreamer, any, scene"):
+        load_knowledge(f)
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("A man was chasing me.", "dreamer"),         # the dreamer as the object of the hit's own words
+    ("Something was after us.", "dreamer"),
+    ("Huge waves rolled over the pier.", "dreamer"),  # a scene is the dreamer's, whoever acts in it
+    ("My sister swam in the lake.", "dreamer"),
+    ("My friend fell off the wall.", None),        # other people's falls are not found at all
+])
+def test_whose_motif_it_is(text, subject):
+    hits = analyze(text).motifs
+    if subject is None:
+        assert not hits, hits
+    else:
+        assert hits and {h.subject for h in hits} == {subject}, hits
 
 
 def test_builtin_knowledge_is_complete():
