@@ -969,8 +969,7 @@ def patterns(
         fail("use one of --json, --markdown and --html")
     start, end = day_range(since, until)
     window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
-    knowledge = _knowledge_or_none()
-    vocabulary = reviewing.vocabulary_from(knowledge)
+    vocabulary = reviewing.vocabulary_from(_knowledge_or_none())
     with open_journal(db) as journal:
         rows = journal.pattern_rows(window.load_since, window.until)
         report = reviewing.review(rows, window, recall_days=journal.recall_days(window.until), vocabulary=vocabulary)

@@ -24,6 +24,7 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
 INTENSITY_TAGGED = 3  # a feeling tagged without a number
 INTENSITY_FOUND = 2   # a feeling the text gave away
 MAX_SIGNS = 3         # personal motifs drawn as signs
+PURSUERS = ("person", "monster", "animal", "fog")  # the elements that shape a chase's shadow
 
 
 @lru_cache(maxsize=1)
@@ -271,9 +272,6 @@ def draw(scene: Scene, *, standalone: bool = True) -> str:
     _signs(c, horizon)
     _caption(c)
     return _svg(c, standalone)
-
-
-PURSUERS = ("person", "monster", "animal", "fog")
 
 
 def _svg(c: _Canvas, standalone: bool) -> str:
