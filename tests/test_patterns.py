@@ -255,7 +255,7 @@ def test_markdown_is_ready_to_paste(cli, journal):
     assert result.exit_code == 0, result.output
     md = result.stdout
     assert md.startswith("# Dream patterns, 9 Mar – 15 Mar 2026")
-    assert "## Motifs" in md and "| being chased |" in md.lower() or "| chase |" in md
+    assert "## Motifs" in md and ("| being chased |" in md.lower() or "| chase |" in md)
     assert "## Feelings by week" in md and "\x1b[" not in md
 
 

@@ -150,6 +150,7 @@ def _export_text(db: Path) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow  # Hypothesis through the whole import and export, three journals per example
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_dream, min_size=1, max_size=6))
 def test_generated_journals_survive_export_and_import(dreams):
