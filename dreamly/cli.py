@@ -298,10 +298,10 @@ def _analyse_and_store(journal, dream_id: int, body: str):
     """Tag the stored dream with motifs and found feelings. A failure here never loses the
     dream (it is already committed): it becomes a warning and `dreamly reanalyze` retries."""
     try:
-        from dreamly import analyze
+        from dreamly import analysis
 
-        result = analyze.analyze(body, user_file=_personal_motifs_file())
-        journal.save_analysis(dream_id, result.motifs, result.emotion_ids(), analyze.MATCHER_VERSION)
+        result = analysis.analyze(body, user_file=_personal_motifs_file())
+        journal.save_analysis(dream_id, result.motifs, result.emotion_ids(), analysis.MATCHER_VERSION)
         return result
     except DreamlyError as exc:
         note(f"Warning: the dream is saved, but it was not analysed: {exc}")
@@ -552,9 +552,9 @@ def _personal_motifs_file():
 
 
 def _load_knowledge():
-    from dreamly import analyze
+    from dreamly import analysis
 
-    return analyze.load_knowledge(_personal_motifs_file())
+    return analysis.load_knowledge(_personal_motifs_file())
 
 
 @command("analyze")
@@ -567,7 +567,7 @@ def analyze_(
 
     Example: echo "my legs were like concrete" | dreamly analyze --json
     """
-    from dreamly import analyze
+    from dreamly import analysis
     from dreamly.entry import read_stdin, stdin_is_terminal
 
     if text is None:
@@ -576,7 +576,7 @@ def analyze_(
         text = read_stdin()
     if not text.strip():
         fail("nothing to analyse: the text is empty")
-    result = analyze.analyze(text, user_file=_personal_motifs_file())
+    result = analysis.analyze(text, user_file=_personal_motifs_file())
     if json_:
         print_json(result.to_json())
         return
@@ -627,10 +627,10 @@ def reanalyze(db: DbOption = None) -> None:
 
     Example: dreamly reanalyze
     """
-    from dreamly import analyze
+    from dreamly import analysis
     from dreamly.store import open_journal
 
-    matcher = analyze.Matcher(_load_knowledge())  # built once: rules compile once per run
+    matcher = analysis.Matcher(_load_knowledge())  # built once: rules compile once per run
     with open_journal(db, create=False) as journal:
         total = journal.count()
         done = 0
@@ -640,12 +640,12 @@ def reanalyze(db: DbOption = None) -> None:
                 for dream_id, body in batch:
                     found = matcher.analyze(body)
                     results.append((dream_id, found.motifs, found.emotion_ids()))
-                journal.save_analyses(results, analyze.MATCHER_VERSION)  # this batch is now safe
+                journal.save_analyses(results, analysis.MATCHER_VERSION)  # this batch is now safe
                 done += len(batch)
                 advance(len(batch))
                 if done < total and not sys.stderr.isatty():
                     note(f"Re-analysed {done} of {total}…")  # for logs: how far a run got
-    typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {analyze.MATCHER_VERSION}.")
+    typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {analysis.MATCHER_VERSION}.")
 
 
 def _progress(total: int, label: str):

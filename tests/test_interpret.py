@@ -16,7 +16,7 @@ from click.testing import CliRunner as ClickRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dreamly import analyze, interpret
+from dreamly import analysis, interpret
 from dreamly.errors import DreamlyError
 from dreamly.store import NewDream, open_journal
 
@@ -33,8 +33,8 @@ def seed(db_path, body, *, motifs=(), days_ago=0, **fields):
         for motif, evidence, *subject in motifs:
             start = body.find(evidence)
             assert start >= 0, evidence
-            hits.append(analyze.Hit("motif", motif, evidence, start, start + len(evidence), *subject))
-        journal.save_analysis(dream_id, hits, [], analyze.MATCHER_VERSION)
+            hits.append(analysis.Hit("motif", motif, evidence, start, start + len(evidence), *subject))
+        journal.save_analysis(dream_id, hits, [], analysis.MATCHER_VERSION)
     return dream_id
 
 
@@ -45,7 +45,7 @@ def stored(db_path, dream_id):
 
 @pytest.fixture
 def knowledge():
-    return analyze.load_knowledge()
+    return analysis.load_knowledge()
 
 
 @pytest.fixture
@@ -227,7 +227,7 @@ def test_dry_run_json_is_exactly_what_would_be_sent(cli, db_path, two_dreams):
     _, today = two_dreams
     data = json.loads(cli("interpret", today, "--dry-run", "--json").stdout)
     with open_journal(db_path) as journal:
-        request = interpret.prepare(journal, today, knowledge=analyze.load_knowledge())
+        request = interpret.prepare(journal, today, knowledge=analysis.load_knowledge())
     assert (data["system"], data["prompt"], data["sent"]) == (request.system, request.prompt, False)
 
 

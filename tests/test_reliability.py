@@ -709,14 +709,14 @@ def _python_error_quoting_the_text(monkeypatch, db_path):
 
 
 def _analysis_error_quoting_the_text(monkeypatch, db_path):
-    from dreamly import analyze
+    from dreamly import analysis
 
     def fail(text, *args, **kwargs):
         raise RuntimeError(text)
 
-    monkeypatch.setattr(analyze, "analyze", fail)
-    if hasattr(analyze, "Matcher"):
-        monkeypatch.setattr(analyze.Matcher, "analyze", lambda self, text: fail(text))
+    monkeypatch.setattr(analysis, "analyze", fail)
+    if hasattr(analysis, "Matcher"):
+        monkeypatch.setattr(analysis.Matcher, "analyze", lambda self, text: fail(text))
 
 
 def _busy(monkeypatch, db_path):

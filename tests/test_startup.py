@@ -66,8 +66,8 @@ try:
     main()
 except SystemExit:
     pass
-from dreamly import analyze
-matcher = next(iter(analyze._MATCHERS.values()))
+from dreamly import analysis
+matcher = next(iter(analysis._MATCHERS.values()))
 used = len(matcher._patterns)
 matcher.compile_all()
 print(json.dumps({"loaded": sorted(m for m in %r if m in sys.modules), "compiled": used,
