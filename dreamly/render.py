@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from dreamly.model import motif_ids as dream_motif_ids
 from dreamly.text import first_words, printable
 
 console = Console(highlight=False)
@@ -25,8 +26,6 @@ def flags(dream: dict) -> Text:
     return text
 
 
-def dream_motif_ids(dream: dict) -> list[str]:
-    return list(dict.fromkeys(m["motif"] for m in dream.get("motifs", ())))
 
 
 def dream_table(dreams: list[dict], empty: str) -> None:
