@@ -17,7 +17,7 @@ from typing import Annotated, List, Optional
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from dreamly.errors import DreamlyError
+from dreamly.errors import DreamlyError, ExitStatus
 from dreamly.model import EXPORT_FORMATS, IMPORT_FORMATS, LENSES
 
 
@@ -105,7 +105,7 @@ class DreamlyCommand(TyperCommand):
             fail(str(exc))
         except KeyboardInterrupt:
             typer.echo("Interrupted; nothing more was written.", err=True)
-            raise typer.Exit(130) from None
+            raise typer.Exit(ExitStatus.INTERRUPTED) from None
         except (typer.Exit, typer.Abort, typer.TyperException):  # click's own exits and usage errors
             raise
         except Exception as exc:  # noqa: BLE001 - the last line of defence
@@ -145,9 +145,14 @@ def command(*args, **kwargs):
     return app.command(*args, **kwargs)
 
 
-def fail(message: str, code: int = 1):
+def fail(message: str, code: ExitStatus = ExitStatus.ERROR):
     typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(code)
+    raise typer.Exit(int(code))
+
+
+def conflict(message: str):
+    """Options that cannot go together: a usage error (exit 2), in one `Error: …` line."""
+    fail(message, ExitStatus.USAGE)
 
 
 def note(message: str) -> None:
@@ -507,7 +512,7 @@ def delete(
                 fail(f"dream {dream_id} was not deleted: no answer came (add --yes to delete without asking)")
             if not confirmed:
                 note("Kept it.")
-                raise typer.Exit(1)
+                raise typer.Exit(ExitStatus.ERROR)
         journal.delete(dream_id)
     typer.echo(f"Deleted dream {dream_id}.")
 
@@ -753,7 +758,7 @@ def rehearse(
 
     if tonight:
         if dream_id is not None or text is not None or suggest:
-            fail("--tonight lists what you wrote; it takes no ID, TEXT or --suggest")
+            conflict("--tonight lists what you wrote; it takes no ID, TEXT or --suggest")
         with open_journal(db) as journal:
             items = journal.rehearsals_for_tonight(limit)
         if json_:
@@ -766,9 +771,9 @@ def rehearse(
     if dream_id is None:
         fail("give the dream's ID (see `dreamly list`), or --tonight to read your endings")
     if suggest and text is not None:
-        fail("give either TEXT or --suggest, not both")
+        conflict("give either TEXT or --suggest, not both")
     if save and not suggest:
-        fail("--save keeps a --suggest draft as it is; your own ending is saved without it")
+        conflict("--save keeps a --suggest draft as it is; your own ending is saved without it")
     from dreamly.entry import EditorDraft, clean_text, read_text, stdin_is_terminal
 
     with open_journal(db, create=False) as journal:
@@ -842,11 +847,11 @@ def picture(
     from dreamly.store import open_journal
 
     if model is not None and not prompt:
-        fail("-m refines a --prompt; add --prompt (a picture is drawn here, by no model)")
+        conflict("-m refines a --prompt; add --prompt (a picture is drawn here, by no model)")
     if prompt and output is not None:
-        fail("--prompt prints the prompt; --output is for the picture")
+        conflict("--prompt prints the prompt; --output is for the picture")
     if json_ and output == Path("-"):
-        fail("--json describes the picture written to a file; give -o FILE, or drop --json to get the SVG")
+        conflict("--json describes the picture written to a file; give -o FILE, or drop --json to get the SVG")
     with open_journal(db, create=False) as journal:
         dream = journal.get(dream_id, with_history=False)
     knowledge = _knowledge_or_none()
@@ -925,7 +930,7 @@ def patterns(
     from dreamly.store import open_journal
 
     if sum((json_, markdown, html is not None)) > 1:
-        fail("use one of --json, --markdown and --html")
+        conflict("use one of --json, --markdown and --html")
     start, end = day_range(since, until)
     window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
     vocabulary = reviewing.vocabulary_from(_knowledge_or_none())
@@ -1014,6 +1019,10 @@ def export(
 
     Example: dreamly export --format markdown --split -o ~/notes/dreams
     """
+    if split and format_.value != "markdown":
+        conflict("--split writes one Markdown file per dream; use it with --format markdown")
+    if split and output is None:
+        conflict("--split needs --output FOLDER: the folder to write one file per dream into")
     from dreamly import formats
     from dreamly.store import open_journal
 
@@ -1032,7 +1041,7 @@ def export(
                                         on_progress=advance, motif_labels=labels)
         except BrokenPipeError:  # `dreamly export | head`: the reader has all it wanted
             _silence_stdout()
-            raise typer.Exit(141) from None
+            raise typer.Exit(ExitStatus.BROKEN_PIPE) from None
     if output is not None:
         note(f"Exported {count} dream{'' if count == 1 else 's'} to {output}{' (one note each, and index.md)' if split else ''}.")
 

@@ -261,7 +261,7 @@ def test_markdown_is_ready_to_paste(cli, journal):
 
 def test_json_and_markdown_together_are_refused(cli):
     result = cli("patterns", "--json", "--markdown")
-    assert result.exit_code == 1 and "use one of --json, --markdown and --html" in result.stderr
+    assert result.exit_code == 2 and "use one of --json, --markdown and --html" in result.stderr  # a usage error
 
 
 def test_sections_with_nothing_to_say_are_left_out(cli, journal):

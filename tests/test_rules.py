@@ -50,3 +50,19 @@ def test_one_control_character_policy_for_plain_and_rich_views(cli):
     shown = cli("show", "1").stdout
     for out in (found, shown):
         assert "\x1b" not in out and "\x07" not in out and "\ufffd" in out
+
+
+def test_options_that_conflict_are_usage_errors_in_one_line(cli):
+    assert cli("add", "a dream").exit_code == 0
+    for args in (("patterns", "--json", "--markdown"), ("patterns", "--markdown", "--html", "-"),
+                 ("rehearse", "1", "x", "--suggest"), ("rehearse", "--tonight", "1"), ("rehearse", "1", "x", "--save"),
+                 ("picture", "1", "-m", "echo"), ("export", "--split"), ("export", "--split", "-f", "json", "-o", "x")):
+        result = cli(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_exit_status_names_every_code_dreamly_uses():
+    from dreamly.errors import ExitStatus
+
+    assert [int(s) for s in ExitStatus] == [0, 1, 2, 130, 141]

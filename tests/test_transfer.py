@@ -271,7 +271,7 @@ def test_split_export_refuses_a_folder_that_holds_files(cli, tmp_path):
     result = cli("export", "--split", "-o", out)
     assert result.exit_code == 1 and "not empty" in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["mine.md"]
-    assert cli("export", "--split").exit_code == 1
+    assert cli("export", "--split").exit_code == 2  # options that conflict are a usage error
     assert "--format markdown" in cli("export", "--split", "-o", tmp_path / "x", "--format", "json").stderr
 
 
