@@ -231,7 +231,7 @@ def _red_flag_on(journal, dream: dict, knowledge) -> dict | None:
     """The weekly review's red-flag rule, as it stood on the dream's morning."""
     from datetime import date
 
-    from dreamly import patterns
+    from dreamly.review import patterns
 
     day = date.fromisoformat(dream["dreamt_on"])
     rows = journal.pattern_rows(patterns.make_window(day).load_since, day)

@@ -176,7 +176,7 @@ def test_lens_adds_the_lens_from_the_knowledge_base(cli, db_path, two_dreams, kn
 
 
 def test_red_flag_pattern_adds_a_pointer_to_support(cli, db_path, knowledge):
-    from dreamly import patterns
+    from dreamly.review import patterns
 
     # three can't-run dreams in each of the two calendar weeks before this one: the review's rule
     this_monday = patterns.week_start(TODAY)

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dreamly import patterns
+from dreamly.review import patterns
 from dreamly.store import Journal, NewDream
 
 # The window under review in most tests: Monday 9 to Sunday 15 March 2026;
