@@ -24,6 +24,7 @@ from itertools import count, islice
 from pathlib import Path
 
 from dreamly.errors import DreamlyError
+from dreamly.feelings import emotion_subject, with_words
 
 # 2: the same rules; texts with İ ı ſ K (Kelvin) now match the way the regexes say (the
 # prefilter used to lower-case them differently). Everything else is unchanged.
@@ -96,7 +97,7 @@ class Motif:
 
 _MOTIF_KEYS = {"label", "group", "meaning", "questions", "suggestions", "keys", "phrases",
                "subject", "unless", "realis", "requires", "agents"}
-_EMOTION_KEYS = {"label", "keys", "phrases", "subject", "unless", "realis"}
+_EMOTION_KEYS = {"label", "keys", "phrases", "subject", "unless", "realis", "words"}
 _PHRASE_KEYS = {"re", "near", "not_near", "window", "subject", "realis"}
 _SUBJECT_MODES = ("dreamer", "any", "scene")
 _TOP_KEYS = {"macros", "motifs", "emotions", "inference", "triggers", "lenses", "red_flag"}
@@ -109,7 +110,7 @@ class Knowledge:
         self.sources = sources
         self.macros: dict[str, str] = dict(data.get("macros", {}))
         self.motif_specs: dict[str, dict] = dict(data.get("motifs", {}))
-        self.emotion_specs: dict[str, dict] = dict(data.get("emotions", {}))
+        self.emotion_specs: dict[str, dict] = with_words(dict(data.get("emotions", {})))
         self.inference: dict[str, dict] = dict(data.get("inference", {}))
         self.lenses: dict[str, dict] = dict(data.get("lenses", {}))
         self.triggers: dict[str, dict] = dict(data.get("triggers", {}))
@@ -1067,6 +1068,10 @@ class Matcher:
                     um = u.search(hay, um.end(), hi) if um.end() < hi else None
         if rule.subject == "scene":  # where the dream happens is the dreamer's, whoever acts in it
             return "dreamer"
+        if rule.kind == "emotion":  # "it made me sad", "a sense of dread", "I'll be sad": feelings.py
+            who = emotion_subject(doc.low, c_start, start, end, doc.sents[cl[ci][4]][0])
+            if who is not None:
+                return "dreamer" if who == "dreamer" else None  # "other", "skip": not the dreamer's feeling
         subj = _last_subject(doc.text, doc.low, c_start, start) or subj
         if subj and subj != "dreamer" and _DREAMER_OBJECT.search(doc.low, start, end):
             subj = "dreamer"  # "a man was chasing me", "it scared us": it happens to the dreamer
