@@ -24,7 +24,7 @@ from itertools import count, islice
 from pathlib import Path
 
 from dreamly.errors import DreamlyError
-from dreamly.feelings import emotion_subject, with_words
+from dreamly.feelings import emotion_subject, heading_end, with_words
 
 # 2: the same rules; texts with İ ı ſ K (Kelvin) now match the way the regexes say (the
 # prefilter used to lower-case them differently). Everything else is unchanged.
@@ -1049,6 +1049,8 @@ class Matcher:
         cl, ci = doc.clause_of(start)
         c_start, c_end, subj = cl[ci][:3]
         scope = doc.scope_start(cl, ci)
+        if rule.kind == "emotion":  # a feeling listed under a heading: negation after the heading only
+            scope = max(scope, heading_end(doc.low, doc.sents[cl[ci][4]][0], start) or 0)
         prefix = doc.low[scope:start]
         for neg in _NEGATION.finditer(prefix):
             if not (_NP_NEGATION.match(prefix, neg.start()) and _FINITE.search(prefix, neg.end())):

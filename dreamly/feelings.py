@@ -138,31 +138,56 @@ _HEADING = re.compile(
     r"(?:[a-z'-]+(?:\s+[a-z'-]+)?\s*(?:,|/|and|&|\s)\s*){0,8}$"
     r"|\banswers to questions\s+2\.\s+(?:[a-z'-]+\s*(?:,|and|\s)\s*){0,6}$"
 )
-# not (yet) felt: "I'll be sad to leave", "would be happy", "I'm going to be scared",
-# "anxious to meet them" (eager, below)
 # feeling nouns (the noun-phrase reading needs one: "a bit embarrassed" is an adjective)
 _NOUN = re.compile(r"[a-z'-]*(?:ness|ment|ion|ity|ety|ism)|fear|dread|terror|panic|horror|fright|guilt|shame|joy|relief|"
                    r"anger|rage|fury|grief|sorrow|surprise|shock|awe|worry|worries|unease|stress|delight|pleasure|bliss|"
                    r"despair|remorse|regret|pity|love|calm|peace|glee|gloom|dismay|alarm|angst|disgust|envy|jealousy|"
-                   r"euphoria|ecstasy|contempt|hatred|hate|resentment|sympathy|awe")
+                   r"euphoria|ecstasy|contempt|hatred|hate|resentment|sympathy")
 _NP_WORD = re.compile(r"\b(?:a|an|the|my|our|some|feelings?|sense|sensation|wave|waves|surge|pangs?|rush|twinge|mixture|mix)\b")
 _ON_FACE = re.compile(r"\s+(?:in|on)\s+(?:his|her|their|its|the\s+[a-z]+'s|[a-z]+'s)\s+(?:eyes|face|voice)")
+# not (yet) felt: "I'll be sad to leave", "would be happy", "I'll feel free", "I'm going to
+# be scared", "wanted to be happy"; "anxious to meet them" is keen (below)
 _NOT_YET = re.compile(
-    r"\b(?:will|would|'ll|'d|shall|going to|gonna|might|may|want to|wanted to|wants to|hope to|hoped to|"
-    r"try to|tried to|trying to|pretend(?:ed|ing)? to|supposed to)\s+(?:not\s+)?"
-    r"(?:(?:be|feel|get|become|look|seem|so|very|really|quite|kind of|sort of|a bit|a little|more|less|too)\s+)+$"
+    r"(?:\b(?:will|would|shall|going to|gonna)|'ll)\s+(?:not\s+)?(?:(?:be|feel|get|become|so|very|really|quite|kind of|"
+    r"sort of|a bit|a little|more|less|too)\s+)*$"
+    r"|(?:\b(?:might|may|want to|wanted to|wants to|hope to|hoped to|try to|tried to|trying to|pretend(?:ed|ing)? to|"
+    r"supposed to)|'d)\s+(?:not\s+)?(?:(?:be|feel|get|become|look|seem)\s+)(?:(?:so|very|really|quite|kind of|sort of|"
+    r"a bit|a little|more|less|too)\s+)*$"
 )
+# the dreamer as the object of a feeling verb ("it scared me", "lights that annoyed us"),
+# or someone else ("I scared them", "it surprised him")
+_MINE = re.compile(r"\b(?:my|our|me|us)\b")
+_OBJECT_ME = re.compile(r"\s+(?:me|us)\b")
+_OBJECT_OTHER = re.compile(r"\s+(?:him|them|everyone|everybody|someone|somebody|people|her(?=\s*[.,;!?]|\s+(?:and|so|away|off|with|by)\b))")
+_EXPECTED = re.compile(r"\b(?:i|we)\s+(?:thought|think|knew|know|felt|feel|could tell)\s+(?:that\s+)?(?:it|this|that)\s+"
+                       r"(?:would|will|'d|'ll|was going to|is going to)\s+$")
 _EAGER = re.compile(r"\s+(?:to|for)\s+(?!death\b|me\b|us\b)")
+
+
+def heading_end(low: str, sent_start: int, start: int) -> int | None:
+    """Where a feelings heading before `start` ends, if the feeling is listed under one
+    (negation is looked for after it only: "No interpretation. Answers to questions 2. Anxious")."""
+    m = _HEADING.search(low, max(sent_start, start - 160), start)
+    return m.start() if m else None
 
 
 def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_start: int) -> str | None:
     """"dreamer", "other", "skip" (not a feeling in the dream) or None (ask the clause)."""
     prefix = low[max(clause_start - 120, sent_start):start]
     near = prefix[-60:]
+    if _MINE.search(low, start, end):
+        return "dreamer"  # "a chill ran down my spine", "butterflies in my stomach", "ran for our lives"
+    one_word = " " not in low[start:end]
+    if one_word and _OBJECT_ME.match(low, end):
+        return "dreamer"
+    if one_word and _OBJECT_OTHER.match(low, end) and low.endswith("ed", start, end):
+        return "other"
     if _CAUSED_IN_ME.search(near):
         return "dreamer"
     if _CAUSED_IN_OTHER.search(near):
         return "other"
+    if _EXPECTED.search(near):
+        return "dreamer"  # "I thought it would be fun": looking forward to it is felt now
     if _NOT_YET.search(near):
         return "skip"
     if low.startswith(("anxious", "eager"), start) and _EAGER.match(low, end):
