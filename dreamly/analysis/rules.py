@@ -27,6 +27,7 @@ from dreamly.analysis.text import (
     _last_subject,
     _token_runs,
 )
+from dreamly.feelings import emotion_subject, heading_end
 
 # verbs whose denial denies the clause they open ("I don't think", "I didn't believe")
 _NEG_RAISER = re.compile(r"(?:think|thought|believe|believed|suppose|supposed|reckon|recall|remember)\b")
@@ -339,6 +340,8 @@ class Matcher(Pursuers):
         cl, ci = doc.clause_of(start)
         c_start, c_end, subj = cl[ci].start, cl[ci].end, cl[ci].subject
         scope = doc.scope_start(cl, ci)
+        if rule.kind == "emotion":  # a feeling listed under a heading: negation after the heading only
+            scope = max(scope, heading_end(doc.low, doc.sents[cl[ci].sentence][0], start) or 0)
         prefix = doc.low[scope:start]
         for neg in _NEGATION.finditer(prefix):
             if not (_NP_NEGATION.match(prefix, neg.start()) and _FINITE.search(prefix, neg.end())):
@@ -362,6 +365,10 @@ class Matcher(Pursuers):
                     um = u.search(hay, um.end(), hi) if um.end() < hi else None
         if rule.subject == "scene":  # where the dream happens is the dreamer's, whoever acts in it
             return "dreamer"
+        if rule.kind == "emotion":  # "it made me sad", "a sense of dread", "I'll be sad": feelings.py
+            who = emotion_subject(doc.low, c_start, start, end, doc.sents[cl[ci].sentence][0])
+            if who is not None:
+                return "dreamer" if who == "dreamer" else None  # "other", "skip": not the dreamer's feeling
         subj = _last_subject(doc.text, doc.low, c_start, start) or subj
         if subj and subj != "dreamer" and _DREAMER_OBJECT.search(doc.low, start, end):
             subj = "dreamer"  # "a man was chasing me", "it scared us": it happens to the dreamer

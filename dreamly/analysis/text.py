@@ -177,7 +177,10 @@ class _Doc:
         Hall"); a run-on longer than MAX_SENTENCE is cut at a comma or space, so that the
         cost of every rule stays linear in the text."""
         out, start = [], 0
+        n = len(text)
         for m in _SENT_END.finditer(text):
+            if m.end() < n and text[m.end()].islower() and text.startswith("..", m.start()):
+                continue  # "I called... but nobody came": an ellipsis in lower case is a pause
             if text[m.start()] == ".":
                 # the word before the full stop (looking back a bounded stretch: a long
                 # text without breaks must not be copied again at every full stop)
