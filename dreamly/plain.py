@@ -59,13 +59,19 @@ def findings(result, knowledge) -> None:
 
     width = max(40, min(100, shutil.get_terminal_size((80, 24)).columns) - 1)
     shown = set()
-    for hit in result.motifs:
+    own = {h.id for h in result.motifs if h.subject == "dreamer"}
+    # the dreamer's motifs first (what `patterns` counts), then those only about someone else
+    ordered = [h for h in result.motifs if h.id in own and h.subject == "dreamer"] + \
+        [h for h in result.motifs if h.id not in own]
+    for hit in ordered:
         if hit.id in shown:
             continue
         shown.add(hit.id)
         motif = knowledge.motifs.get(hit.id)
         label = motif.label if motif else hit.id
         meaning = f" {motif.meaning}" if motif and motif.meaning else ""
+        if hit.id not in own:
+            meaning = " About someone else in the dream: not counted as yours in patterns."
         # wrapped by hand with the label as a placeholder, so styling never splits a word
         lines = textwrap.wrap(f"{label} ({hit.id}) — “{hit.evidence}”.{meaning}", width,
                               initial_indent="  ", subsequent_indent="    ")

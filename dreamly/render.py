@@ -26,7 +26,14 @@ def flags(dream: dict) -> Text:
 
 
 def dream_motif_ids(dream: dict) -> list[str]:
-    return list(dict.fromkeys(m["motif"] for m in dream.get("motifs", ())))
+    """The dreamer's own motifs (what `patterns` counts), in text order."""
+    return list(dict.fromkeys(m["motif"] for m in dream.get("motifs", ()) if m.get("subject", "dreamer") == "dreamer"))
+
+
+def others_motif_ids(dream: dict) -> list[str]:
+    """Motifs the matcher found only about someone else in the dream (not counted as yours)."""
+    own = set(dream_motif_ids(dream))
+    return list(dict.fromkeys(m["motif"] for m in dream.get("motifs", ()) if m["motif"] not in own))
 
 
 def dream_table(dreams: list[dict], empty: str) -> None:
@@ -127,6 +134,17 @@ def dream_detail(dream: dict, knowledge=None) -> None:
             console.print(line)
             if motif and motif.meaning:
                 console.print(Text("    " + motif.meaning, style="italic"))
+    others = others_motif_ids(dream)
+    if others:
+        console.print(Text("About someone else in the dream (not counted as yours in patterns):", style="bold"))
+        for motif_id in others:
+            evidence = [m["evidence"] for m in dream["motifs"] if m["motif"] == motif_id]
+            motif = knowledge.motifs.get(motif_id) if knowledge else None
+            line = Text("  ")
+            line.append(motif.label if motif else motif_id, style="dim bold")
+            line.append(f" ({motif_id})", style="dim")
+            line.append(" — " + ", ".join(f"“{e}”" for e in dict.fromkeys(evidence)))
+            console.print(line)
     for item in dream.get("interpretations", []):
         console.print()
         title = f"Interpretation {item['id']} · {item['model']}"
