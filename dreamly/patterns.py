@@ -51,15 +51,15 @@ RECURRING_MIN_TIMES = 3
 RECURRING_MIN_MOTIFS = 2
 SIMILAR_TEXT_DICE = 0.5     # Dice coefficient of the content words
 SIMILAR_TEXT_MIN_SHARED = 4  # and at least this many content words in common
-# Pairs to compare are proposed by each dream's rarest words (its keys): two tellings of one
-# dream share the words that set it apart, and rare words have short posting lists. A key
-# shared by more than SIMILAR_TEXT_BUCKET dreams is no longer rare; its dreams are sorted by
-# their own rarest words and each is compared with the SIMILAR_TEXT_BUCKET that follow it,
-# so every dream meets at most SIMILAR_TEXT_KEYS * SIMILAR_TEXT_BUCKET others, whatever the
+# Pairs to compare are proposed by the rarest words of each dream (see similar_pairs): two
+# tellings of one dream share the words that set it apart. A word in at most
+# SIMILAR_TEXT_BUCKET dreams' prefixes pairs them all; a commoner one pairs each dream, for its
+# SIMILAR_TEXT_KEYS rarest words only, with the SIMILAR_TEXT_NEIGHBOURS dreams nearest to it in
+# an order by rarest words. So every dream meets a bounded number of others, whatever the
 # journal's size: the work is linear in the window.
-SIMILAR_TEXT_KEYS = 4
+SIMILAR_TEXT_KEYS = 3
 SIMILAR_TEXT_BUCKET = 12
-SIMILAR_TEXT_NEIGHBOURS = 12
+SIMILAR_TEXT_NEIGHBOURS = 8
 
 # Used when the knowledge base can't be loaded; the matcher's groups win when it can.
 CANT_RUN_IDS = ("heavy_legs", "slow_motion", "paralysis", "running_nowhere", "jelly_legs", "uphill_or_water")
@@ -83,12 +83,13 @@ _WORD = re.compile(r"[a-z][a-z'’-]*[a-z]")
 def tokens(text: str) -> list[str]:
     """Content words of a text: lower case, no stop-words, no possessive 's, 3+ letters."""
     words = []
-    for word in _WORD.findall(text.lower()):
-        word = word.replace("’", "'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        word = word.replace("'", "")
-        if len(word) >= 3 and word not in STOP_WORDS:
+    stop = STOP_WORDS
+    for word in _WORD.findall(text.lower().replace("’", "'")):
+        if "'" in word:
+            if word.endswith("'s"):
+                word = word[:-2]
+            word = word.replace("'", "")
+        if len(word) >= 3 and word not in stop:
             words.append(word)
     return words
 
@@ -459,7 +460,7 @@ def similar_pairs(words: dict[int, frozenset]) -> list[tuple[int, int]]:
     SIMILAR_TEXT_BUCKET dreams compares all its pairs, so the result is that of comparing
     every pair whenever no prefix word is that common. A bigger bucket (a word common enough
     to say little) is sorted by its dreams' own rarest words and compares each dream with the
-    SIMILAR_TEXT_BUCKET that follow, and only for a dream's SIMILAR_TEXT_KEYS rarest words:
+    SIMILAR_TEXT_NEIGHBOURS that follow, and only for a dream's SIMILAR_TEXT_KEYS rarest words:
     every dream meets a bounded number of others, so the work is linear in the window.
     """
     eligible = {i: w for i, w in words.items() if len(w) >= SIMILAR_TEXT_MIN_SHARED}
@@ -474,7 +475,7 @@ def similar_pairs(words: dict[int, frozenset]) -> list[tuple[int, int]]:
         ordered = sorted(rank[word] for word in found)
         fewest = max(SIMILAR_TEXT_MIN_SHARED, math.ceil(dice * len(found) / (2 - dice) - 1e-9))
         prefix = [r for r in ordered[:len(found) - fewest + 1] if r >= shared_by_one]
-        keys[i] = tuple(ordered)
+        keys[i] = tuple(ordered[:8])  # sorts dreams by their rarest words
         for position, r in enumerate(prefix):
             buckets[r].append((position, i))
     candidates: set[tuple[int, int]] = set()
@@ -486,7 +487,8 @@ def similar_pairs(words: dict[int, frozenset]) -> list[tuple[int, int]]:
         for n, a in enumerate(ids):
             for b in islice(ids, n + 1, n + 1 + SIMILAR_TEXT_NEIGHBOURS):
                 candidates.add((a, b) if a < b else (b, a))
-    return [(a, b) for a, b in sorted(candidates) if similar(eligible[a], eligible[b])]
+    check = similar
+    return sorted((a, b) for a, b in candidates if check(eligible[a], eligible[b]))
 
 
 def similar(a: frozenset, b: frozenset) -> bool:
