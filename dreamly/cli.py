@@ -415,7 +415,7 @@ def search(
     with open_journal(db) as journal:
         hits, order = journal.search_page(query, filters)
     if order == "newest":
-        from dreamly.fulltext import RANK_LIMIT
+        from dreamly.store.fulltext import RANK_LIMIT
 
         note(f"Over {RANK_LIMIT:,} dreams match: newest first. Add words, a \"phrase\" or --since to rank by relevance.")
     if not hits:

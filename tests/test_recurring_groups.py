@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from dreamly import patterns
-from dreamly.patterns import _Dream
+from dreamly.review import patterns
+from dreamly.review.patterns import _Dream
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 

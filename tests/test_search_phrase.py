@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dreamly import fulltext
+from dreamly.store import fulltext
 from dreamly.store import Journal, NewDream
 
 

@@ -105,9 +105,9 @@ def export(journal, filters, fmt: str, output: Path | None, out: TextIO | None =
 
     def write(stream: TextIO) -> int:
         if fmt == "json":
-            from dreamly import json_export
+            from dreamly.formats import json_sql
 
-            records = json_export.lines(journal, filters, JSON_KEYS)
+            records = json_sql.lines(journal, filters, JSON_KEYS)
             if records is not None:
                 return write_json_lines(_counting(records, on_progress), stream)
             return write_json(dreams, stream)
@@ -145,7 +145,7 @@ def write_json(dreams: Iterable[dict], out: TextIO) -> int:
 
 
 def write_json_lines(records: Iterable[str], out: TextIO) -> int:
-    """write_json's file from records already encoded (json_export builds them in SQLite)."""
+    """write_json's file from records already encoded (json_sql builds them in SQLite)."""
     out.write(f'{{"dreamly_export": {EXPORT_VERSION}, "dreams": [')
     count = 0
     for record in records:

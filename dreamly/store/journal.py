@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from dreamly.errors import DreamlyError
-from dreamly.fulltext import SNIPPET_END, SNIPPET_START, fts_query  # noqa: F401  (re-exported)
+from dreamly.store.fulltext import SNIPPET_END, SNIPPET_START, fts_query  # noqa: F401  (re-exported)
 
 BUSY_TIMEOUT_SECONDS = 10.0  # how long a write waits for another dreamly; DREAMLY_BUSY_TIMEOUT overrides
 
@@ -490,7 +490,7 @@ class Journal:
 
     def search_page(self, query: str, filters: Filters | None = None) -> tuple[list[dict], str]:
         """`search`, and the order of the page: "rank" (best first) or "newest"."""
-        from dreamly import fulltext
+        from dreamly.store import fulltext
 
         filters = filters or Filters()
         where, params = filters.where()

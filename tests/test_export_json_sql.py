@@ -1,4 +1,4 @@
-"""`export --format json` builds its records in SQLite (json_export.py); they must be exactly
+"""`export --format json` builds its records in SQLite (formats/json_sql.py); they must be exactly
 the records the Python path builds (transfer.json_record), in the same order."""
 
 import io
@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from dreamly import json_export, transfer
+from dreamly import formats as transfer
+from dreamly.formats import json_sql as json_export
 from dreamly.store import Filters, Journal, NewDream
 
 

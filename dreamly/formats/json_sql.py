@@ -1,11 +1,11 @@
 """The JSON export's records built by SQLite: one line of JSON text per dream.
 
-`transfer.json_record` defines the record (its keys, in order). Building each record in
+`formats.json_record` defines the record (its keys, in order). Building each record in
 Python means decoding the tags, feelings and motifs SQLite hands over as JSON, fetching the
 history, and encoding it all again: 1.4x the cost of streaming the rows through json.dumps.
 Here SQLite's json_object writes the whole line, so export does no more than stream it.
 When the record gains a key this module does not know, `lines()` returns None and the
-export builds records in Python as before (tests/test_transfer_json.py compares the two).
+export builds records in Python as before (tests/test_export_json_sql.py compares the two).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def lines(journal, filters, keys: tuple[str, ...]) -> Iterator[str] | None:
     names a field this module can't build."""
     if any(key not in _EXPRESSIONS for key in keys):
         return None
-    from dreamly.store import _DREAM_SELECT
+    from dreamly.store.journal import _DREAM_SELECT
 
     where, params = filters.where()
     order = "ASC" if filters.oldest_first else "DESC"
