@@ -29,20 +29,13 @@ FILE_NAME = "matcher.pickle"
 
 
 def cache_dir() -> Path:
-    """$DREAMLY_CACHE_DIR, else the platform's user cache folder (platformdirs' answer; worked
-    out here for Linux and macOS, since importing platformdirs would cost `add` more than the
-    whole cache load)."""
+    """$DREAMLY_CACHE_DIR, else the platform's user cache folder."""
     env = os.environ.get("DREAMLY_CACHE_DIR")
     if env:
         return Path(env).expanduser()
-    if sys.platform.startswith("linux") or "bsd" in sys.platform:
-        xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-        return Path(xdg or os.path.expanduser("~/.cache")) / "dreamly"
-    if sys.platform == "darwin":
-        return Path(os.path.expanduser("~/Library/Caches")) / "dreamly"
-    import platformdirs
+    from dreamly.paths import user_dir
 
-    return Path(platformdirs.user_cache_dir("dreamly", appauthor=False))
+    return user_dir("cache")
 
 
 def key(user_file: Path | str | None) -> bytes:

@@ -142,9 +142,15 @@ def now_utc() -> str:
 def content_hash(dreamt_on: str, body: str) -> str:
     """Identity of a dream's content, so re-importing the same file adds nothing."""
     normalised = " ".join(body.split())
-    import hashlib  # here, not at the top: loading OpenSSL costs ~12 ms that reads never need
+    try:  # CPython's own SHA-256: the same digest as hashlib's without loading OpenSSL (~12 ms)
+        from _sha256 import sha256
+    except ImportError:  # other Pythons (3.12+ name it _sha2)
+        try:
+            from _sha2 import sha256
+        except ImportError:
+            from hashlib import sha256
 
-    return hashlib.sha256(f"{dreamt_on}\n{normalised}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return sha256(f"{dreamt_on}\n{normalised}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 @dataclass
