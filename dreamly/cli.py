@@ -384,7 +384,7 @@ def _knowledge_or_none():
 
 @command()
 def search(
-    query: Annotated[str, typer.Argument(metavar="QUERY", help="Words to find in titles, dreams and context; `run*` matches a prefix.")],
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="Words to find in titles, dreams and context (all of them); words in double quotes are a phrase; `run*` matches a prefix.")],
     *,
     since: SinceOption = None,
     until: UntilOption = None,
@@ -395,15 +395,24 @@ def search(
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Search the journal, best matches first.
+    """Search the journal, best matches first (newest first when over 5,000 dreams match).
 
-    Example: dreamly search "train station" --since 2026-01-01
+    Every word must be in the dream; put a phrase in double quotes to find the words side by
+    side, in that order (in the shell, quote the quotes).
+
+    Example: dreamly search train station --since 2026-01-01
+
+    Example: dreamly search '"train station"'
     """
     from dreamly.store import SNIPPET_END, SNIPPET_START, open_journal
 
     filters = _filters(since, until, tag, emotion, motif, limit)
     with open_journal(db) as journal:
-        hits = journal.search(query, filters)
+        hits, order = journal.search_page(query, filters)
+    if order == "newest":
+        from dreamly.store.fulltext import RANK_LIMIT
+
+        note(f"Over {RANK_LIMIT:,} dreams match: newest first. Add words, a \"phrase\" or --since to rank by relevance.")
     if not hits:
         _refuse_unknown_motifs(motif)
     if json_:

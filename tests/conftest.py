@@ -17,6 +17,7 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("DREAMLY_DB", str(tmp_path / "journal.db"))
     monkeypatch.setenv("DREAMLY_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("LLM_USER_PATH", str(tmp_path / "llm"))
+    monkeypatch.setenv("DREAMLY_CACHE_DIR", str(tmp_path / "cache"))  # the built matcher (analysis/cache.py)
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("DREAMLY_DEBUG", raising=False)

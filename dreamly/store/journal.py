@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from dreamly.errors import DreamlyError
+from dreamly.store.fulltext import SNIPPET_END, SNIPPET_START, fts_query  # noqa: F401  (re-exported)
 
 BUSY_TIMEOUT_SECONDS = 10.0  # how long a write waits for another dreamly; DREAMLY_BUSY_TIMEOUT overrides
 
@@ -141,9 +142,15 @@ def now_utc() -> str:
 def content_hash(dreamt_on: str, body: str) -> str:
     """Identity of a dream's content, so re-importing the same file adds nothing."""
     normalised = " ".join(body.split())
-    import hashlib  # here, not at the top: loading OpenSSL costs ~12 ms that reads never need
+    try:  # CPython's own SHA-256: the same digest as hashlib's without loading OpenSSL (~12 ms)
+        from _sha256 import sha256
+    except ImportError:  # other Pythons (3.12+ name it _sha2)
+        try:
+            from _sha2 import sha256
+        except ImportError:
+            from hashlib import sha256
 
-    return hashlib.sha256(f"{dreamt_on}\n{normalised}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return sha256(f"{dreamt_on}\n{normalised}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 @dataclass
@@ -482,37 +489,24 @@ class Journal:
     def search(self, query: str, filters: Filters | None = None) -> list[dict]:
         """Full-text search, best match first; each dream gets a `snippet` with the hits marked.
 
-        The hits in the snippet are wrapped in SNIPPET_START / SNIPPET_END.
+        The hits in the snippet are wrapped in SNIPPET_START / SNIPPET_END. A quoted part of
+        the query is a phrase; past fulltext.RANK_LIMIT hits the page is the newest dreams.
         """
+        return self.search_page(query, filters)[0]
+
+    def search_page(self, query: str, filters: Filters | None = None) -> tuple[list[dict], str]:
+        """`search`, and the order of the page: "rank" (best first) or "newest"."""
+        from dreamly.store import fulltext
+
         filters = filters or Filters()
-        match = fts_query(query)
         where, params = filters.where()
-        limit = "LIMIT ?" if filters.limit is not None else ""
-        if filters.limit is not None:
-            params.append(filters.limit)
-        # Rank every hit, but build snippets and lists only for the page shown: computed for all
-        # hits, they cost 3x the ranking itself at 100k dreams.
-        select = _DREAM_SELECT.replace("FROM dreams d", "FROM page JOIN dreams d ON d.id = page.id").replace(
-            "SELECT d.id,",
-            f"""SELECT (SELECT snippet(dreams_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16) FROM dreams_fts
-                        WHERE dreams_fts MATCH ? AND rowid = page.id) AS snippet, d.id,""", 1)
-        sql = f"""
-            WITH hits AS (
-                SELECT rowid, bm25(dreams_fts, 10.0, 1.0, 2.0) AS rank FROM dreams_fts WHERE dreams_fts MATCH ?
-            ),
-            page AS MATERIALIZED (
-                SELECT d.id, hits.rank FROM hits JOIN dreams d ON d.id = hits.rowid
-                WHERE {where} ORDER BY hits.rank, d.dreamt_on DESC {limit}
-            )
-            {select}
-            ORDER BY page.rank, d.dreamt_on DESC
-        """
+        rows, order = fulltext.search(self.conn, query, where, params, filters.limit, _DREAM_SELECT)
         results = []
-        for row in self.conn.execute(sql, [match, *params, match]):
+        for row in rows:
             dream = _row_to_dream(row)
             dream["snippet"] = row["snippet"]
             results.append(dream)
-        return results
+        return results, order
 
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM dreams").fetchone()[0]
@@ -857,30 +851,6 @@ class Journal:
         report["ok"] = not (report["integrity"] or report["search_index"]
                             or report["schema_version"] != SCHEMA_VERSION)
         return report
-
-
-SNIPPET_START = "\x02"
-SNIPPET_END = "\x03"
-
-
-def fts_query(text: str) -> str:
-    """Turn what a person typed into a safe FTS5 query: every word a quoted term (AND).
-
-    Quoting each word means `"`, `*`, `-`, `OR`, `NEAR(` and friends are searched for as
-    words instead of being read as FTS syntax, so no query can crash the search. A word
-    ending in `*` keeps its prefix meaning (`run*`).
-    """
-    terms = []
-    for word in text.replace("\x00", " ").split():  # FTS5 reads NUL as the end of the query
-        prefix = word.endswith("*") and len(word.rstrip("*")) > 0
-        core = word.rstrip("*") if prefix else word
-        if not any(ch.isalnum() for ch in core):
-            continue
-        quoted = '"' + core.replace('"', '""') + '"'
-        terms.append(quoted + ("*" if prefix else ""))
-    if not terms:
-        raise DreamlyError(f"nothing to search for in {text!r}: give at least one word")
-    return " ".join(terms)
 
 
 class _Transaction:
