@@ -20,6 +20,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+from dreamly.connect import connect
 from dreamly.errors import DreamlyError
 
 BUSY_TIMEOUT_SECONDS = 10.0  # how long a write waits for another dreamly; DREAMLY_BUSY_TIMEOUT overrides
@@ -232,6 +233,10 @@ def _row_to_dream(row: sqlite3.Row) -> dict:
 class Journal:
     """An open journal file. Use as a context manager, or call close()."""
 
+    read_only: str | None = None  # "folder" / "file" when the journal can only be read
+    encrypted = False
+    identity: tuple | None = None  # (device, inode) of the file opened: see _Transaction
+
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = path
         self.conn = conn
@@ -251,12 +256,15 @@ class Journal:
         # Files SQLite creates (the journal, -wal, -shm) are private to the user.
         old_umask = os.umask(0o077)
         try:
+            identity = None if fresh else _identity(path)
             try:
-                conn = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
+                opened = connect(path, fresh=fresh, timeout=busy_timeout())  # plain or encrypted, rw or ro
             except sqlite3.Error as exc:
-                raise DreamlyError(f"can't open the journal at {path}: {exc}") from None
+                raise translate_error(exc, path) from None
+            conn = opened.conn
             conn.row_factory = sqlite3.Row
             journal = cls(path, conn)
+            journal.read_only, journal.encrypted, journal.identity = opened.read_only, opened.encrypted, identity
             try:
                 conn.execute("PRAGMA foreign_keys = ON")
                 journal._migrate(fresh)
@@ -270,6 +278,7 @@ class Journal:
             os.umask(old_umask)
         if fresh:
             os.chmod(path, 0o600)
+            journal.identity = _identity(path)
         return journal
 
     def _migrate(self, fresh: bool) -> None:
@@ -288,6 +297,10 @@ class Journal:
         if version == 0 and not fresh:
             if tables:
                 raise DreamlyError(f"{self.path} is an SQLite file but not a dreamly journal")
+        if self.read_only and version > 0:
+            where = f"its folder {self.path.parent}" if self.read_only == "folder" else "the file"
+            raise DreamlyError(f"{self.path} needs an upgrade to schema {SCHEMA_VERSION}, but {where} is "
+                               "read-only; open it once where dreamly can write")
         if version > 0:
             self._back_up_before_migration(version)
         if fresh:
@@ -336,7 +349,7 @@ class Journal:
 
     def transaction(self) -> "_Transaction":
         """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
-        return _Transaction(self.conn, self.path)
+        return _Transaction(self.conn, self.path, self.identity)
 
     # -- writes ----------------------------------------------------------------------
 
@@ -756,7 +769,7 @@ class Journal:
         """A consistent copy through SQLite's backup API, private to the user."""
         old_umask = os.umask(0o077)
         try:
-            dest = sqlite3.connect(target)
+            dest = getattr(self.conn, "open_copy", sqlite3.connect)(target)  # encrypted: same key
             try:
                 self.conn.backup(dest)
             finally:
@@ -884,15 +897,22 @@ def fts_query(text: str) -> str:
 
 
 class _Transaction:
-    def __init__(self, conn: sqlite3.Connection, path: Path):
+    def __init__(self, conn: sqlite3.Connection, path: Path, identity: tuple | None = None):
         self.conn = conn
         self.path = path
+        self.identity = identity
 
     def __enter__(self):
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise translate_error(exc, self.path) from None
+        if self.identity and _identity(self.path) != self.identity:
+            # `dreamly encrypt`/`decrypt` swapped a new file in while this one waited for the
+            # lock: what it wrote now would go to the old file, and be lost
+            self.conn.execute("ROLLBACK")
+            raise DreamlyError(f"the journal {self.path} was replaced (encrypted or decrypted) while this "
+                               "command ran; nothing was saved: run it again")
         return self.conn
 
     def __exit__(self, exc_type, exc, tb):
@@ -922,10 +942,11 @@ def translate_error(exc: sqlite3.Error, path: Path) -> DreamlyError:
     folder_read_only = path.parent.is_dir() and not os.access(path.parent, os.W_OK)
     if ("readonly" in message or "read-only" in message or "unable to open" in message) and folder_read_only:
         # in WAL mode SQLite writes -wal and -shm files beside the journal, even to read it
-        return DreamlyError(f"the journal's folder {path.parent} is read-only; dreamly needs to write there "
-                            "(check the folder's permissions)")
+        return DreamlyError(f"the journal's folder {path.parent} is read-only: dreamly can read the journal "
+                            "there but not change it (check the folder's permissions, or the disk's)")
     if "readonly" in message or "read-only" in message:
-        return DreamlyError(f"the journal {path} is read-only; check the file's permissions")
+        return DreamlyError(f"the journal {path} is read-only: dreamly can read it but not change it "
+                            "(check the file's permissions)")
     if "disk is full" in message or "database or disk is full" in message:
         return DreamlyError(f"no space left to write the journal {path}; nothing was saved")
     if "unable to open" in message:
@@ -942,6 +963,14 @@ def _is_damage(exc: sqlite3.Error) -> bool:
         return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
     message = str(exc).lower()
     return "malformed" in message or "not a database" in message
+
+
+def _identity(path: Path) -> tuple | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
 
 
 def _make_private_folder(folder: Path) -> None:
