@@ -905,15 +905,23 @@ class _Transaction:
     def __enter__(self):
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
+            if self._replaced():
+                raise self._replaced_error() from None
             raise translate_error(exc, self.path) from None
-        if self.identity and _identity(self.path) != self.identity:
-            # `dreamly encrypt`/`decrypt` swapped a new file in while this one waited for the
-            # lock: what it wrote now would go to the old file, and be lost
+        if self._replaced():
             self.conn.execute("ROLLBACK")
-            raise DreamlyError(f"the journal {self.path} was replaced (encrypted or decrypted) while this "
-                               "command ran; nothing was saved: run it again")
+            raise self._replaced_error()
         return self.conn
+
+    def _replaced(self) -> bool:
+        """`dreamly encrypt`/`decrypt` swapped a new file in while this one waited for the
+        lock: what it wrote now would go to the old file, and be lost."""
+        return bool(self.identity) and _identity(self.path) != self.identity
+
+    def _replaced_error(self) -> DreamlyError:
+        return DreamlyError(f"the journal {self.path} was replaced (encrypted or decrypted) while this "
+                            "command ran; nothing was saved: run it again")
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:

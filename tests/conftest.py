@@ -20,9 +20,20 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("DREAMLY_DEBUG", raising=False)
+    # never the user's real keychain: no keyring unless a test sets its own (tests/helpers)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    monkeypatch.delenv("DREAMLY_PASSPHRASE_COMMAND", raising=False)
+    _forget_keyring_backend()
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
     return tmp_path
+
+
+def _forget_keyring_backend() -> None:
+    """keyring picks its backend once per process: make it look again at the environment."""
+    core = sys.modules.get("keyring.core")
+    if core is not None:
+        core._keyring_backend = None
 
 
 @pytest.fixture
