@@ -793,6 +793,9 @@ class Journal:
             raise DreamlyError(f"{target} already exists; give a new file name")
         if not target.parent.is_dir():
             raise DreamlyError(f"can't write the backup {target}: the folder {target.parent} does not exist")
+        if not os.access(target.parent, os.W_OK):
+            raise DreamlyError(f"can't write the backup {target}: the folder {target.parent} is read-only; "
+                               "give a folder elsewhere (dreamly backup PATH)")
         try:
             self.backup_to(target)
         except (sqlite3.Error, OSError) as exc:
@@ -833,7 +836,7 @@ class Journal:
                 problems.append(f"{missing} dream{'s are' if missing != 1 else ' is'} missing from the search index")
             if extra:
                 problems.append(f"the search index holds {extra} dream{'s' if extra != 1 else ''} that no longer exist")
-            if not problems:
+            if not problems and not self.read_only:  # SQLite counts the deep check as a write
                 # rank 1: compare the index with the dreams' current text, not only with itself
                 self.conn.execute("INSERT INTO dreams_fts (dreams_fts, rank) VALUES ('integrity-check', 1)")
         except sqlite3.DatabaseError as exc:

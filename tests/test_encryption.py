@@ -432,3 +432,22 @@ def test_a_writer_waiting_while_encrypt_swaps_is_refused_not_lost(cli, db_path, 
     else:
         assert "was replaced" in err and "nothing was saved" in err and err.count("\n") == 1
         assert "the waiting writer's dream" not in bodies_now
+
+
+@pytest.mark.slow
+def test_an_encrypted_journal_in_a_read_only_folder_can_be_read(cli, tmp_path, keyring_file, monkeypatch):
+    from test_read_only import run
+
+    folder = tmp_path / "dreams"
+    db = folder / "journal.db"
+    monkeypatch.setenv("DREAMLY_DB", str(db))
+    encrypted(cli)
+    folder.chmod(0o500)
+    try:
+        searched = run(db, "search", "zeppelin")
+        assert searched.returncode == 0 and "zeppelin" in searched.stdout, searched.stderr
+        added = run(db, "add", "a marmalade dream")
+        assert added.returncode == 1 and "read-only" in added.stderr
+    finally:
+        folder.chmod(0o700)
+    assert len(bodies(db, stored_key(keyring_file))) == 3
