@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import types
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -52,11 +53,54 @@ def new_raw_key() -> Key:
 # -- the system keyring ---------------------------------------------------------------------
 
 
+# keyring's own imports load modules it never uses on the way to a password: jaraco.context
+# imports urllib.request (hence http.client, email and ssl) and backports.tarfile, and
+# keyring.compat imports importlib_metadata, needed only to search for a backend. That is
+# ~50 ms, a third of an encrypted `add`. Each is put off: a stand-in module imports the real
+# one the first time anyone reads an attribute of it.
+_DEFERRED = ("urllib.request", "backports.tarfile", "importlib_metadata")
+
+
+class _Deferred(types.ModuleType):
+    def __getattr__(self, attr):
+        name = self.__name__
+        if sys.modules.get(name) is self:
+            del sys.modules[name]
+        import importlib
+
+        real = importlib.import_module(name)  # also sets it on its parent package
+        return getattr(real, attr)
+
+
+def _defer(name: str) -> None:
+    if name in sys.modules:
+        return
+    stand_in = _Deferred(name)
+    sys.modules[name] = stand_in
+    parent, _, child = name.rpartition(".")
+    if parent:
+        try:
+            __import__(parent)
+        except ImportError:
+            del sys.modules[name]
+            return
+        setattr(sys.modules[parent], child, stand_in)
+
+
+def _import_keyring():
+    if "keyring" not in sys.modules:
+        for name in _DEFERRED:
+            _defer(name)
+    import keyring
+    from keyring.backends import fail
+
+    return keyring, fail
+
+
 def _keyring():
     """The keyring module when it is installed and has a working backend, else None."""
     try:
-        import keyring
-        from keyring.backends import fail
+        keyring, fail = _import_keyring()
     except ImportError:
         return None
     try:
