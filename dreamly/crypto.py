@@ -421,7 +421,7 @@ def encrypt_journal(path: Path, *, passphrase: bool = False, timeout: float = 10
     else:
         key = keys.new_passphrase()
         key_in = "your passphrase"
-    done = change(path, to_key=key, from_key=None, timeout=timeout, on_stage=on_stage)
+    done = _changed(path, key, None, timeout, on_stage)
     return Encrypted(done.path, done.dreams, done.removed, done.left, key_in=key_in)
 
 
@@ -436,7 +436,17 @@ def decrypt_journal(path: Path, *, timeout: float = 10.0,
     conn = connect(path, path, uri=False, timeout=timeout)  # the key, from wherever it is
     key = conn.key
     conn.close()
-    return change(path, to_key=None, from_key=key, timeout=timeout, on_stage=on_stage)
+    return _changed(path, None, key, timeout, on_stage)
+
+
+def _changed(path, to_key, from_key, timeout, on_stage) -> Outcome:
+    try:
+        return change(path, to_key=to_key, from_key=from_key, timeout=timeout, on_stage=on_stage)
+    except sqlite3.Error as exc:  # a full disk, an I/O error: the old journal is still in place
+        from dreamly.store import translate_error
+
+        reason = translate_error(exc, path)
+        raise DreamlyError(f"{reason}; the journal was left as it was") from None
 
 
 def show_key() -> str:

@@ -451,3 +451,21 @@ def test_an_encrypted_journal_in_a_read_only_folder_can_be_read(cli, tmp_path, k
     finally:
         folder.chmod(0o700)
     assert len(bodies(db, stored_key(keyring_file))) == 3
+
+
+def test_encrypt_while_another_dreamly_has_the_journal_open_is_one_line(cli, db_path, keyring_file, monkeypatch):
+    seed(cli)
+    other = sqlite3.connect(db_path)  # another terminal, idle but open
+    other.execute("SELECT count(*) FROM dreams").fetchone()
+    monkeypatch.setenv("DREAMLY_BUSY_TIMEOUT", "0.3")
+    try:
+        line = one_error_line(cli("encrypt"))
+    finally:
+        other.close()
+    assert "another dreamly has" in line and "open" in line
+    assert not is_sqlcipher(db_path)
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("SELECT count(*) FROM dreams").fetchone()[0] == 3
+    conn.close()
+    assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(".journal")) == []
