@@ -455,13 +455,17 @@ def test_an_encrypted_journal_in_a_read_only_folder_can_be_read(cli, tmp_path, k
 
 def test_encrypt_while_another_dreamly_has_the_journal_open_is_one_line(cli, db_path, keyring_file, monkeypatch):
     seed(cli)
-    other = sqlite3.connect(db_path)  # another terminal, idle but open
-    other.execute("SELECT count(*) FROM dreams").fetchone()
+    # another terminal with the journal open, idle (another process: within one process POSIX
+    # locks don't see each other, and sqlcipher3 brings its own SQLite)
+    holder = subprocess.Popen([PY, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                               "c.execute('SELECT count(*) FROM dreams').fetchone(); print('open', flush=True); "
+                               "sys.stdin.read()", db_path], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "open"
     monkeypatch.setenv("DREAMLY_BUSY_TIMEOUT", "0.3")
     try:
         line = one_error_line(cli("encrypt"))
     finally:
-        other.close()
+        holder.communicate("")
     assert "another dreamly has" in line and "open" in line
     assert not is_sqlcipher(db_path)
     conn = sqlite3.connect(db_path)
