@@ -234,7 +234,7 @@ def test_an_encrypted_journal_without_the_extra_says_what_to_install(cli, db_pat
     for name in [m for m in sys.modules if m.startswith("sqlcipher3")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "sqlcipher3", None)  # as if not installed
-    monkeypatch.setattr("dreamly.crypto._quiet", False)
+    monkeypatch.setattr("dreamly.store.crypto._quiet", False)
     for command in (("list",), ("add", "x"), ("show", "1"), ("check",)):
         line = one_error_line(cli(*command))
         assert line == "Error: this journal is encrypted: pip install 'dreamly[encrypt]'"

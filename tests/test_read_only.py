@@ -106,7 +106,7 @@ def test_a_read_only_journal_file_can_be_read_and_says_why_it_cant_be_written(cl
 def test_the_open_mode_follows_the_folder(tmp_path, monkeypatch):
     """Without the capability trick: the URI chosen for a read-only folder is immutable only
     while no unfinished -wal sits beside the journal."""
-    from dreamly.connect import read_only_uri
+    from dreamly.store.connect import read_only_uri
 
     db = tmp_path / "journal.db"
     db.write_bytes(b"")

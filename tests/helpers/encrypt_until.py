@@ -10,7 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
-from dreamly import crypto
+from dreamly.store import crypto
 
 
 def main(what: str, stop_at: str, path: str) -> None:

@@ -2,7 +2,7 @@
 
 The one place that decides how `Journal.open` connects. A plain journal on a writable disk
 costs a 16-byte read and two `access()` calls here; sqlcipher3 and keyring are imported only
-when the file's first bytes say it is encrypted (dreamly.crypto).
+when the file's first bytes say it is encrypted (dreamly.store.crypto).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def connect(path: Path, *, fresh: bool, timeout: float) -> Opened:
     reason = None if fresh else read_only_reason(path)
     target, uri = (read_only_uri(path, reason), True) if reason else (path, False)
     if not fresh and looks_encrypted(path):
-        from dreamly import crypto
+        from dreamly.store import crypto
 
         return Opened(crypto.connect(path, target, uri=uri, timeout=timeout), reason, True)
     return Opened(sqlite3.connect(target, timeout=timeout, isolation_level=None, uri=uri), reason)

@@ -1,7 +1,7 @@
 """Encryption at rest: SQLCipher journals (the `dreamly[encrypt]` extra, sqlcipher3).
 
 An encrypted journal is still one SQLite file, encrypted page by page (its -wal too), with
-the same schema, FTS5 index and WAL mode. Only dreamly.connect imports this module, and only
+the same schema, FTS5 index and WAL mode. Only dreamly.store.connect imports this module, and only
 for a file whose header says it is encrypted, or `dreamly encrypt` / `decrypt`: the plain
 install never loads sqlcipher3 or keyring.
 
@@ -395,8 +395,8 @@ def encrypt_journal(path: Path, *, passphrase: bool = False, timeout: float = 10
     (`passphrase`, or no working keyring) with a passphrase. Run on an encrypted journal,
     it finishes what an interrupted run left: the plaintext copies beside it."""
     from dreamly import keys
-    from dreamly.connect import looks_encrypted
-    from dreamly.store import Journal
+    from dreamly.store.connect import looks_encrypted
+    from dreamly.store.journal import Journal
 
     if not path.is_file():
         raise DreamlyError(f"no journal at {path}")
@@ -427,7 +427,7 @@ def encrypt_journal(path: Path, *, passphrase: bool = False, timeout: float = 10
 
 def decrypt_journal(path: Path, *, timeout: float = 10.0,
                     on_stage: Callable[[str], None] = lambda stage: None) -> Outcome:
-    from dreamly.connect import looks_encrypted
+    from dreamly.store.connect import looks_encrypted
 
     if not path.is_file():
         raise DreamlyError(f"no journal at {path}")
@@ -465,7 +465,7 @@ def save_key(path: Path) -> str:
     """Put a key (from DREAMLY_PASSPHRASE_COMMAND or the prompt) in the system keyring,
     after checking that it opens the encrypted journal at `path`. Returns the keyring's name."""
     from dreamly import keys
-    from dreamly.connect import looks_encrypted
+    from dreamly.store.connect import looks_encrypted
 
     dbapi("keys belong to encrypted journals")
     name = keys.keyring_name()
