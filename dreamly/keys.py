@@ -97,6 +97,52 @@ def _import_keyring():
     return keyring, fail
 
 
+# Finding a backend (keyring reads every installed package's entry points and tries each
+# backend, D-Bus included) costs more than the rest of a command. Once a backend has held the
+# key, its class name (nothing secret) is remembered in dreamly's config folder, and later
+# runs load that one directly, unless keyring itself is configured (PYTHON_KEYRING_BACKEND,
+# keyringrc.cfg), which always wins.
+BACKEND_FILE = "keyring-backend"
+_chosen = False
+
+
+def _backend_file():
+    from dreamly.paths import config_dir
+
+    return config_dir() / BACKEND_FILE
+
+
+def _choose_backend(keyring) -> None:
+    global _chosen
+    if _chosen:
+        return
+    _chosen = True
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return
+    try:
+        name = _backend_file().read_text(encoding="utf-8").strip()
+        if not name or keyring.core._config_path().exists():
+            return
+        keyring.set_keyring(keyring.core.load_keyring(name))
+    except Exception:  # noqa: BLE001 - no note, or a backend gone: let keyring look for one
+        return
+
+
+def _remember_backend(keyring) -> None:
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return
+    backend = type(keyring.get_keyring())
+    name = f"{backend.__module__}.{backend.__qualname__}"
+    try:
+        path = _backend_file()
+        if path.exists() and path.read_text(encoding="utf-8").strip() == name:
+            return
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.write_text(name + "\n", encoding="utf-8")
+    except OSError:
+        pass
+
+
 def _keyring():
     """The keyring module when it is installed and has a working backend, else None."""
     try:
@@ -104,6 +150,7 @@ def _keyring():
     except ImportError:
         return None
     try:
+        _choose_backend(keyring)
         backend = keyring.get_keyring()
         if isinstance(backend, fail.Keyring) or backend.priority <= 0:  # fail / null backends
             return None
@@ -129,7 +176,10 @@ def keyring_key() -> Key | None:
         secret = keyring.get_password(KEYRING_SERVICE, KEYRING_USER)
     except Exception:  # noqa: BLE001 - locked or unreachable keyring: try the next source
         return None
-    return Key(secret.strip(), "the system keyring") if secret else None
+    if not secret:
+        return None
+    _remember_backend(keyring)
+    return Key(secret.strip(), "the system keyring")
 
 
 def store_in_keyring(key: Key) -> None:
@@ -143,6 +193,7 @@ def store_in_keyring(key: Key) -> None:
         raise DreamlyError(f"the system keyring refused the key ({type(exc).__name__})") from None
     if kept != key.secret:
         raise DreamlyError("the system keyring did not keep the key")
+    _remember_backend(keyring)
 
 
 # -- a passphrase command, or the terminal ----------------------------------------------------------

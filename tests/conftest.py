@@ -34,6 +34,9 @@ def _forget_keyring_backend() -> None:
     core = sys.modules.get("keyring.core")
     if core is not None:
         core._keyring_backend = None
+    keys = sys.modules.get("dreamly.keys")
+    if keys is not None:
+        keys._chosen = False
 
 
 @pytest.fixture

@@ -45,6 +45,9 @@ def _forget():
     core = sys.modules.get("keyring.core")
     if core is not None:
         core._keyring_backend = None
+    keys = sys.modules.get("dreamly.keys")
+    if keys is not None:
+        keys._chosen = False
 
 
 def stored_key(keyring_file: Path) -> str:
@@ -473,3 +476,18 @@ def test_encrypt_while_another_dreamly_has_the_journal_open_is_one_line(cli, db_
     assert conn.execute("SELECT count(*) FROM dreams").fetchone()[0] == 3
     conn.close()
     assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(".journal")) == []
+
+
+def test_the_keyring_backend_that_held_the_key_is_loaded_directly_next_time(cli, db_path, keyring_file, tmp_path):
+    encrypted(cli)
+    note = tmp_path / "config" / "keyring-backend"
+    note.parent.mkdir(exist_ok=True)
+    note.write_text(TEST_KEYRING + "\n")  # as a run without PYTHON_KEYRING_BACKEND leaves it
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
+    env.update(DREAMLY_DB=str(db_path), XDG_CONFIG_HOME=str(tmp_path / "xdg"),  # no keyringrc.cfg there
+               DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent")  # and no desktop keyring to find
+    done = subprocess.run([PY, "-m", "dreamly", "list"], capture_output=True, text=True, env=env,
+                          start_new_session=True, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr  # no terminal: the key came from the remembered backend
+    assert "Flying over" in done.stdout
+    assert note.read_text().strip() == TEST_KEYRING
