@@ -220,6 +220,9 @@ def test_a_wrong_passphrase_is_one_line_and_touches_nothing(cli, db_path, monkey
     for command in (("list",), ("add", "a dream that must not land"), ("search", "chapel"), ("backup",)):
         line = one_error_line(cli(*command))
         assert "DREAMLY_PASSPHRASE_COMMAND does not open" in line and "wrong passphrase" in line
+    # in a real process too: SQLCipher logs a failed key to file descriptor 2 unless told not to
+    done = subprocess.run([PY, "-m", "dreamly", "list"], capture_output=True, text=True, env=os.environ.copy())
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "wrong passphrase" in done.stderr, done.stderr
     assert db_path.read_bytes() == before
     assert sorted(p.name for p in db_path.parent.iterdir() if "journal" in p.name) == ["journal.db"]
 
@@ -422,19 +425,21 @@ def test_kill_9_during_decrypt_leaves_one_journal_that_opens(cli, db_path, keyri
 @pytest.mark.slow
 def test_a_writer_waiting_while_encrypt_swaps_is_refused_not_lost(cli, db_path, keyring_file):
     seed(cli)
-    process = subprocess.Popen([PY, HELPERS / "encrypt_until.py", "encrypt", "verified-wait", db_path],
+    encrypt = subprocess.Popen([PY, HELPERS / "encrypt_until.py", "encrypt", "locked:resume", db_path],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=os.environ.copy())
-    assert process.stdout.readline().strip() == "locked"  # encrypt holds the write lock from here
-    writer = subprocess.Popen([PY, "-m", "dreamly", "add", "the waiting writer's dream"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env={**os.environ, "DREAMLY_BUSY_TIMEOUT": "120"})
-    assert process.wait(timeout=120) == 0
+    assert encrypt.stdout.readline().strip() == "locked"  # encrypt holds the write lock from here
+    writer = subprocess.Popen([PY, HELPERS / "open_then_add.py", db_path, "the waiting writer's dream"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "DREAMLY_BUSY_TIMEOUT": "120"})
+    assert writer.stdout.readline().strip() == "opened"  # connected to the old file
+    encrypt.stdin.write("go\n")
+    encrypt.stdin.flush()
+    assert encrypt.wait(timeout=120) == 0
     out, err = writer.communicate(timeout=120)
-    bodies_now = [d["body"] for d in json.loads(cli("list", "--json").stdout)]
-    if writer.returncode == 0:  # it got in first, or after: either way its dream is in the journal
-        assert "the waiting writer's dream" in bodies_now
-    else:
-        assert "was replaced" in err and "nothing was saved" in err and err.count("\n") == 1
-        assert "the waiting writer's dream" not in bodies_now
+    assert writer.returncode == 1, out
+    assert "was replaced" in err and "nothing was saved" in err and err.count("\n") == 1
+    assert "the waiting writer's dream" not in [d["body"] for d in json.loads(cli("list", "--json").stdout)]
+    add(cli, "the waiting writer's dream, run again")  # and running it again works
 
 
 @pytest.mark.slow

@@ -3,7 +3,8 @@
     python tests/helpers/encrypt_until.py encrypt|decrypt STAGE JOURNAL
 
 Prints each stage on a line of its own as `change()` reaches it; at STAGE it prints it and
-then waits forever (the test kills it there). STAGE "none" runs to the end.
+then waits forever (the test kills it there). STAGE "none" runs to the end; "STAGE:resume"
+waits at STAGE for a line on stdin, then goes on.
 """
 
 import sys
@@ -14,10 +15,15 @@ from dreamly.store import crypto
 
 
 def main(what: str, stop_at: str, path: str) -> None:
+    stop_at, _, then = stop_at.partition(":")
+
     def on_stage(stage: str) -> None:
         print(stage, flush=True)
         if stage == stop_at:
-            threading.Event().wait()
+            if then == "resume":
+                sys.stdin.readline()
+            else:
+                threading.Event().wait()
 
     run = crypto.encrypt_journal if what == "encrypt" else crypto.decrypt_journal
     run(Path(path), on_stage=on_stage)
