@@ -420,6 +420,11 @@ def test_kill_9_during_decrypt_leaves_one_journal_that_opens(cli, db_path, keyri
     assert listed.exit_code == 0, listed.stderr
     assert sorted(d["body"] for d in json.loads(listed.stdout)) == sorted(DREAMS)
     assert is_sqlcipher(db_path) == (stage != "swapped")
+    if stage == "exported":  # the half-done plain copy goes when decrypt (or encrypt) runs again
+        assert db_path.with_name(".journal.db.decrypting").exists()
+        assert cli("decrypt").exit_code == 0
+    leftovers = [p.name for p in db_path.parent.iterdir() if "journal" in p.name and p.name != "journal.db"]
+    assert leftovers == [], leftovers
 
 
 @pytest.mark.slow

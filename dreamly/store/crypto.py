@@ -147,9 +147,12 @@ class CipherConnection:
 
 
 def _keyed(db, target: str, key: Key | None, *, uri: bool, timeout: float) -> CipherConnection:
-    conn = db.connect(target, timeout=timeout, isolation_level=None, uri=uri)
-    if key is not None:
-        conn.execute(f"PRAGMA key = {key.sql()}")  # before anything else touches the file
+    try:
+        conn = db.connect(target, timeout=timeout, isolation_level=None, uri=uri)
+        if key is not None:
+            conn.execute(f"PRAGMA key = {key.sql()}")  # before anything else touches the file
+    except db.Error as exc:
+        raise _translated(exc) from None
     return CipherConnection(conn, key)
 
 
@@ -170,12 +173,7 @@ def connect(path: Path, target, *, uri: bool, timeout: float, key: Key | None = 
 
     db = dbapi()
     for candidate in [key] if key else keys.candidates(path):
-        try:
-            conn = _keyed(db, str(target), candidate, uri=uri, timeout=timeout)
-        except sqlite3.Error:
-            raise
-        except db.Error as exc:
-            raise _translated(exc) from None
+        conn = _keyed(db, str(target), candidate, uri=uri, timeout=timeout)
         if _opens(conn):
             return conn
         conn.close()
