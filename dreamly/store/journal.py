@@ -20,6 +20,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+from dreamly.store.connect import connect
 from dreamly.errors import DreamlyError
 from dreamly.store.fulltext import SNIPPET_END, SNIPPET_START, fts_query  # noqa: F401  (re-exported)
 
@@ -239,6 +240,10 @@ def _row_to_dream(row: sqlite3.Row) -> dict:
 class Journal:
     """An open journal file. Use as a context manager, or call close()."""
 
+    read_only: str | None = None  # "folder" / "file" when the journal can only be read
+    encrypted = False
+    identity: tuple | None = None  # (device, inode) of the file opened: see _Transaction
+
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = path
         self.conn = conn
@@ -258,12 +263,15 @@ class Journal:
         # Files SQLite creates (the journal, -wal, -shm) are private to the user.
         old_umask = os.umask(0o077)
         try:
+            identity = None if fresh else _identity(path)
             try:
-                conn = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
+                opened = connect(path, fresh=fresh, timeout=busy_timeout())  # plain or encrypted, rw or ro
             except sqlite3.Error as exc:
-                raise DreamlyError(f"can't open the journal at {path}: {exc}") from None
+                raise translate_error(exc, path) from None
+            conn = opened.conn
             conn.row_factory = sqlite3.Row
             journal = cls(path, conn)
+            journal.read_only, journal.encrypted, journal.identity = opened.read_only, opened.encrypted, identity
             try:
                 conn.execute("PRAGMA foreign_keys = ON")
                 journal._migrate(fresh)
@@ -277,6 +285,7 @@ class Journal:
             os.umask(old_umask)
         if fresh:
             os.chmod(path, 0o600)
+            journal.identity = _identity(path)
         return journal
 
     def _migrate(self, fresh: bool) -> None:
@@ -295,6 +304,10 @@ class Journal:
         if version == 0 and not fresh:
             if tables:
                 raise DreamlyError(f"{self.path} is an SQLite file but not a dreamly journal")
+        if self.read_only and version > 0:
+            where = f"its folder {self.path.parent}" if self.read_only == "folder" else "the file"
+            raise DreamlyError(f"{self.path} needs an upgrade to schema {SCHEMA_VERSION}, but {where} is "
+                               "read-only; open it once where dreamly can write")
         if version > 0:
             self._back_up_before_migration(version)
         if fresh:
@@ -343,7 +356,7 @@ class Journal:
 
     def transaction(self) -> "_Transaction":
         """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
-        return _Transaction(self.conn, self.path)
+        return _Transaction(self.conn, self.path, self.identity)
 
     # -- writes ----------------------------------------------------------------------
 
@@ -750,7 +763,7 @@ class Journal:
         """A consistent copy through SQLite's backup API, private to the user."""
         old_umask = os.umask(0o077)
         try:
-            dest = sqlite3.connect(target)
+            dest = getattr(self.conn, "open_copy", sqlite3.connect)(target)  # encrypted: same key
             try:
                 self.conn.backup(dest)
             finally:
@@ -774,6 +787,9 @@ class Journal:
             raise DreamlyError(f"{target} already exists; give a new file name")
         if not target.parent.is_dir():
             raise DreamlyError(f"can't write the backup {target}: the folder {target.parent} does not exist")
+        if not os.access(target.parent, os.W_OK):
+            raise DreamlyError(f"can't write the backup {target}: the folder {target.parent} is read-only; "
+                               "give a folder elsewhere (dreamly backup PATH)")
         try:
             self.backup_to(target)
         except (sqlite3.Error, OSError) as exc:
@@ -814,7 +830,7 @@ class Journal:
                 problems.append(f"{missing} dream{'s are' if missing != 1 else ' is'} missing from the search index")
             if extra:
                 problems.append(f"the search index holds {extra} dream{'s' if extra != 1 else ''} that no longer exist")
-            if not problems:
+            if not problems and not self.read_only:  # SQLite counts the deep check as a write
                 # rank 1: compare the index with the dreams' current text, not only with itself
                 self.conn.execute("INSERT INTO dreams_fts (dreams_fts, rank) VALUES ('integrity-check', 1)")
         except sqlite3.DatabaseError as exc:
@@ -854,16 +870,31 @@ class Journal:
 
 
 class _Transaction:
-    def __init__(self, conn: sqlite3.Connection, path: Path):
+    def __init__(self, conn: sqlite3.Connection, path: Path, identity: tuple | None = None):
         self.conn = conn
         self.path = path
+        self.identity = identity
 
     def __enter__(self):
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
+            if self._replaced():
+                raise self._replaced_error() from None
             raise translate_error(exc, self.path) from None
+        if self._replaced():
+            self.conn.execute("ROLLBACK")
+            raise self._replaced_error()
         return self.conn
+
+    def _replaced(self) -> bool:
+        """`dreamly encrypt`/`decrypt` swapped a new file in while this one waited for the
+        lock: what it wrote now would go to the old file, and be lost."""
+        return bool(self.identity) and _identity(self.path) != self.identity
+
+    def _replaced_error(self) -> DreamlyError:
+        return DreamlyError(f"the journal {self.path} was replaced (encrypted or decrypted) while this "
+                            "command ran; nothing was saved: run it again")
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
@@ -892,10 +923,11 @@ def translate_error(exc: sqlite3.Error, path: Path) -> DreamlyError:
     folder_read_only = path.parent.is_dir() and not os.access(path.parent, os.W_OK)
     if ("readonly" in message or "read-only" in message or "unable to open" in message) and folder_read_only:
         # in WAL mode SQLite writes -wal and -shm files beside the journal, even to read it
-        return DreamlyError(f"the journal's folder {path.parent} is read-only; dreamly needs to write there "
-                            "(check the folder's permissions)")
+        return DreamlyError(f"the journal's folder {path.parent} is read-only: dreamly can read the journal "
+                            "there but not change it (check the folder's permissions, or the disk's)")
     if "readonly" in message or "read-only" in message:
-        return DreamlyError(f"the journal {path} is read-only; check the file's permissions")
+        return DreamlyError(f"the journal {path} is read-only: dreamly can read it but not change it "
+                            "(check the file's permissions)")
     if "disk is full" in message or "database or disk is full" in message:
         return DreamlyError(f"no space left to write the journal {path}; nothing was saved")
     if "unable to open" in message:
@@ -912,6 +944,14 @@ def _is_damage(exc: sqlite3.Error) -> bool:
         return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
     message = str(exc).lower()
     return "malformed" in message or "not a database" in message
+
+
+def _identity(path: Path) -> tuple | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
 
 
 def _make_private_folder(folder: Path) -> None:
