@@ -316,7 +316,7 @@ def _knowledge_or_none():
 
 @command()
 def search(
-    query: Annotated[str, typer.Argument(metavar="QUERY", help="Words to find in titles, dreams and context; `run*` matches a prefix.")],
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="Words to find in titles, dreams and context (all of them); words in double quotes are a phrase; `run*` matches a prefix.")],
     *,
     since: SinceOption = None,
     until: UntilOption = None,
@@ -327,15 +327,24 @@ def search(
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Search the journal, best matches first.
+    """Search the journal, best matches first (newest first when over 5,000 dreams match).
 
-    Example: dreamly search "train station" --since 2026-01-01
+    Every word must be in the dream; put a phrase in double quotes to find the words side by
+    side, in that order (in the shell, quote the quotes).
+
+    Example: dreamly search train station --since 2026-01-01
+
+    Example: dreamly search '"train station"'
     """
     from dreamly.store import SNIPPET_END, SNIPPET_START, open_journal
 
     filters = _filters(since, until, tag, emotion, motif, limit)
     with open_journal(db) as journal:
-        hits = journal.search(query, filters)
+        hits, order = journal.search_page(query, filters)
+    if order == "newest":
+        from dreamly.store.fulltext import RANK_LIMIT
+
+        note(f"Over {RANK_LIMIT:,} dreams match: newest first. Add words, a \"phrase\" or --since to rank by relevance.")
     if not hits:
         _refuse_unknown_motifs(motif)
     if json_:
@@ -1112,6 +1121,96 @@ def check(
              ("" if repair else "; `dreamly check --repair` rebuilds it"))
     if not report["ok"]:
         fail("the journal's schema version is not the one this dreamly knows")
+
+
+# -- privacy: encrypt, decrypt, the key ---------------------------------------------------------------
+
+
+@command()
+def encrypt(
+    *,
+    passphrase: Annotated[bool, typer.Option("--passphrase", help="Use a passphrase (asked twice, or from $DREAMLY_PASSPHRASE_COMMAND) instead of a key kept in the system keyring.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Encrypt the journal (SQLCipher; needs `pip install 'dreamly[encrypt]'`).
+
+    By default a random key is made and kept in your system keyring, so commands do not ask
+    for anything; without a working keyring, or with --passphrase, a passphrase is used.
+    The encrypted copy is written beside the journal, checked, then swapped into place; the
+    plaintext journal and dreamly's `.bak-N` copies are overwritten and removed. If the key
+    is lost, the dreams are gone: see `dreamly key show`.
+
+    Example: dreamly encrypt
+    """
+    from dreamly.store.crypto import encrypt_journal
+    from dreamly.paths import journal_path
+    from dreamly.store import busy_timeout
+
+    outcome = encrypt_journal(journal_path(db), passphrase=passphrase, timeout=busy_timeout())
+    if outcome.already:
+        typer.echo(f"{outcome.path} is already encrypted.")
+    else:
+        typer.echo(f"Encrypted {outcome.path} ({outcome.dreams} dream{'' if outcome.dreams == 1 else 's'}); "
+                   f"the key is {'in ' if outcome.key_in.startswith('the') else ''}{outcome.key_in}.")
+        if outcome.key_in.startswith("the"):
+            note("Without that key the dreams can't be read: `dreamly key show` prints it, keep a copy "
+                 "somewhere safe (a password manager).")
+        else:
+            note("Without the passphrase the dreams can't be read, and nobody can recover it.")
+    for path in outcome.removed:
+        note(f"Removed the plaintext copy {path}.")
+    for path in outcome.left:
+        note(f"Left alone: {path} is a plaintext backup you made; delete it, or encrypt it with "
+             f"`dreamly encrypt --db {path}`.")
+
+
+@command()
+def decrypt(*, db: DbOption = None) -> None:
+    """Turn an encrypted journal back into a plain SQLite file (asks for the key as any command does).
+
+    The key stays in the system keyring: backups made while encrypted still need it.
+
+    Example: dreamly decrypt
+    """
+    from dreamly.store.crypto import decrypt_journal
+    from dreamly.paths import journal_path
+    from dreamly.store import busy_timeout
+
+    outcome = decrypt_journal(journal_path(db), timeout=busy_timeout())
+    typer.echo(f"Decrypted {outcome.path} ({outcome.dreams} dream{'' if outcome.dreams == 1 else 's'}); "
+               "it is a plain SQLite file again.")
+
+
+class KeyAction(str, Enum):
+    show = "show"
+    save = "save"
+
+
+@command()
+def key(
+    action: Annotated[KeyAction, typer.Argument(help="show: print the key kept in the system keyring. "
+                                                  "save: put a key or passphrase (asked for, or from "
+                                                  "$DREAMLY_PASSPHRASE_COMMAND) in the keyring.")],
+    *,
+    db: DbOption = None,
+) -> None:
+    """The encrypted journal's key in the system keyring: copy it to a new machine.
+
+    On the old machine `dreamly key show` prints it (x'…', 64 hex digits); on the new one,
+    `dreamly key save` asks for it, checks that it opens the journal and keeps it in the
+    keyring. Anyone with the key and the journal file can read your dreams.
+
+    Example: dreamly key show
+    """
+    from dreamly.store import crypto
+    from dreamly.paths import journal_path
+
+    if action is KeyAction.show:
+        typer.echo(crypto.show_key())
+        note("Keep it somewhere safe: with it and the journal file anyone can read your dreams.")
+    else:
+        name = crypto.save_key(journal_path(db))
+        note(f"Saved the key in the system keyring ({name}); commands won't ask for it.")
 
 
 def main() -> None:

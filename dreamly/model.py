@@ -73,6 +73,12 @@ def motif_ids(dream: dict, *, dreamers_only: bool = False) -> list[str]:
     return list(dict.fromkeys(m["motif"] for m in hits))
 
 
+def others_motif_ids(dream: dict) -> list[str]:
+    """Motifs the matcher found only about someone else in the dream (not counted as the dreamer's)."""
+    own = set(motif_ids(dream, dreamers_only=True))
+    return [m for m in motif_ids(dream) if m not in own]
+
+
 def is_pursuer(motif_id: str, group: str = "") -> bool:
     """Whether a motif names who or what chases (a built-in or a personal pursuer motif)."""
     return group.startswith("pursuer") or motif_id.startswith("pursuer_")

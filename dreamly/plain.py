@@ -52,13 +52,19 @@ def findings(result, knowledge) -> None:
 
     width = max(40, min(100, shutil.get_terminal_size((80, 24)).columns) - 1)
     shown = set()
-    for hit in result.motifs:
+    own = {h.id for h in result.motifs if h.subject == "dreamer"}
+    # the dreamer's motifs first (what `patterns` counts), then those only about someone else
+    ordered = [h for h in result.motifs if h.id in own and h.subject == "dreamer"] + \
+        [h for h in result.motifs if h.id not in own]
+    for hit in ordered:
         if hit.id in shown:
             continue
         shown.add(hit.id)
         motif = knowledge.motifs.get(hit.id)
         label = motif.label if motif else hit.id
         meaning = f" {motif.meaning}" if motif and motif.meaning else ""
+        if hit.id not in own:
+            meaning = " About someone else in the dream: not counted as yours in patterns."
         # wrapped by hand with the label as a placeholder, so styling never splits a word
         lines = textwrap.wrap(f"{label} ({hit.id}) — “{hit.evidence}”.{meaning}", width,
                               initial_indent="  ", subsequent_indent="    ")
@@ -79,7 +85,7 @@ def dream_lines(dreams: list[dict]) -> None:
         click.echo("No dreams yet. Write one with: dreamly add", err=True)
     for d in dreams:
         words = _clean(first_words(d["title"] or d["body"]))
-        motifs = ", ".join(motif_ids(d))
+        motifs = ", ".join(motif_ids(d, dreamers_only=True))  # as `dreamly list` shows them
         click.echo(f"{d['id']:>4}  {d['dreamt_on']}  {words}" + (f"  [{motifs}]" if motifs else ""))
 
 

@@ -248,7 +248,7 @@ def test_builtin_knowledge_is_complete():
     Matcher(kb).compile_all()
     for mid in ("heavy_legs", "slow_motion", "paralysis", "running_nowhere", "jelly_legs", "uphill_or_water"):
         assert kb.motifs[mid].group == "cant_run"
-    assert len(kb.emotions) == 12
+    assert len(kb.emotions) == 13 and "calm" in kb.emotions  # the twelve scored feelings, and calm
     assert set(kb.lenses) == {"western", "eastern", "indigenous", "jungian"}
     assert len(kb.triggers) == 4 and "therapist" in kb.red_flag["message"]
     for motif in kb.motifs.values():
