@@ -233,9 +233,16 @@ def test_the_v1_fixture_is_what_its_script_builds():
 
 
 def test_released_migration_1_was_never_edited():
-    from dreamly.store import journal as store
+    from dreamly.store import schema
 
-    assert store.MIGRATIONS[0] == load_fixture_module().V1_SCHEMA, \
+    def built(make) -> list:
+        conn = sqlite3.connect(":memory:")
+        make(conn)
+        rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").fetchall()
+        return [(*row[:3], " ".join(re.sub(r"--[^\n]*", "", row[3] or "").split())) for row in rows]  # SQL, sans comments
+
+    assert schema.MIGRATIONS[0] is schema.m001_first_schema
+    assert built(schema.m001_first_schema) == built(lambda conn: conn.executescript(load_fixture_module().V1_SCHEMA)), \
         "a released migration changed: add a new migration instead"
 
 
@@ -278,11 +285,11 @@ def test_a_v1_journal_opens_with_todays_dreamly_and_nothing_is_lost(cli, db_path
 
 def with_future_migration(monkeypatch, sql: str) -> int:
     """Pretend this dreamly has one more migration than the real one."""
-    from dreamly.store import journal as store
+    from dreamly.store import schema
 
-    future = (*store.MIGRATIONS, sql)
-    monkeypatch.setattr(store, "MIGRATIONS", future)
-    monkeypatch.setattr(store, "SCHEMA_VERSION", len(future))
+    future = [*schema.MIGRATIONS, lambda conn: schema.run(conn, [sql])]
+    monkeypatch.setattr(schema, "MIGRATIONS", future)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(future))
     return len(future)
 
 
@@ -414,9 +421,9 @@ def test_check_notices_an_index_that_holds_old_text(cli, db_path):
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute("DROP TRIGGER dreams_fts_update")  # as if a tool wrote behind dreamly's back
     conn.execute("UPDATE dreams SET body = 'a submarine under ice'")
-    from dreamly.store import journal as store
+    from dreamly.store import schema
 
-    trigger = next(s for s in store._split_sql(store.MIGRATIONS[0]) if "dreams_fts_update" in s)
+    trigger = next(s for s in schema.V1_STATEMENTS if "dreams_fts_update" in s)
     conn.execute(trigger)
     conn.close()
     assert cli("check").exit_code == 1

@@ -4,30 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# 2: the same rules; texts with İ ı ſ K (Kelvin) now match the way the regexes say (the
-# prefilter used to lower-case them differently). Everything else is unchanged.
-# 3: rules generalised against a hand-written probe set (tests/data/probe_reports.jsonl):
-# word families for chase ("slithered after me", "gaining on us", running from any kind
-# of pursuer), falling without "fall", screaming/shaking/pounding heart as fear, "it was
-# frustrating"-style feelings, tears of laughter not sadness; "without"/"no" negate only
-# their noun; "before the exam" / "like a fool" / "after me" are phrases, not new subjects.
-# 4: following the dreamer is a chase when the follower is unknown or unseen, or follows
-# relentlessly ("kept following me", "followed me home"), unless it is friendly, guiding
-# or the dreamer's own people or pets; "I was being followed" and "wouldn't stop following
-# me" count; subjectless passives ("Chased through a station by someone", "Being hunted
-# by wolves", "…, chased by two men") are the dreamer's; a passive's by-phrase a few words
-# on ("chased through the woods by a bear") names the pursuer.
-# 5: a hit whose own words make the dreamer its object ("a man was chasing me") is the
-# dreamer's, and a pursuer belongs to the chase it types (before, "X chased me" and every
-# pursuer were stored as someone else's, so `patterns` never counted them); water and house
-# have phrases (they had meanings only).
-# 6: reads dreams as people type them: apostrophe-less contractions, a lone lower-case i,
-# stretched letters and cheap typos are normalised (evidence still points into the text as
-# written); sentences break whatever case follows; run-ons are cut so cost stays linear;
-# a denied think/believe denies its clause; pursuers never come from a place or an owner
-# ("my grandparents house", "my friend's dog"); more chase frames ("came crashing after
-# us"), exam words ("a chemistry final", "pop quiz"), "late for X", water filling a room,
-# moving with effort through snow/mud/water or uphill; emotion lexicons as data, calm.
+# Raise it when the matcher's output changes; say what changed in CHANGELOG.md (the
+# version history lives there), so users know `dreamly reanalyze` is worth running.
 MATCHER_VERSION = 6
 
 

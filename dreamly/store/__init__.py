@@ -3,6 +3,9 @@
 The package's rooms (see docs/architecture.md):
 
 - `journal`: open a journal, reads and writes (`Journal`, `open_journal`, `Filters`, `NewDream`).
+- `schema`: the migrations, named Python functions in order (`MIGRATIONS`, `SCHEMA_VERSION`).
+- `errors`: SQLite's errors in words a person can act on, told apart by result code.
+- `fulltext`: the FTS5 query a search becomes, and the snippet marks.
 - `connect`: how the file is opened: plain or encrypted (by its header), writable or read-only.
 - `crypto`: SQLCipher journals (the `encrypt` extra): the connection, `encrypt` / `decrypt`.
   Imported only for an encrypted file; where its key comes from is `dreamly.keys`.
@@ -14,8 +17,6 @@ implementation detail. Nothing here prints or knows about the command line.
 from dreamly.store.journal import (  # noqa: F401  (the package's public names)
     DREAM_FIELDS,
     EDITABLE_FIELDS,
-    MIGRATIONS,
-    SCHEMA_VERSION,
     SNIPPET_END,
     SNIPPET_START,
     Filters,
@@ -28,5 +29,6 @@ from dreamly.store.journal import (  # noqa: F401  (the package's public names)
     now_utc,
     open_journal,
     sqlite3,
-    translate_error,
 )
+from dreamly.store.errors import translate_error  # noqa: F401
+from dreamly.store.schema import MIGRATIONS, SCHEMA_VERSION  # noqa: F401

@@ -1,4 +1,4 @@
-"""The journal file: schema, migrations, reads and writes.
+"""The journal file: opening it (and migrating it, see schema.py), reads and writes.
 
 One SQLite file per journal. This module uses the standard library's `sqlite3` rather
 than sqlite-utils on purpose: `import sqlite_utils` costs ~65 ms, which would double the
@@ -20,8 +20,12 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from dreamly.store.connect import connect
 from dreamly.errors import DreamlyError
+from dreamly.store import schema
+from dreamly.store.connect import connect
+from dreamly.store.errors import is_damage as _is_damage
+from dreamly.store.errors import kind as error_kind
+from dreamly.store.errors import translate_error
 from dreamly.store.fulltext import SNIPPET_END, SNIPPET_START, fts_query  # noqa: F401  (re-exported)
 
 BUSY_TIMEOUT_SECONDS = 10.0  # how long a write waits for another dreamly; DREAMLY_BUSY_TIMEOUT overrides
@@ -40,100 +44,6 @@ DREAM_FIELDS = (
 )
 EDITABLE_FIELDS = ("dreamt_on", "title", "body", "lucid", "nightmare", "recurring", "sleep_quality", "context")
 
-# Numbered migrations. A migration is never edited once released: add a new one.
-# Each runs in its own transaction together with the bump of PRAGMA user_version.
-MIGRATIONS: tuple[str, ...] = (
-    # 1: the first schema
-    """
-    CREATE TABLE dreams (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,  -- ids are never reused: notes may cite them
-        dreamt_on TEXT NOT NULL,               -- local date of the morning you woke
-        created TEXT NOT NULL,                 -- UTC ISO timestamps
-        updated TEXT NOT NULL,
-        title TEXT NOT NULL DEFAULT '',
-        body TEXT NOT NULL,
-        lucid INTEGER NOT NULL DEFAULT 0 CHECK (lucid IN (0, 1)),
-        nightmare INTEGER NOT NULL DEFAULT 0 CHECK (nightmare IN (0, 1)),
-        recurring INTEGER NOT NULL DEFAULT 0 CHECK (recurring IN (0, 1)),
-        sleep_quality INTEGER CHECK (sleep_quality BETWEEN 1 AND 5),
-        context TEXT NOT NULL DEFAULT '',      -- what is going on in waking life
-        source TEXT,                           -- where an imported dream came from
-        content_hash TEXT                      -- dedupes re-imports
-    );
-    CREATE INDEX dreams_by_day ON dreams (dreamt_on, id);
-    CREATE INDEX dreams_by_hash ON dreams (content_hash);
-
-    CREATE TABLE dream_tags (
-        dream_id INTEGER NOT NULL REFERENCES dreams (id) ON DELETE CASCADE,
-        tag TEXT NOT NULL,
-        PRIMARY KEY (dream_id, tag)
-    ) WITHOUT ROWID;
-    CREATE INDEX dream_tags_by_tag ON dream_tags (tag, dream_id);
-
-    CREATE TABLE dream_emotions (
-        dream_id INTEGER NOT NULL REFERENCES dreams (id) ON DELETE CASCADE,
-        emotion TEXT NOT NULL,
-        intensity INTEGER CHECK (intensity BETWEEN 1 AND 5),
-        origin TEXT NOT NULL CHECK (origin IN ('user', 'text')),
-        PRIMARY KEY (dream_id, emotion)
-    ) WITHOUT ROWID;
-    CREATE INDEX dream_emotions_by_emotion ON dream_emotions (emotion, dream_id);
-
-    CREATE TABLE dream_motifs (
-        dream_id INTEGER NOT NULL REFERENCES dreams (id) ON DELETE CASCADE,
-        motif TEXT NOT NULL,
-        evidence TEXT NOT NULL,
-        start INTEGER NOT NULL,
-        "end" INTEGER NOT NULL,
-        subject TEXT NOT NULL DEFAULT 'dreamer',
-        matcher_version INTEGER NOT NULL
-    );
-    CREATE INDEX dream_motifs_by_dream ON dream_motifs (dream_id);
-    CREATE INDEX dream_motifs_by_motif ON dream_motifs (motif, dream_id);
-
-    CREATE TABLE interpretations (
-        id INTEGER PRIMARY KEY,
-        dream_id INTEGER NOT NULL REFERENCES dreams (id) ON DELETE CASCADE,
-        model TEXT NOT NULL,
-        lens TEXT,
-        prompt TEXT NOT NULL,
-        system TEXT,
-        response TEXT NOT NULL,
-        complete INTEGER NOT NULL DEFAULT 1,   -- 0 when the model failed halfway
-        created TEXT NOT NULL
-    );
-    CREATE INDEX interpretations_by_dream ON interpretations (dream_id);
-
-    CREATE TABLE rehearsals (
-        id INTEGER PRIMARY KEY,
-        dream_id INTEGER NOT NULL REFERENCES dreams (id) ON DELETE CASCADE,
-        body TEXT NOT NULL,
-        created TEXT NOT NULL
-    );
-    CREATE INDEX rehearsals_by_dream ON rehearsals (dream_id);
-
-    CREATE VIRTUAL TABLE dreams_fts USING fts5 (
-        title, body, context,
-        content = 'dreams', content_rowid = 'id',
-        tokenize = 'porter unicode61 remove_diacritics 2'
-    );
-    CREATE TRIGGER dreams_fts_insert AFTER INSERT ON dreams BEGIN
-        INSERT INTO dreams_fts (rowid, title, body, context)
-        VALUES (new.id, new.title, new.body, new.context);
-    END;
-    CREATE TRIGGER dreams_fts_delete AFTER DELETE ON dreams BEGIN
-        INSERT INTO dreams_fts (dreams_fts, rowid, title, body, context)
-        VALUES ('delete', old.id, old.title, old.body, old.context);
-    END;
-    CREATE TRIGGER dreams_fts_update AFTER UPDATE OF title, body, context ON dreams BEGIN
-        INSERT INTO dreams_fts (dreams_fts, rowid, title, body, context)
-        VALUES ('delete', old.id, old.title, old.body, old.context);
-        INSERT INTO dreams_fts (rowid, title, body, context)
-        VALUES (new.id, new.title, new.body, new.context);
-    END;
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def now_utc() -> str:
@@ -294,33 +204,31 @@ class Journal:
         version, tables = self.conn.execute(
             "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)"
         ).fetchone()
-        if version == SCHEMA_VERSION:
+        if version == schema.SCHEMA_VERSION:
             return
-        if version > SCHEMA_VERSION:
+        if version > schema.SCHEMA_VERSION:
             raise DreamlyError(
                 f"{self.path} was written by a newer dreamly (schema {version}, this one knows "
-                f"{SCHEMA_VERSION}); upgrade dreamly to open it"
+                f"{schema.SCHEMA_VERSION}); upgrade dreamly to open it"
             )
         if version == 0 and not fresh:
             if tables:
                 raise DreamlyError(f"{self.path} is an SQLite file but not a dreamly journal")
         if self.read_only and version > 0:
             where = f"its folder {self.path.parent}" if self.read_only == "folder" else "the file"
-            raise DreamlyError(f"{self.path} needs an upgrade to schema {SCHEMA_VERSION}, but {where} is "
+            raise DreamlyError(f"{self.path} needs an upgrade to schema {schema.SCHEMA_VERSION}, but {where} is "
                                "read-only; open it once where dreamly can write")
         if version > 0:
             self._back_up_before_migration(version)
         if fresh:
             self._use_wal()
-        for number in range(version + 1, SCHEMA_VERSION + 1):
+        for number in range(version + 1, schema.SCHEMA_VERSION + 1):
             with self.transaction():
                 # Another dreamly may have migrated while we waited for the write lock
                 # (two terminals adding to a brand-new journal at once): look again.
                 if self.conn.execute("PRAGMA user_version").fetchone()[0] >= number:
                     continue
-                # statement by statement: executescript() would COMMIT behind our back
-                for statement in _split_sql(MIGRATIONS[number - 1]):
-                    self.conn.execute(statement)
+                schema.MIGRATIONS[number - 1](self.conn)
                 self.conn.execute(f"PRAGMA user_version = {number}")
 
     def _use_wal(self) -> None:
@@ -334,7 +242,7 @@ class Journal:
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 return
             except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
+                if error_kind(exc) != "busy" or time.monotonic() > deadline:
                     raise
                 time.sleep(0.01)
 
@@ -849,7 +757,7 @@ class Journal:
         report = {
             "path": str(self.path),
             "schema_version": self.schema_version(),
-            "known_schema_version": SCHEMA_VERSION,
+            "known_schema_version": schema.SCHEMA_VERSION,
             "integrity": self.integrity_problems(),
             "search_index": [],
             "repaired": [],
@@ -865,7 +773,7 @@ class Journal:
         except sqlite3.DatabaseError:
             report["dreams"] = None
         report["ok"] = not (report["integrity"] or report["search_index"]
-                            or report["schema_version"] != SCHEMA_VERSION)
+                            or report["schema_version"] != schema.SCHEMA_VERSION)
         return report
 
 
@@ -912,40 +820,6 @@ class _Transaction:
         return False
 
 
-def translate_error(exc: sqlite3.Error, path: Path) -> DreamlyError:
-    """SQLite's errors, said in words a person can act on (never with dream text in them)."""
-    message = str(exc).lower()
-    if "not a database" in message or "malformed" in message or "file is encrypted" in message:
-        return DreamlyError(f"{path} is not a readable dreamly journal (not an SQLite database, or damaged); "
-                            "run `dreamly check` or restore a backup")
-    if "locked" in message or "busy" in message:
-        return DreamlyError(f"the journal {path} is busy (another dreamly is writing); try again in a moment")
-    folder_read_only = path.parent.is_dir() and not os.access(path.parent, os.W_OK)
-    if ("readonly" in message or "read-only" in message or "unable to open" in message) and folder_read_only:
-        # in WAL mode SQLite writes -wal and -shm files beside the journal, even to read it
-        return DreamlyError(f"the journal's folder {path.parent} is read-only: dreamly can read the journal "
-                            "there but not change it (check the folder's permissions, or the disk's)")
-    if "readonly" in message or "read-only" in message:
-        return DreamlyError(f"the journal {path} is read-only: dreamly can read it but not change it "
-                            "(check the file's permissions)")
-    if "disk is full" in message or "database or disk is full" in message:
-        return DreamlyError(f"no space left to write the journal {path}; nothing was saved")
-    if "unable to open" in message:
-        return DreamlyError(f"can't open the journal at {path}")
-    # SQLite's own words can quote SQL or a search query: only with DREAMLY_DEBUG=1
-    detail = str(exc) if os.environ.get("DREAMLY_DEBUG") else getattr(exc, "sqlite_errorname", type(exc).__name__)
-    return DreamlyError(f"the journal {path} gave an error ({detail}); run `dreamly check`")
-
-
-def _is_damage(exc: sqlite3.Error) -> bool:
-    """Corruption (a damaged page or index), as opposed to a busy or read-only file."""
-    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
-    if code is not None:
-        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
-    message = str(exc).lower()
-    return "malformed" in message or "not a database" in message
-
-
 def _identity(path: Path) -> tuple | None:
     try:
         stat = os.stat(path)
@@ -959,23 +833,6 @@ def _make_private_folder(folder: Path) -> None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise DreamlyError(f"can't create the journal folder {folder}: {exc.strerror or exc}") from None
-
-
-def _split_sql(script: str) -> list[str]:
-    """Split a migration into statements; triggers keep their inner semicolons."""
-    statements, buffer = [], []
-    for line in script.splitlines():
-        stripped = line.split("--", 1)[0].rstrip() if "--" in line and "'" not in line else line.rstrip()
-        if not stripped.strip():
-            continue
-        buffer.append(stripped)
-        joined = "\n".join(buffer)
-        if joined.rstrip().endswith(";") and sqlite3.complete_statement(joined):
-            statements.append(joined)
-            buffer = []
-    if "".join(buffer).strip():
-        statements.append("\n".join(buffer))
-    return statements
 
 
 def open_journal(db: str | os.PathLike | None, *, create: bool = True) -> Journal:

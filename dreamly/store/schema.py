@@ -1,0 +1,158 @@
+"""The journal's schema: numbered migrations, each a named Python function.
+
+Each migration runs once, in order, in its own transaction together with the bump of
+`PRAGMA user_version` (`Journal._migrate` owns that transaction). A migration is never
+edited once released: add a new one at the end, named `mNNN_what_it_does`, decorated with
+`@migration`. Being Python, a migration can also backfill data. It never drops user data;
+its test opens a journal of the previous schema (tests/fixtures/) and checks nothing was lost.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(function: Migration) -> Migration:
+    """Append `function` to the migrations: its place in the list is its schema version."""
+    MIGRATIONS.append(function)
+    return function
+
+
+def run(conn: sqlite3.Connection, statements) -> None:
+    """Run SQL statements one by one (executescript() would COMMIT behind the migration's back)."""
+    for statement in statements:
+        conn.execute(statement)
+
+
+# 1: the first schema, released; its statements are frozen (a test compares the schema they
+# build with tests/fixtures/make_v1_journal.py's copy).
+V1_STATEMENTS = (
+    """
+    CREATE TABLE dreams (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        dreamt_on TEXT NOT NULL,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL,
+        lucid INTEGER NOT NULL DEFAULT 0 CHECK (lucid IN (0, 1)),
+        nightmare INTEGER NOT NULL DEFAULT 0 CHECK (nightmare IN (0, 1)),
+        recurring INTEGER NOT NULL DEFAULT 0 CHECK (recurring IN (0, 1)),
+        sleep_quality INTEGER CHECK (sleep_quality BETWEEN 1 AND 5),
+        context TEXT NOT NULL DEFAULT '',      -- what is going on in waking life
+        source TEXT,
+        content_hash TEXT
+    );
+    """,
+    """
+    CREATE INDEX dreams_by_day ON dreams (dreamt_on, id);
+    """,
+    """
+    CREATE INDEX dreams_by_hash ON dreams (content_hash);
+    """,
+    """
+    CREATE TABLE dream_tags (
+        dream_id INTEGER NOT NULL REFERENCES dreams (id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (dream_id, tag)
+    ) WITHOUT ROWID;
+    """,
+    """
+    CREATE INDEX dream_tags_by_tag ON dream_tags (tag, dream_id);
+    """,
+    """
+    CREATE TABLE dream_emotions (
+        dream_id INTEGER NOT NULL REFERENCES dreams (id) ON DELETE CASCADE,
+        emotion TEXT NOT NULL,
+        intensity INTEGER CHECK (intensity BETWEEN 1 AND 5),
+        origin TEXT NOT NULL CHECK (origin IN ('user', 'text')),
+        PRIMARY KEY (dream_id, emotion)
+    ) WITHOUT ROWID;
+    """,
+    """
+    CREATE INDEX dream_emotions_by_emotion ON dream_emotions (emotion, dream_id);
+    """,
+    """
+    CREATE TABLE dream_motifs (
+        dream_id INTEGER NOT NULL REFERENCES dreams (id) ON DELETE CASCADE,
+        motif TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        subject TEXT NOT NULL DEFAULT 'dreamer',
+        matcher_version INTEGER NOT NULL
+    );
+    """,
+    """
+    CREATE INDEX dream_motifs_by_dream ON dream_motifs (dream_id);
+    """,
+    """
+    CREATE INDEX dream_motifs_by_motif ON dream_motifs (motif, dream_id);
+    """,
+    """
+    CREATE TABLE interpretations (
+        id INTEGER PRIMARY KEY,
+        dream_id INTEGER NOT NULL REFERENCES dreams (id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        lens TEXT,
+        prompt TEXT NOT NULL,
+        system TEXT,
+        response TEXT NOT NULL,
+        complete INTEGER NOT NULL DEFAULT 1,
+        created TEXT NOT NULL
+    );
+    """,
+    """
+    CREATE INDEX interpretations_by_dream ON interpretations (dream_id);
+    """,
+    """
+    CREATE TABLE rehearsals (
+        id INTEGER PRIMARY KEY,
+        dream_id INTEGER NOT NULL REFERENCES dreams (id) ON DELETE CASCADE,
+        body TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    """,
+    """
+    CREATE INDEX rehearsals_by_dream ON rehearsals (dream_id);
+    """,
+    """
+    CREATE VIRTUAL TABLE dreams_fts USING fts5 (
+        title, body, context,
+        content = 'dreams', content_rowid = 'id',
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    """,
+    """
+    CREATE TRIGGER dreams_fts_insert AFTER INSERT ON dreams BEGIN
+        INSERT INTO dreams_fts (rowid, title, body, context)
+        VALUES (new.id, new.title, new.body, new.context);
+    END;
+    """,
+    """
+    CREATE TRIGGER dreams_fts_delete AFTER DELETE ON dreams BEGIN
+        INSERT INTO dreams_fts (dreams_fts, rowid, title, body, context)
+        VALUES ('delete', old.id, old.title, old.body, old.context);
+    END;
+    """,
+    """
+    CREATE TRIGGER dreams_fts_update AFTER UPDATE OF title, body, context ON dreams BEGIN
+        INSERT INTO dreams_fts (dreams_fts, rowid, title, body, context)
+        VALUES ('delete', old.id, old.title, old.body, old.context);
+        INSERT INTO dreams_fts (rowid, title, body, context)
+        VALUES (new.id, new.title, new.body, new.context);
+    END;
+    """,
+)
+
+
+@migration
+def m001_first_schema(conn: sqlite3.Connection) -> None:
+    run(conn, V1_STATEMENTS)
+
+
+SCHEMA_VERSION = len(MIGRATIONS)
