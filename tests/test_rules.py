@@ -66,3 +66,10 @@ def test_exit_status_names_every_code_dreamly_uses():
     from dreamly.errors import ExitStatus
 
     assert [int(s) for s in ExitStatus] == [0, 1, 2, 130, 141]
+
+
+def test_the_format_registry_is_the_clis_choices():
+    from dreamly import formats
+
+    assert tuple(formats.EXPORTERS) == model.EXPORT_FORMATS
+    assert ("auto", *formats.IMPORTERS) == model.IMPORT_FORMATS

@@ -28,29 +28,60 @@ Nothing here prints; long loops report progress through an `on_progress(n)` call
 
 from __future__ import annotations
 
-import csv
-import gc
-import io
-import json
 import os
-import re
-import shutil
-import tempfile
-import unicodedata
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
 from dreamly.errors import DreamlyError
 from dreamly.files import write_atomically
-from dreamly.model import EXPORT_FORMATS, FLAGS, IMPORT_FORMATS, motif_ids
+from dreamly.model import EXPORT_FORMATS, IMPORT_FORMATS
 from dreamly.text import first_words
+from dreamly.formats.records import (  # noqa: F401  (formats.X stays the API)
+    ImportPlan,
+    Incoming,
+    _load_json,
+    _no_cyclic_gc,
+    _one_line,
+    _unique_emotions,
+)
+from dreamly.formats.dreamly_json import (  # noqa: F401  (formats.X stays the API)
+    EXPORT_VERSION,
+    JSON_KEYS,
+    _read_dreamly_json,
+    json_record,
+    write_json,
+    write_json_lines,
+)
+from dreamly.formats.markdown import (  # noqa: F401  (formats.X stays the API)
+    INDEX_NAME,
+    NOTES_MARKER,
+    _read_markdown_file,
+    _read_markdown_folder,
+    _write_split,
+    dream_note,
+    front_matter,
+    note_name,
+    slug,
+    write_markdown,
+    yaml_string,
+)
+from dreamly.formats.jrnl import (  # noqa: F401  (formats.X stays the API)
+    _read_jrnl,
+)
+from dreamly.formats.csv_file import (  # noqa: F401  (formats.X stays the API)
+    CSV_COLUMNS,
+    _read_csv,
+    write_csv,
+)
 
-EXPORT_VERSION = 1
-NOTES_MARKER = "<!-- dreamly: the notes below are not part of the dream -->"
-INDEX_NAME = "index.md"
+from dreamly.formats import csv_file, dreamly_json, jrnl, markdown  # noqa: E402
+
+# The registry: each format's module by the name `--format` takes. The CLI must not import
+# this package at start-up, so its choices are dreamly.model's names; a test keeps the two equal.
+EXPORTERS = {module.NAME: module for module in (markdown, dreamly_json, csv_file)}
+IMPORTERS = {module.NAME: module for module in (dreamly_json, jrnl, markdown, csv_file)}
+
 BATCH = 500
 
 Progress = Callable[[int], None] | None
@@ -127,299 +158,64 @@ def _counting(dreams: Iterable[dict], on_progress: Progress) -> Iterator[dict]:
             on_progress(1)
 
 
-JSON_KEYS = ("id", "dreamt_on", "created", "updated", "title", "body", "lucid", "nightmare", "recurring",
-             "sleep_quality", "context", "source", "content_hash", "tags", "emotions", "motifs",
-             "interpretations", "rehearsals")
 
 
-def json_record(dream: dict) -> dict:
-    """The export record of a dream: its fields, then its lists, in a fixed order."""
-    return {key: dream.get(key, []) if key in ("interpretations", "rehearsals") else dream[key] for key in JSON_KEYS}
 
 
-def write_json(dreams: Iterable[dict], out: TextIO) -> int:
-    """`{"dreamly_export": 1, "dreams": [...]}` with one dream per line: valid JSON that
-    still diffs and greps line by line."""
-    return write_json_lines((json.dumps(json_record(dream), ensure_ascii=False) for dream in dreams), out)
 
 
-def write_json_lines(records: Iterable[str], out: TextIO) -> int:
-    """write_json's file from records already encoded (json_sql builds them in SQLite)."""
-    out.write(f'{{"dreamly_export": {EXPORT_VERSION}, "dreams": [')
-    count = 0
-    for record in records:
-        out.write(",\n" if count else "\n")
-        out.write(record)
-        count += 1
-    out.write("\n]}\n")
-    return count
 
 
-CSV_COLUMNS = ("date", "title", "text", "tags", "emotions", "found_emotions", "motifs", "lucid", "nightmare",
-               "recurring", "sleep_quality", "context", "created", "updated", "source", "id")
 
 
-def write_csv(dreams: Iterable[dict], out: TextIO) -> int:
-    """One row per dream; `date` and `text` columns, so `dreamly import` reads it back as it is."""
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    count = 0
-    for d in dreams:
-        writer.writerow((
-            d["dreamt_on"], d["title"], d["body"], ", ".join(d["tags"]), ", ".join(_user_feelings(d)),
-            ", ".join(_found_feelings(d)), ", ".join(_motif_ids(d)), int(d["lucid"]), int(d["nightmare"]),
-            int(d["recurring"]), "" if d["sleep_quality"] is None else d["sleep_quality"], d["context"],
-            d["created"], d["updated"], d["source"] or "", d["id"],
-        ))
-        count += 1
-    return count
 
 
-def _user_feelings(dream: dict) -> list[str]:
-    """The feelings the user tagged, as the CLI takes them: fear:4, confusion."""
-    return [e["emotion"] + (f":{e['intensity']}" if e["intensity"] is not None else "")
-            for e in dream["emotions"] if e["origin"] == "user"]
 
 
-def _found_feelings(dream: dict) -> list[str]:
-    return [e["emotion"] for e in dream["emotions"] if e["origin"] == "text"]
 
 
-_motif_ids = motif_ids
 
 
 # -- Markdown ----------------------------------------------------------------------------------
 
 
-def write_markdown(dreams: Iterable[dict], out: TextIO, *, total: int, oldest_first: bool = False,
-                   labels: dict | None = None, today: date | None = None) -> int:
-    """One readable document: a heading per dream with its details, text and history."""
-    order = "oldest first" if oldest_first else "newest first"
-    day = (today or date.today()).isoformat()
-    out.write(f"# Dream journal\n\n_{total} dream{'' if total == 1 else 's'}, {order}; exported from dreamly on {day}._\n")
-    count = 0
-    for dream in dreams:
-        heading = dream["dreamt_on"] + (f" · {_one_line(dream['title'])}" if dream["title"].strip() else "")
-        out.write(f"\n## {heading}\n\n")
-        out.write(_details(dream, labels or {}))
-        out.write(f"\n{dream['body']}\n")
-        out.write(_history(dream, "###"))
-        out.write("\n---\n")
-        count += 1
-    return count
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
-def _details(dream: dict, labels: dict) -> str:
-    lines = []
-    if dream["tags"]:
-        lines.append(f"- **Tags:** {', '.join(dream['tags'])}")
-    mine = [e["emotion"] + (f" {e['intensity']}/5" if e["intensity"] is not None else "")
-            for e in dream["emotions"] if e["origin"] == "user"]
-    found = _found_feelings(dream)
-    if mine or found:
-        said = ", ".join(mine)
-        if found:
-            said += ("; " if said else "") + "found in the text: " + ", ".join(found)
-        lines.append(f"- **Feelings:** {said}")
-    motifs = {}
-    for m in dream["motifs"]:
-        if m["motif"] not in motifs:
-            who = "" if m["subject"] == "dreamer" else ", about someone else"
-            motifs[m["motif"]] = f"{labels.get(m['motif'], m['motif'])} (“{_one_line(m['evidence'])}”{who})"
-    if motifs:
-        lines.append(f"- **Motifs:** {'; '.join(motifs.values())}")
-    marks = [name for name in ("nightmare", "lucid", "recurring") if dream[name]]
-    if marks:
-        lines.append(f"- **Marked:** {', '.join(marks)}")
-    if dream["sleep_quality"] is not None:
-        lines.append(f"- **Sleep:** {dream['sleep_quality']}/5")
-    if dream["context"].strip():
-        lines.append(f"- **Context:** {_one_line(dream['context'])}")
-    return "\n".join(lines) + "\n" if lines else ""
 
 
-def _history(dream: dict, level: str) -> str:
-    parts = []
-    if dream.get("interpretations"):
-        parts.append(f"\n{level} Interpretations\n")
-        for i in dream["interpretations"]:
-            about = " · ".join(x for x in (i["model"], i["lens"] and f"{i['lens']} lens", i["created"]) if x)
-            unfinished = " (incomplete: the model stopped halfway)" if not i["complete"] else ""
-            parts.append(f"\n**{_one_line(about)}**{unfinished}\n\n{i['response'].rstrip()}\n")
-    if dream.get("rehearsals"):
-        parts.append(f"\n{level} Rehearsals\n")
-        for r in dream["rehearsals"]:
-            parts.append(f"\n**{r['created']}**\n\n{r['body'].rstrip()}\n")
-    return "".join(parts)
 
 
-# YAML (1.1, as PyYAML reads it) must not see these raw, even inside a quoted string:
-# C1 controls and BOM/non-characters are "non-printable", NEL/LS/PS are line breaks.
-_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
-def yaml_string(value: str) -> str:
-    """A YAML double-quoted scalar: JSON's string syntax, with what YAML reads differently escaped."""
-    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
-def _yaml_list(values: Iterable[str]) -> str:
-    return "[" + ", ".join(yaml_string(v) for v in values) + "]"
 
 
-def front_matter(dream: dict) -> str:
-    day = dream["dreamt_on"]
-    try:  # an unquoted ISO date is a Date property in Obsidian; anything else stays a string
-        day = date.fromisoformat(day).isoformat() if len(day) == 10 else yaml_string(day)
-    except ValueError:
-        day = yaml_string(day)
-    sleep = "null" if dream["sleep_quality"] is None else int(dream["sleep_quality"])
-    lines = [
-        "---",
-        f"date: {day}",
-        f"title: {yaml_string(dream['title'])}",
-        f"tags: {_yaml_list(dream['tags'])}",
-        f"emotions: {_yaml_list(_user_feelings(dream))}",
-        f"found_emotions: {_yaml_list(_found_feelings(dream))}",
-        f"motifs: {_yaml_list(_motif_ids(dream))}",
-        f"lucid: {'true' if dream['lucid'] else 'false'}",
-        f"nightmare: {'true' if dream['nightmare'] else 'false'}",
-        f"recurring: {'true' if dream['recurring'] else 'false'}",
-        f"sleep_quality: {sleep}",
-        f"context: {yaml_string(dream['context'])}",
-        f"created: {yaml_string(dream['created'])}",
-        f"updated: {yaml_string(dream['updated'])}",
-        f"source: {'null' if dream['source'] is None else yaml_string(dream['source'])}",
-        f"dreamly_id: {int(dream['id'])}",
-        "---",
-    ]
-    return "\n".join(lines) + "\n"
 
 
-def dream_note(dream: dict) -> str:
-    """A dream as a note: front matter, the dream's own text, then its history below a marker
-    (the marker is where `import` stops reading the dream)."""
-    history = _history(dream, "##")
-    note = front_matter(dream) + dream["body"] + "\n"
-    if history:
-        note += f"\n{NOTES_MARKER}\n{history}"
-    return note
 
 
-_RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
-SLUG_LIMIT = 60
 
 
-def slug(text: str, limit: int = SLUG_LIMIT) -> str:
-    """Letters, digits and marks of any script, everything else a hyphen: no path separators,
-    no dots (so no `..`), no control or direction-override characters, no spaces."""
-    text = unicodedata.normalize("NFC", text).lower()
-    kept = "".join(ch if unicodedata.category(ch)[0] in "LNM" else "-" for ch in text)
-    kept = re.sub(r"-{2,}", "-", kept).strip("-")
-    kept = kept[:limit].rstrip("-")
-    while len(kept.encode("utf-8")) > 2 * limit:  # file systems count bytes (255 at most)
-        kept = kept[:-1].rstrip("-")
-    return kept
 
 
-def note_name(dream: dict, taken: set[str]) -> str:
-    """`YYYY-MM-DD-slug.md` from the date and the title (or the first words), unique within
-    `taken` (compared without case, as Windows and macOS do), never a reserved device name."""
-    words = dream["title"] if dream["title"].strip() else " ".join(dream["body"].split()[:8])
-    stem = "-".join(part for part in (slug(dream["dreamt_on"], 10), slug(words)) if part) or "dream"
-    if stem.split("-")[0] in _RESERVED_NAMES or stem.lower() == "index":
-        stem = f"dream-{stem}"
-    name, n = f"{stem}.md", 1
-    while name.lower() in taken:
-        n += 1
-        name = f"{stem}-{n}.md"
-    taken.add(name.lower())
-    return name
 
 
-def _write_split(dreams: Iterable[dict], folder: Path, labels: dict) -> int:
-    """One note per dream plus index.md, built in a hidden folder beside the target and
-    renamed into place: dreamly never writes into a folder that already holds files."""
-    if folder.exists() and not folder.is_dir():
-        raise DreamlyError(f"{folder} is a file; --split needs a folder (new, or empty)")
-    if folder.is_dir() and any(folder.iterdir()):
-        raise DreamlyError(f"{folder} is not empty; give a new or empty folder (dreamly never overwrites notes)")
-    parent = folder.parent
-    if not parent.is_dir():
-        raise DreamlyError(f"can't write {folder}: the folder {parent} does not exist")
-    try:
-        building = Path(tempfile.mkdtemp(dir=parent, prefix=f".{folder.name}.", suffix=".part"))  # 0700
-    except OSError as exc:
-        raise DreamlyError(f"can't write to {parent}: {exc.strerror or exc}") from None
-    try:
-        taken = {INDEX_NAME}
-        index = []
-        for dream in dreams:
-            name = note_name(dream, taken)
-            _write_new(building / name, dream_note(dream))
-            label = dream["title"].strip() and _one_line(dream["title"]) or first_words(dream["body"])
-            index.append(f"- {dream['dreamt_on']} · [{_link_text(label)}]({name})")
-        header = ("---\ndreamly: index\n---\n# Dream journal\n\n"
-                  f"{len(index)} dream{'' if len(index) == 1 else 's'}, one note each.\n\n")
-        _write_new(building / INDEX_NAME, header + "\n".join(index) + "\n")
-        if folder.is_dir():
-            folder.rmdir()  # empty, checked above
-        building.rename(folder)
-    except OSError as exc:
-        shutil.rmtree(building, ignore_errors=True)
-        raise DreamlyError(f"can't write {folder}: {exc.strerror or exc}") from None
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
-    return len(index)
 
 
-def _write_new(path: Path, text: str) -> None:
-    """A new private file (0600); O_EXCL: never replaces one, nor follows a symlink planted there."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
 
 
-def _link_text(text: str) -> str:
-    return re.sub(r"([\\\[\]])", r"\\\1", text)
 
 
 # -- import: reading -------------------------------------------------------------------------
 
 
-@dataclass
-class Incoming:
-    """One dream read from a file, in the export record shape, with where it came from."""
-
-    where: str
-    dream: dict
-    carries_analysis: bool = False  # motifs/text feelings from a dreamly export, maybe reusable
-    order: tuple = ()
-    key: str = ""  # content hash, set by plan_import
 
 
-@dataclass
-class ImportPlan:
-    new: list[Incoming]
-    known: int  # already in the journal, or repeated in the file
 
 
-@contextmanager
-def _no_cyclic_gc():
-    """Records are plain acyclic data: the cyclic collector only rescans them, over and over
-    (it halves the time to read a 100,000-dream export)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def read_import(path: Path, fmt: str = "auto", *, date_column: str = "date", text_column: str = "text",
@@ -467,492 +263,54 @@ def _read_import(path: Path, fmt: str, *, date_column: str, text_column: str,
     raise DreamlyError(f"can't tell the format of {path} from its name; use --format json, jrnl, markdown or csv")
 
 
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DreamlyError(f"can't read {path}: {exc.strerror or exc}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise DreamlyError(f"{path}, line {line}: not UTF-8 text") from None
 
 
-def _load_json(path: Path):
-    text = _read_text(path)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DreamlyError(f"{path}, line {exc.lineno} column {exc.colno}: not valid JSON ({exc.msg})") from None
-    except RecursionError:
-        raise DreamlyError(f"{path}: not valid JSON (nested too deeply)") from None
 
 
-class _Fields:
-    """Checked reads from one raw record; every problem names the record and the field."""
-
-    def __init__(self, raw, where: str):
-        if not isinstance(raw, dict):
-            raise DreamlyError(f"{where}: expected an object, found {type(raw).__name__}")
-        self.raw = raw
-        self.where = where
-
-    def fail(self, key: str, problem: str) -> DreamlyError:
-        return DreamlyError(f"{self.where}: '{key}' {problem}")
-
-    def text(self, key: str, default: str | None = "", *, none_ok: bool = False) -> str | None:
-        value = self.raw.get(key, default)
-        if value is None and none_ok:
-            return None
-        if not isinstance(value, str):
-            raise self.fail(key, "must be text" + (" or null" if none_ok else ""))
-        if "\x00" in value:
-            raise self.fail(key, "contains a NUL character")
-        return value
-
-    def required(self, key: str) -> str:
-        if key not in self.raw:
-            raise self.fail(key, "is missing")
-        return self.text(key)
-
-    def flag(self, key: str) -> bool:
-        value = self.raw.get(key, False)
-        if not isinstance(value, bool):
-            raise self.fail(key, "must be true or false")
-        return value
-
-    def number(self, key: str, low: int | None = None, high: int | None = None, *, none_ok: bool = False,
-               default=None) -> int | None:
-        value = self.raw.get(key, default)
-        if value is None and none_ok:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, "must be a whole number" + (" or null" if none_ok else ""))
-        if (low is not None and value < low) or (high is not None and value > high):
-            raise self.fail(key, f"must be between {low} and {high}")
-        return value
-
-    def day(self, key: str) -> str:
-        value = self.required(key)
-        return _iso_day(value, lambda: self.fail(key, f"must be a date like 2026-11-20, not {_shown(value)}"))
-
-    def stamp(self, key: str, default: str) -> str:
-        value = self.text(key, default)
-        return _iso_stamp(value, lambda: self.fail(key, f"must be an ISO timestamp, not {_shown(value)}"))
-
-    def items(self, key: str) -> list:
-        value = self.raw.get(key, [])
-        if not isinstance(value, list):
-            raise self.fail(key, "must be a list")
-        return value
 
 
-def _iso_day(value: str, error: Callable[[], DreamlyError]) -> str:
-    try:
-        if len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise error() from None
 
 
-def _iso_stamp(value: str, error: Callable[[], DreamlyError]) -> str:
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:
-        raise error() from None
-    return value  # kept exactly as written: a restore gives back the same timestamps
 
 
-def _shown(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 30 else text[:29] + "…"
 
 
-def _record(*, dreamt_on: str, body: str, created: str, updated: str | None = None, title: str = "",
-            context: str = "", lucid: bool = False, nightmare: bool = False, recurring: bool = False,
-            sleep_quality: int | None = None, source: str | None = None, tags: Iterable[str] = (),
-            emotions: Iterable[dict] = (), motifs: Iterable[dict] = (), interpretations: Iterable[dict] = (),
-            rehearsals: Iterable[dict] = ()) -> dict:
-    from dreamly.store import normalise_tag
-
-    return {
-        "dreamt_on": dreamt_on, "created": created, "updated": updated or created, "title": title,
-        "body": body, "lucid": lucid, "nightmare": nightmare, "recurring": recurring,
-        "sleep_quality": sleep_quality, "context": context, "source": source,
-        "tags": [t for t in dict.fromkeys(normalise_tag(t) for t in tags) if t],
-        "emotions": _unique_emotions(emotions), "motifs": list(motifs),
-        "interpretations": list(interpretations), "rehearsals": list(rehearsals),
-    }
 
 
-def _unique_emotions(emotions: Iterable[dict]) -> list[dict]:
-    """One row per feeling, the user's before the text's (as the journal keeps them)."""
-    ordered = sorted(emotions, key=lambda e: e["origin"] != "user")
-    seen: dict[str, dict] = {}
-    for e in ordered:
-        seen.setdefault(e["emotion"], e)
-    return list(seen.values())
 
 
-def _clean_body(text: str) -> str:
-    from dreamly.entry import clean_text
-
-    return clean_text(text)
 
 
 # dreamly JSON
 
 
-def _read_dreamly_json(path: Path, data: dict, stamp: str) -> list[Incoming]:
-    version = data.get("dreamly_export")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise DreamlyError(f"{path}: 'dreamly_export' must be a version number")
-    if version > EXPORT_VERSION:
-        raise DreamlyError(f"{path} was written by a newer dreamly (export version {version}); upgrade dreamly")
-    dreams = data.get("dreams")
-    if not isinstance(dreams, list):
-        raise DreamlyError(f"{path}: 'dreams' must be a list")
-    records = []
-    for number, raw in enumerate(dreams, 1):
-        where = f"{path}, dream {number}"
-        f = _Fields(raw, where)
-        body = f.required("body")
-        if not body.strip():
-            raise f.fail("body", "is empty")
-        created = f.stamp("created", stamp)
-        emotions = []
-        for i, item in enumerate(f.items("emotions"), 1):
-            e = _Fields(item, f"{where}, emotion {i}")
-            name = e.text("emotion", None)
-            if not name or not name.strip():
-                raise e.fail("emotion", "must be a feeling's name")
-            origin = e.text("origin", "user")
-            if origin not in ("user", "text"):
-                raise e.fail("origin", "must be 'user' or 'text'")
-            emotions.append({"emotion": name.strip().lower(), "intensity": e.number("intensity", 1, 5, none_ok=True),
-                             "origin": origin})
-        motifs = []
-        for i, item in enumerate(f.items("motifs"), 1):
-            m = _Fields(item, f"{where}, motif {i}")
-            motif = m.text("motif", None)
-            if not motif:
-                raise m.fail("motif", "must be a motif id")
-            subject = m.text("subject", "dreamer")
-            if subject not in ("dreamer", "other"):
-                raise m.fail("subject", "must be 'dreamer' or 'other'")
-            motifs.append({"motif": motif, "evidence": m.text("evidence"), "start": m.number("start", 0),
-                           "end": m.number("end", 0), "subject": subject,
-                           "matcher_version": m.number("matcher_version", 0)})
-        interpretations = []
-        for i, item in enumerate(f.items("interpretations"), 1):
-            n = _Fields(item, f"{where}, interpretation {i}")
-            complete = n.raw.get("complete", True)
-            if not isinstance(complete, bool):
-                raise n.fail("complete", "must be true or false")
-            interpretations.append({
-                "model": n.required("model"),
-                "lens": n.text("lens", None, none_ok=True), "prompt": n.text("prompt"),
-                "system": n.text("system", None, none_ok=True), "response": n.text("response"),
-                "complete": complete, "created": n.stamp("created", stamp),
-            })
-        rehearsals = []
-        for i, item in enumerate(f.items("rehearsals"), 1):
-            r = _Fields(item, f"{where}, rehearsal {i}")
-            rehearsals.append({"body": r.text("body"), "created": r.stamp("created", stamp)})
-        tags = f.items("tags")
-        if not all(isinstance(t, str) for t in tags):
-            raise f.fail("tags", "must be a list of text")
-        record = _record(
-            dreamt_on=f.day("dreamt_on"), body=body, created=created, updated=f.stamp("updated", created),
-            title=f.text("title"), context=f.text("context"), lucid=f.flag("lucid"),
-            nightmare=f.flag("nightmare"), recurring=f.flag("recurring"),
-            sleep_quality=f.number("sleep_quality", 1, 5, none_ok=True), source=f.text("source", None, none_ok=True),
-            tags=tags, emotions=emotions, motifs=motifs, interpretations=interpretations, rehearsals=rehearsals,
-        )
-        old_id = raw.get("id")
-        # Same-day dreams go back in in their old order, whatever order the file lists them in.
-        rank = old_id if isinstance(old_id, int) and not isinstance(old_id, bool) else float("inf")
-        records.append(Incoming(where, record, carries_analysis=True, order=(rank, number)))
-    return records
 
 
 # jrnl JSON (`jrnl --export json`)
 
 
-def _read_jrnl(path: Path, data: dict) -> list[Incoming]:
-    entries = data.get("entries")
-    if not isinstance(entries, list):
-        raise DreamlyError(f"{path}: 'entries' must be a list")
-    records = []
-    for number, raw in enumerate(entries, 1):
-        where = f"{path}, entry {number}"
-        f = _Fields(raw, where)
-        day = f.day("date")
-        title, body = f.text("title"), f.text("body")
-        # jrnl's "title" is only the first sentence or line of the entry: the dream is both.
-        text = _clean_body(f"{title.strip()}\n{body.strip()}" if body.strip() else title.strip())
-        if not text.strip():
-            raise f.fail("body", "is empty: the entry has no text")
-        time = f.text("time", "") or "00:00"
-        try:  # jrnl's date and time are local: stored as the UTC moment it was written
-            written = datetime.fromisoformat(f"{day}T{time}").astimezone(timezone.utc)
-        except ValueError:
-            raise f.fail("time", f"must be a time like 07:15, not {_shown(time)}") from None
-        tags = f.items("tags")
-        if not all(isinstance(t, str) for t in tags):
-            raise f.fail("tags", "must be a list of text")
-        tags = [t.lstrip("@#") for t in tags]
-        if raw.get("starred") is True:
-            tags.append("starred")
-        stamp = written.isoformat(timespec="seconds")
-        records.append(Incoming(where, _record(dreamt_on=day, body=text, created=stamp, tags=tags,
-                                               source=f"jrnl:{path.name}"), order=(number,)))
-    return records
 
 
 # CSV
 
 
-_TRUE = {"1", "true", "yes", "y", "x"}
-_FALSE = {"", "0", "false", "no", "n"}
 
 
-def _read_csv(path: Path, stamp: str, today: date | None, date_column: str, text_column: str) -> list[Incoming]:
-    from dreamly.dates import parse_day
-    from dreamly.entry import parse_emotion
-
-    text = _read_text(path)
-    dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
-    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)  # CSV's own line ends, quoted ones too
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        raise DreamlyError(f"{path}, line 1: not readable as CSV ({exc})") from None
-    if not header:
-        raise DreamlyError(f"{path} is empty: expected a header line with '{date_column}' and '{text_column}' columns")
-    columns = {name.strip().lower(): i for i, name in reversed(list(enumerate(header)))}
-    for wanted, option in ((date_column, "--date-column"), (text_column, "--text-column")):
-        if wanted.strip().lower() not in columns:
-            found = ", ".join(repr(h) for h in header[:12])
-            raise DreamlyError(f"{path}: no '{wanted}' column (found {found}); name it with {option}")
-
-    def cell(row: list[str], name: str) -> str:
-        i = columns.get(name.strip().lower())
-        return row[i].strip() if i is not None and i < len(row) else ""
-
-    records = []
-    line = reader.line_num
-    while True:
-        start = line + 1
-        try:
-            row = next(reader, None)
-        except csv.Error as exc:
-            raise DreamlyError(f"{path}, line {start}: not readable as CSV ({exc})") from None
-        if row is None:
-            break
-        line = reader.line_num
-        if not any(value.strip() for value in row):
-            continue
-        where = f"{path}, line {start}"
-        raw_day = cell(row, date_column)
-        if not raw_day:
-            raise DreamlyError(f"{where}: no date in column '{date_column}'")
-        try:
-            day = parse_day(raw_day, today)
-        except DreamlyError as exc:
-            raise DreamlyError(f"{where}: {exc}") from None
-        i = columns[text_column.strip().lower()]
-        body = _clean_body(row[i] if i < len(row) else "")
-        if not body.strip():
-            raise DreamlyError(f"{where}: no dream text in column '{text_column}'")
-        fields: dict = {}
-        for name in FLAGS:
-            value = cell(row, name).lower()
-            if value not in _TRUE | _FALSE:
-                raise DreamlyError(f"{where}: '{name}' must be yes/no, true/false or 1/0")
-            fields[name] = value in _TRUE
-        sleep = cell(row, "sleep_quality")
-        if sleep and (not sleep.isdigit() or not 1 <= int(sleep) <= 5):
-            raise DreamlyError(f"{where}: 'sleep_quality' must be a whole number from 1 to 5")
-        emotions = []
-        for spec in _split_list(cell(row, "emotions")):
-            try:
-                name, level = parse_emotion(spec)
-            except DreamlyError as exc:
-                raise DreamlyError(f"{where}: {exc}") from None
-            emotions.append({"emotion": name, "intensity": level, "origin": "user"})
-        created = cell(row, "created") or stamp
-        created = _iso_stamp(created, lambda: DreamlyError(f"{where}: 'created' must be an ISO timestamp"))
-        updated = cell(row, "updated") or created
-        updated = _iso_stamp(updated, lambda: DreamlyError(f"{where}: 'updated' must be an ISO timestamp"))
-        record = _record(
-            dreamt_on=day.isoformat(), body=body, created=created, updated=updated, title=cell(row, "title"),
-            context=cell(row, "context"), sleep_quality=int(sleep) if sleep else None,
-            source=cell(row, "source") or f"csv:{path.name}", tags=_split_list(cell(row, "tags")),
-            emotions=emotions, **fields,
-        )
-        records.append(Incoming(where, record, order=(start,)))
-    return records
 
 
-def _split_list(value: str) -> list[str]:
-    return [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
 
 
 # Markdown with front matter
 
 
-def _read_markdown_folder(folder: Path, stamp: str, today: date | None) -> tuple[list[Incoming], list[Path]]:
-    records, skipped = [], []
-    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".md", ".markdown") and p.is_file()
-                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
-    for path in files:
-        record = _read_markdown_file(path, stamp, today, required=False)
-        if record is None:
-            skipped.append(path)
-        else:
-            records.append(record)
-    if not records and not skipped:
-        raise DreamlyError(f"{folder} holds no Markdown files")
-    return records, [p for p in skipped if p.name != INDEX_NAME or not _is_our_index(p)]
 
 
-def _is_our_index(path: Path) -> bool:
-    return _read_text(path).startswith("---\ndreamly: index\n")
 
 
-def _read_markdown_file(path: Path, stamp: str, today: date | None, *, required: bool) -> Incoming | None:
-    """A note with YAML front matter holding at least a date; the text after it is the dream
-    (up to dreamly's notes marker). In a folder, notes without such front matter are passed
-    over; a front matter that is not YAML is always an error."""
-    text = _read_text(path).replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
-        if required:
-            raise DreamlyError(f"{path}, line 1: no front matter (a '---' line, then YAML with a date, then '---')")
-        return None
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-    if end is None:
-        raise DreamlyError(f"{path}, line 1: the front matter is never closed with a '---' line")
-    meta = _parse_yaml(path, "\n".join(lines[1:end]))
-    if meta.get("dreamly") == "index" or not ({"date", "dreamt_on"} & set(meta)):
-        if required:
-            raise DreamlyError(f"{path}: the front matter has no 'date'")
-        return None
-    body = "\n".join(lines[end + 1:])
-    marker = body.find(NOTES_MARKER)
-    if marker != -1:
-        body = body[:marker]
-    body = _clean_body(body)
-    where = f"{path}"
-    if not body.strip():
-        raise DreamlyError(f"{where}: no dream text after the front matter")
-    return Incoming(where, _record_from_meta(meta, body, path, stamp, today), order=(0,))
 
 
-def _parse_yaml(path: Path, text: str) -> dict:
-    import yaml  # only imports need it
-
-    try:
-        meta = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f", line {mark.line + 2}" if mark else ""
-        raise DreamlyError(f"{path}{line}: the front matter is not valid YAML ({exc.problem or exc.context})") from None
-    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2026-02-30
-        raise DreamlyError(f"{path}: the front matter is not valid YAML ({exc})") from None
-    if meta is None:
-        return {}
-    if not isinstance(meta, dict):
-        raise DreamlyError(f"{path}, line 2: the front matter must be 'key: value' lines")
-    return {str(k).strip().lower(): v for k, v in meta.items()}
 
 
-def _record_from_meta(meta: dict, body: str, path: Path, stamp: str, today: date | None) -> dict:
-    """Front matter as dreamly writes it, or as a person (or a notes app) edited it."""
-    from dreamly.dates import parse_day
-    from dreamly.entry import parse_emotion
-
-    where = str(path)
-
-    def bad(key: str, problem: str) -> DreamlyError:
-        return DreamlyError(f"{where}: '{key}' {problem}")
-
-    raw_day = meta.get("date", meta.get("dreamt_on"))
-    if isinstance(raw_day, datetime):
-        day = raw_day.date()
-    elif isinstance(raw_day, date):
-        day = raw_day
-    elif isinstance(raw_day, str) and raw_day.strip():
-        try:
-            day = parse_day(raw_day, today)
-        except DreamlyError as exc:
-            raise DreamlyError(f"{where}: {exc}") from None
-    else:
-        raise bad("date", "must be a date like 2026-11-20")
-
-    def text(key: str) -> str:
-        value = meta.get(key)
-        if value is None:
-            return ""
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value)
-        raise bad(key, "must be text")
-
-    def flag(key: str) -> bool:
-        value = meta.get(key, False)
-        if value is None:
-            return False
-        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-            return value.strip().lower() in _TRUE
-        if not isinstance(value, bool):
-            raise bad(key, "must be true or false")
-        return value
-
-    def text_list(key: str) -> list[str]:
-        value = meta.get(key)
-        if value is None:
-            return []
-        if isinstance(value, str):
-            return _split_list(value)
-        if isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
-            return [str(v) for v in value]
-        raise bad(key, "must be a list of text")
-
-    def stamp_of(key: str, default: str) -> str:
-        value = meta.get(key)
-        if value is None or value == "":
-            return default
-        if isinstance(value, datetime):
-            return value.isoformat()
-        if isinstance(value, str):
-            return _iso_stamp(value, lambda: bad(key, "must be an ISO timestamp"))
-        raise bad(key, "must be an ISO timestamp")
-
-    sleep = meta.get("sleep_quality")
-    if sleep is not None and (isinstance(sleep, bool) or not isinstance(sleep, int) or not 1 <= sleep <= 5):
-        raise bad("sleep_quality", "must be a whole number from 1 to 5")
-    emotions = []
-    raw_emotions = meta.get("emotions")
-    specs = ([f"{k}:{v}" if v is not None else str(k) for k, v in raw_emotions.items()]
-             if isinstance(raw_emotions, dict) else text_list("emotions"))
-    for spec in specs:
-        try:
-            name, level = parse_emotion(spec)
-        except DreamlyError as exc:
-            raise DreamlyError(f"{where}: {exc}") from None
-        emotions.append({"emotion": name, "intensity": level, "origin": "user"})
-    created = stamp_of("created", stamp)
-    source = meta.get("source")
-    return _record(
-        dreamt_on=day.isoformat(), body=body, created=created, updated=stamp_of("updated", created),
-        title=_one_line(text("title")), context=text("context"), lucid=flag("lucid"), nightmare=flag("nightmare"),
-        recurring=flag("recurring"), sleep_quality=sleep,
-        source=source if isinstance(source, str) and source else f"markdown:{path.name}",
-        tags=[t.lstrip("#") for t in text_list("tags")], emotions=emotions,
-    )
 
 
 # -- import: planning, analysis, writing --------------------------------------------------------

@@ -1,0 +1,116 @@
+"""CSV: one row per dream, lists joined with ", "; and reading any CSV with a date and a
+text column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+from typing import Iterable, TextIO
+
+from dreamly.errors import DreamlyError
+from dreamly.model import FLAGS
+
+from dreamly.formats.records import Incoming, _FALSE, _TRUE, _clean_body, _found_feelings, _iso_stamp, _motif_ids, _read_text, _record, _split_list, _user_feelings
+
+NAME = "csv"  # what --format calls it (the registry in formats/__init__.py)
+
+
+CSV_COLUMNS = ("date", "title", "text", "tags", "emotions", "found_emotions", "motifs", "lucid", "nightmare",
+               "recurring", "sleep_quality", "context", "created", "updated", "source", "id")
+
+
+def write_csv(dreams: Iterable[dict], out: TextIO) -> int:
+    """One row per dream; `date` and `text` columns, so `dreamly import` reads it back as it is."""
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for d in dreams:
+        writer.writerow((
+            d["dreamt_on"], d["title"], d["body"], ", ".join(d["tags"]), ", ".join(_user_feelings(d)),
+            ", ".join(_found_feelings(d)), ", ".join(_motif_ids(d)), int(d["lucid"]), int(d["nightmare"]),
+            int(d["recurring"]), "" if d["sleep_quality"] is None else d["sleep_quality"], d["context"],
+            d["created"], d["updated"], d["source"] or "", d["id"],
+        ))
+        count += 1
+    return count
+
+
+def _read_csv(path: Path, stamp: str, today: date | None, date_column: str, text_column: str) -> list[Incoming]:
+    from dreamly.dates import parse_day
+    from dreamly.entry import parse_emotion
+
+    text = _read_text(path)
+    dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)  # CSV's own line ends, quoted ones too
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise DreamlyError(f"{path}, line 1: not readable as CSV ({exc})") from None
+    if not header:
+        raise DreamlyError(f"{path} is empty: expected a header line with '{date_column}' and '{text_column}' columns")
+    columns = {name.strip().lower(): i for i, name in reversed(list(enumerate(header)))}
+    for wanted, option in ((date_column, "--date-column"), (text_column, "--text-column")):
+        if wanted.strip().lower() not in columns:
+            found = ", ".join(repr(h) for h in header[:12])
+            raise DreamlyError(f"{path}: no '{wanted}' column (found {found}); name it with {option}")
+
+    def cell(row: list[str], name: str) -> str:
+        i = columns.get(name.strip().lower())
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    records = []
+    line = reader.line_num
+    while True:
+        start = line + 1
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            raise DreamlyError(f"{path}, line {start}: not readable as CSV ({exc})") from None
+        if row is None:
+            break
+        line = reader.line_num
+        if not any(value.strip() for value in row):
+            continue
+        where = f"{path}, line {start}"
+        raw_day = cell(row, date_column)
+        if not raw_day:
+            raise DreamlyError(f"{where}: no date in column '{date_column}'")
+        try:
+            day = parse_day(raw_day, today)
+        except DreamlyError as exc:
+            raise DreamlyError(f"{where}: {exc}") from None
+        i = columns[text_column.strip().lower()]
+        body = _clean_body(row[i] if i < len(row) else "")
+        if not body.strip():
+            raise DreamlyError(f"{where}: no dream text in column '{text_column}'")
+        fields: dict = {}
+        for name in FLAGS:
+            value = cell(row, name).lower()
+            if value not in _TRUE | _FALSE:
+                raise DreamlyError(f"{where}: '{name}' must be yes/no, true/false or 1/0")
+            fields[name] = value in _TRUE
+        sleep = cell(row, "sleep_quality")
+        if sleep and (not sleep.isdigit() or not 1 <= int(sleep) <= 5):
+            raise DreamlyError(f"{where}: 'sleep_quality' must be a whole number from 1 to 5")
+        emotions = []
+        for spec in _split_list(cell(row, "emotions")):
+            try:
+                name, level = parse_emotion(spec)
+            except DreamlyError as exc:
+                raise DreamlyError(f"{where}: {exc}") from None
+            emotions.append({"emotion": name, "intensity": level, "origin": "user"})
+        created = cell(row, "created") or stamp
+        created = _iso_stamp(created, lambda: DreamlyError(f"{where}: 'created' must be an ISO timestamp"))
+        updated = cell(row, "updated") or created
+        updated = _iso_stamp(updated, lambda: DreamlyError(f"{where}: 'updated' must be an ISO timestamp"))
+        record = _record(
+            dreamt_on=day.isoformat(), body=body, created=created, updated=updated, title=cell(row, "title"),
+            context=cell(row, "context"), sleep_quality=int(sleep) if sleep else None,
+            source=cell(row, "source") or f"csv:{path.name}", tags=_split_list(cell(row, "tags")),
+            emotions=emotions, **fields,
+        )
+        records.append(Incoming(where, record, order=(start,)))
+    return records
