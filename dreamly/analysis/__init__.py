@@ -24,7 +24,7 @@ from dreamly.analysis.knowledge import (
     file_state,
     load_knowledge,
 )
-from dreamly.analysis.results import MATCHER_VERSION, Analysis, Hit, merge_emotions
+from dreamly.analysis.results import MATCHER_VERSION, Analysis, Hit
 from dreamly.analysis.rules import Matcher
 
 # Texts longer than this (characters) are saved by `add` at once and analysed later
@@ -39,7 +39,7 @@ def too_big_to_analyse_now(text: str) -> bool:
 
 
 __all__ = ["ANALYSE_INLINE_LIMIT", "too_big_to_analyse_now", "MATCHER_VERSION", "BUILTIN_FILE", "Hit", "Analysis", "Knowledge", "Motif", "load_knowledge",
-           "Matcher", "analyze", "merge_emotions", "matcher", "file_state"]
+           "Matcher", "analyze", "matcher", "file_state"]
 
 _MATCHERS: dict[tuple | None, Matcher] = {}
 

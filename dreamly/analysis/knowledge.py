@@ -28,20 +28,20 @@ _MOTIF_KEYS = {"label", "group", "meaning", "questions", "suggestions", "keys", 
 _EMOTION_KEYS = {"label", "keys", "phrases", "subject", "unless", "realis", "words"}
 _PHRASE_KEYS = {"re", "near", "not_near", "window", "subject", "realis"}
 _SUBJECT_MODES = ("dreamer", "any", "scene")
+# "triggers" is no longer read (its table left the knowledge base); a personal file that has
+# one still loads
 _TOP_KEYS = {"macros", "motifs", "emotions", "inference", "triggers", "lenses", "red_flag"}
 
 
 class Knowledge:
     """The parsed knowledge base: descriptions for people, rule specs for the Matcher."""
 
-    def __init__(self, data: dict, sources: tuple[str, ...] = ()):
-        self.sources = sources
+    def __init__(self, data: dict):
         self.macros: dict[str, str] = dict(data.get("macros", {}))
         self.motif_specs: dict[str, dict] = dict(data.get("motifs", {}))
         self.emotion_specs: dict[str, dict] = with_words(dict(data.get("emotions", {})))
         self.inference: dict[str, dict] = dict(data.get("inference", {}))
         self.lenses: dict[str, dict] = dict(data.get("lenses", {}))
-        self.triggers: dict[str, dict] = dict(data.get("triggers", {}))
         self.red_flag: dict = dict(data.get("red_flag", {}))
         self.motifs: dict[str, Motif] = {
             mid: Motif(
@@ -156,7 +156,6 @@ def load_knowledge(user_file: Path | str | None = None) -> Knowledge:
 
 def _build_knowledge(user_file: Path | str | None = None) -> Knowledge:
     data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in _builtin_data().items()}
-    sources = (str(BUILTIN_FILE),)
     if user_file is not None:
         user_file = Path(user_file)
         extra = _read_toml(user_file)
@@ -168,8 +167,7 @@ def _build_knowledge(user_file: Path | str | None = None) -> Knowledge:
                 data[section] = merged
             else:
                 data[section] = value
-        sources += (str(user_file),)
-    return Knowledge(data, sources)
+    return Knowledge(data)
 
 
 _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")

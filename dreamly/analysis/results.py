@@ -50,21 +50,3 @@ def _tidy(hits: list[Hit]) -> Analysis:
         last_end[key] = h.end
         kept.append(h)
     return Analysis([h for h in kept if h.kind == "motif"], [h for h in kept if h.kind == "emotion"])
-
-
-
-def merge_emotions(user: list[tuple[str, int | None]], found: list[Hit]) -> list[dict]:
-    """User-tagged emotions win; emotions found in the text are added once, with no intensity."""
-    rows: list[dict] = []
-    seen: set[str] = set()
-    for emotion, intensity in user:
-        if emotion in seen:
-            continue
-        seen.add(emotion)
-        rows.append({"emotion": emotion, "intensity": intensity, "origin": "user"})
-    for hit in found:
-        if hit.id in seen:
-            continue
-        seen.add(hit.id)
-        rows.append({"emotion": hit.id, "intensity": None, "origin": "text"})
-    return rows
