@@ -3,6 +3,10 @@
 Start-up matters (`dreamly add` is typed half-awake every morning), so this module imports
 typer and the standard library only; everything else is imported inside the command that
 needs it.
+
+Why it is long (over 1,000 lines): it declares every command's options, about twenty
+commands with their help texts and examples, which Typer reads from the signatures; the
+work of each command is one call into `actions`, `store`, `formats` or `review`.
 """
 
 from __future__ import annotations

@@ -207,13 +207,6 @@ def _lens_section(lens: str, knowledge) -> str:
 # -- reading the journal ---------------------------------------------------------------------
 
 
-def load_knowledge():
-    """The built-in knowledge base plus the user's own motifs.toml (the one cached loader)."""
-    from dreamly.actions import knowledge
-
-    return knowledge()
-
-
 def prepare(journal, dream_id: int, *, lens: str | None = None, knowledge=None) -> Request:
     """Everything a model would be sent about dream `dream_id`, read from the journal."""
     if lens is not None and lens not in LENSES:

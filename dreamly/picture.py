@@ -5,6 +5,9 @@ Pure functions over a dream as the store returns it (a dict with motifs and emot
 nothing here touches the database, the terminal or the network. The colour families and
 what each motif adds to the scene are data, in picture.toml. The composition is seeded by
 the dream's id: the same dream always gives the same picture, and two dreams differ.
+
+Why it is long (about 600 lines): one composition pipeline (scene, layout, the SVG writer,
+the image prompt) whose stages share the scene's types; the data is in picture.toml.
 """
 
 from __future__ import annotations

@@ -121,6 +121,7 @@ def test_encrypt_keeps_a_raw_key_in_the_keyring_and_every_dream(cli, db_path, ke
     assert sorted(p.name for p in db_path.parent.iterdir() if "journal" in p.name) == ["journal.db"]
 
 
+@pytest.mark.slow
 def test_no_dream_word_in_the_journal_its_wal_or_a_backup(cli, db_path, keyring_file, tmp_path):
     from dreamly.store import NewDream, open_journal
 
@@ -212,6 +213,7 @@ def test_key_show_and_save_move_the_key_to_a_new_machine(cli, db_path, keyring_f
 # -- failures: one line, exit 1, journal untouched -----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_wrong_passphrase_is_one_line_and_touches_nothing(cli, db_path, monkeypatch):
     monkeypatch.setenv("DREAMLY_PASSPHRASE_COMMAND", "echo right")
     encrypted(cli)
@@ -247,6 +249,7 @@ def test_an_encrypted_journal_without_the_extra_says_what_to_install(cli, db_pat
     assert db_path.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_no_key_and_no_terminal_is_one_line(db_path, keyring_file, cli):
     encrypted(cli)
     keyring_file.unlink()
@@ -466,6 +469,7 @@ def test_an_encrypted_journal_in_a_read_only_folder_can_be_read(cli, tmp_path, k
     assert len(bodies(db, stored_key(keyring_file))) == 3
 
 
+@pytest.mark.slow
 def test_encrypt_while_another_dreamly_has_the_journal_open_is_one_line(cli, db_path, keyring_file, monkeypatch):
     seed(cli)
     # another terminal with the journal open, idle (another process: within one process POSIX
@@ -488,6 +492,7 @@ def test_encrypt_while_another_dreamly_has_the_journal_open_is_one_line(cli, db_
     assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(".journal")) == []
 
 
+@pytest.mark.slow
 def test_the_keyring_backend_that_held_the_key_is_loaded_directly_next_time(cli, db_path, keyring_file, tmp_path):
     encrypted(cli)
     note = tmp_path / "config" / "keyring-backend"

@@ -125,6 +125,7 @@ def test_an_unwritable_cache_folder_only_means_no_cache(monkeypatch, tmp_path):
     assert motifs() == sorted(EXPECTED)
 
 
+@pytest.mark.slow
 def test_add_uses_the_cache_across_processes(tmp_path):
     import subprocess
 

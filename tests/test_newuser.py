@@ -51,7 +51,7 @@ def test_analyze_refuses_empty_text(cli):
 def test_rehearse_save_without_suggest_is_refused_and_saves_nothing(cli):
     add(cli, DREAM)
     result = cli("rehearse", "1", "My legs work and I catch the train", "--save")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # options that conflict: a usage error
     assert len(error_lines(result)) == 1 and "--suggest" in result.stderr
     assert json.loads(cli("rehearse", "--tonight", "--json").stdout) == []
 

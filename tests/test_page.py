@@ -128,7 +128,7 @@ def test_an_empty_window_is_a_page_that_says_so(cli, tmp_path):
 def test_html_with_json_or_markdown_is_refused(cli, tmp_path):
     for extra in ("--json", "--markdown"):
         result = cli("patterns", "--html", tmp_path / "x.html", extra)
-        assert result.exit_code == 1 and "use one of" in result.stderr
+        assert result.exit_code == 2 and "use one of" in result.stderr  # a usage error
         assert not (tmp_path / "x.html").exists()
     result = cli("patterns", "--html", tmp_path / "no" / "x.html")
     assert result.exit_code == 1 and "does not exist" in result.stderr

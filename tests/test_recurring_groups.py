@@ -119,6 +119,7 @@ def test_the_demo_journal_keeps_its_recurring_dreams():
     assert any(g["times"] >= 4 and g["reason"] == "similar text" for g in groups)
 
 
+@pytest.mark.slow  # a scale test: thousands of dreams
 def test_candidates_per_dream_stay_bounded_when_every_word_is_common(monkeypatch):
     """The benchmarks' template dreams share all their words with thousands of others (so
     many are "similar" that they form one blob: a property of the generator, which is why the

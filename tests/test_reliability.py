@@ -608,6 +608,7 @@ def test_any_bytes_on_stdin(cli, db_path, data):
         assert "\x00" in expected or not expected.strip()
 
 
+@pytest.mark.slow  # a scale test: a megabyte through add, show and search
 def test_a_one_megabyte_dream_comes_back_byte_for_byte(cli, db_path):
     line = "Ünïcödé 夢 🌊 with\ttabs, \x1b[31mescapes\x1b[0m, \x7f and \r\n a stray carriage return\n"
     text = (line * (1_100_000 // len(line.encode())))

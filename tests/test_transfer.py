@@ -448,6 +448,7 @@ def test_an_import_that_fails_while_writing_leaves_the_journal_as_it_was(cli, tm
     assert export_json(cli, os.environ["DREAMLY_DB"]) == before
 
 
+@pytest.mark.slow
 def test_worker_processes_analyse_exactly_as_one_process_does(tmp_path, monkeypatch):
     lines = ["my legs were heavy as concrete and a dog chased me", "I flew over the sea, so happy",
              "nobody was chasing me", "my teeth fell out and I was ashamed", "a quiet walk"]

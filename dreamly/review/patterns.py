@@ -395,7 +395,7 @@ def _links(dreams, targets_of, kind: str, vocab: Vocabulary) -> list[dict]:
         if kind == "motif" and target in vocab.labels:
             link["label"] = vocab.labels[target]
         links.append(link)
-    links.sort(key=lambda l: (-l["count"] * l["lift"], l["via"] != "tag", l["tag"], l[kind]))
+    links.sort(key=lambda item: (-item["count"] * item["lift"], item["via"] != "tag", item["tag"], item[kind]))
     return links
 
 

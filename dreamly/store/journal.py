@@ -7,6 +7,10 @@ Datasette open as they are.
 
 Nothing here prints or knows about the command line; failures a person can act on are
 raised as `DreamlyError`.
+
+Why it is long (over 800 lines): `Journal` is every read and write of the file, each a few
+lines of SQL beside its transaction; splitting the class would split the one place that
+owns the schema's tables. The schema, error words and full-text queries have their rooms.
 """
 
 from __future__ import annotations
