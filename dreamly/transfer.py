@@ -127,8 +127,8 @@ def json_record(dream: dict) -> dict:
     """The export record of a dream: its fields, then its lists, in a fixed order."""
     keys = ("id", "dreamt_on", "created", "updated", "title", "body", "lucid", "nightmare", "recurring",
             "sleep_quality", "context", "source", "content_hash", "tags", "emotions", "motifs",
-            "interpretations", "rehearsals")
-    return {key: dream.get(key, []) if key in ("interpretations", "rehearsals") else dream[key] for key in keys}
+            "interpretations", "rehearsals", "lucidity")
+    return {key: dream.get(key, []) if key in ("interpretations", "rehearsals") else dream.get(key) for key in keys}
 
 
 def write_json(dreams: Iterable[dict], out: TextIO) -> int:
@@ -558,7 +558,7 @@ def _record(*, dreamt_on: str, body: str, created: str, updated: str | None = No
             context: str = "", lucid: bool = False, nightmare: bool = False, recurring: bool = False,
             sleep_quality: int | None = None, source: str | None = None, tags: Iterable[str] = (),
             emotions: Iterable[dict] = (), motifs: Iterable[dict] = (), interpretations: Iterable[dict] = (),
-            rehearsals: Iterable[dict] = ()) -> dict:
+            rehearsals: Iterable[dict] = (), lucidity: int | None = None) -> dict:
     from dreamly.store import normalise_tag
 
     return {
@@ -568,6 +568,7 @@ def _record(*, dreamt_on: str, body: str, created: str, updated: str | None = No
         "tags": [t for t in dict.fromkeys(normalise_tag(t) for t in tags) if t],
         "emotions": _unique_emotions(emotions), "motifs": list(motifs),
         "interpretations": list(interpretations), "rehearsals": list(rehearsals),
+        "lucidity": lucidity,
     }
 
 
@@ -654,6 +655,7 @@ def _read_dreamly_json(path: Path, data: dict, stamp: str) -> list[Incoming]:
             nightmare=f.flag("nightmare"), recurring=f.flag("recurring"),
             sleep_quality=f.number("sleep_quality", 1, 5, none_ok=True), source=f.text("source", None, none_ok=True),
             tags=tags, emotions=emotions, motifs=motifs, interpretations=interpretations, rehearsals=rehearsals,
+            lucidity=f.number("lucidity", 1, 5, none_ok=True),
         )
         old_id = raw.get("id")
         # Same-day dreams go back in in their old order, whatever order the file lists them in.
