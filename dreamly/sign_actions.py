@@ -20,7 +20,7 @@ def _candidates(item) -> tuple:
     """(id, day, lucid, [(sign, kind)]) for one pending dream (runs in workers too)."""
     dream_id, body, day, lucid, motifs = item
     found = [(c.key, c.kind) for c in finder.extract(body)]
-    found += [(finder.MOTIF_PREFIX + m, "motif") for m in dict.fromkeys(motifs)]
+    found += [(finder.motif_sign(m), "motif") for m in dict.fromkeys(motifs)]
     return dream_id, day, lucid, found
 
 

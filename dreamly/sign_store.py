@@ -29,8 +29,9 @@ def pending_count(journal, version: int) -> int:
 
 
 def iter_pending(journal, version: int, batch: int = 2000) -> Iterator[list[tuple]]:
-    """(id, body, dreamt_on, lucid, [(motif, start, end)]) of the dreams whose signs are not
-    current, in id order, a batch at a time."""
+    """(id, body, dreamt_on, lucid, [motif ids]) of the dreams whose signs are not current,
+    in id order, a batch at a time. Every motif counts, whoever the matcher thought it was
+    about: a chase seen in a dream is a sign of that dream whoever runs."""
     last = 0
     conn = journal.conn
     while True:
@@ -43,8 +44,8 @@ def iter_pending(journal, version: int, batch: int = 2000) -> Iterator[list[tupl
         ids = [r[0] for r in rows]
         motifs: dict[int, list] = {}
         for dream_id, motif in conn.execute(
-                f"""SELECT dream_id, motif FROM dream_motifs WHERE dream_id BETWEEN ? AND ? AND subject = 'dreamer'
-                    ORDER BY dream_id, start""", (ids[0], ids[-1])):
+                """SELECT dream_id, motif FROM dream_motifs WHERE dream_id BETWEEN ? AND ? ORDER BY dream_id, start""",
+                (ids[0], ids[-1])):
             motifs.setdefault(dream_id, []).append(motif)
         yield [(r[0], r[1], r[2], r[3], motifs.get(r[0], [])) for r in rows]
         last = ids[-1]
@@ -124,8 +125,7 @@ def latest_dreams_with(journal, sign: str, since: date | None = None, until: dat
     for r in rows:
         dream = {"id": r[0], "dreamt_on": r[1], "title": r[2], "body": r[3], "motif_spans": {}}
         for motif, start, end in journal.conn.execute(
-                """SELECT motif, start, "end" FROM dream_motifs WHERE dream_id = ? AND subject = 'dreamer'
-                   ORDER BY start""", (r[0],)):
+                """SELECT motif, start, "end" FROM dream_motifs WHERE dream_id = ? ORDER BY start""", (r[0],)):
             dream["motif_spans"].setdefault(motif, (start, end))
         out.append(dream)
     return out

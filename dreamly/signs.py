@@ -4,7 +4,7 @@ Pure functions, no database, no terminal. `extract(text)` returns a dream's cand
 signs: named people (capitalised names not at a sentence start), people by relation
 ("my brother", "grandma"), places and things as short noun phrases ("the old school",
 "grandma's attic", "a station"), each with the span of the words that show it. The
-matcher's motifs become signs through `motif_candidates(hits)`. What the finder knows
+matcher's motifs become signs keyed `motif_sign(id)` ("motif:chase"). What the finder knows
 (relation words, place words, stop words) is data in `signs.toml`; word frequencies come
 from `data/wordfreq-en.txt`, a small table derived from wordfreq (see its header).
 
@@ -53,6 +53,7 @@ class Lexicon:
     max_words: int
     generic: frozenset
     plain_adjectives: frozenset
+    never_heads: frozenset
     places: frozenset
     verbs: frozenset
     stop: frozenset
@@ -87,6 +88,7 @@ def lexicon() -> Lexicon:
         place_prepositions=low("place_prepositions"), name_breaks=low("name_breaks"),
         determiners=low("determiners", phrases), max_words=int(phrases["max_words"]),
         generic=low("generic", phrases), plain_adjectives=low("plain_adjectives", phrases),
+        never_heads=low("never_heads", phrases),
         places=low("places", phrases), verbs=low("verbs", phrases), stop=low("stop", phrases),
         rank=dict(data["rank"]), intention=dict(data["intention"]),
         skip_groups=frozenset(data.get("motifs", {}).get("skip_groups", ())),
@@ -254,8 +256,9 @@ def extract(text: str, *, spans: bool = False) -> list[Candidate]:
                 add(rel, "person", i, i, i, f"my {rel}")
                 if i in possessive:
                     done = _phrase_after(t, i + 1, rel, i, add, lex)
-        elif (base in titles or not starts(i)) and len(base) > 1 and _is_capitalised(words[i]) \
-                and ((base not in not_names and base not in relation_of) or base in titles):
+        elif len(base) > 1 and _is_capitalised(words[i]) \
+                and ((base not in not_names and base not in relation_of) or base in titles) \
+                and (base in titles or not starts(i) or _rare_name(base, words, i, lex)):
             # named people (and places after "in", "from" …): capitalised, not at a sentence start
             done = _name_at(t, i, add, lex)
 
@@ -269,6 +272,14 @@ def extract(text: str, *, spans: bool = False) -> list[Candidate]:
             label = label or key
         out.append(Candidate(key, kind, label, start, end))
     return out
+
+
+def _rare_name(base: str, words: list, i: int, lex: Lexicon) -> bool:
+    """A capitalised word at a sentence start is a name when English hardly uses it
+    ("Ottoline waved"), not when it is an ordinary word ("Suddenly", "Quiet")."""
+    if base in lex.stop or base in lex.verbs or base in lex.determiners or not base.isalpha():
+        return False
+    return zipf(base) < float(lex.rank["name_at_start_zipf"])
 
 
 def _name_at(t: _Text, i: int, add, lex: Lexicon) -> int:
@@ -289,7 +300,7 @@ def _name_at(t: _Text, i: int, add, lex: Lexicon) -> int:
         if j + 1 < n and words[j] == "." and bases[parts[-1]] in lex.titles:
             j += 1
     names = [p for p in parts if bases[p] not in lex.titles or bases[p] in lex.relation_of] if titled else parts
-    if not names or not (titled or not starts(i)):
+    if not names:
         return i + 1
     key = " ".join(bases[p] for p in names)
     kind = "person"
@@ -327,6 +338,10 @@ def _phrase_after(t: _Text, i: int, possessor, phrase_start: int, add, lex: Lexi
     if j == first:
         return max(j, i)
     head = j - 1
+    while head > first and head not in t.possessive and bases[head] in lex.never_heads:
+        head -= 1  # "a meadow full of bees": the noun comes before the adjective
+    if bases[head] in lex.never_heads:
+        return j
     head_base = bases[head]
     relation = relation_of.get(head_base)
     if relation and (owner or (possessor is None and head_base in lex.bare)):
@@ -357,17 +372,9 @@ def _phrase_after(t: _Text, i: int, possessor, phrase_start: int, add, lex: Lexi
     return j
 
 
-def motif_candidates(hits) -> list[Candidate]:
-    """The matcher's motifs about the dreamer as signs (objects with id, evidence, start, end,
-    subject, like analyze.Hit or the rows of dream_motifs)."""
-    found: dict[str, Candidate] = {}
-    for hit in hits:
-        if getattr(hit, "subject", "dreamer") != "dreamer":
-            continue
-        key = MOTIF_PREFIX + hit.id
-        if key not in found:
-            found[key] = Candidate(key, "motif", hit.id, hit.start, hit.end)
-    return list(found.values())
+def motif_sign(motif_id: str) -> str:
+    """The sign key of one of the matcher's motifs (stored with the dream's other signs)."""
+    return MOTIF_PREFIX + motif_id
 
 
 def find_span(text: str, key: str) -> tuple[int, int] | None:

@@ -52,7 +52,10 @@ NOT_ON_ADD = ("llm", "rich", "rich.markdown", "pydantic", "sqlite_utils", "yaml"
               "multiprocessing", "concurrent.futures",  # import's worker pool
               "dreamly.patterns", "dreamly.render", "dreamly.render_patterns", "dreamly.interpret",
               "dreamly.transfer", "dreamly.demo", "dreamly.llm_plugin", "dreamly.picture", "dreamly.page",
-              "dreamly.files", "dreamly.review_words")
+              "dreamly.files", "dreamly.review_words",
+              # dream signs (issue 17): `add` leaves the finding to the commands that show them
+              "dreamly.signs", "dreamly.sign_actions", "dreamly.sign_review", "dreamly.sign_store",
+              "dreamly.sign_words", "dreamly.render_signs")
 
 ADD_PROBE = """
 import json, sys
