@@ -649,23 +649,21 @@ def reanalyze(db: DbOption = None) -> None:
                 advance(len(batch))
                 if done < total and not sys.stderr.isatty():
                     note(f"Re-analysed {done} of {total}…")  # for logs: how far a run got
-        _keep_signs_current(journal, total)
     typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {analyze.MATCHER_VERSION}.")
 
 
-def _keep_signs_current(journal, expected: int) -> None:
-    """Read the dream signs of new or changed dreams now (they are stored once per dream),
-    so the next `signs` or `patterns` starts at once. A failure here loses nothing: the
-    next command that shows signs reads them."""
-    try:
-        from dreamly import sign_actions
+def _read_new_signs(journal) -> None:
+    """Find the dream signs of dreams added, edited or imported since the last look (each
+    dream's text is read once; motif signs are stored with the matcher's output), with a
+    progress bar when there are many (after a big import)."""
+    from dreamly import sign_actions, sign_store
+    from dreamly.signs import SIGNS_VERSION
 
-        with _progress(expected if sys.stdout.isatty() else 0, "Finding dream signs") as advance:
-            sign_actions.keep_current(journal, on_progress=advance)
-    except Exception as exc:  # noqa: BLE001 - the dreams are saved; signs can wait
-        if os.environ.get("DREAMLY_DEBUG"):
-            raise
-        note(f"Warning: dream signs were not updated ({type(exc).__name__}); `dreamly signs` will retry")
+    pending = sign_store.pending_count(journal, SIGNS_VERSION)
+    if not pending:
+        return
+    with _progress(pending, "Finding dream signs") as advance:
+        sign_actions.keep_current(journal, on_progress=advance)
 
 
 def _progress(total: int, label: str):
@@ -995,6 +993,7 @@ def patterns(
         from dreamly import sign_actions
 
         rows = journal.pattern_rows(window.load_since, window.until)
+        _read_new_signs(journal)
         rows.update(sign_actions.review_rows(journal, knowledge, window.load_since, window.until))
         report = reviewing.review(rows, window, recall_days=journal.recall_days(window.until), vocabulary=vocabulary)
         if html is not None:
@@ -1121,6 +1120,7 @@ def signs(
     kinds = {"personal motif" if k.value == "personal" else k.value for k in kind or ()} or None
     knowledge = _knowledge_or_none()
     with open_journal(db) as journal:
+        _read_new_signs(journal)
         report = sign_actions.signs_report(journal, knowledge, since=start, until=end, kinds=kinds, limit=limit,
                                            lucid=lucid)
     if json_:
@@ -1156,6 +1156,7 @@ def tonight(
 
     knowledge = _knowledge_or_none()
     with open_journal(db) as journal:
+        _read_new_signs(journal)
         data = sign_actions.tonight(journal, knowledge, rehearsals=limit)
     if json_:
         print_json(data)
@@ -1275,7 +1276,6 @@ def import_(
                  "run `dreamly reanalyze` later")
         with _progress(len(plan.new) if sys.stdout.isatty() else 0, "Writing") as advance:
             added = transfer.write_import(journal, plan, on_progress=advance)
-        _keep_signs_current(journal, added)
     typer.echo(f"Imported {added} dream{'' if added == 1 else 's'} from {path}{_known_clause(plan.known)}.")
 
 

@@ -17,11 +17,10 @@ EXCERPT_WIDTH = 56  # characters around the sign's words: an excerpt and its dat
 
 
 def _candidates(item) -> tuple:
-    """(id, day, lucid, [(sign, kind)]) for one pending dream (runs in workers too)."""
-    dream_id, body, day, lucid, motifs = item
-    found = [(c.key, c.kind) for c in finder.extract(body)]
-    found += [(finder.motif_sign(m), "motif") for m in dict.fromkeys(motifs)]
-    return dream_id, day, lucid, found
+    """(id, day, lucid, [(sign, kind)]) for one pending dream (runs in workers too). The
+    text's signs only: motif signs follow the matcher's output by triggers."""
+    dream_id, body, day, lucid = item
+    return dream_id, day, int(bool(lucid)), [(c.key, c.kind) for c in finder.extract(body)]
 
 
 def _read_batch(items: list) -> list:
@@ -59,12 +58,6 @@ def keep_current(journal, on_progress=None, workers: int | None = None) -> int:
         if pool:
             pool.shutdown()
     return done
-
-
-def reread_all(journal, on_progress=None) -> int:
-    """Read every dream's signs again (after `reanalyze`)."""
-    sign_store.forget_all(journal)
-    return keep_current(journal, on_progress)
 
 
 def personal_motif_ids(knowledge) -> set:

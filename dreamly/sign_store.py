@@ -29,47 +29,39 @@ def pending_count(journal, version: int) -> int:
 
 
 def iter_pending(journal, version: int, batch: int = 2000) -> Iterator[list[tuple]]:
-    """(id, body, dreamt_on, lucid, [motif ids]) of the dreams whose signs are not current,
-    in id order, a batch at a time. Every motif counts, whoever the matcher thought it was
-    about: a chase seen in a dream is a sign of that dream whoever runs."""
+    """(id, body, dreamt_on, lucid) of the dreams whose text signs are not current, in id
+    order, a batch at a time (keyset paging: memory stays flat)."""
     last = 0
-    conn = journal.conn
     while True:
-        rows = conn.execute(
+        rows = journal.conn.execute(
             """SELECT d.id, d.body, d.dreamt_on, d.lucid FROM dreams d
                WHERE d.id > ? AND NOT EXISTS (SELECT 1 FROM dream_signs_read r WHERE r.dream_id = d.id AND r.version = ?)
                ORDER BY d.id LIMIT ?""", (last, version, batch)).fetchall()
         if not rows:
             return
-        ids = [r[0] for r in rows]
-        motifs: dict[int, list] = {}
-        for dream_id, motif in conn.execute(
-                """SELECT dream_id, motif FROM dream_motifs WHERE dream_id BETWEEN ? AND ? ORDER BY dream_id, start""",
-                (ids[0], ids[-1])):
-            motifs.setdefault(dream_id, []).append(motif)
-        yield [(r[0], r[1], r[2], r[3], motifs.get(r[0], [])) for r in rows]
-        last = ids[-1]
+        yield [tuple(r) for r in rows]
+        last = rows[-1][0]
 
 
-def save_signs(journal, results: Iterable[tuple[int, str, int, Iterable[tuple[str, str]]]], version: int) -> None:
-    """Replace the signs of many dreams in one transaction: (dream_id, dreamt_on, lucid,
-    [(sign, kind)]) each. A dream deleted meanwhile is passed over."""
+def save_signs(journal, results: list[tuple[int, str, int, list[tuple[str, str]]]], version: int) -> None:
+    """Replace the text signs of many dreams in one transaction: (dream_id, dreamt_on, lucid,
+    [(sign, kind)]) each (motif signs are the triggers' business). A dream deleted
+    meanwhile is passed over."""
     conn = journal.conn
     with journal.transaction():
-        for dream_id, dreamt_on, lucid, signs in results:
-            conn.execute("DELETE FROM dream_signs WHERE dream_id = ?", (dream_id,))
-            if conn.execute("SELECT 1 FROM dreams WHERE id = ?", (dream_id,)).fetchone() is None:
-                continue
-            conn.executemany(
-                "INSERT OR IGNORE INTO dream_signs (dream_id, sign, kind, dreamt_on, lucid) VALUES (?, ?, ?, ?, ?)",
-                [(dream_id, sign, kind, dreamt_on, int(bool(lucid))) for sign, kind in signs])
-            conn.execute("INSERT OR REPLACE INTO dream_signs_read (dream_id, version) VALUES (?, ?)", (dream_id, version))
-
-
-def forget_all(journal) -> None:
-    """Mark every dream's signs as not current (reanalyze reads them all again)."""
-    with journal.transaction():
-        journal.conn.execute("DELETE FROM dream_signs_read")
+        ids = [r[0] for r in results]
+        alive = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            conn.execute(f"DELETE FROM dream_signs WHERE dream_id IN ({marks}) AND kind != 'motif'", chunk)
+            alive.update(r[0] for r in conn.execute(f"SELECT id FROM dreams WHERE id IN ({marks})", chunk))
+        conn.executemany(
+            "INSERT OR IGNORE INTO dream_signs (dream_id, sign, kind, dreamt_on, lucid) VALUES (?, ?, ?, ?, ?)",
+            [(dream_id, sign, kind, day, lucid) for dream_id, day, lucid, signs in results if dream_id in alive
+             for sign, kind in signs])
+        conn.executemany("INSERT OR REPLACE INTO dream_signs_read (dream_id, version) VALUES (?, ?)",
+                         [(dream_id, version) for dream_id in ids if dream_id in alive])
 
 
 # -- counting --------------------------------------------------------------------------

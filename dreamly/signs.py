@@ -4,7 +4,8 @@ Pure functions, no database, no terminal. `extract(text)` returns a dream's cand
 signs: named people (capitalised names not at a sentence start), people by relation
 ("my brother", "grandma"), places and things as short noun phrases ("the old school",
 "grandma's attic", "a station"), each with the span of the words that show it. The
-matcher's motifs become signs keyed `motif_sign(id)` ("motif:chase"). What the finder knows
+matcher's motifs are signs too, keyed "motif:<id>" (the journal's triggers store them with the
+matcher's output). What the finder knows
 (relation words, place words, stop words) is data in `signs.toml`; word frequencies come
 from `data/wordfreq-en.txt`, a small table derived from wordfreq (see its header).
 
@@ -370,11 +371,6 @@ def _phrase_after(t: _Text, i: int, possessor, phrase_start: int, add, lex: Lexi
             add(f"{bases[last]} {head_base}", kind, last, last, head)
     add(head_base, kind, head, head, head)
     return j
-
-
-def motif_sign(motif_id: str) -> str:
-    """The sign key of one of the matcher's motifs (stored with the dream's other signs)."""
-    return MOTIF_PREFIX + motif_id
 
 
 def find_span(text: str, key: str) -> tuple[int, int] | None:

@@ -135,7 +135,8 @@ MIGRATIONS: tuple[str, ...] = (
     # dream_signs copies the dream's day and lucid flag (kept by triggers) so that counting a
     # sign over 100,000 dreams reads one index; dream_signs_read says which dreams' signs are
     # current (a changed text or new matcher output drops the mark, and the next command that
-    # shows signs reads that dream again); hidden_signs are the signs the dreamer hid.
+    # shows signs reads that dream again; motif signs follow dream_motifs by triggers);
+    # hidden_signs are the signs the dreamer hid.
     """
     ALTER TABLE dreams ADD COLUMN lucidity INTEGER CHECK (lucidity BETWEEN 1 AND 5);
 
@@ -160,18 +161,26 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
 
     CREATE TRIGGER dream_signs_text AFTER UPDATE OF body ON dreams BEGIN
-        DELETE FROM dream_signs WHERE dream_id = old.id;
+        DELETE FROM dream_signs WHERE dream_id = old.id AND kind != 'motif';
         DELETE FROM dream_signs_read WHERE dream_id = old.id;
     END;
     CREATE TRIGGER dream_signs_day AFTER UPDATE OF dreamt_on, lucid ON dreams BEGIN
         UPDATE dream_signs SET dreamt_on = new.dreamt_on, lucid = new.lucid WHERE dream_id = new.id;
     END;
+    -- motif signs follow the matcher's output in the same transaction (add, edit, import, reanalyze)
     CREATE TRIGGER dream_signs_motif_added AFTER INSERT ON dream_motifs BEGIN
-        DELETE FROM dream_signs_read WHERE dream_id = new.dream_id;
+        INSERT OR IGNORE INTO dream_signs (dream_id, sign, kind, dreamt_on, lucid)
+            SELECT new.dream_id, 'motif:' || new.motif, 'motif', d.dreamt_on, d.lucid FROM dreams d
+            WHERE d.id = new.dream_id;
     END;
-    CREATE TRIGGER dream_signs_motif_dropped AFTER DELETE ON dream_motifs BEGIN
-        DELETE FROM dream_signs_read WHERE dream_id = old.dream_id;
+    CREATE TRIGGER dream_signs_motif_dropped AFTER DELETE ON dream_motifs
+    WHEN NOT EXISTS (SELECT 1 FROM dream_motifs WHERE dream_id = old.dream_id AND motif = old.motif) BEGIN
+        DELETE FROM dream_signs WHERE dream_id = old.dream_id AND sign = 'motif:' || old.motif;
     END;
+    -- a journal written before this migration: its motifs become signs now
+    INSERT OR IGNORE INTO dream_signs (dream_id, sign, kind, dreamt_on, lucid)
+        SELECT m.dream_id, 'motif:' || m.motif, 'motif', d.dreamt_on, d.lucid
+        FROM dream_motifs m JOIN dreams d ON d.id = m.dream_id;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -219,22 +219,26 @@ def test_edit_and_delete_keep_signs_in_step(cli):
     assert "lighthouse" not in by_sign(signs_json(cli))
 
 
-def test_import_and_reanalyze_store_the_signs(cli, tmp_path, db_path):
+def test_import_and_reanalyze_keep_signs_in_step(cli, tmp_path, db_path):
     from dreamly.store import Journal
 
+    def stored(path, sign):
+        with Journal.open(path) as journal:
+            return journal.conn.execute("SELECT count(*) FROM dream_signs WHERE sign = ?", (sign,)).fetchone()[0]
+
     for n in range(3):
-        add(cli, f"My brother and I at the harbour, day {n}.", DAY + timedelta(days=n))
+        add(cli, f"My brother and I at the harbour; someone was chasing me, day {n}.", DAY + timedelta(days=n))
     export = tmp_path / "out.json"
     assert cli("export", "--format", "json", "-o", export).exit_code == 0
     other = tmp_path / "other.db"
     assert cli("import", export, "--db", other).exit_code == 0
-    with Journal.open(other) as journal:  # stored by the import itself, before any `signs`
-        assert journal.conn.execute("SELECT count(DISTINCT dream_id) FROM dream_signs WHERE sign = 'brother'"
-                                    ).fetchone()[0] == 3
+    assert stored(other, "motif:chase") == 3  # motif signs come with the matcher's output
+    assert stored(other, "brother") == 0      # the text is read once, by the first command that shows signs
+    assert by_sign(signs_json(cli, "--db", other))["brother"]["dreams"] == 3
+    assert stored(other, "brother") == 3
     assert cli("reanalyze").exit_code == 0
-    with Journal.open(db_path) as journal:
-        read = journal.conn.execute("SELECT count(*) FROM dream_signs_read").fetchone()[0]
-        assert read == 3
+    assert stored(db_path, "motif:chase") == 3  # re-tagged in the same transaction as the motifs
+    assert by_sign(signs_json(cli))["motif:chase"]["dreams"] == 3
 
 
 # -- lucidity --------------------------------------------------------------------------------------
