@@ -9,8 +9,8 @@ from __future__ import annotations
 from rich.text import Text
 
 from dreamly.render import console, errors
-from dreamly.review_words import day
-from dreamly.sign_words import (NEW, STRONGEST, dreams_word, in_lucid_sentence, is_quiet, lucid_sentence, names,
+from dreamly.review.words import day
+from dreamly.review.sign_words import (NEW, STRONGEST, dreams_word, in_lucid_sentence, is_quiet, lucid_sentence, names,
                                 sign_list, span_words, week_rates)
 from dreamly.text import printable
 

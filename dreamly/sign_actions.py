@@ -7,8 +7,9 @@ from __future__ import annotations
 import os
 from datetime import date, datetime, timezone
 
-from dreamly import sign_review, sign_store
-from dreamly import signs as finder
+from dreamly.analysis import signs as finder
+from dreamly.review import signs as sign_review
+from dreamly.store import signs as sign_store
 from dreamly.errors import DreamlyError
 
 PARALLEL_FROM = 4000  # dreams to read before worker processes pay for their start-up
@@ -66,9 +67,9 @@ def personal_motif_ids(knowledge) -> set:
         return set()
     built_in = getattr(knowledge, "built_in_ids", None)
     if built_in is None:
-        from dreamly import analyze
+        from dreamly.analysis import load_knowledge
 
-        built_in = set(analyze.load_knowledge(None).motifs)
+        built_in = set(load_knowledge(None).motifs)
     return set(knowledge.motifs) - set(built_in)
 
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dreamly import sign_review
-from dreamly import signs as finder
+from dreamly.analysis import signs as finder
+from dreamly.review import signs as sign_review
 
 DAY = date(2026, 3, 2)  # a Monday, long past
 
@@ -315,7 +315,7 @@ def test_the_review_shows_the_same_signs_section_in_all_three_views(cli, tmp_pat
     terminal = cli("patterns", *window).stdout
     markdown = cli("patterns", *window, "--markdown").stdout
     page = cli("patterns", *window, "--html", "-").stdout
-    from dreamly.sign_words import lucid_sentence
+    from dreamly.review.sign_words import lucid_sentence
 
     sentence = lucid_sentence(section)
     assert "Lucid: 2 of 4 dreams" in sentence and "rising" in sentence

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape as esc
 
-from dreamly.review_words import day
+from dreamly.review.words import day
 
 
 def percent(rate: float | None) -> str:

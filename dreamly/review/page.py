@@ -13,7 +13,7 @@ import math
 import re
 
 from dreamly import picture
-from dreamly.review_words import (MAX_LINKS, capital, day, empty_message, is_empty, label, link_sentence, motif_rows,
+from dreamly.review.words import (MAX_LINKS, capital, day, empty_message, is_empty, label, link_sentence, motif_rows,
                                   now_word, per_week, pursuer_name, pursuer_shift_sentence, recurring_name,
                                   red_flag_lines, span, window_weeks)
 from dreamly.picture import num as _n
@@ -280,7 +280,7 @@ def _recurring(report: dict) -> str:
 
 
 def _signs(report: dict) -> str:
-    from dreamly.sign_words import html_section
+    from dreamly.review.sign_words import html_section
 
     return html_section(report.get("signs"))
 

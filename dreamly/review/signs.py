@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
-from dreamly import signs as finder
+from dreamly.analysis import signs as finder
 
 LUCID_MIN_DREAMS = 2      # a sign needs two lucid dreams behind it to be "associated with lucidity"
 LUCID_RATE_STEP = 0.10    # a lucid rate moves (rising/falling) by ten points at least …

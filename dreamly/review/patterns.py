@@ -177,7 +177,7 @@ class Vocabulary:
 
 
 def vocabulary_from(knowledge) -> Vocabulary:
-    """Read an `analyze.Knowledge` (or None) into a Vocabulary."""
+    """Read an `analysis.Knowledge` (or None) into a Vocabulary."""
     vocab = Vocabulary()
     if knowledge is None:
         return vocab
@@ -261,7 +261,7 @@ def review(rows: dict, window: Window, *, recall_days: Iterable[date] = (), voca
         "red_flag": flag,
     }
     if "signs" in rows:  # the dream signs section (issue 17): sign_review computes it for all three views
-        from dreamly import sign_review
+        from dreamly.review import signs as sign_review
 
         report["signs"] = sign_review.section(
             dreams, rows["signs"], rows.get("sign_first_seen", {}), window, week_starts,

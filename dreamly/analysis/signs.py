@@ -22,7 +22,7 @@ SIGNS_VERSION = 1  # bump when extraction changes: stored candidates are then ex
 MOTIF_PREFIX = "motif:"
 KINDS = ("person", "place", "thing", "motif", "personal motif")
 
-_HERE = Path(__file__).resolve().parent
+_HERE = Path(__file__).resolve().parent.parent  # the dreamly package: signs.toml sits by motifs.toml
 LEXICON_FILE = _HERE / "signs.toml"
 FREQUENCY_FILE = _HERE / "data" / "wordfreq-en.txt"
 
