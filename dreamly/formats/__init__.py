@@ -129,12 +129,12 @@ def _counting(dreams: Iterable[dict], on_progress: Progress) -> Iterator[dict]:
 
 JSON_KEYS = ("id", "dreamt_on", "created", "updated", "title", "body", "lucid", "nightmare", "recurring",
              "sleep_quality", "context", "source", "content_hash", "tags", "emotions", "motifs",
-             "interpretations", "rehearsals")
+             "interpretations", "rehearsals", "lucidity")
 
 
 def json_record(dream: dict) -> dict:
     """The export record of a dream: its fields, then its lists, in a fixed order."""
-    return {key: dream.get(key, []) if key in ("interpretations", "rehearsals") else dream[key] for key in JSON_KEYS}
+    return {key: dream.get(key, []) if key in ("interpretations", "rehearsals") else dream.get(key) for key in JSON_KEYS}
 
 
 def write_json(dreams: Iterable[dict], out: TextIO) -> int:
@@ -574,7 +574,7 @@ def _record(*, dreamt_on: str, body: str, created: str, updated: str | None = No
             context: str = "", lucid: bool = False, nightmare: bool = False, recurring: bool = False,
             sleep_quality: int | None = None, source: str | None = None, tags: Iterable[str] = (),
             emotions: Iterable[dict] = (), motifs: Iterable[dict] = (), interpretations: Iterable[dict] = (),
-            rehearsals: Iterable[dict] = ()) -> dict:
+            rehearsals: Iterable[dict] = (), lucidity: int | None = None) -> dict:
     from dreamly.store import normalise_tag
 
     return {
@@ -584,6 +584,7 @@ def _record(*, dreamt_on: str, body: str, created: str, updated: str | None = No
         "tags": [t for t in dict.fromkeys(normalise_tag(t) for t in tags) if t],
         "emotions": _unique_emotions(emotions), "motifs": list(motifs),
         "interpretations": list(interpretations), "rehearsals": list(rehearsals),
+        "lucidity": lucidity,
     }
 
 
@@ -670,6 +671,7 @@ def _read_dreamly_json(path: Path, data: dict, stamp: str) -> list[Incoming]:
             nightmare=f.flag("nightmare"), recurring=f.flag("recurring"),
             sleep_quality=f.number("sleep_quality", 1, 5, none_ok=True), source=f.text("source", None, none_ok=True),
             tags=tags, emotions=emotions, motifs=motifs, interpretations=interpretations, rehearsals=rehearsals,
+            lucidity=f.number("lucidity", 1, 5, none_ok=True),
         )
         old_id = raw.get("id")
         # Same-day dreams go back in in their old order, whatever order the file lists them in.
