@@ -24,7 +24,7 @@ from itertools import count, islice
 from pathlib import Path
 
 from dreamly.errors import DreamlyError
-from dreamly.feelings import emotion_subject, heading_end, with_words
+from dreamly.feelings import WordFinder, emotion_subject, heading_end, with_words
 
 # 2: the same rules; texts with İ ı ſ K (Kelvin) now match the way the regexes say (the
 # prefilter used to lower-case them differently). Everything else is unchanged.
@@ -793,6 +793,7 @@ class Matcher:
         self._macros = knowledge.macros
         self._patterns: dict[str, re.Pattern] = {}  # expanded source -> compiled, shared by rules
         self._literals: dict[str, frozenset[str] | None] = {}  # expanded source -> its literals
+        self._lexicons: dict[str, list[str]] = {}  # expanded source -> its plain words (feelings.WordFinder)
         self._order = count()
         self.rules: dict[str, list[_Rule]] = {}
         self.requires: dict[str, str] = {}
@@ -858,6 +859,10 @@ class Matcher:
         for item in spec.get("phrases", ()):
             item = {"re": item} if isinstance(item, str) else item
             source = _expand(item["re"], self._macros)
+            if "plain" in item:  # a lexicon (feelings.with_words): indexed by its ungrouped form's literals
+                self._literals.setdefault(source, self._lits(_expand(item["plain"], self._macros)))
+                if "words" in item:
+                    self._lexicons[source] = item["words"]
             near = _expand(item["near"], self._macros) if item.get("near") else None
             not_near = _expand(item["not_near"], self._macros) if item.get("not_near") else None
             rules.append(_Rule(
@@ -872,6 +877,8 @@ class Matcher:
         """The compiled pattern, for the text `_Doc.hay` (IGNORECASE on lower-case text is
         still right when a pattern cannot be lower-cased, just slower)."""
         pattern = self._patterns.get(source)
+        if pattern is None and self._on_low and source in self._lexicons:
+            pattern = self._patterns[source] = WordFinder(self._lexicons[source])
         if pattern is None:
             lowered = _lower_pattern(source) if self._on_low else None
             pattern = re.compile(lowered) if lowered is not None else re.compile(source, re.I)
