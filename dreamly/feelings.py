@@ -185,7 +185,7 @@ def feeling_family(name: str, knowledge=None) -> str | None:
     An emotion id or label is itself; otherwise the lexicon entry the whole name matches
     ("scared", "freaked out", "over the moon"). Built-in and personal emotions count."""
     if knowledge is None:
-        from dreamly.analyze import load_knowledge
+        from dreamly.analysis import load_knowledge
 
         knowledge = load_knowledge()
     key = " ".join(name.lower().replace("_", " ").split())

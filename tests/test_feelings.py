@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from dreamly.analyze import analyze, load_knowledge
+from dreamly.analysis import analyze, load_knowledge
 from dreamly.feelings import feeling_family
 
 
@@ -128,13 +128,11 @@ def test_negated_feelings():
     assert "anger" not in emotions("I was never angry with her.")
 
 
-@pytest.mark.xfail(reason="needs the matcher's apostrophe-less contractions (branch matcher)", strict=False)
 def test_negated_feelings_typed_without_apostrophes():
     assert "fear" not in emotions("i wasnt scared")
     assert "anger" not in emotions("I didnt get angry")
 
 
-@pytest.mark.xfail(reason="needs the matcher's lower-case sentences and lone i (branch matcher)", strict=False)
 def test_lower_case_writing_keeps_its_feelings():
     assert "fear" in emotions("the sky was blue. i was so scared")
 

@@ -376,7 +376,7 @@ class Journal:
     def save_analysis(self, dream_id: int, motifs: Iterable, found_emotions: Iterable[str], version: int) -> None:
         """Replace a dream's matcher output: its motif hits and its text-found emotions.
 
-        `motifs` are objects with id, evidence, start, end and subject (analyze.Hit).
+        `motifs` are objects with id, evidence, start, end and subject (analysis.Hit).
         Emotions the user tagged are kept; found ones are added only where the user said nothing.
         """
         with self.transaction():
