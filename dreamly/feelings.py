@@ -262,11 +262,27 @@ _EXPECTED = re.compile(r"\b(?:i|we)\s+(?:thought|think|knew|know|felt|feel|could
 _EAGER = re.compile(r"\s+(?:to|for)\s+(?!death\b|me\b|us\b)")
 
 
-def heading_end(low: str, sent_start: int, start: int) -> int | None:
-    """Where a feelings heading before `start` ends, if the feeling is listed under one
-    (negation is looked for after it only: "No interpretation. Answers to questions 2. Anxious")."""
+def emotion_scope(low: str, scope: int, clause_start: int, sent_start: int, start: int) -> int:
+    """Where negation may reach a feeling at `start` from (the matcher's scope is `scope`).
+
+    * after a feelings heading only ("No interpretation. Answers to questions 2. Anxious");
+    * not back across "and" into the clause before when the feeling has its own verb
+      ("I had no money and felt embarrassed"), as it does for a shared verb ("didn't run and hide");
+    * not at all in "I had never been so happy": the comparison says it was."""
     m = _HEADING.search(low, max(sent_start, start - 160), start)
-    return m.start() if m else None
+    if m:
+        scope = max(scope, m.start())
+    if scope < clause_start and _OWN_VERB.match(low, clause_start):
+        scope = clause_start
+    if _NEVER_SO.search(low, max(scope, start - 40), start):
+        scope = start
+    return scope
+
+
+# an elided clause with a feeling verb of its own: "and felt", "but got", "and became"
+_OWN_VERB = re.compile(r"\s*(?:and|but|then|yet)\s+(?:then\s+|suddenly\s+|just\s+|also\s+)?"
+                       r"(?:felt|feel|feels|feeling|became|become|grew|got|get|gets|getting|was|were|started|began)\b")
+_NEVER_SO = re.compile(r"\bnever\s+(?:been|felt|was|were)\s+(?:so|this|that|more|as)\s+$")
 
 
 def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_start: int) -> str | None:

@@ -27,7 +27,7 @@ from dreamly.analysis.text import (
     _last_subject,
     _token_runs,
 )
-from dreamly.feelings import WordFinder, emotion_subject, heading_end
+from dreamly.feelings import WordFinder, emotion_scope, emotion_subject
 
 # verbs whose denial denies the clause they open ("I don't think", "I didn't believe")
 _NEG_RAISER = re.compile(r"(?:think|thought|believe|believed|suppose|supposed|reckon|recall|remember)\b")
@@ -347,8 +347,8 @@ class Matcher(Pursuers):
         cl, ci = doc.clause_of(start)
         c_start, c_end, subj = cl[ci].start, cl[ci].end, cl[ci].subject
         scope = doc.scope_start(cl, ci)
-        if rule.kind == "emotion":  # a feeling listed under a heading: negation after the heading only
-            scope = max(scope, heading_end(doc.low, doc.sents[cl[ci].sentence][0], start) or 0)
+        if rule.kind == "emotion":  # where negation may reach a feeling from (feelings.py)
+            scope = emotion_scope(doc.low, scope, c_start, doc.sents[cl[ci].sentence][0], start)
         prefix = doc.low[scope:start]
         for neg in _NEGATION.finditer(prefix):
             if not (_NP_NEGATION.match(prefix, neg.start()) and _FINITE.search(prefix, neg.end())):
