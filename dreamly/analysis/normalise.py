@@ -111,8 +111,22 @@ class OffsetMap:
         return oe if pos <= ne else pos - ne + oe
 
 
+_TABLE = frozenset(_WORDS)
+_WORDISH = re.compile(r"[a-z][a-z']*")
+_TRIPLE = re.compile(r"([a-z])\1\1")
+_LONE_I = re.compile(r"(?<![\w'])i(?![\w-])")
+
+
+def _needs_work(text: str) -> bool:
+    """A cheap look (C scans and a set intersection) for anything _FIX would change."""
+    low = text.lower()
+    return bool(_LONE_I.search(text) or _TRIPLE.search(low) or not _TABLE.isdisjoint(_WORDISH.findall(low)))
+
+
 def normalise(text: str) -> tuple[str, OffsetMap | None]:
     """The text as the rules read it, and the map back (None when nothing changed)."""
+    if not _needs_work(text):
+        return text, None
     pieces: list[str] = []
     regions: list[tuple[int, int, int, int]] = []
     last = 0
