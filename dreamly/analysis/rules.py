@@ -27,7 +27,7 @@ from dreamly.analysis.text import (
     _last_subject,
     _token_runs,
 )
-from dreamly.feelings import WordFinder, emotion_scope, emotion_subject
+from dreamly.analysis.feelings import WordFinder, emotion_scope, emotion_subject
 
 # verbs whose denial denies the clause they open ("I don't think", "I didn't believe")
 _NEG_RAISER = re.compile(r"(?:think|thought|believe|believed|suppose|supposed|reckon|recall|remember)\b")

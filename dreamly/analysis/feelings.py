@@ -6,6 +6,10 @@
   lexicon is data in one place, read by the matcher and by `feeling_family`.
 * `feeling_family(name)`: the emotion a free-form feeling name belongs to
   ("scared" -> "fear"), from the same lexicons.
+* `WordFinder`: the lexicon's plain words matched through the text's word set (no
+  regex scan), standing in for the compiled pattern of that phrase;
+* `emotion_scope(...)`: where negation may reach a feeling from (after a feelings
+  heading; not across "and" into a feeling with its own verb; "never been so happy");
 * `emotion_subject(low, clause_start, start, end)`: what the words around a feeling
   say about whose it is, before the clause's subject is asked: "it made me sad" is
   mine, "I made her sad" is not; "a feeling of dread", "my fear was that ...",
@@ -123,15 +127,18 @@ class _Span:
 
 
 _TOKEN_BYTES = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz" else 32 for c in range(256))
-_last: list = [None, frozenset()]  # the last text looked at, and its words
+_last: tuple = (None, frozenset())  # the last text looked at, and its words (one tuple: thread-safe)
 
 
-def _words_of(hay: str) -> frozenset[str]:
+def _words_of(hay: str) -> frozenset[bytes]:
     """The a-z words of a text (every other byte splits), worked out once per text."""
-    if _last[0] is not hay:
-        _last[0] = hay
-        _last[1] = frozenset(hay.encode("ascii", "replace").translate(_TOKEN_BYTES).split())
-    return _last[1]
+    global _last
+    last = _last
+    if last[0] is hay:
+        return last[1]
+    words = frozenset(hay.encode("ascii", "replace").translate(_TOKEN_BYTES).split())
+    _last = (hay, words)
+    return words
 
 
 class WordFinder:
