@@ -159,6 +159,7 @@ def add(
     tag: Annotated[Optional[List[str]], typer.Option("--tag", "-t", metavar="TAG", help="A tag such as work or exam (repeatable).", show_default=False)] = None,
     context: Annotated[str, typer.Option("--context", "-c", metavar="TEXT", help="What is going on in waking life.", show_default=False)] = "",
     lucid: Annotated[bool, typer.Option("--lucid", help="You knew you were dreaming.")] = False,
+    lucidity: Annotated[Optional[int], typer.Option("--lucidity", min=1, max=5, metavar="1-5", help="How lucid, 1 (a flicker of knowing) to 5 (fully aware, steering); implies --lucid.", show_default=False)] = None,
     nightmare: Annotated[bool, typer.Option("--nightmare", help="It was a nightmare.")] = False,
     recurring: Annotated[bool, typer.Option("--recurring", help="You have had this dream before.")] = False,
     sleep: Annotated[Optional[int], typer.Option("--sleep", min=1, max=5, metavar="1-5", help="How well you slept, 1 (badly) to 5 (very well).", show_default=False)] = None,
@@ -191,9 +192,9 @@ def add(
         if draft:
             draft.discard()
         fail("the dream is empty; nothing was saved")
-    dream = NewDream(body=body, dreamt_on=day, title=title.strip(), context=context.strip(), lucid=lucid,
-                     nightmare=nightmare, recurring=recurring, sleep_quality=sleep, tags=tag or (),
-                     emotions=emotions)
+    dream = NewDream(body=body, dreamt_on=day, title=title.strip(), context=context.strip(),
+                     lucid=lucid or lucidity is not None, lucidity=lucidity, nightmare=nightmare, recurring=recurring,
+                     sleep_quality=sleep, tags=tag or (), emotions=emotions)
     from dreamly import actions
 
     with open_journal(db) as journal:
@@ -377,6 +378,7 @@ def edit(
     untag: Annotated[Optional[List[str]], typer.Option("--untag", metavar="TAG", help="Remove a tag (repeatable).", show_default=False)] = None,
     context: Annotated[Optional[str], typer.Option("--context", "-c", metavar="TEXT", help="New waking-life context.", show_default=False)] = None,
     lucid: Annotated[Optional[bool], typer.Option("--lucid/--not-lucid", help="Mark or unmark as lucid.", show_default=False)] = None,
+    lucidity: Annotated[Optional[int], typer.Option("--lucidity", min=1, max=5, metavar="1-5", help="How lucid, 1-5 (marks it lucid).", show_default=False)] = None,
     nightmare: Annotated[Optional[bool], typer.Option("--nightmare/--not-nightmare", help="Mark or unmark as a nightmare.", show_default=False)] = None,
     recurring: Annotated[Optional[bool], typer.Option("--recurring/--not-recurring", help="Mark or unmark as recurring.", show_default=False)] = None,
     sleep: Annotated[Optional[int], typer.Option("--sleep", min=1, max=5, metavar="1-5", help="Sleep quality 1-5.", show_default=False)] = None,
@@ -397,8 +399,10 @@ def edit(
     if date is not None:
         fields["dreamt_on"] = parse_day(date)
         refuse_future(fields["dreamt_on"])
+    if lucidity is not None and lucid is False:
+        conflict("--lucidity marks the dream lucid; leave out --not-lucid")
     for name, value in (("title", title), ("context", context), ("lucid", lucid), ("nightmare", nightmare),
-                        ("recurring", recurring), ("sleep_quality", sleep)):
+                        ("recurring", recurring), ("sleep_quality", sleep), ("lucidity", lucidity)):
         if value is not None:
             fields[name] = value.strip() if isinstance(value, str) else value
     set_emotions = [parse_emotion(spec) for spec in emotion or ()]
@@ -573,6 +577,21 @@ def reanalyze(db: DbOption = None) -> None:
 
             done = actions.reanalyze(journal, on_batch)
     typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {MATCHER_VERSION}.")
+
+
+def _read_new_signs(journal) -> None:
+    """Find the dream signs of dreams added, edited or imported since the last look (each
+    dream's text is read once; motif signs are stored with the matcher's output), with a
+    progress bar when there are many (after a big import)."""
+    from dreamly import sign_actions
+    from dreamly.analysis.signs import SIGNS_VERSION
+    from dreamly.store import signs as sign_store
+
+    pending = sign_store.pending_count(journal, SIGNS_VERSION)
+    if not pending:
+        return
+    with _progress(pending, "Finding dream signs") as advance:
+        sign_actions.keep_current(journal, on_progress=advance)
 
 
 def _progress(total: int, label: str):
@@ -878,9 +897,14 @@ def patterns(
         conflict("use one of --json, --markdown and --html")
     start, end = day_range(since, until)
     window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
-    vocabulary = reviewing.vocabulary_from(_knowledge_or_none())
+    knowledge = _knowledge_or_none()
+    vocabulary = reviewing.vocabulary_from(knowledge)
     with open_journal(db) as journal:
+        from dreamly import sign_actions
+
         rows = journal.pattern_rows(window.load_since, window.until)
+        _read_new_signs(journal)
+        rows.update(sign_actions.review_rows(journal, knowledge, window.load_since, window.until))
         report = reviewing.review(rows, window, recall_days=journal.recall_days(window.until), vocabulary=vocabulary)
         if html is not None:
             from dreamly.review import page
@@ -936,6 +960,120 @@ def demo(
         where = journal.path
     typer.echo(f"Wrote {count} sample dreams (ten weeks) to {where}\n")
     typer.echo("\n".join(how_to_explore(where)))
+
+
+# -- dream signs and lucid dreaming: signs, tonight ---------------------------------------------
+
+
+class SignKind(str, Enum):
+    person = "person"
+    place = "place"
+    thing = "thing"
+    motif = "motif"
+    personal = "personal"
+
+
+@command()
+def signs(
+    *,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    kind: Annotated[Optional[List[SignKind]], typer.Option(
+        "--kind", "-k", help="Only signs of this kind (repeatable); personal = your own motifs.", show_default=False,
+        case_sensitive=False)] = None,
+    lucid: Annotated[bool, typer.Option("--lucid", help="The signs most associated with your lucid dreams (lift over the usual lucid rate).")] = False,
+    hide: Annotated[Optional[str], typer.Option("--hide", metavar="SIGN", help="Stop showing a sign, as it is shown ('the house', 'Grandma', 'chase'); remembered.", show_default=False)] = None,
+    unhide: Annotated[Optional[str], typer.Option("--unhide", metavar="SIGN", help="Show a hidden sign again.", show_default=False)] = None,
+    hidden: Annotated[bool, typer.Option("--hidden", help="List the signs you hid.")] = False,
+    limit: LimitOption = 10,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Your dream signs: the people, places, things and motifs that keep turning up, best
+    first, each with how many dreams it is in, when, and two short excerpts. Ranked by how
+    often they recur and how unusual their words are; found on your machine.
+
+    Personal signs: add motifs of your own to the personal motifs file (`dreamly themes`
+    shows the built-in ones; see README).
+
+    Example: dreamly signs --since 2026-09-01 --kind person --kind place
+    """
+    from dreamly import sign_actions
+    from dreamly.dates import day_range
+    from dreamly.store import open_journal
+
+    if sum((hide is not None, unhide is not None, hidden)) > 1:
+        fail("use one of --hide, --unhide and --hidden", code=2)
+    if hide is not None or unhide is not None:
+        with open_journal(db) as journal:
+            if hide is not None:
+                key, seen = sign_actions.hide(journal, hide, labels=_motif_labels())
+                typer.echo(f"Hidden: {key}. `dreamly signs --unhide {key!r}` shows it again." if seen else
+                           f"Hidden: {key} (no dream has it yet). `dreamly signs --unhide {key!r}` undoes it.")
+            else:
+                key = sign_actions.unhide(journal, unhide, labels=_motif_labels())
+                typer.echo(f"Showing {key} again.")
+        return
+    if hidden:
+        from dreamly.store import signs as sign_store
+
+        with open_journal(db) as journal:
+            names = sorted(sign_store.hidden(journal))
+        if json_:
+            print_json(names)
+            return
+        from dreamly import render_signs
+
+        render_signs.hidden_list(names)
+        return
+    start, end = day_range(since, until)
+    kinds = {"personal motif" if k.value == "personal" else k.value for k in kind or ()} or None
+    knowledge = _knowledge_or_none()
+    with open_journal(db) as journal:
+        _read_new_signs(journal)
+        report = sign_actions.signs_report(journal, knowledge, since=start, until=end, kinds=kinds, limit=limit,
+                                           lucid=lucid)
+    if json_:
+        from dreamly.review.sign_words import json_report
+
+        print_json(json_report(report))
+        return
+    from dreamly import render_signs
+
+    render_signs.signs_list(report)
+
+
+def _motif_labels() -> dict:
+    knowledge = _knowledge_or_none()
+    return {m.label.lower(): motif_id for motif_id, m in knowledge.motifs.items()} if knowledge else {}
+
+
+@command()
+def tonight(
+    *,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=10, metavar="N", help="Rehearsed endings to show at most.")] = 3,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """What to take to bed: the endings you rehearse (as `rehearse --tonight`), and the two or
+    three strongest dream signs of your latest dream that was not lucid, each with an
+    intention to notice it and check whether you are dreaming.
+
+    Example: dreamly tonight
+    """
+    from dreamly import sign_actions
+    from dreamly.store import open_journal
+
+    knowledge = _knowledge_or_none()
+    with open_journal(db) as journal:
+        _read_new_signs(journal)
+        data = sign_actions.tonight(journal, knowledge, rehearsals=limit)
+    if json_:
+        print_json(data)
+        return
+    from dreamly import render_signs
+
+    render_signs.tonight(data)
 
 
 # -- taking it anywhere: export, import (formats live in formats/) ------------------------------

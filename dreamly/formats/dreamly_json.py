@@ -20,12 +20,12 @@ EXPORT_VERSION = 1
 
 JSON_KEYS = ("id", "dreamt_on", "created", "updated", "title", "body", "lucid", "nightmare", "recurring",
              "sleep_quality", "context", "source", "content_hash", "tags", "emotions", "motifs",
-             "interpretations", "rehearsals")
+             "interpretations", "rehearsals", "lucidity")
 
 
 def json_record(dream: dict) -> dict:
     """The export record of a dream: its fields, then its lists, in a fixed order."""
-    return {key: dream.get(key, []) if key in ("interpretations", "rehearsals") else dream[key] for key in JSON_KEYS}
+    return {key: dream.get(key, []) if key in ("interpretations", "rehearsals") else dream.get(key) for key in JSON_KEYS}
 
 
 def write_json(dreams: Iterable[dict], out: TextIO) -> int:
@@ -111,6 +111,7 @@ def _read_dreamly_json(path: Path, data: dict, stamp: str) -> list[Incoming]:
             nightmare=f.flag("nightmare"), recurring=f.flag("recurring"),
             sleep_quality=f.number("sleep_quality", 1, 5, none_ok=True), source=f.text("source", None, none_ok=True),
             tags=tags, emotions=emotions, motifs=motifs, interpretations=interpretations, rehearsals=rehearsals,
+            lucidity=f.number("lucidity", 1, 5, none_ok=True),
         )
         old_id = raw.get("id")
         # Same-day dreams go back in in their old order, whatever order the file lists them in.

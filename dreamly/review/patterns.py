@@ -268,6 +268,13 @@ def review(rows: dict, window: Window, *, recall_days: Iterable[date] = (), voca
         "recurring": recurring(dreams),
         "red_flag": flag,
     }
+    if "signs" in rows:  # the dream signs section (issue 17): sign_review computes it for all three views
+        from dreamly.review import signs as sign_review
+
+        report["signs"] = sign_review.section(
+            dreams, rows["signs"], rows.get("sign_first_seen", {}), window, week_starts,
+            hidden=rows.get("signs_hidden", frozenset()), personal=rows.get("personal_motifs", frozenset()),
+            labels=vocab.labels, skip=rows.get("signs_skipped", frozenset()))
     for group in report["recurring"]:
         group["motif_labels"] = [vocab.labels.get(m, m.replace("_", " ")) for m in group["motifs"]]
     report["suggestions"] = _suggestions(report, vocab)

@@ -44,9 +44,10 @@ def busy_timeout() -> float:
 
 DREAM_FIELDS = (
     "id", "dreamt_on", "created", "updated", "title", "body", "lucid", "nightmare",
-    "recurring", "sleep_quality", "context", "source", "content_hash",
+    "recurring", "sleep_quality", "context", "source", "content_hash", "lucidity",
 )
-EDITABLE_FIELDS = ("dreamt_on", "title", "body", "lucid", "nightmare", "recurring", "sleep_quality", "context")
+EDITABLE_FIELDS = ("dreamt_on", "title", "body", "lucid", "nightmare", "recurring", "sleep_quality", "context",
+                   "lucidity")
 
 
 
@@ -120,6 +121,7 @@ class NewDream:
     sleep_quality: int | None = None
     tags: Sequence[str] = ()
     emotions: Sequence[tuple[str, int | None]] = ()  # what the user tagged
+    lucidity: int | None = None  # 1-5; a level implies lucid
     source: str | None = None
     created: str | None = None
     updated: str | None = None
@@ -279,13 +281,13 @@ class Journal:
         with self.transaction():
             cursor = self.conn.execute(
                 """INSERT INTO dreams (dreamt_on, created, updated, title, body, lucid, nightmare,
-                       recurring, sleep_quality, context, source, content_hash)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       recurring, sleep_quality, context, source, content_hash, lucidity)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     dreamt_on, dream.created or stamp, dream.updated or dream.created or stamp,
-                    dream.title, dream.body, int(dream.lucid), int(dream.nightmare),
+                    dream.title, dream.body, int(dream.lucid or dream.lucidity is not None), int(dream.nightmare),
                     int(dream.recurring), dream.sleep_quality, dream.context, dream.source,
-                    content_hash(dreamt_on, dream.body),
+                    content_hash(dreamt_on, dream.body), dream.lucidity,
                 ),
             )
             dream_id = cursor.lastrowid
@@ -349,6 +351,10 @@ class Journal:
             for flag in ("lucid", "nightmare", "recurring"):
                 if flag in values:
                     values[flag] = int(bool(values[flag]))
+            if values.get("lucidity") is not None:
+                values["lucid"] = 1  # a lucidity level means it was lucid
+            elif values.get("lucid") == 0:
+                values["lucidity"] = None  # not lucid: no level either
             values["updated"] = now_utc()
             values["content_hash"] = content_hash(
                 values.get("dreamt_on", current["dreamt_on"]), values.get("body", current["body"])
@@ -626,8 +632,8 @@ class Journal:
         ).fetchone()[0]
         statements = {
             "dreams": """INSERT INTO dreams (id, dreamt_on, created, updated, title, body, lucid, nightmare,
-                             recurring, sleep_quality, context, source, content_hash)
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                             recurring, sleep_quality, context, source, content_hash, lucidity)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             "tags": "INSERT OR IGNORE INTO dream_tags (dream_id, tag) VALUES (?, ?)",
             # the first row of a feeling wins: the importer lists the user's before the text's
             "emotions": "INSERT OR IGNORE INTO dream_emotions (dream_id, emotion, intensity, origin) VALUES (?, ?, ?, ?)",
@@ -650,10 +656,11 @@ class Journal:
         written = 0
         for d in dreams:
             dream_id = next_id + written
+            lucidity = d.get("lucidity")
             rows["dreams"].append((
-                dream_id, d["dreamt_on"], d["created"], d["updated"], d["title"], d["body"], int(d["lucid"]),
-                int(d["nightmare"]), int(d["recurring"]), d["sleep_quality"], d["context"], d["source"],
-                content_hash(d["dreamt_on"], d["body"]),
+                dream_id, d["dreamt_on"], d["created"], d["updated"], d["title"], d["body"],
+                int(d["lucid"] or lucidity is not None), int(d["nightmare"]), int(d["recurring"]), d["sleep_quality"],
+                d["context"], d["source"], content_hash(d["dreamt_on"], d["body"]), lucidity,
             ))
             rows["tags"].extend((dream_id, tag) for tag in d["tags"])
             rows["emotions"].extend((dream_id, e["emotion"], e["intensity"], e["origin"]) for e in d["emotions"])

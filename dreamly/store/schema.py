@@ -155,4 +155,78 @@ def m001_first_schema(conn: sqlite3.Connection) -> None:
     run(conn, V1_STATEMENTS)
 
 
+# 2: dream signs (issue 17): how lucid a dream was, and each dream's candidate signs.
+# dream_signs copies the dream's day and lucid flag (kept by triggers) so that counting a
+# sign over 100,000 dreams reads one index; dream_signs_read says which dreams' signs are
+# current (a changed text or new matcher output drops the mark, and the next command that
+# shows signs reads that dream again; motif signs follow dream_motifs by triggers);
+# hidden_signs are the signs the dreamer hid. A journal written before it: its motifs
+# become signs (the last statement backfills them).
+V2_STATEMENTS = (
+    """
+    ALTER TABLE dreams ADD COLUMN lucidity INTEGER CHECK (lucidity BETWEEN 1 AND 5);
+    """,
+    """
+    CREATE TABLE dream_signs (
+        dream_id INTEGER NOT NULL REFERENCES dreams (id) ON DELETE CASCADE,
+        sign TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        dreamt_on TEXT NOT NULL,
+        lucid INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (dream_id, sign)
+    ) WITHOUT ROWID;
+    """,
+    """
+    CREATE INDEX dream_signs_by_sign ON dream_signs (sign, dreamt_on, lucid, kind);
+    """,
+    """
+    CREATE TABLE dream_signs_read (
+        dream_id INTEGER PRIMARY KEY REFERENCES dreams (id) ON DELETE CASCADE,
+        version INTEGER NOT NULL     -- the sign finder's version that read it
+    );
+    """,
+    """
+    CREATE TABLE hidden_signs (
+        sign TEXT PRIMARY KEY,
+        hidden TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
+    """
+    CREATE TRIGGER dream_signs_text AFTER UPDATE OF body ON dreams BEGIN
+        DELETE FROM dream_signs WHERE dream_id = old.id AND kind != 'motif';
+        DELETE FROM dream_signs_read WHERE dream_id = old.id;
+    END;
+    """,
+    """
+    CREATE TRIGGER dream_signs_day AFTER UPDATE OF dreamt_on, lucid ON dreams BEGIN
+        UPDATE dream_signs SET dreamt_on = new.dreamt_on, lucid = new.lucid WHERE dream_id = new.id;
+    END;
+    """,
+    """
+    -- motif signs follow the matcher's output in the same transaction (add, edit, import, reanalyze)
+    CREATE TRIGGER dream_signs_motif_added AFTER INSERT ON dream_motifs BEGIN
+        INSERT OR IGNORE INTO dream_signs (dream_id, sign, kind, dreamt_on, lucid)
+            SELECT new.dream_id, 'motif:' || new.motif, 'motif', d.dreamt_on, d.lucid FROM dreams d
+            WHERE d.id = new.dream_id;
+    END;
+    """,
+    """
+    CREATE TRIGGER dream_signs_motif_dropped AFTER DELETE ON dream_motifs
+    WHEN NOT EXISTS (SELECT 1 FROM dream_motifs WHERE dream_id = old.dream_id AND motif = old.motif) BEGIN
+        DELETE FROM dream_signs WHERE dream_id = old.dream_id AND sign = 'motif:' || old.motif;
+    END;
+    """,
+    """
+    INSERT OR IGNORE INTO dream_signs (dream_id, sign, kind, dreamt_on, lucid)
+        SELECT m.dream_id, 'motif:' || m.motif, 'motif', d.dreamt_on, d.lucid
+        FROM dream_motifs m JOIN dreams d ON d.id = m.dream_id;
+    """,
+)
+
+
+@migration
+def m002_dream_signs(conn: sqlite3.Connection) -> None:
+    run(conn, V2_STATEMENTS)
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
