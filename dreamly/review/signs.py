@@ -131,7 +131,7 @@ def section(dreams, sign_rows, first_seen: dict, window, week_starts, *, hidden=
     lucid = {
         "dreams": sum(d.lucid for d in in_window), "rate": now, "baseline_rate": before,
         "trend": rate_trend(now, before),
-        "weeks": [{"start": s.isoformat(), "dreams": n, "lucid": l, "rate": _rate(l, n)} for s, (n, l) in weeks.items()],
+        "weeks": [{"start": s.isoformat(), "dreams": n, "lucid": lucid, "rate": _rate(lucid, n)} for s, (n, lucid) in weeks.items()],
     }
 
     reviewed = {d.id for d in in_window} | {d.id for d in in_baseline}
