@@ -115,7 +115,7 @@ _IRREALIS = re.compile(
 
 
 # Longest sentence the matcher reads as one; longer run-ons are cut (see _cut_run_on).
-MAX_SENTENCE = 1000
+MAX_SENTENCE = 600
 _SOFT_CUT = re.compile(r"[,;:]\s+|\s+")
 
 
