@@ -9,10 +9,17 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from dreamly.model import motif_ids, others_motif_ids
 from dreamly.text import first_words, printable
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
+
+
+def dream_motif_ids(dream: dict) -> list[str]:
+    """The dreamer's own motifs (what `patterns` counts), in text order."""
+    return motif_ids(dream, dreamers_only=True)
+
 
 FLAG_MARKS = (("nightmare", "N", "red"), ("lucid", "L", "cyan"), ("recurring", "R", "magenta"))
 
@@ -23,17 +30,6 @@ def flags(dream: dict) -> Text:
         if dream.get(key):
             text.append(mark, style=style)
     return text
-
-
-def dream_motif_ids(dream: dict) -> list[str]:
-    """The dreamer's own motifs (what `patterns` counts), in text order."""
-    return list(dict.fromkeys(m["motif"] for m in dream.get("motifs", ()) if m.get("subject", "dreamer") == "dreamer"))
-
-
-def others_motif_ids(dream: dict) -> list[str]:
-    """Motifs the matcher found only about someone else in the dream (not counted as yours)."""
-    own = set(dream_motif_ids(dream))
-    return list(dict.fromkeys(m["motif"] for m in dream.get("motifs", ()) if m["motif"] not in own))
 
 
 def dream_table(dreams: list[dict], empty: str) -> None:
@@ -105,6 +101,8 @@ def dream_detail(dream: dict, knowledge=None) -> None:
     marks = [key for key, _, _ in FLAG_MARKS if dream.get(key)]
     if marks:
         header.append("  (" + ", ".join(marks) + ")", style="magenta")
+    if dream.get("lucidity"):
+        header.append(f"  lucidity {dream['lucidity']}/5", style="cyan")
     if dream.get("sleep_quality"):
         header.append(f"  sleep {dream['sleep_quality']}/5", style="dim")
     console.print(header)
