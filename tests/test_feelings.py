@@ -196,3 +196,9 @@ def test_pictures_colour_feelings_by_the_same_lexicon():
 
     assert picture.family_of("terrified") == "fear"
     assert picture.family_of("over the moon") == "joy"
+
+
+def test_feelings_only_while_recounting_do_not_count():
+    assert emotions("Scared. I got very nervous just thinking about it.") == {"fear"}
+    assert not emotions("I still get scared when I think about it.")
+    assert "fear" in emotions("I woke up and I was still scared.")  # on waking counts

@@ -293,6 +293,19 @@ _FELT_NOUNS = frozenset("""time times day days moment moments feeling feelings m
 _MINE = re.compile(r"\b(?:my|our|me|us)\b")
 _OBJECT_ME = re.compile(r"\s+(?:me|us)\b")
 _OBJECT_OTHER = re.compile(r"\s+(?:him|them|everyone|everybody|someone|somebody|people|her(?=\s*[.,;!?]|\s+(?:and|so|away|off|with|by)\b))")
+_AFTERWARDS = re.compile(
+    r"\bjust (?:thinking|to think) (?:about|of) (?:it|this|that|the dream|this dream)\b"
+    r"|\b(?:thinking|think) (?:about|of) (?:it|this|that|the dream|this dream) (?:now|again|later|afterwards)\b"
+    r"|\beven (?:now|today)\b|\bto this day\b|\bas i (?:write|type|tell|recall|remember) (?:this|it)\b"
+    r"|\bwhen i (?:think|remember|recall) (?:about )?(?:it|this|that|the dream)\b|\bstill (?:gives|makes) me\b")
+_SENT_END = re.compile(r"[.!?\n]")
+
+
+def _sentence_end(low: str, end: int) -> int:
+    m = _SENT_END.search(low, end, end + 80)
+    return m.start() if m else min(len(low), end + 80)
+
+
 _EXPECTED = re.compile(r"\b(?:i|we)\s+(?:thought|think|knew|know|felt|feel|could tell)\s+(?:that\s+)?(?:it|this|that)\s+"
                        r"(?:would|will|'d|'ll|was going to|is going to)\s+$")
 _EAGER = re.compile(r"\s+(?:to|for)\s+(?!death\b|me\b|us\b)")
@@ -343,6 +356,8 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
         return "dreamer"
     if _CAUSED_IN_OTHER.search(near):
         return "other"
+    if _AFTERWARDS.search(low, max(sent_start, start - 80), _sentence_end(low, end)):
+        return "skip"  # "I get nervous just thinking about it": felt while recounting, not in the dream
     if _EXPECTED.search(near):
         return "dreamer"  # "I thought it would be fun": looking forward to it is felt now
     if _NOT_YET.search(near):
