@@ -261,7 +261,7 @@ class _Doc:
             return "other"
         if len(words) > 1 and lw not in _VERBISH and not lw.endswith(("ed", "ing", "ly")):
             nxt = words[1][1].lower()
-            if nxt in _VERBISH and nxt != "and":
+            if (nxt in _VERBISH or nxt.endswith("ed") and len(nxt) > 4) and nxt != "and":
                 return "other"  # "kids were laughing": a noun followed by its verb
         if w[0].isupper() and lw not in _DREAMER and lw not in ("being", "getting"):  # "Being chased by": no name
             nxt = words[1][1] if len(words) > 1 else ""
