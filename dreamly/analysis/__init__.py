@@ -48,12 +48,23 @@ _MATCHERS: dict[tuple | None, Matcher] = {}
 
 def matcher(user_file: Path | str | None = None) -> Matcher:
     """The process's Matcher for this knowledge (rules compile once, lazily)."""
+    if not _MATCHERS:  # the process's first: the one built by an earlier process, if still good
+        from dreamly.analysis import cache
+
+        m = cache.adopt(user_file)
+        if m is not None:
+            _MATCHERS[id(m.knowledge)] = m
+            return m
     knowledge = load_knowledge(user_file)
     m = _MATCHERS.get(id(knowledge))
     if m is None or m.knowledge is not knowledge:
         if len(_MATCHERS) > 8:
             _MATCHERS.clear()
         m = _MATCHERS[id(knowledge)] = Matcher(knowledge)
+        if len(_MATCHERS) == 1:
+            from dreamly.analysis import cache
+
+            cache.save(user_file, m)
     return m
 
 
