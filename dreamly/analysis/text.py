@@ -79,6 +79,12 @@ _OWN_BODY = {"legs", "leg", "feet", "foot", "knees", "knee", "body", "arms", "ar
              "teeth", "tooth", "heart", "mouth", "eyes", "head", "muscles", "limbs", "whole", "own",
              "dream", "dreams", "voice", "mind", "stomach", "chest", "words", "next", "last", "first",
              "second", "third", "other"}
+# verbs that open a clause whose subject is elided ("and felt embarrassed"): not a noun
+# followed by its verb
+_VERB_FIRST = {"felt", "feel", "feels", "got", "get", "gets", "seemed", "looked", "became", "become", "heard",
+               "saw", "thought", "knew", "found", "kept", "left", "tried", "wanted", "started", "began", "stayed",
+               "remained", "turned", "grew", "went", "came", "ended", "was", "were", "had", "suddenly", "then",
+               "just", "really", "very", "so", "still", "also", "never", "always", "being", "having"}
 _BARE_BODY = {"legs", "leg", "feet", "knees", "limbs", "teeth"}
 _VERBISH = {"is", "was", "were", "are", "had", "has", "have", "did", "does", "do", "could", "would",
             "will", "can", "should", "might", "must", "kept", "keeps", "started", "began", "came",
@@ -261,7 +267,7 @@ class _Doc:
             return "other"
         if len(words) > 1 and lw not in _VERBISH and not lw.endswith(("ed", "ing", "ly")):
             nxt = words[1][1].lower()
-            if (nxt in _VERBISH or nxt.endswith("ed") and len(nxt) > 4) and nxt != "and":
+            if (nxt in _VERBISH or nxt.endswith("ed") and len(nxt) > 4 and lw not in _VERB_FIRST) and nxt != "and":
                 return "other"  # "kids were laughing": a noun followed by its verb
         if w[0].isupper() and lw not in _DREAMER and lw not in ("being", "getting"):  # "Being chased by": no name
             nxt = words[1][1] if len(words) > 1 else ""
