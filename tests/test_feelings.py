@@ -202,3 +202,9 @@ def test_feelings_only_while_recounting_do_not_count():
     assert emotions("Scared. I got very nervous just thinking about it.") == {"fear"}
     assert not emotions("I still get scared when I think about it.")
     assert "fear" in emotions("I woke up and I was still scared.")  # on waking counts
+
+
+def test_relief_at_being_safe_or_that_it_was_a_dream():
+    assert "relief" in emotions("I woke up and was glad it was only a dream.")
+    assert emotions("I was so happy to be home.") == {"relief"}
+    assert emotions("I was glad to see her.") == {"joy"}
