@@ -72,12 +72,16 @@ class Scene:
 
 
 def family_of(feeling: str) -> str:
-    """The colour family of a feeling name: itself, an alias, or neutral."""
-    palette, aliases = style()["palette"], style().get("aliases", {})
+    """The colour family of a feeling name: itself, its family in the knowledge base's
+    feeling lexicons (dreamly.analysis.feeling_family: "scared" -> fear), or neutral."""
+    from dreamly.analysis import feeling_family
+
+    palette = style()["palette"]
     name = feeling.strip().lower()
     if name in palette:
         return name
-    return next((family for family, names in aliases.items() if name in names), "neutral")
+    family = feeling_family(name)
+    return family if family in palette else "neutral"
 
 
 def colour(family: str, intensity: int, lightness: float = 0.5, saturation: float = 1.0) -> str:

@@ -176,3 +176,35 @@ def test_never_so_happy_is_happy():
 def test_an_object_after_a_skipped_verb_is_not_the_subject():
     assert "fear" not in emotions("He tells me of a woman who went mad, screaming at the walls.")
     assert "fear" in emotions("I knew someone was there and I was scared.")
+
+
+def test_a_feeling_word_describing_a_thing_is_not_felt():
+    assert not emotions("I was flying over a calm sea.")
+    assert "anger" not in emotions("I saw an angry man at the gate.")
+    assert "fear" in emotions("I was so scared I ran.")
+    assert "anxiety" in emotions("I was a nervous wreck.")
+    assert "anger" in emotions("I gave him an angry look.")
+
+
+def test_feeling_names_that_are_too_ambiguous_to_look_for_still_have_a_family():
+    assert feeling_family("love") == "joy" and "joy" not in emotions("I love my new car.")
+    assert feeling_family("awe") == "surprise" and feeling_family("stress") == "anxiety"
+
+
+def test_pictures_colour_feelings_by_the_same_lexicon():
+    from dreamly import picture
+
+    assert picture.family_of("terrified") == "fear"
+    assert picture.family_of("over the moon") == "joy"
+
+
+def test_feelings_only_while_recounting_do_not_count():
+    assert emotions("Scared. I got very nervous just thinking about it.") == {"fear"}
+    assert not emotions("I still get scared when I think about it.")
+    assert "fear" in emotions("I woke up and I was still scared.")  # on waking counts
+
+
+def test_relief_at_being_safe_or_that_it_was_a_dream():
+    assert "relief" in emotions("I woke up and was glad it was only a dream.")
+    assert emotions("I was so happy to be home.") == {"relief"}
+    assert emotions("I was glad to see her.") == {"joy"}

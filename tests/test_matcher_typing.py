@@ -192,3 +192,46 @@ def test_death_words_that_are_no_death(text):
 def test_locking_myself_in_to_hide_is_not_being_trapped():
     assert "trapped" not in motifs("I ran into the office and locked myself in.")
     assert "trapped" in motifs("They locked me in the cellar and I couldn't get out.")
+
+
+@pytest.mark.parametrize("text", [
+    "I took off all my clothes in the lobby and the guests stared.",
+    "I realised I didn't have any clothes on when my teacher walked in.",
+    "My roommate could see me naked through the open door.",
+])
+def test_naked_with_people_around(text):
+    assert "naked_in_public" in motifs(text)
+
+
+def test_undressing_alone_is_not_naked_in_public():
+    assert "naked_in_public" not in motifs("I took off my clothes and got into the bath.")
+
+
+def test_a_noun_with_its_own_past_tense_verb_is_someone_else():
+    assert "flying" not in motifs("As I walked past the hall, a tune floated out to me.")
+
+
+def test_flying_together_with_a_companion():
+    assert "flying" in motifs("My cousin grew wings and was flying with me over the bay.")
+    assert "flying" not in motifs("Dozens of airplanes were flying over the town.")
+
+
+@pytest.mark.parametrize("text", [
+    "I wandered the ward for ages trying to find the exit.",
+    "I was kind of lost among all those corridors.",
+    "I couldn't remember how to get out of the mall.",
+])
+def test_lost_without_the_word_or_with_a_hedge(text):
+    assert "lost" in motifs(text)
+
+
+def test_a_show_called_lost_is_not_being_lost():
+    assert "lost" not in motifs("I was watching Lost on the sofa.")
+
+
+@pytest.mark.parametrize("text", [
+    "The guard knocked off his head with one swing.",
+    "I heard screaming souls all around me.",
+])
+def test_death_without_its_words(text):
+    assert "death" in motifs(text)

@@ -189,8 +189,10 @@ _FAMILIES: dict[int, list[tuple[str, re.Pattern]]] = {}
 def feeling_family(name: str, knowledge=None) -> str | None:
     """The emotion id a free-form feeling name belongs to, or None.
 
-    An emotion id or label is itself; otherwise the lexicon entry the whole name matches
-    ("scared", "freaked out", "over the moon"). Built-in and personal emotions count."""
+    An emotion id or label is itself; otherwise a name the emotion lists (`names`: words
+    for the feeling that are too ambiguous to look for in a dream, "love", "shock") or
+    the lexicon entry the whole name matches ("scared", "freaked out", "over the moon").
+    Built-in and personal emotions count."""
     if knowledge is None:
         from dreamly.analysis import load_knowledge
 
@@ -198,6 +200,23 @@ def feeling_family(name: str, knowledge=None) -> str | None:
     key = " ".join(name.lower().replace("_", " ").split())
     if not key:
         return None
+    for eid, label in knowledge.emotions.items():
+        if key in (eid.lower(), label.lower()):
+            return eid
+    table = _FAMILIES.get(id(knowledge))
+    if table is None:
+        table = _FAMILIES[id(knowledge)] = [
+            (eid, frozenset(spec.get("names", ())),
+             re.compile("(?:" + "|".join(spec.get("words") or ["(?!)"]) + r")\Z"))
+            for eid, spec in knowledge.emotion_specs.items()
+        ]
+    for eid, names, rx in table:
+        if key in names:
+            return eid
+    for eid, names, rx in table:
+        if rx.match(key):
+            return eid
+    return None
     for eid, label in knowledge.emotions.items():
         if key in (eid.lower(), label.lower()):
             return eid
@@ -261,9 +280,32 @@ _NOT_YET = re.compile(
 )
 # the dreamer as the object of a feeling verb ("it scared me", "lights that annoyed us"),
 # or someone else ("I scared them", "it surprised him")
+_ATTRIBUTIVE = re.compile(r"\b(?:a|an|the|this|that|these|those|some|his|her|their|its|my|our|your|such a|such an)\s+"
+                          r"(?:(?:very|really|rather|quite|pretty|most|little|big|old|young|strange|small)\s+)?$")
+_NEXT = re.compile(r"\s+([a-z][a-z'-]*)")
+_NOT_A_NOUN = frozenset("""of in on at and or but to for with about as than that because when while if so then by from into
+    over after before like is was were are am be been being had has have did does do would could will can
+    should might must not nor yet all too enough now again i we he she they you it me us him them there""".split())
+# "I was a nervous wreck", "I felt like the happiest person alive": the dreamer is the noun
+_COPULA = re.compile(r"\b(?:was|were|am|'m|is|are|be|been|felt like|feel like|became|become|seemed|looked like)\s+$")
+_FELT_NOUNS = frozenset("""time times day days moment moments feeling feelings mood sense sensation experience
+    ending end night evening morning week weekend state wreck look looks glance tone voice""".split())
 _MINE = re.compile(r"\b(?:my|our|me|us)\b")
 _OBJECT_ME = re.compile(r"\s+(?:me|us)\b")
 _OBJECT_OTHER = re.compile(r"\s+(?:him|them|everyone|everybody|someone|somebody|people|her(?=\s*[.,;!?]|\s+(?:and|so|away|off|with|by)\b))")
+_AFTERWARDS = re.compile(
+    r"\bjust (?:thinking|to think) (?:about|of) (?:it|this|that|the dream|this dream)\b"
+    r"|\b(?:thinking|think) (?:about|of) (?:it|this|that|the dream|this dream) (?:now|again|later|afterwards)\b"
+    r"|\beven (?:now|today)\b|\bto this day\b|\bas i (?:write|type|tell|recall|remember) (?:this|it)\b"
+    r"|\bwhen i (?:think|remember|recall) (?:about )?(?:it|this|that|the dream)\b|\bstill (?:gives|makes) me\b")
+_SENT_END = re.compile(r"[.!?\n]")
+
+
+def _sentence_end(low: str, end: int) -> int:
+    m = _SENT_END.search(low, end, end + 80)
+    return m.start() if m else min(len(low), end + 80)
+
+
 _EXPECTED = re.compile(r"\b(?:i|we)\s+(?:thought|think|knew|know|felt|feel|could tell)\s+(?:that\s+)?(?:it|this|that)\s+"
                        r"(?:would|will|'d|'ll|was going to|is going to)\s+$")
 _EAGER = re.compile(r"\s+(?:to|for)\s+(?!death\b|me\b|us\b)")
@@ -296,6 +338,13 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
     """"dreamer", "other", "skip" (not a feeling in the dream) or None (ask the clause)."""
     prefix = low[max(clause_start - 120, sent_start):start]
     near = prefix[-60:]
+    att = _ATTRIBUTIVE.search(low, max(0, start - 30), start) if " " not in low[start:end] else None
+    if att and not _COPULA.search(low, max(0, att.start() - 20), att.start()):
+        nxt = _NEXT.match(low, end)
+        if nxt and nxt.group(1) not in _NOT_A_NOUN and not nxt.group(1).endswith("ly"):
+            # "a calm sea", "an angry man", "the sad story": describes the thing, not a
+            # feeling of the dreamer's (but "a happy time", "a sad feeling" are felt)
+            return None if nxt.group(1) in _FELT_NOUNS else "other"
     if _MINE.search(low, start, end):
         return "dreamer"  # "a chill ran down my spine", "butterflies in my stomach", "ran for our lives"
     one_word = " " not in low[start:end]
@@ -307,6 +356,8 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
         return "dreamer"
     if _CAUSED_IN_OTHER.search(near):
         return "other"
+    if _AFTERWARDS.search(low, max(sent_start, start - 80), _sentence_end(low, end)):
+        return "skip"  # "I get nervous just thinking about it": felt while recounting, not in the dream
     if _EXPECTED.search(near):
         return "dreamer"  # "I thought it would be fun": looking forward to it is felt now
     if _NOT_YET.search(near):

@@ -26,6 +26,8 @@ _PLACE_OR_OWNER = re.compile(
     r"(?:'s|s'|')(?![\w'])|s?\s+(?:house|home|place|farm|garden|yard|backyard|room|bedroom|apartment|flat|kitchen|office|"
     r"shop|store|street|car|school|church|porch|land|property|ranch|cabin|basement|attic|building|party|wedding|"
     r"funeral|door|driveway|village|town|cottage|bungalow)\b")
+# how far back (characters) a pronoun looks for what it stands for
+_ANTECEDENT_REACH = 2000
 _AFTER_STOP = re.compile(r"(?:^|[.!?\"]\s*)$")
 _AFTER_NAMED = re.compile(r"\b(?:called|named)\s+$", re.I)
 _AFTER_ARTICLE = re.compile(r"\b(?:a|an)\s+$", re.I)  # "a Doberman", "an Italian": a kind, not a name
@@ -65,6 +67,7 @@ class Pursuers:
         """What he / she / it / they most likely stands for: the nearest earlier candidate
         of a fitting kind (people for he/she, animals or things for it) within six sentences."""
         lo, _ = doc.window(pos, 8)
+        lo = max(lo, pos - _ANTECEDENT_REACH)  # a run-on paste: look back a bounded stretch
         cands = self._candidates(doc, lo, pos)
         if pronoun in ("he", "she", "him", "her", "his"):
             tiers = [("pursuer_known_person", "pursuer_stranger_or_monster"), ("pursuer_invisible",), ("pursuer_animal",)]

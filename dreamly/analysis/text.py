@@ -73,12 +73,24 @@ _DETERMINERS = {"the", "a", "an", "his", "their", "its", "your", "some", "any", 
                 "another", "several", "many", "both", "one", "two", "three", "four", "five", "most",
                 "few", "other", "no", "that", "whose"}
 _MY = {"my", "our"}
+_ABOUT = {"of", "about", "that", "the", "a", "an", "to", "what", "how", "where", "why", "who", "something",
+          "everything", "nothing", "some", "his", "her", "their", "its"}
+# past tenses without -ed: "(and) felt embarrassed" is a verb and its adjective, not a noun and its verb
+_IRREGULAR_PAST = {"felt", "feel", "feels", "got", "get", "gets", "became", "become", "grew", "grow", "went", "ran",
+                   "kept", "began", "stood", "sat", "saw", "heard", "found", "thought", "knew", "told", "said",
+                   "left", "made", "took", "came", "fell", "flew", "woke", "seemed", "looked", "sounded"}
 _INDEFINITE = {"anyone", "anybody", "anything", "someone", "somebody", "something", "everyone", "everybody",
                "everything", "nobody", "nothing"}
 _OWN_BODY = {"legs", "leg", "feet", "foot", "knees", "knee", "body", "arms", "arm", "hands", "hand",
              "teeth", "tooth", "heart", "mouth", "eyes", "head", "muscles", "limbs", "whole", "own",
              "dream", "dreams", "voice", "mind", "stomach", "chest", "words", "next", "last", "first",
              "second", "third", "other"}
+# verbs that open a clause whose subject is elided ("and felt embarrassed"): not a noun
+# followed by its verb
+_VERB_FIRST = {"felt", "feel", "feels", "got", "get", "gets", "seemed", "looked", "became", "become", "heard",
+               "saw", "thought", "knew", "found", "kept", "left", "tried", "wanted", "started", "began", "stayed",
+               "remained", "turned", "grew", "went", "came", "ended", "was", "were", "had", "suddenly", "then",
+               "just", "really", "very", "so", "still", "also", "never", "always", "being", "having"}
 _BARE_BODY = {"legs", "leg", "feet", "knees", "limbs", "teeth"}
 _VERBISH = {"is", "was", "were", "are", "had", "has", "have", "did", "does", "do", "could", "would",
             "will", "can", "should", "might", "must", "kept", "keeps", "started", "began", "came",
@@ -118,7 +130,7 @@ _IRREALIS = re.compile(
 
 
 # Longest sentence the matcher reads as one; longer run-ons are cut (see _cut_run_on).
-MAX_SENTENCE = 1000
+MAX_SENTENCE = 600
 _SOFT_CUT = re.compile(r"[,;:]\s+|\s+")
 
 
@@ -238,8 +250,8 @@ class _Doc:
             # "before the exam", "like a fool", "after me": a phrase, not a clause; the
             # subject is the one before it
             return None
-        if lw in ("me", "us", "him", "them") and lead and not (len(lows) > 1 and lows[1] == "and"):
-            return None  # "(he) told me ...", "(we) saw them ...": an object after a skipped verb, not a subject
+        if lw in ("me", "us", "him", "them") and lead and len(lows) > 1 and lows[1] in _ABOUT:
+            return None  # "(he) tells me of a woman ...": an object, and the clause is about something else
         if (lw in _INDEFINITE and lead and lead[-1] in _CLAUSE_WORDS and len(lows) > 1
                 and lows[1] not in _VERBISH and not lows[1].endswith("ed")):
             return None  # "(I did not) know anyone there": an object; "(I knew) someone was there" is a subject
@@ -259,9 +271,9 @@ class _Doc:
             return "other"
         if lw in _PEOPLE_NOUNS:
             return "other"
-        if len(words) > 1 and lw not in _VERBISH and not lw.endswith(("ed", "ing", "ly")):
+        if len(words) > 1 and lw not in _VERBISH and lw not in _IRREGULAR_PAST and not lw.endswith(("ed", "ing", "ly")):
             nxt = words[1][1].lower()
-            if nxt in _VERBISH and nxt != "and":
+            if (nxt in _VERBISH or nxt.endswith("ed") and len(nxt) > 4 and lw not in _VERB_FIRST) and nxt != "and":
                 return "other"  # "kids were laughing": a noun followed by its verb
         if w[0].isupper() and lw not in _DREAMER and lw not in ("being", "getting"):  # "Being chased by": no name
             nxt = words[1][1] if len(words) > 1 else ""
