@@ -130,6 +130,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9, help="cold runs per quick command (default 9)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--against", type=int, metavar="M", help="compare with a journal of M dreams (ratios)")
+    parser.add_argument("--only", action="append", metavar="WORD",
+                        help="with --against: only the commands whose label starts with WORD (repeatable)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="dreamly-scale-"))
@@ -258,6 +260,8 @@ def compare(args, work: Path) -> None:
         ("patterns --html", ["patterns", "--html", str(page)], "linear", None),
         ("export --format json", ["export", "--format", "json", "-o", str(work / "out.json")], None, None),
     ]
+    if args.only:
+        commands = [c for c in commands if c[0].startswith(tuple(args.only))]
     sizes = (10, args.against, args.dreams)
     scale = args.dreams / args.against
     missed = []
