@@ -18,6 +18,14 @@ dreamly runs as a user runs it: the console script, the journal in its default p
     python benchmarks/startup.py                 # everything, ~1 minute on 2 cores
     python benchmarks/startup.py --runs 21       # more runs, steadier medians
     python benchmarks/startup.py --no-jrnl --big 0   # only the floor comparisons
+    python benchmarks/startup.py --encrypted-only    # only plain vs encrypted journals
+
+With the `encrypt` extra installed, `add` on an encrypted journal (key: a raw key from the
+keyring, a raw key printed by DREAMLY_PASSPHRASE_COMMAND, a passphrase and its key
+derivation) against `add` on the same plain journal, in wall time and in CPU time (the OS's
+accounting of the child: steadier than wall time on a loaded machine). The keyring is the
+file backend of tests/helpers/dreamly_test_keyring.py set through PYTHON_KEYRING_BACKEND:
+no real keychain is touched (a desktop keyring adds its own D-Bus or Keychain round trip).
 """
 
 from __future__ import annotations
@@ -80,6 +88,45 @@ def timed(command: list[str], env: dict) -> tuple[float, float]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed: {error}")
     return elapsed, usage.ru_utime + usage.ru_stime
+
+
+def encrypted_rows(work: Path, runs: int) -> None:
+    """`add` on a plain journal against the same journal encrypted, one key source at a time."""
+    try:
+        import keyring  # noqa: F401
+        import sqlcipher3  # noqa: F401
+    except ImportError:
+        print("encrypted journals: skipped (pip install -e '.[encrypt]')")
+        return
+    ours = dreamly_command()
+    helpers = Path(__file__).resolve().parents[1] / "tests" / "helpers"
+
+    def user(name: str, **extra) -> dict:
+        env = seed_dreamly(work / name, 10)
+        env.update({"PYTHONPATH": str(helpers), "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring", **extra})
+        return env
+
+    plain = user("plain")
+    keyring_env = user("keyring", PYTHON_KEYRING_BACKEND="dreamly_test_keyring.FileKeyring",
+                       DREAMLY_TEST_KEYRING=str(work / "keyring.json"))
+    subprocess.run(ours + ["encrypt"], env=keyring_env, check=True, capture_output=True)
+    raw_key = work / "raw.key"
+    raw_key.write_text(__import__("json").loads((work / "keyring.json").read_text())["dreamly/journal key"] + "\n")
+    command_env = user("command", DREAMLY_PASSPHRASE_COMMAND=f"cat {raw_key}")
+    shutil.copy(work / "keyring" / "data" / "dreamly" / "journal.db", work / "command" / "data" / "dreamly" / "journal.db")
+    passphrase_env = user("passphrase", DREAMLY_PASSPHRASE_COMMAND="echo 'a long bench passphrase'")
+    subprocess.run(ours + ["encrypt", "--passphrase"], env=passphrase_env, check=True, capture_output=True)
+    print(f"add on an encrypted journal vs the plain one (10 dreams each; median of {runs} alternating runs; "
+          f"load {os.getloadavg()[0]:.2f})")
+    for label, env, budget in (("raw key from the keyring", keyring_env, 1.3),
+                               ("raw key from DREAMLY_PASSPHRASE_COMMAND", command_env, 1.3),
+                               ("passphrase (SQLCipher KDF every open)", passphrase_env, None)):
+        pair = paired(ours + ["add", DREAM], ours + ["add", DREAM], runs, plain, env)
+        (cpu_a, cpu_b), (wall_a, wall_b) = pair, pair.wall
+        verdict = f"   target ≤ {budget:.2f}: {'ok' if cpu_b / cpu_a <= budget else 'OVER'}" if budget else ""
+        print(f"  {label:<40} plain {wall_a * 1000:6.1f} ms wall {cpu_a * 1000:6.1f} ms cpu   "
+              f"encrypted {wall_b * 1000:6.1f} ms wall {cpu_b * 1000:6.1f} ms cpu   "
+              f"ratio wall {wall_b / wall_a:4.2f} cpu {cpu_b / cpu_a:4.2f}{verdict}")
 
 
 class Pair(tuple):
@@ -166,9 +213,14 @@ def main() -> None:
     parser.add_argument("--no-jrnl", action="store_true", help="skip the comparison with jrnl (it needs PyPI)")
     parser.add_argument("--big", type=int, default=100_000, metavar="N",
                         help="compare `add` on N dreams with `add` on 10 (default 100,000; 0 skips it)")
+    parser.add_argument("--encrypted-only", action="store_true", help="only plain vs encrypted journals")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="dreamly-startup-"))
+    if args.encrypted_only:
+        encrypted_rows(work, args.runs)
+        shutil.rmtree(work, ignore_errors=True)
+        return
     floor_script = work / "floor_app.py"
     floor_script.write_text(FLOOR_APP)
     floor = [sys.executable, str(floor_script)]
@@ -211,6 +263,7 @@ def main() -> None:
         pair = paired(ours + ["add", DREAM], ours + ["add", DREAM], args.runs, env, big)
         # "no slower": 1.05 leaves room for the noise between two medians of cold starts
         print(row(f'add "…" on {args.big:,} vs 10 dreams', pair, floor_label="10    ", budget=1.05))
+    encrypted_rows(work, args.runs)
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -21,9 +21,55 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("DREAMLY_DEBUG", raising=False)
+    # never the user's real keychain: no keyring unless a test sets its own (tests/helpers)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    monkeypatch.delenv("DREAMLY_PASSPHRASE_COMMAND", raising=False)
+    _forget_keyring_backend()
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def migrated_llm_logs(tmp_path_factory) -> Path:
+    """An llm logs database with llm's migrations applied, made once per test run: applying
+    them to a fresh database is most of the cost of a test that runs a model."""
+    import sqlite_utils
+    from llm.migrations import migrate
+
+    path = tmp_path_factory.mktemp("llm-template") / "logs.db"
+    db = sqlite_utils.Database(path)
+    migrate(db)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def llm_logs(request, isolated, migrated_llm_logs) -> Path | None:
+    """This test's llm folder starts with a copy of the migrated logs database (what llm
+    would have after its first run), unless the test asks for `no_llm_logs`."""
+    import shutil
+
+    if "no_llm_logs" in request.fixturenames:
+        return None
+    folder = isolated / "llm"
+    folder.mkdir(exist_ok=True)
+    return Path(shutil.copyfile(migrated_llm_logs, folder / "logs.db"))
+
+
+@pytest.fixture
+def no_llm_logs():
+    """The test checks what happens to llm's folder itself: no logs database is put there."""
+
+
+def _forget_keyring_backend() -> None:
+    """keyring picks its backend once per process: make it look again at the environment."""
+    core = sys.modules.get("keyring.core")
+    if core is not None:
+        core._keyring_backend = None
+    keys = sys.modules.get("dreamly.keys")
+    if keys is not None:
+        keys._chosen = False
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ _EXPRESSIONS = {
     "id": "r.id", "dreamt_on": "r.dreamt_on", "created": "r.created", "updated": "r.updated", "title": "r.title",
     "body": "r.body", "lucid": _BOOL.format("r.lucid"), "nightmare": _BOOL.format("r.nightmare"),
     "recurring": _BOOL.format("r.recurring"), "sleep_quality": "r.sleep_quality", "context": "r.context",
-    "source": "r.source", "content_hash": "r.content_hash",
+    "source": "r.source", "content_hash": "r.content_hash", "lucidity": "r.lucidity",
     "tags": "json(r.tags_json)", "emotions": "json(r.emotions_json)", "motifs": "json(r.motifs_json)",
     "interpretations": """json((SELECT json_group_array(json_object('id', id, 'model', model, 'lens', lens,
             'prompt', prompt, 'system', system, 'response', response,

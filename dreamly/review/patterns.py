@@ -19,6 +19,7 @@ from typing import Iterable
 from dateutil.relativedelta import MO, relativedelta
 
 from dreamly.errors import DreamlyError
+from dreamly.model import PURSUER_IDS
 from dreamly.text import first_words
 
 DEFAULT_BASELINE_WEEKS = 4  # DESIGN.md: "the week against the four weeks before it"
@@ -63,7 +64,7 @@ SIMILAR_TEXT_NEIGHBOURS = 8
 
 # Used when the knowledge base can't be loaded; the matcher's groups win when it can.
 CANT_RUN_IDS = ("heavy_legs", "slow_motion", "paralysis", "running_nowhere", "jelly_legs", "uphill_or_water")
-PURSUER_IDS = ("pursuer_known_person", "pursuer_stranger_or_monster", "pursuer_animal", "pursuer_invisible")
+
 
 STOP_WORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being
@@ -267,6 +268,13 @@ def review(rows: dict, window: Window, *, recall_days: Iterable[date] = (), voca
         "recurring": recurring(dreams),
         "red_flag": flag,
     }
+    if "signs" in rows:  # the dream signs section (issue 17): sign_review computes it for all three views
+        from dreamly.review import signs as sign_review
+
+        report["signs"] = sign_review.section(
+            dreams, rows["signs"], rows.get("sign_first_seen", {}), window, week_starts,
+            hidden=rows.get("signs_hidden", frozenset()), personal=rows.get("personal_motifs", frozenset()),
+            labels=vocab.labels, skip=rows.get("signs_skipped", frozenset()))
     for group in report["recurring"]:
         group["motif_labels"] = [vocab.labels.get(m, m.replace("_", " ")) for m in group["motifs"]]
     report["suggestions"] = _suggestions(report, vocab)

@@ -3,6 +3,9 @@
 The package's rooms (see docs/architecture.md):
 
 - `journal`: open a journal, reads and writes (`Journal`, `open_journal`, `Filters`, `NewDream`).
+- `connect`: how the file is opened: plain or encrypted (by its header), writable or read-only.
+- `crypto`: SQLCipher journals (the `encrypt` extra): the connection, `encrypt` / `decrypt`.
+  Imported only for an encrypted file; where its key comes from is `dreamly.keys`.
 
 Everything callers need is importable from `dreamly.store` itself; the rooms are an
 implementation detail. Nothing here prints or knows about the command line.
