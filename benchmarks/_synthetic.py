@@ -212,7 +212,7 @@ GENERATOR_VERSION = 1  # bump when dreams() or write_journal() change what they 
 
 
 def cached_journal(count: int, *, seed: int = 7, analysed: bool = True, history: bool = True,
-                   cache: str | Path | None = None, progress: bool = True) -> Path:
+                   cache: str | Path | None = None, progress: bool = True, years: int = 20) -> Path:
     """A synthetic journal of `count` dreams, generated once and reused: the file lives in
     $DREAMLY_BENCH_CACHE (default ~/.cache/dreamly-bench), named by what it holds and the day it
     was made for (dates run up to today). A half-written file (interrupted generation) is never
@@ -222,7 +222,8 @@ def cached_journal(count: int, *, seed: int = 7, analysed: bool = True, history:
 
     folder = Path(cache or os.environ.get("DREAMLY_BENCH_CACHE") or Path.home() / ".cache" / "dreamly-bench")
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    name = f"journal-{count}-s{seed}-{'a' if analysed else 'u'}{'h' if history else ''}-g{GENERATOR_VERSION}" \
+    span = "" if years == 20 else f"-y{years}"
+    name = f"journal-{count}{span}-s{seed}-{'a' if analysed else 'u'}{'h' if history else ''}-g{GENERATOR_VERSION}" \
            f"-{date.today().isoformat()}.db"
     path = folder / name
     if path.exists():
@@ -238,7 +239,7 @@ def cached_journal(count: int, *, seed: int = 7, analysed: bool = True, history:
             print(f"  generated {done:,}/{count:,} dreams ({elapsed:.0f} s, ~{elapsed / done * (count - done):.0f} s "
                   f"left)", file=sys.stderr, flush=True)
 
-    write_journal(partial, count, seed=seed, analysed=analysed, history=history, progress=report)
+    write_journal(partial, count, seed=seed, years=years, analysed=analysed, history=history, progress=report)
     import sqlite3
 
     conn = sqlite3.connect(partial)

@@ -132,6 +132,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9, help="cold runs per quick command (default 9)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--against", type=int, metavar="M", help="compare with a journal of M dreams (ratios)")
+    parser.add_argument("--years", type=int, default=20,
+                        help="with --against: years the journals span (default 20; 1 puts a million-dream journal's "
+                             "density into N/20 dreams: the same review window, far quicker to generate)")
+    parser.add_argument("--only", action="append", metavar="WORD",
+                        help="with --against: only the commands whose label starts with WORD (repeatable)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="dreamly-scale-"))
@@ -256,10 +261,10 @@ def compare(args, work: Path) -> None:
     start = time.perf_counter()
     for n in (10, args.against, args.dreams):
         journals[n] = work / f"journal-{n}.db"
-        shutil.copyfile(cached_journal(n, progress=n > 10), journals[n])
+        shutil.copyfile(cached_journal(n, progress=n > 10, years=args.years), journals[n])
     load = os.getloadavg()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load {load[0]:.2f} (1 min); journals of "
-          f"{args.dreams:,} / {args.against:,} / 10 dreams ready in {time.perf_counter() - start:.0f} s; cold "
+          f"{args.dreams:,} / {args.against:,} / 10 dreams over {args.years} years ready in {time.perf_counter() - start:.0f} s; cold "
           f"processes, CPU time (user + system), median of {args.runs} runs taken in turn (10, M, N, 10, M, N, ...)")
     base = dict(os.environ, DREAMLY_CONFIG_DIR=str(work / "config"), DREAMLY_CACHE_DIR=str(work / "cache"),
                 NO_COLOR="1", COLUMNS="100")
@@ -277,6 +282,8 @@ def compare(args, work: Path) -> None:
         ("patterns --html", ["patterns", "--html", str(page)], "linear", None),
         ("export --format json", ["export", "--format", "json", "-o", str(work / "out.json")], None, None),
     ]
+    if args.only:
+        commands = [c for c in commands if c[0].startswith(tuple(args.only))]
     sizes = (10, args.against, args.dreams)
     scale = args.dreams / args.against
     missed = []

@@ -45,11 +45,11 @@ def key(user_file: Path | str | None) -> bytes:
     from dreamly.analysis.results import MATCHER_VERSION
 
     parts = [f"dreamly {dreamly.__version__}", f"matcher {MATCHER_VERSION}", f"python {sys.version.split()[0]}"]
-    files = [BUILTIN_FILE]
-    files += sorted(Path(__file__).parent.glob("*.py"))
-    for path in files:
+    here = os.path.dirname(os.path.abspath(__file__))
+    files = [str(BUILTIN_FILE)] + sorted(os.path.join(here, n) for n in os.listdir(here) if n.endswith(".py"))
+    for path in files:  # (not Path.glob: its pattern compiling costs more than these stats)
         st = os.stat(path)
-        parts.append(f"{path.name} {st.st_mtime_ns} {st.st_size}")
+        parts.append(f"{os.path.basename(path)} {st.st_mtime_ns} {st.st_size}")
     if user_file is not None:
         path = Path(user_file).resolve()
         st = os.stat(path)
