@@ -17,76 +17,9 @@ from typing import Annotated, List, Optional
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from dreamly.errors import DreamlyError
-
-
-class _LazyCoercion:
-    """Stands in for Typer's per-parameter coercion until a value needs more than a type check.
-
-    Typer 0.29 builds a pydantic TypeAdapter for every parameter of the command being run,
-    given or not: importing pydantic costs ~40 ms and each adapter a few more, which would
-    make `dreamly add` slower than a bare Typer app. Values that are absent, or strings for
-    `str` / `list[str]` / plain `Path` parameters, need no adapter; anything else (ints with
-    a range, enums) gets Typer's real coercion, built on first use.
-    """
-
-    def __init__(self, param, build):
-        self.param = param
-        self.build = build
-
-    def coerce(self, value, param, ctx):
-        multi = param.multiple or param.nargs == -1
-        if value is None or (multi and value in ((), [])):
-            return () if multi else None
-        annotation = param.type_descriptor.annotation
-        if (annotation is str and isinstance(value, str)) or (annotation is bool and isinstance(value, bool)):
-            return value
-        if annotation == List[str] and multi and all(isinstance(v, str) for v in value):
-            return list(value)
-        if annotation is Path and isinstance(value, str) and _plain_path(param):
-            return Path(value)
-        if annotation is int:
-            number = _plain_int(value)
-            if number is not None and _in_range(param, number):
-                return number  # out-of-range and odd values go to Typer for its own message
-        param._runtime_param = self.build(param.type_descriptor)
-        return param._runtime_param.coerce(value, param=param, ctx=ctx)
-
-
-def _plain_int(value):
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        digits = value.strip()
-        if digits[:1] in "+-":
-            digits = digits[1:]
-        if digits.isascii() and digits.isdigit():
-            return int(value)
-    return None
-
-
-def _in_range(param, number: int) -> bool:
-    info = param.type_descriptor.parameter_info
-    if getattr(info, "clamp", False):
-        return False
-    low, high = getattr(info, "min", None), getattr(info, "max", None)
-    return (low is None or number >= low) and (high is None or number <= high)
-
-
-def _plain_path(param) -> bool:
-    info = param.type_descriptor.parameter_info
-    return not (getattr(info, "exists", False) or getattr(info, "resolve_path", False)
-                or getattr(info, "allow_dash", False)) and getattr(info, "dir_okay", True) and getattr(info, "file_okay", True)
-
-
-def _install_lazy_coercion(params) -> None:
-    try:
-        from typer._coercion import build_runtime_param
-    except ImportError:  # another Typer: keep its own coercion
-        return
-    for param in params:
-        if hasattr(param, "type_descriptor") and getattr(param, "_runtime_param", False) is None:
-            param._runtime_param = _LazyCoercion(param, build_runtime_param)
+from dreamly import _typer_fast
+from dreamly.errors import DreamlyError, ExitStatus
+from dreamly.model import EXPORT_FORMATS, IMPORT_FORMATS, LENSES
 
 
 class DreamlyCommand(TyperCommand):
@@ -94,7 +27,7 @@ class DreamlyCommand(TyperCommand):
     (unless DREAMLY_DEBUG=1). Messages never include dream text."""
 
     def parse_args(self, ctx, args):
-        _install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
+        _typer_fast.install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
@@ -104,7 +37,7 @@ class DreamlyCommand(TyperCommand):
             fail(str(exc))
         except KeyboardInterrupt:
             typer.echo("Interrupted; nothing more was written.", err=True)
-            raise typer.Exit(130) from None
+            raise typer.Exit(ExitStatus.INTERRUPTED) from None
         except (typer.Exit, typer.Abort, typer.TyperException):  # click's own exits and usage errors
             raise
         except Exception as exc:  # noqa: BLE001 - the last line of defence
@@ -121,7 +54,7 @@ class DreamlyCommand(TyperCommand):
 
 class DreamlyGroup(TyperGroup):
     def parse_args(self, ctx, args):
-        _install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
+        _typer_fast.install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx):  # keep the order commands are defined in, the order of a day
@@ -144,9 +77,14 @@ def command(*args, **kwargs):
     return app.command(*args, **kwargs)
 
 
-def fail(message: str, code: int = 1):
+def fail(message: str, code: ExitStatus = ExitStatus.ERROR):
     typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(code)
+    raise typer.Exit(int(code))
+
+
+def conflict(message: str):
+    """Options that cannot go together: a usage error (exit 2), in one `Error: …` line."""
+    fail(message, ExitStatus.USAGE)
 
 
 def note(message: str) -> None:
@@ -178,10 +116,11 @@ def _refuse_unknown_motifs(motifs) -> None:
     """A typo in --motif silently matches nothing. Called only when nothing matched, so the
     knowledge base is loaded only then, not on every filtered list."""
     if motifs:
-        known = _load_knowledge().motifs
-        unknown = [m for m in motifs if m.strip().lower() not in known]
-        if unknown:
-            fail(f"no motif {unknown[0]!r}; `dreamly themes` lists them")
+        from dreamly import actions
+
+        unknown = actions.unknown_motif(motifs)
+        if unknown is not None:
+            fail(f"no motif {unknown!r}; `dreamly themes` lists them")
 
 
 def _filters(since, until, tags, emotions, motifs, limit=None, oldest_first=False):
@@ -216,6 +155,7 @@ def add(
     tag: Annotated[Optional[List[str]], typer.Option("--tag", "-t", metavar="TAG", help="A tag such as work or exam (repeatable).", show_default=False)] = None,
     context: Annotated[str, typer.Option("--context", "-c", metavar="TEXT", help="What is going on in waking life.", show_default=False)] = "",
     lucid: Annotated[bool, typer.Option("--lucid", help="You knew you were dreaming.")] = False,
+    lucidity: Annotated[Optional[int], typer.Option("--lucidity", min=1, max=5, metavar="1-5", help="How lucid, 1 (a flicker of knowing) to 5 (fully aware, steering); implies --lucid.", show_default=False)] = None,
     nightmare: Annotated[bool, typer.Option("--nightmare", help="It was a nightmare.")] = False,
     recurring: Annotated[bool, typer.Option("--recurring", help="You have had this dream before.")] = False,
     sleep: Annotated[Optional[int], typer.Option("--sleep", min=1, max=5, metavar="1-5", help="How well you slept, 1 (badly) to 5 (very well).", show_default=False)] = None,
@@ -230,13 +170,13 @@ def add(
 
     Example: dreamly add "Chased, legs like concrete" -e fear:4 -t work
     """
-    from dreamly.dates import parse_day
+    from dreamly.dates import parse_day, refuse_future
     from dreamly.entry import clean_text, parse_emotion, read_text
     from dreamly.store import NewDream, open_journal
 
     # Check every option before asking for the dream, so nobody writes a dream for nothing.
     day = parse_day(date)
-    _refuse_future(day)
+    refuse_future(day)
     emotions = [parse_emotion(spec) for spec in emotion or ()]
     if interpret_:
         from dreamly.interpret import require_llm
@@ -248,14 +188,16 @@ def add(
         if draft:
             draft.discard()
         fail("the dream is empty; nothing was saved")
-    dream = NewDream(body=body, dreamt_on=day, title=title.strip(), context=context.strip(), lucid=lucid,
-                     nightmare=nightmare, recurring=recurring, sleep_quality=sleep, tags=tag or (),
-                     emotions=emotions)
+    dream = NewDream(body=body, dreamt_on=day, title=title.strip(), context=context.strip(),
+                     lucid=lucid or lucidity is not None, lucidity=lucidity, nightmare=nightmare, recurring=recurring,
+                     sleep_quality=sleep, tags=tag or (), emotions=emotions)
+    from dreamly import actions
+
     with open_journal(db) as journal:
-        dream_id = journal.add(dream)  # the dream is safe from here on
-        if draft:
-            draft.discard()
-        found = _analyse_and_store(journal, dream_id, body)
+        saved = actions.save_dream(journal, dream, on_saved=draft.discard if draft else lambda: None)
+        dream_id, found = saved.dream_id, saved.analysis
+        if saved.warning:
+            note(saved.warning)
         if json_:
             failure = _interpret_after_add(journal, dream_id, model, lens, quiet=True) if interpret_ else None
             print_json(journal.get(dream_id))
@@ -287,30 +229,15 @@ def _interpret_after_add(journal, dream_id: int, model, lens, *, quiet: bool) ->
     return None
 
 
-def _refuse_future(day) -> None:
-    from datetime import date as _date
-
-    if day > _date.today():
-        fail(f"{day.isoformat()} is in the future; a dream is filed under the morning you woke")
 
 
 def _analyse_and_store(journal, dream_id: int, body: str):
-    """Tag the stored dream with motifs and found feelings. A failure here never loses the
-    dream (it is already committed): it becomes a warning and `dreamly reanalyze` retries."""
-    try:
-        from dreamly import analysis
+    from dreamly import actions
 
-        result = analysis.analyze(body, user_file=_personal_motifs_file())
-        journal.save_analysis(dream_id, result.motifs, result.emotion_ids(), analysis.MATCHER_VERSION)
-        return result
-    except DreamlyError as exc:
-        note(f"Warning: the dream is saved, but it was not analysed: {exc}")
-    except Exception as exc:  # noqa: BLE001 - analysis is optional, the dream is not
-        if os.environ.get("DREAMLY_DEBUG"):
-            raise
-        note(f"Warning: the dream is saved, but analysing it failed ({type(exc).__name__}); "
-             "run `dreamly reanalyze` later")
-    return None
+    found, warning = actions.analyse_and_store(journal, dream_id, body)
+    if warning:
+        note(warning)
+    return found
 
 
 def _echo_findings(result) -> None:
@@ -380,16 +307,17 @@ def show(
 
 
 def _knowledge_or_none():
-    try:
-        return _load_knowledge()
-    except DreamlyError as exc:
-        note(f"Warning: {exc}")
-        return None
+    from dreamly import actions
+
+    knowledge, warning = actions.knowledge_or_warning()
+    if warning:
+        note(warning)
+    return knowledge
 
 
 @command()
 def search(
-    query: Annotated[str, typer.Argument(metavar="QUERY", help="Words to find in titles, dreams and context; `run*` matches a prefix.")],
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="Words to find in titles, dreams and context (all of them); words in double quotes are a phrase; `run*` matches a prefix.")],
     *,
     since: SinceOption = None,
     until: UntilOption = None,
@@ -400,15 +328,24 @@ def search(
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Search the journal, best matches first.
+    """Search the journal, best matches first (newest first when over 5,000 dreams match).
 
-    Example: dreamly search "train station" --since 2026-01-01
+    Every word must be in the dream; put a phrase in double quotes to find the words side by
+    side, in that order (in the shell, quote the quotes).
+
+    Example: dreamly search train station --since 2026-01-01
+
+    Example: dreamly search '"train station"'
     """
     from dreamly.store import SNIPPET_END, SNIPPET_START, open_journal
 
     filters = _filters(since, until, tag, emotion, motif, limit)
     with open_journal(db) as journal:
-        hits = journal.search(query, filters)
+        hits, order = journal.search_page(query, filters)
+    if order == "newest":
+        from dreamly.store.fulltext import RANK_LIMIT
+
+        note(f"Over {RANK_LIMIT:,} dreams match: newest first. Add words, a \"phrase\" or --since to rank by relevance.")
     if not hits:
         _refuse_unknown_motifs(motif)
     if json_:
@@ -437,6 +374,7 @@ def edit(
     untag: Annotated[Optional[List[str]], typer.Option("--untag", metavar="TAG", help="Remove a tag (repeatable).", show_default=False)] = None,
     context: Annotated[Optional[str], typer.Option("--context", "-c", metavar="TEXT", help="New waking-life context.", show_default=False)] = None,
     lucid: Annotated[Optional[bool], typer.Option("--lucid/--not-lucid", help="Mark or unmark as lucid.", show_default=False)] = None,
+    lucidity: Annotated[Optional[int], typer.Option("--lucidity", min=1, max=5, metavar="1-5", help="How lucid, 1-5 (marks it lucid).", show_default=False)] = None,
     nightmare: Annotated[Optional[bool], typer.Option("--nightmare/--not-nightmare", help="Mark or unmark as a nightmare.", show_default=False)] = None,
     recurring: Annotated[Optional[bool], typer.Option("--recurring/--not-recurring", help="Mark or unmark as recurring.", show_default=False)] = None,
     sleep: Annotated[Optional[int], typer.Option("--sleep", min=1, max=5, metavar="1-5", help="Sleep quality 1-5.", show_default=False)] = None,
@@ -448,16 +386,19 @@ def edit(
 
     Example: dreamly edit 12 --title "The station again" -t work --nightmare
     """
-    from dreamly.dates import parse_day
+    from dreamly.dates import parse_day, refuse_future
     from dreamly.entry import EditorDraft, clean_text, parse_emotion
-    from dreamly.store import normalise_tag, open_journal
+    from dreamly import actions
+    from dreamly.store import open_journal
 
     fields: dict = {}
     if date is not None:
         fields["dreamt_on"] = parse_day(date)
-        _refuse_future(fields["dreamt_on"])
+        refuse_future(fields["dreamt_on"])
+    if lucidity is not None and lucid is False:
+        conflict("--lucidity marks the dream lucid; leave out --not-lucid")
     for name, value in (("title", title), ("context", context), ("lucid", lucid), ("nightmare", nightmare),
-                        ("recurring", recurring), ("sleep_quality", sleep)):
+                        ("recurring", recurring), ("sleep_quality", sleep), ("lucidity", lucidity)):
         if value is not None:
             fields[name] = value.strip() if isinstance(value, str) else value
     set_emotions = [parse_emotion(spec) for spec in emotion or ()]
@@ -474,18 +415,8 @@ def edit(
             fail("the new text is empty; the dream was not changed (use `dreamly delete` to remove it)")
         if fields.get("body") == current["body"]:
             del fields["body"]
-        tags = None
-        if tag or untag:
-            drop = {normalise_tag(t) for t in untag or ()}
-            tags = [t for t in [*current["tags"], *(tag or ())] if normalise_tag(t) not in drop]
-        emotions = None
-        if set_emotions or drop_emotion:
-            dropped = {parse_emotion(e)[0] for e in drop_emotion or ()}
-            before = {e["emotion"]: e["intensity"] for e in current["emotions"] if e["origin"] == "user"}
-            mine = before | dict(set_emotions)
-            emotions = [(name, level) for name, level in mine.items() if name not in dropped]
-            if dict(emotions) == before:  # e.g. dropping a feeling the dream does not have
-                emotions = None
+        tags = actions.merged_tags(current["tags"], tag, untag)
+        emotions = actions.merged_feelings(current["emotions"], set_emotions, drop_emotion)
         if not fields and tags is None and emotions is None:
             if draft:
                 draft.discard()
@@ -526,7 +457,7 @@ def delete(
                 fail(f"dream {dream_id} was not deleted: no answer came (add --yes to delete without asking)")
             if not confirmed:
                 note("Kept it.")
-                raise typer.Exit(1)
+                raise typer.Exit(ExitStatus.ERROR)
         journal.delete(dream_id)
     typer.echo(f"Deleted dream {dream_id}.")
 
@@ -546,15 +477,15 @@ def path(db: DbOption = None) -> None:
 
 
 def _personal_motifs_file():
-    from dreamly.paths import personal_motifs_file
+    from dreamly.actions import personal_motifs_file
 
     return personal_motifs_file()
 
 
 def _load_knowledge():
-    from dreamly import analysis
+    from dreamly.actions import knowledge
 
-    return analysis.load_knowledge(_personal_motifs_file())
+    return knowledge()
 
 
 @command("analyze")
@@ -627,25 +558,36 @@ def reanalyze(db: DbOption = None) -> None:
 
     Example: dreamly reanalyze
     """
-    from dreamly import analysis
+    from dreamly import actions
+    from dreamly.analysis import MATCHER_VERSION
     from dreamly.store import open_journal
 
-    matcher = analysis.Matcher(_load_knowledge())  # built once: rules compile once per run
+    actions.knowledge()  # a broken motifs.toml is reported before the journal is touched
     with open_journal(db, create=False) as journal:
         total = journal.count()
-        done = 0
         with _progress(total, "Re-analysing") as advance:
-            for batch in journal.iter_bodies():
-                results = []
-                for dream_id, body in batch:
-                    found = matcher.analyze(body)
-                    results.append((dream_id, found.motifs, found.emotion_ids()))
-                journal.save_analyses(results, analysis.MATCHER_VERSION)  # this batch is now safe
-                done += len(batch)
-                advance(len(batch))
+            def on_batch(done: int, size: int) -> None:
+                advance(size)
                 if done < total and not sys.stderr.isatty():
                     note(f"Re-analysed {done} of {total}…")  # for logs: how far a run got
-    typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {analysis.MATCHER_VERSION}.")
+
+            done = actions.reanalyze(journal, on_batch)
+    typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {MATCHER_VERSION}.")
+
+
+def _read_new_signs(journal) -> None:
+    """Find the dream signs of dreams added, edited or imported since the last look (each
+    dream's text is read once; motif signs are stored with the matcher's output), with a
+    progress bar when there are many (after a big import)."""
+    from dreamly import sign_actions
+    from dreamly.analysis.signs import SIGNS_VERSION
+    from dreamly.store import signs as sign_store
+
+    pending = sign_store.pending_count(journal, SIGNS_VERSION)
+    if not pending:
+        return
+    with _progress(pending, "Finding dream signs") as advance:
+        sign_actions.keep_current(journal, on_progress=advance)
 
 
 def _progress(total: int, label: str):
@@ -670,11 +612,7 @@ def _progress(total: int, label: str):
 
 # -- interpretation and rehearsal (llm, optional) ----------------------------------------------
 
-class Lens(str, Enum):
-    jungian = "jungian"
-    western = "western"
-    eastern = "eastern"
-    indigenous = "indigenous"
+Lens = Enum("Lens", {name: name for name in LENSES}, type=str)  # the choices of --lens
 
 
 ModelOption = Annotated[Optional[str], typer.Option(
@@ -684,29 +622,13 @@ LensOption = Annotated[Optional[Lens], typer.Option(
     "--lens", help="Also read the dream through this tradition.", show_default=False, case_sensitive=False)]
 
 
-def _stream_printer():
-    """Print a model's answer as it arrives; `finish()` ends the last line."""
-    last = ["\n"]
-
-    def on_chunk(chunk: str) -> None:
-        typer.echo(chunk, nl=False)  # click flushes, so each piece shows as it comes
-        last[0] = chunk[-1:] or last[0]
-
-    def finish() -> None:
-        if last[0] != "\n":
-            try:
-                typer.echo()
-            except OSError:  # stdout was closed early (`| head`); the answer is stored anyway
-                pass
-
-    return on_chunk, finish
-
-
 def _streamed(call, *, quiet: bool):
     """Run a model call that streams through `on_chunk`: its answer goes to stdout as it
     arrives (unless `quiet`), the last line is ended even if the call fails, and its
     warning, if any, is passed on."""
-    on_chunk, finish = _stream_printer() if not quiet else (lambda chunk: None, lambda: None)
+    from dreamly.plain import stream_printer
+
+    on_chunk, finish = stream_printer() if not quiet else (lambda chunk: None, lambda: None)
     try:
         result = call(on_chunk)
     finally:
@@ -718,10 +640,10 @@ def _streamed(call, *, quiet: bool):
 
 def _interpret_and_store(journal, dream_id: int, model: Optional[str], lens: Optional[str], *, quiet: bool) -> dict:
     """Run the interpretation, streaming it to stdout unless `quiet`; returns the stored row."""
-    from dreamly import interpret as interpreting
+    from dreamly import actions
 
-    return _streamed(lambda on_chunk: interpreting.interpret_dream(
-        journal, dream_id, model_id=model, lens=lens, knowledge=interpreting.load_knowledge(),
+    return _streamed(lambda on_chunk: actions.interpret(
+        journal, dream_id, model, lens,
         on_chunk=on_chunk, on_start=lambda model_id: note(f"Sending dream {dream_id} to {model_id}…"),
     ), quiet=quiet).interpretation
 
@@ -752,7 +674,9 @@ def interpret(
         interpreting.require_llm()
     with open_journal(db, create=False) as journal:
         if dry_run:  # works without llm installed: nothing is sent
-            request = interpreting.prepare(journal, dream_id, lens=lens_id, knowledge=interpreting.load_knowledge())
+            from dreamly import actions
+
+            request = actions.prepare_interpretation(journal, dream_id, lens_id)
             if json_:
                 print_json({"dream_id": dream_id, "model": model, "lens": lens_id, "system": request.system,
                             "prompt": request.prompt, "sent": False})
@@ -794,7 +718,7 @@ def rehearse(
 
     if tonight:
         if dream_id is not None or text is not None or suggest:
-            fail("--tonight lists what you wrote; it takes no ID, TEXT or --suggest")
+            conflict("--tonight lists what you wrote; it takes no ID, TEXT or --suggest")
         with open_journal(db) as journal:
             items = journal.rehearsals_for_tonight(limit)
         if json_:
@@ -807,9 +731,9 @@ def rehearse(
     if dream_id is None:
         fail("give the dream's ID (see `dreamly list`), or --tonight to read your endings")
     if suggest and text is not None:
-        fail("give either TEXT or --suggest, not both")
+        conflict("give either TEXT or --suggest, not both")
     if save and not suggest:
-        fail("--save keeps a --suggest draft as it is; your own ending is saved without it")
+        conflict("--save keeps a --suggest draft as it is; your own ending is saved without it")
     from dreamly.entry import EditorDraft, clean_text, read_text, stdin_is_terminal
 
     with open_journal(db, create=False) as journal:
@@ -844,10 +768,10 @@ def rehearse(
 
 
 def _suggest_ending(journal, dream_id: int, model: Optional[str], *, quiet: bool) -> str:
-    from dreamly import interpret as interpreting
+    from dreamly import actions
 
-    return _streamed(lambda on_chunk: interpreting.suggest_ending(
-        journal, dream_id, model_id=model, knowledge=interpreting.load_knowledge(), on_chunk=on_chunk,
+    return _streamed(lambda on_chunk: actions.suggest_ending(
+        journal, dream_id, model, on_chunk=on_chunk,
         on_start=lambda model_id: note(f"Asking {model_id} for a gentle ending to dream {dream_id}…"),
     ), quiet=quiet).text
 
@@ -883,11 +807,11 @@ def picture(
     from dreamly.store import open_journal
 
     if model is not None and not prompt:
-        fail("-m refines a --prompt; add --prompt (a picture is drawn here, by no model)")
+        conflict("-m refines a --prompt; add --prompt (a picture is drawn here, by no model)")
     if prompt and output is not None:
-        fail("--prompt prints the prompt; --output is for the picture")
+        conflict("--prompt prints the prompt; --output is for the picture")
     if json_ and output == Path("-"):
-        fail("--json describes the picture written to a file; give -o FILE, or drop --json to get the SVG")
+        conflict("--json describes the picture written to a file; give -o FILE, or drop --json to get the SVG")
     with open_journal(db, create=False) as journal:
         dream = journal.get(dream_id, with_history=False)
     knowledge = _knowledge_or_none()
@@ -966,12 +890,17 @@ def patterns(
     from dreamly.store import open_journal
 
     if sum((json_, markdown, html is not None)) > 1:
-        fail("use one of --json, --markdown and --html")
+        conflict("use one of --json, --markdown and --html")
     start, end = day_range(since, until)
     window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
-    vocabulary = reviewing.vocabulary_from(_knowledge_or_none())
+    knowledge = _knowledge_or_none()
+    vocabulary = reviewing.vocabulary_from(knowledge)
     with open_journal(db) as journal:
+        from dreamly import sign_actions
+
         rows = journal.pattern_rows(window.load_since, window.until)
+        _read_new_signs(journal)
+        rows.update(sign_actions.review_rows(journal, knowledge, window.load_since, window.until))
         report = reviewing.review(rows, window, recall_days=journal.recall_days(window.until), vocabulary=vocabulary)
         if html is not None:
             from dreamly.review import page
@@ -1029,21 +958,126 @@ def demo(
     typer.echo("\n".join(how_to_explore(where)))
 
 
+# -- dream signs and lucid dreaming: signs, tonight ---------------------------------------------
+
+
+class SignKind(str, Enum):
+    person = "person"
+    place = "place"
+    thing = "thing"
+    motif = "motif"
+    personal = "personal"
+
+
+@command()
+def signs(
+    *,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    kind: Annotated[Optional[List[SignKind]], typer.Option(
+        "--kind", "-k", help="Only signs of this kind (repeatable); personal = your own motifs.", show_default=False,
+        case_sensitive=False)] = None,
+    lucid: Annotated[bool, typer.Option("--lucid", help="The signs most associated with your lucid dreams (lift over the usual lucid rate).")] = False,
+    hide: Annotated[Optional[str], typer.Option("--hide", metavar="SIGN", help="Stop showing a sign, as it is shown ('the house', 'Grandma', 'chase'); remembered.", show_default=False)] = None,
+    unhide: Annotated[Optional[str], typer.Option("--unhide", metavar="SIGN", help="Show a hidden sign again.", show_default=False)] = None,
+    hidden: Annotated[bool, typer.Option("--hidden", help="List the signs you hid.")] = False,
+    limit: LimitOption = 10,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Your dream signs: the people, places, things and motifs that keep turning up, best
+    first, each with how many dreams it is in, when, and two short excerpts. Ranked by how
+    often they recur and how unusual their words are; found on your machine.
+
+    Personal signs: add motifs of your own to the personal motifs file (`dreamly themes`
+    shows the built-in ones; see README).
+
+    Example: dreamly signs --since 2026-09-01 --kind person --kind place
+    """
+    from dreamly import sign_actions
+    from dreamly.dates import day_range
+    from dreamly.store import open_journal
+
+    if sum((hide is not None, unhide is not None, hidden)) > 1:
+        fail("use one of --hide, --unhide and --hidden", code=2)
+    if hide is not None or unhide is not None:
+        with open_journal(db) as journal:
+            if hide is not None:
+                key, seen = sign_actions.hide(journal, hide, labels=_motif_labels())
+                typer.echo(f"Hidden: {key}. `dreamly signs --unhide {key!r}` shows it again." if seen else
+                           f"Hidden: {key} (no dream has it yet). `dreamly signs --unhide {key!r}` undoes it.")
+            else:
+                key = sign_actions.unhide(journal, unhide, labels=_motif_labels())
+                typer.echo(f"Showing {key} again.")
+        return
+    if hidden:
+        from dreamly.store import signs as sign_store
+
+        with open_journal(db) as journal:
+            names = sorted(sign_store.hidden(journal))
+        if json_:
+            print_json(names)
+            return
+        from dreamly import render_signs
+
+        render_signs.hidden_list(names)
+        return
+    start, end = day_range(since, until)
+    kinds = {"personal motif" if k.value == "personal" else k.value for k in kind or ()} or None
+    knowledge = _knowledge_or_none()
+    with open_journal(db) as journal:
+        _read_new_signs(journal)
+        report = sign_actions.signs_report(journal, knowledge, since=start, until=end, kinds=kinds, limit=limit,
+                                           lucid=lucid)
+    if json_:
+        from dreamly.review.sign_words import json_report
+
+        print_json(json_report(report))
+        return
+    from dreamly import render_signs
+
+    render_signs.signs_list(report)
+
+
+def _motif_labels() -> dict:
+    knowledge = _knowledge_or_none()
+    return {m.label.lower(): motif_id for motif_id, m in knowledge.motifs.items()} if knowledge else {}
+
+
+@command()
+def tonight(
+    *,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=10, metavar="N", help="Rehearsed endings to show at most.")] = 3,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """What to take to bed: the endings you rehearse (as `rehearse --tonight`), and the two or
+    three strongest dream signs of your latest dream that was not lucid, each with an
+    intention to notice it and check whether you are dreaming.
+
+    Example: dreamly tonight
+    """
+    from dreamly import sign_actions
+    from dreamly.store import open_journal
+
+    knowledge = _knowledge_or_none()
+    with open_journal(db) as journal:
+        _read_new_signs(journal)
+        data = sign_actions.tonight(journal, knowledge, rehearsals=limit)
+    if json_:
+        print_json(data)
+        return
+    from dreamly import render_signs
+
+    render_signs.tonight(data)
+
+
 # -- taking it anywhere: export, import (formats live in formats/) ------------------------------
 
 
-class ExportFormat(str, Enum):
-    markdown = "markdown"
-    json = "json"
-    csv = "csv"
-
-
-class ImportFormat(str, Enum):
-    auto = "auto"
-    json = "json"
-    jrnl = "jrnl"
-    markdown = "markdown"
-    csv = "csv"
+# the choices of --format: the names the format registry (dreamly/formats/) holds
+ExportFormat = Enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, type=str)
+ImportFormat = Enum("ImportFormat", {name: name for name in IMPORT_FORMATS}, type=str)
 
 
 @command()
@@ -1064,6 +1098,10 @@ def export(
 
     Example: dreamly export --format markdown --split -o ~/notes/dreams
     """
+    if split and format_.value != "markdown":
+        conflict("--split writes one Markdown file per dream; use it with --format markdown")
+    if split and output is None:
+        conflict("--split needs --output FOLDER: the folder to write one file per dream into")
     from dreamly import formats
     from dreamly.store import open_journal
 
@@ -1082,7 +1120,7 @@ def export(
                                         on_progress=advance, motif_labels=labels)
         except BrokenPipeError:  # `dreamly export | head`: the reader has all it wanted
             _silence_stdout()
-            raise typer.Exit(141) from None
+            raise typer.Exit(ExitStatus.BROKEN_PIPE) from None
     if output is not None:
         note(f"Exported {count} dream{'' if count == 1 else 's'} to {output}{' (one note each, and index.md)' if split else ''}.")
 
@@ -1315,20 +1353,8 @@ def key(
 
 def main() -> None:
     args = _argv()
-    _build_only(args[0] if args else None)
-    app(args=args, prog_name="dreamly")
-
-
-def _build_only(name) -> None:
-    """Typer builds the parameters of every command before it runs one (~10 ms for ours, a
-    tenth of `dreamly add`): when the first argument names a command, it gets only that one.
-    Anything else (--help, a typo) gets the whole app, so help and "No such command" stay."""
-    from typer.main import get_command_name
-
-    for info in app.registered_commands:
-        if (info.name or get_command_name(info.callback.__name__)) == name:
-            app.registered_commands = [info]
-            return
+    with _typer_fast.only_the_command(app, args[0] if args else None):
+        app(args=args, prog_name="dreamly")
 
 
 def _argv() -> list[str]:

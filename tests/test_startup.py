@@ -4,6 +4,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # processes: each test runs dreamly in a fresh interpreter
+
 HEAVY = ("llm", "pydantic", "rich", "rich.markdown", "sqlite_utils", "dateutil", "platformdirs", "yaml",
          "dreamly.interpret", "dreamly.review", "dreamly.review.patterns", "dreamly.formats",
          "sqlcipher3", "keyring", "dreamly.store.crypto", "dreamly.keys")
@@ -53,7 +57,10 @@ NOT_ON_ADD = ("llm", "rich", "rich.markdown", "pydantic", "sqlite_utils", "yaml"
               "multiprocessing", "concurrent.futures",  # import's worker pool
               "dreamly.review", "dreamly.review.patterns", "dreamly.render", "dreamly.review.terminal", "dreamly.interpret",
               "dreamly.formats", "dreamly.demo", "dreamly.llm_plugin", "dreamly.picture", "dreamly.review.page",
-              "dreamly.files", "dreamly.review.words", "sqlcipher3", "keyring", "dreamly.store.crypto", "dreamly.keys")
+              "dreamly.files", "dreamly.review.words", "sqlcipher3", "keyring", "dreamly.store.crypto", "dreamly.keys",
+              # dream signs (issue 17): `add` leaves the finding to the commands that show them
+              "dreamly.analysis.signs", "dreamly.sign_actions", "dreamly.review.signs", "dreamly.store.signs",
+              "dreamly.review.sign_words", "dreamly.render_signs")
 
 ADD_PROBE = """
 import json, sys

@@ -43,8 +43,9 @@ def _by_first_letter(words) -> str:
 # One scan of a sentence's folded lower-case text finds the punctuation cuts and the
 # clause words ("that" is checked after); \b on both sides, so a hit is a whole \w+ word,
 # the same words as splitting into words and looking them up, with no Python per word.
-_CLAUSE_CUT = re.compile(r"([,;:()\"\u2014]|--|\s-\s)|\b(?:" + _by_first_letter(_CLAUSE_WORDS | {"that"}) + r")\b")
-# "that" starts a clause only before a subject ("I knew that he …", not "that house")
+_CLAUSE_CUT = re.compile(r"([,;:()\"\u2014]|--|\s-\s)|\b(?:" + _by_first_letter(_CLAUSE_WORDS | {"that", "so"}) + r")\b")
+# "that" and "so" start a clause only before a subject ("I knew that he …", not "that house";
+# "he wouldn't listen so I got angry", not "so angry")
 _THAT_CLAUSE = re.compile(r"\s+(?:i|we|he|she|they|it|you|the|a|an|my|his|her|our|their|there|this|someone|"
                           r"somebody|everyone|nobody|no one|people)\b")
 # Words and connectives that come before a clause's subject. This and the patterns below
@@ -72,10 +73,13 @@ _DETERMINERS = {"the", "a", "an", "his", "their", "its", "your", "some", "any", 
                 "another", "several", "many", "both", "one", "two", "three", "four", "five", "most",
                 "few", "other", "no", "that", "whose"}
 _MY = {"my", "our"}
+_INDEFINITE = {"anyone", "anybody", "anything", "someone", "somebody", "something", "everyone", "everybody",
+               "everything", "nobody", "nothing"}
 _OWN_BODY = {"legs", "leg", "feet", "foot", "knees", "knee", "body", "arms", "arm", "hands", "hand",
              "teeth", "tooth", "heart", "mouth", "eyes", "head", "muscles", "limbs", "whole", "own",
              "dream", "dreams", "voice", "mind", "stomach", "chest", "words", "next", "last", "first",
              "second", "third", "other"}
+_BARE_BODY = {"legs", "leg", "feet", "knees", "limbs", "teeth"}
 _VERBISH = {"is", "was", "were", "are", "had", "has", "have", "did", "does", "do", "could", "would",
             "will", "can", "should", "might", "must", "kept", "keeps", "started", "began", "came",
             "comes", "went", "goes", "got", "gets", "said", "says", "told", "tells", "ran", "runs",
@@ -113,6 +117,30 @@ _IRREALIS = re.compile(
 )
 
 
+# Longest sentence the matcher reads as one; longer run-ons are cut (see _cut_run_on).
+MAX_SENTENCE = 1000
+_SOFT_CUT = re.compile(r"[,;:]\s+|\s+")
+
+
+def _cut_run_on(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A run-on sentence cut into pieces of at most MAX_SENTENCE characters, each ending
+    after a comma (or else a space) where there is one."""
+    out = []
+    while e - s > MAX_SENTENCE:
+        limit = s + MAX_SENTENCE
+        comma = space = None
+        for m in _SOFT_CUT.finditer(text, limit - MAX_SENTENCE // 4, limit):
+            if text[m.start()] in ",;:":
+                comma = m.end()
+            else:
+                space = m.end()
+        cut = comma or space or limit
+        out.append((s, cut))
+        s = cut
+    out.append((s, e))
+    return out
+
+
 class Clause(NamedTuple):
     """One clause of a sentence: text[start:end], who it is about, and how it got its subject."""
 
@@ -147,13 +175,19 @@ class _Doc:
 
     @staticmethod
     def _sentences(text: str) -> list[tuple[int, int]]:
+        """Sentence spans: a break after . ! ? or a newline, whatever case follows (people
+        type lower case), except after an initial or an abbreviation ("J. Tesar", "Mr.
+        Hall"); a run-on longer than MAX_SENTENCE is cut at a comma or space, so that the
+        cost of every rule stays linear in the text."""
         out, start = [], 0
         n = len(text)
         for m in _SENT_END.finditer(text):
-            if m.end() < n and text[m.end()].islower():
-                continue
+            if m.end() < n and text[m.end()].islower() and text.startswith("..", m.start()):
+                continue  # "I called... but nobody came": an ellipsis in lower case is a pause
             if text[m.start()] == ".":
-                before = text[start:m.start()]
+                # the word before the full stop (looking back a bounded stretch: a long
+                # text without breaks must not be copied again at every full stop)
+                before = text[max(start, m.start() - 24):m.start()]
                 last = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.strip() else ""
                 if len(last) == 1 or last in _ABBREV:
                     continue  # "J. Tesar", "Ave. without"
@@ -161,6 +195,8 @@ class _Doc:
             start = m.end()
         if start < len(text):
             out.append((start, len(text)))
+        if any(e - s > MAX_SENTENCE for s, e in out):
+            out = [piece for s, e in out for piece in _cut_run_on(text, s, e)]
         return out or [(0, len(text))]
 
     def _clause_spans(self, s: int, e: int) -> list[tuple[int, int]]:
@@ -171,7 +207,7 @@ class _Doc:
                 pos = m.end()
             else:  # a boundary word starts the next one
                 word = m.group()
-                if word == "that" and not _THAT_CLAUSE.match(low, m.end(), e):
+                if word in ("that", "so") and not _THAT_CLAUSE.match(low, m.end(), e):
                     continue
                 pos = m.start()
                 if word == "and" and len(text[cuts[-1]:pos].split()) <= 2:
@@ -202,12 +238,19 @@ class _Doc:
             # "before the exam", "like a fool", "after me": a phrase, not a clause; the
             # subject is the one before it
             return None
+        if lw in ("me", "us", "him", "them") and lead and not (len(lows) > 1 and lows[1] == "and"):
+            return None  # "(he) told me ...", "(we) saw them ...": an object after a skipped verb, not a subject
+        if (lw in _INDEFINITE and lead and lead[-1] in _CLAUSE_WORDS and len(lows) > 1
+                and lows[1] not in _VERBISH and not lows[1].endswith("ed")):
+            return None  # "(I did not) know anyone there": an object; "(I knew) someone was there" is a subject
         if lw in _DREAMER:
             return "dreamer"
         if "i" in lows[:5]:  # "Fisher and I", "my brother and I"
             k = lows.index("i")
             if k > 0 and lows[k - 1] == "and" or k + 1 < len(lows) and lows[k + 1] == "and":
                 return "dreamer"
+        if lw in _BARE_BODY:
+            return "dreamer"  # "legs were like concrete": a body with no owner named is the dreamer's
         if lw in _MY:
             return "dreamer" if len(lows) > 1 and any(x in _OWN_BODY for x in lows[1:3]) else "other"
         if lw == "no" and len(lows) > 1 and lows[1] == "one":

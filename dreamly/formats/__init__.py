@@ -45,11 +45,10 @@ from typing import Callable, Iterable, Iterator, TextIO
 
 from dreamly.errors import DreamlyError
 from dreamly.files import write_atomically
+from dreamly.model import EXPORT_FORMATS, FLAGS, IMPORT_FORMATS, motif_ids
 from dreamly.text import first_words
 
 EXPORT_VERSION = 1
-EXPORT_FORMATS = ("markdown", "json", "csv")
-IMPORT_FORMATS = ("auto", "json", "jrnl", "markdown", "csv")
 NOTES_MARKER = "<!-- dreamly: the notes below are not part of the dream -->"
 INDEX_NAME = "index.md"
 BATCH = 500
@@ -105,6 +104,11 @@ def export(journal, filters, fmt: str, output: Path | None, out: TextIO | None =
 
     def write(stream: TextIO) -> int:
         if fmt == "json":
+            from dreamly.formats import json_sql
+
+            records = json_sql.lines(journal, filters, JSON_KEYS)
+            if records is not None:
+                return write_json_lines(_counting(records, on_progress), stream)
             return write_json(dreams, stream)
         if fmt == "csv":
             return write_csv(dreams, stream)
@@ -123,22 +127,29 @@ def _counting(dreams: Iterable[dict], on_progress: Progress) -> Iterator[dict]:
             on_progress(1)
 
 
+JSON_KEYS = ("id", "dreamt_on", "created", "updated", "title", "body", "lucid", "nightmare", "recurring",
+             "sleep_quality", "context", "source", "content_hash", "tags", "emotions", "motifs",
+             "interpretations", "rehearsals", "lucidity")
+
+
 def json_record(dream: dict) -> dict:
     """The export record of a dream: its fields, then its lists, in a fixed order."""
-    keys = ("id", "dreamt_on", "created", "updated", "title", "body", "lucid", "nightmare", "recurring",
-            "sleep_quality", "context", "source", "content_hash", "tags", "emotions", "motifs",
-            "interpretations", "rehearsals")
-    return {key: dream.get(key, []) if key in ("interpretations", "rehearsals") else dream[key] for key in keys}
+    return {key: dream.get(key, []) if key in ("interpretations", "rehearsals") else dream.get(key) for key in JSON_KEYS}
 
 
 def write_json(dreams: Iterable[dict], out: TextIO) -> int:
     """`{"dreamly_export": 1, "dreams": [...]}` with one dream per line: valid JSON that
     still diffs and greps line by line."""
+    return write_json_lines((json.dumps(json_record(dream), ensure_ascii=False) for dream in dreams), out)
+
+
+def write_json_lines(records: Iterable[str], out: TextIO) -> int:
+    """write_json's file from records already encoded (json_sql builds them in SQLite)."""
     out.write(f'{{"dreamly_export": {EXPORT_VERSION}, "dreams": [')
     count = 0
-    for dream in dreams:
+    for record in records:
         out.write(",\n" if count else "\n")
-        out.write(json.dumps(json_record(dream), ensure_ascii=False))
+        out.write(record)
         count += 1
     out.write("\n]}\n")
     return count
@@ -174,8 +185,7 @@ def _found_feelings(dream: dict) -> list[str]:
     return [e["emotion"] for e in dream["emotions"] if e["origin"] == "text"]
 
 
-def _motif_ids(dream: dict) -> list[str]:
-    return list(dict.fromkeys(m["motif"] for m in dream["motifs"]))
+_motif_ids = motif_ids
 
 
 # -- Markdown ----------------------------------------------------------------------------------
@@ -416,8 +426,14 @@ def read_import(path: Path, fmt: str = "auto", *, date_column: str = "date", tex
                 today: date | None = None) -> tuple[list[Incoming], list[Path]]:
     """Read and check every record of `path`. Returns the records and the Markdown files of a
     folder that were passed over (no front matter with a date)."""
+    from dreamly.dates import refuse_future
+
     with _no_cyclic_gc():
-        return _read_import(path, fmt, date_column=date_column, text_column=text_column, today=today)
+        records, skipped = _read_import(path, fmt, date_column=date_column, text_column=text_column, today=today)
+    limit = today or date.today()
+    for item in records:  # as `add` and `edit` refuse it: a CSV row dated 2031 is named, not imported
+        refuse_future(item.dream["dreamt_on"], limit, where=item.where)
+    return records, skipped
 
 
 def _read_import(path: Path, fmt: str, *, date_column: str, text_column: str,
@@ -558,7 +574,7 @@ def _record(*, dreamt_on: str, body: str, created: str, updated: str | None = No
             context: str = "", lucid: bool = False, nightmare: bool = False, recurring: bool = False,
             sleep_quality: int | None = None, source: str | None = None, tags: Iterable[str] = (),
             emotions: Iterable[dict] = (), motifs: Iterable[dict] = (), interpretations: Iterable[dict] = (),
-            rehearsals: Iterable[dict] = ()) -> dict:
+            rehearsals: Iterable[dict] = (), lucidity: int | None = None) -> dict:
     from dreamly.store import normalise_tag
 
     return {
@@ -568,6 +584,7 @@ def _record(*, dreamt_on: str, body: str, created: str, updated: str | None = No
         "tags": [t for t in dict.fromkeys(normalise_tag(t) for t in tags) if t],
         "emotions": _unique_emotions(emotions), "motifs": list(motifs),
         "interpretations": list(interpretations), "rehearsals": list(rehearsals),
+        "lucidity": lucidity,
     }
 
 
@@ -654,6 +671,7 @@ def _read_dreamly_json(path: Path, data: dict, stamp: str) -> list[Incoming]:
             nightmare=f.flag("nightmare"), recurring=f.flag("recurring"),
             sleep_quality=f.number("sleep_quality", 1, 5, none_ok=True), source=f.text("source", None, none_ok=True),
             tags=tags, emotions=emotions, motifs=motifs, interpretations=interpretations, rehearsals=rehearsals,
+            lucidity=f.number("lucidity", 1, 5, none_ok=True),
         )
         old_id = raw.get("id")
         # Same-day dreams go back in in their old order, whatever order the file lists them in.
@@ -752,7 +770,7 @@ def _read_csv(path: Path, stamp: str, today: date | None, date_column: str, text
         if not body.strip():
             raise DreamlyError(f"{where}: no dream text in column '{text_column}'")
         fields: dict = {}
-        for name in ("lucid", "nightmare", "recurring"):
+        for name in FLAGS:
             value = cell(row, name).lower()
             if value not in _TRUE | _FALSE:
                 raise DreamlyError(f"{where}: '{name}' must be yes/no, true/false or 1/0")

@@ -22,6 +22,7 @@ from typing import Iterable, Iterator, Sequence
 
 from dreamly.store.connect import connect
 from dreamly.errors import DreamlyError
+from dreamly.store.fulltext import SNIPPET_END, SNIPPET_START, fts_query  # noqa: F401  (re-exported)
 
 BUSY_TIMEOUT_SECONDS = 10.0  # how long a write waits for another dreamly; DREAMLY_BUSY_TIMEOUT overrides
 
@@ -35,9 +36,10 @@ def busy_timeout() -> float:
 
 DREAM_FIELDS = (
     "id", "dreamt_on", "created", "updated", "title", "body", "lucid", "nightmare",
-    "recurring", "sleep_quality", "context", "source", "content_hash",
+    "recurring", "sleep_quality", "context", "source", "content_hash", "lucidity",
 )
-EDITABLE_FIELDS = ("dreamt_on", "title", "body", "lucid", "nightmare", "recurring", "sleep_quality", "context")
+EDITABLE_FIELDS = ("dreamt_on", "title", "body", "lucid", "nightmare", "recurring", "sleep_quality", "context",
+                   "lucidity")
 
 # Numbered migrations. A migration is never edited once released: add a new one.
 # Each runs in its own transaction together with the bump of PRAGMA user_version.
@@ -131,6 +133,57 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES (new.id, new.title, new.body, new.context);
     END;
     """,
+    # dream signs (issue 17; number 3 in the plan of COORDINATION.md, renumbered at merge): how lucid a dream was, and each dream's candidate signs.
+    # dream_signs copies the dream's day and lucid flag (kept by triggers) so that counting a
+    # sign over 100,000 dreams reads one index; dream_signs_read says which dreams' signs are
+    # current (a changed text or new matcher output drops the mark, and the next command that
+    # shows signs reads that dream again; motif signs follow dream_motifs by triggers);
+    # hidden_signs are the signs the dreamer hid.
+    """
+    ALTER TABLE dreams ADD COLUMN lucidity INTEGER CHECK (lucidity BETWEEN 1 AND 5);
+
+    CREATE TABLE dream_signs (
+        dream_id INTEGER NOT NULL REFERENCES dreams (id) ON DELETE CASCADE,
+        sign TEXT NOT NULL,          -- "old school", "grandmother", "anna", "motif:chase"
+        kind TEXT NOT NULL,          -- person, place, thing, motif
+        dreamt_on TEXT NOT NULL,
+        lucid INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (dream_id, sign)
+    ) WITHOUT ROWID;
+    CREATE INDEX dream_signs_by_sign ON dream_signs (sign, dreamt_on, lucid, kind);
+
+    CREATE TABLE dream_signs_read (
+        dream_id INTEGER PRIMARY KEY REFERENCES dreams (id) ON DELETE CASCADE,
+        version INTEGER NOT NULL     -- the sign finder's version that read it
+    );
+
+    CREATE TABLE hidden_signs (
+        sign TEXT PRIMARY KEY,
+        hidden TEXT NOT NULL         -- when (UTC ISO)
+    ) WITHOUT ROWID;
+
+    CREATE TRIGGER dream_signs_text AFTER UPDATE OF body ON dreams BEGIN
+        DELETE FROM dream_signs WHERE dream_id = old.id AND kind != 'motif';
+        DELETE FROM dream_signs_read WHERE dream_id = old.id;
+    END;
+    CREATE TRIGGER dream_signs_day AFTER UPDATE OF dreamt_on, lucid ON dreams BEGIN
+        UPDATE dream_signs SET dreamt_on = new.dreamt_on, lucid = new.lucid WHERE dream_id = new.id;
+    END;
+    -- motif signs follow the matcher's output in the same transaction (add, edit, import, reanalyze)
+    CREATE TRIGGER dream_signs_motif_added AFTER INSERT ON dream_motifs BEGIN
+        INSERT OR IGNORE INTO dream_signs (dream_id, sign, kind, dreamt_on, lucid)
+            SELECT new.dream_id, 'motif:' || new.motif, 'motif', d.dreamt_on, d.lucid FROM dreams d
+            WHERE d.id = new.dream_id;
+    END;
+    CREATE TRIGGER dream_signs_motif_dropped AFTER DELETE ON dream_motifs
+    WHEN NOT EXISTS (SELECT 1 FROM dream_motifs WHERE dream_id = old.dream_id AND motif = old.motif) BEGIN
+        DELETE FROM dream_signs WHERE dream_id = old.dream_id AND sign = 'motif:' || old.motif;
+    END;
+    -- a journal written before this migration: its motifs become signs now
+    INSERT OR IGNORE INTO dream_signs (dream_id, sign, kind, dreamt_on, lucid)
+        SELECT m.dream_id, 'motif:' || m.motif, 'motif', d.dreamt_on, d.lucid
+        FROM dream_motifs m JOIN dreams d ON d.id = m.dream_id;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -142,9 +195,15 @@ def now_utc() -> str:
 def content_hash(dreamt_on: str, body: str) -> str:
     """Identity of a dream's content, so re-importing the same file adds nothing."""
     normalised = " ".join(body.split())
-    import hashlib  # here, not at the top: loading OpenSSL costs ~12 ms that reads never need
+    try:  # CPython's own SHA-256: the same digest as hashlib's without loading OpenSSL (~12 ms)
+        from _sha256 import sha256
+    except ImportError:  # other Pythons (3.12+ name it _sha2)
+        try:
+            from _sha2 import sha256
+        except ImportError:
+            from hashlib import sha256
 
-    return hashlib.sha256(f"{dreamt_on}\n{normalised}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return sha256(f"{dreamt_on}\n{normalised}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 @dataclass
@@ -178,7 +237,7 @@ class Filters:
             clauses.append(f"+{alias}.id IN (SELECT dream_id FROM dream_emotions WHERE emotion = ?)")
             params.append(emotion.strip().lower())
         for motif in self.motifs:
-            clauses.append(f"+{alias}.id IN (SELECT dream_id FROM dream_motifs WHERE motif = ?)")
+            clauses.append(f"+{alias}.id IN (SELECT dream_id FROM dream_motifs WHERE motif = ? AND subject = 'dreamer')")
             params.append(motif.strip().lower())
         return (" AND ".join(clauses) or "1"), params
 
@@ -199,6 +258,7 @@ class NewDream:
     sleep_quality: int | None = None
     tags: Sequence[str] = ()
     emotions: Sequence[tuple[str, int | None]] = ()  # what the user tagged
+    lucidity: int | None = None  # 1-5; a level implies lucid
     source: str | None = None
     created: str | None = None
     updated: str | None = None
@@ -360,13 +420,13 @@ class Journal:
         with self.transaction():
             cursor = self.conn.execute(
                 """INSERT INTO dreams (dreamt_on, created, updated, title, body, lucid, nightmare,
-                       recurring, sleep_quality, context, source, content_hash)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       recurring, sleep_quality, context, source, content_hash, lucidity)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     dreamt_on, dream.created or stamp, dream.updated or dream.created or stamp,
-                    dream.title, dream.body, int(dream.lucid), int(dream.nightmare),
+                    dream.title, dream.body, int(dream.lucid or dream.lucidity is not None), int(dream.nightmare),
                     int(dream.recurring), dream.sleep_quality, dream.context, dream.source,
-                    content_hash(dreamt_on, dream.body),
+                    content_hash(dreamt_on, dream.body), dream.lucidity,
                 ),
             )
             dream_id = cursor.lastrowid
@@ -430,6 +490,10 @@ class Journal:
             for flag in ("lucid", "nightmare", "recurring"):
                 if flag in values:
                     values[flag] = int(bool(values[flag]))
+            if values.get("lucidity") is not None:
+                values["lucid"] = 1  # a lucidity level means it was lucid
+            elif values.get("lucid") == 0:
+                values["lucidity"] = None  # not lucid: no level either
             values["updated"] = now_utc()
             values["content_hash"] = content_hash(
                 values.get("dreamt_on", current["dreamt_on"]), values.get("body", current["body"])
@@ -495,37 +559,24 @@ class Journal:
     def search(self, query: str, filters: Filters | None = None) -> list[dict]:
         """Full-text search, best match first; each dream gets a `snippet` with the hits marked.
 
-        The hits in the snippet are wrapped in SNIPPET_START / SNIPPET_END.
+        The hits in the snippet are wrapped in SNIPPET_START / SNIPPET_END. A quoted part of
+        the query is a phrase; past fulltext.RANK_LIMIT hits the page is the newest dreams.
         """
+        return self.search_page(query, filters)[0]
+
+    def search_page(self, query: str, filters: Filters | None = None) -> tuple[list[dict], str]:
+        """`search`, and the order of the page: "rank" (best first) or "newest"."""
+        from dreamly.store import fulltext
+
         filters = filters or Filters()
-        match = fts_query(query)
         where, params = filters.where()
-        limit = "LIMIT ?" if filters.limit is not None else ""
-        if filters.limit is not None:
-            params.append(filters.limit)
-        # Rank every hit, but build snippets and lists only for the page shown: computed for all
-        # hits, they cost 3x the ranking itself at 100k dreams.
-        select = _DREAM_SELECT.replace("FROM dreams d", "FROM page JOIN dreams d ON d.id = page.id").replace(
-            "SELECT d.id,",
-            f"""SELECT (SELECT snippet(dreams_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16) FROM dreams_fts
-                        WHERE dreams_fts MATCH ? AND rowid = page.id) AS snippet, d.id,""", 1)
-        sql = f"""
-            WITH hits AS (
-                SELECT rowid, bm25(dreams_fts, 10.0, 1.0, 2.0) AS rank FROM dreams_fts WHERE dreams_fts MATCH ?
-            ),
-            page AS MATERIALIZED (
-                SELECT d.id, hits.rank FROM hits JOIN dreams d ON d.id = hits.rowid
-                WHERE {where} ORDER BY hits.rank, d.dreamt_on DESC {limit}
-            )
-            {select}
-            ORDER BY page.rank, d.dreamt_on DESC
-        """
+        rows, order = fulltext.search(self.conn, query, where, params, filters.limit, _DREAM_SELECT)
         results = []
-        for row in self.conn.execute(sql, [match, *params, match]):
+        for row in rows:
             dream = _row_to_dream(row)
             dream["snippet"] = row["snippet"]
             results.append(dream)
-        return results
+        return results, order
 
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM dreams").fetchone()[0]
@@ -720,8 +771,8 @@ class Journal:
         ).fetchone()[0]
         statements = {
             "dreams": """INSERT INTO dreams (id, dreamt_on, created, updated, title, body, lucid, nightmare,
-                             recurring, sleep_quality, context, source, content_hash)
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                             recurring, sleep_quality, context, source, content_hash, lucidity)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             "tags": "INSERT OR IGNORE INTO dream_tags (dream_id, tag) VALUES (?, ?)",
             # the first row of a feeling wins: the importer lists the user's before the text's
             "emotions": "INSERT OR IGNORE INTO dream_emotions (dream_id, emotion, intensity, origin) VALUES (?, ?, ?, ?)",
@@ -744,10 +795,11 @@ class Journal:
         written = 0
         for d in dreams:
             dream_id = next_id + written
+            lucidity = d.get("lucidity")
             rows["dreams"].append((
-                dream_id, d["dreamt_on"], d["created"], d["updated"], d["title"], d["body"], int(d["lucid"]),
-                int(d["nightmare"]), int(d["recurring"]), d["sleep_quality"], d["context"], d["source"],
-                content_hash(d["dreamt_on"], d["body"]),
+                dream_id, d["dreamt_on"], d["created"], d["updated"], d["title"], d["body"],
+                int(d["lucid"] or lucidity is not None), int(d["nightmare"]), int(d["recurring"]), d["sleep_quality"],
+                d["context"], d["source"], content_hash(d["dreamt_on"], d["body"]), lucidity,
             ))
             rows["tags"].extend((dream_id, tag) for tag in d["tags"])
             rows["emotions"].extend((dream_id, e["emotion"], e["intensity"], e["origin"]) for e in d["emotions"])
@@ -873,30 +925,6 @@ class Journal:
         report["ok"] = not (report["integrity"] or report["search_index"]
                             or report["schema_version"] != SCHEMA_VERSION)
         return report
-
-
-SNIPPET_START = "\x02"
-SNIPPET_END = "\x03"
-
-
-def fts_query(text: str) -> str:
-    """Turn what a person typed into a safe FTS5 query: every word a quoted term (AND).
-
-    Quoting each word means `"`, `*`, `-`, `OR`, `NEAR(` and friends are searched for as
-    words instead of being read as FTS syntax, so no query can crash the search. A word
-    ending in `*` keeps its prefix meaning (`run*`).
-    """
-    terms = []
-    for word in text.replace("\x00", " ").split():  # FTS5 reads NUL as the end of the query
-        prefix = word.endswith("*") and len(word.rstrip("*")) > 0
-        core = word.rstrip("*") if prefix else word
-        if not any(ch.isalnum() for ch in core):
-            continue
-        quoted = '"' + core.replace('"', '""') + '"'
-        terms.append(quoted + ("*" if prefix else ""))
-    if not terms:
-        raise DreamlyError(f"nothing to search for in {text!r}: give at least one word")
-    return " ".join(terms)
 
 
 class _Transaction:
