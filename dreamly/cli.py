@@ -587,6 +587,8 @@ def _read_new_signs(journal) -> None:
     from dreamly.analysis.signs import SIGNS_VERSION
     from dreamly.store import signs as sign_store
 
+    if journal.read_only:  # a read-only journal is read as it is: nothing new can be kept
+        return
     pending = sign_store.pending_count(journal, SIGNS_VERSION)
     if not pending:
         return

@@ -32,6 +32,8 @@ def keep_current(journal, on_progress=None, workers: int | None = None) -> int:
     """Read the candidate signs of every dream whose signs are not current (new, edited,
     re-analysed, or read by an older finder) and store them, a batch per transaction.
     Returns how many dreams were read. Usually none or one: `add` leaves it to here."""
+    if getattr(journal, "read_only", None):  # a read-only journal is read as it is
+        return 0
     version = finder.SIGNS_VERSION
     pending = sign_store.pending_count(journal, version)
     if not pending:

@@ -506,3 +506,22 @@ def test_the_keyring_backend_that_held_the_key_is_loaded_directly_next_time(cli,
     assert done.returncode == 0, done.stderr  # no terminal: the key came from the remembered backend
     assert "Flying over" in done.stdout
     assert note.read_text().strip() == TEST_KEYRING
+
+
+def test_key_save_never_replaces_another_key_in_the_keyring(cli, db_path, keyring_file, monkeypatch):
+    encrypted(cli)
+    held = stored_key(keyring_file)
+    monkeypatch.setenv("DREAMLY_PASSPHRASE_COMMAND", "echo other")
+    other = db_path.with_name("other.db")
+    assert "already holds another dreamly key" in one_error_line(cli("key", "save", "--db", other))
+    assert stored_key(keyring_file) == held
+
+
+def test_a_second_journal_is_encrypted_with_the_key_already_in_the_keyring(cli, db_path, keyring_file, tmp_path):
+    encrypted(cli)
+    held = stored_key(keyring_file)
+    second = tmp_path / "second.db"
+    add(cli, "a zeppelin in the second journal", "--db", second)
+    assert cli("encrypt", "--db", second).exit_code == 0
+    assert stored_key(keyring_file) == held and bodies(second, held) == ["a zeppelin in the second journal"]
+    assert cli("list").exit_code == 0  # the first still opens

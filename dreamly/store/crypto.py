@@ -411,8 +411,8 @@ def encrypt_journal(path: Path, *, passphrase: bool = False, timeout: float = 10
         if journal.read_only:
             raise DreamlyError(f"can't encrypt {path}: its {journal.read_only} is read-only")
     if not passphrase and keys.keyring_name():
-        key = keys.keyring_key()
-        if key is None or not key.raw:
+        key = keys.keyring_key()  # one key for all your journals: never replace one in use
+        if key is None:
             key = keys.new_raw_key()
             keys.store_in_keyring(key)  # kept before anything is encrypted with it
         key_in = f"the system keyring ({keys.keyring_name()})"
@@ -472,5 +472,10 @@ def save_key(path: Path) -> str:
     key = keys.command_passphrase() or keys.prompt_passphrase("Key or passphrase for the journal: ")
     if path.is_file() and looks_encrypted(path):
         connect(path, path, uri=False, timeout=5.0, key=key).close()
+    held = keys.keyring_key()
+    if held and held.secret != key.secret:
+        # it may be the only copy of the key of another journal or of older backups
+        raise DreamlyError("the system keyring already holds another dreamly key (`dreamly key show` prints it); "
+                           "remove it from the keyring yourself if you mean to replace it")
     keys.store_in_keyring(key)
     return name
