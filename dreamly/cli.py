@@ -17,77 +17,9 @@ from typing import Annotated, List, Optional
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from dreamly import _typer_fast
 from dreamly.errors import DreamlyError, ExitStatus
 from dreamly.model import EXPORT_FORMATS, IMPORT_FORMATS, LENSES
-
-
-class _LazyCoercion:
-    """Stands in for Typer's per-parameter coercion until a value needs more than a type check.
-
-    Typer 0.29 builds a pydantic TypeAdapter for every parameter of the command being run,
-    given or not: importing pydantic costs ~40 ms and each adapter a few more, which would
-    make `dreamly add` slower than a bare Typer app. Values that are absent, or strings for
-    `str` / `list[str]` / plain `Path` parameters, need no adapter; anything else (ints with
-    a range, enums) gets Typer's real coercion, built on first use.
-    """
-
-    def __init__(self, param, build):
-        self.param = param
-        self.build = build
-
-    def coerce(self, value, param, ctx):
-        multi = param.multiple or param.nargs == -1
-        if value is None or (multi and value in ((), [])):
-            return () if multi else None
-        annotation = param.type_descriptor.annotation
-        if (annotation is str and isinstance(value, str)) or (annotation is bool and isinstance(value, bool)):
-            return value
-        if annotation == List[str] and multi and all(isinstance(v, str) for v in value):
-            return list(value)
-        if annotation is Path and isinstance(value, str) and _plain_path(param):
-            return Path(value)
-        if annotation is int:
-            number = _plain_int(value)
-            if number is not None and _in_range(param, number):
-                return number  # out-of-range and odd values go to Typer for its own message
-        param._runtime_param = self.build(param.type_descriptor)
-        return param._runtime_param.coerce(value, param=param, ctx=ctx)
-
-
-def _plain_int(value):
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        digits = value.strip()
-        if digits[:1] in "+-":
-            digits = digits[1:]
-        if digits.isascii() and digits.isdigit():
-            return int(value)
-    return None
-
-
-def _in_range(param, number: int) -> bool:
-    info = param.type_descriptor.parameter_info
-    if getattr(info, "clamp", False):
-        return False
-    low, high = getattr(info, "min", None), getattr(info, "max", None)
-    return (low is None or number >= low) and (high is None or number <= high)
-
-
-def _plain_path(param) -> bool:
-    info = param.type_descriptor.parameter_info
-    return not (getattr(info, "exists", False) or getattr(info, "resolve_path", False)
-                or getattr(info, "allow_dash", False)) and getattr(info, "dir_okay", True) and getattr(info, "file_okay", True)
-
-
-def _install_lazy_coercion(params) -> None:
-    try:
-        from typer._coercion import build_runtime_param
-    except ImportError:  # another Typer: keep its own coercion
-        return
-    for param in params:
-        if hasattr(param, "type_descriptor") and getattr(param, "_runtime_param", False) is None:
-            param._runtime_param = _LazyCoercion(param, build_runtime_param)
 
 
 class DreamlyCommand(TyperCommand):
@@ -95,7 +27,7 @@ class DreamlyCommand(TyperCommand):
     (unless DREAMLY_DEBUG=1). Messages never include dream text."""
 
     def parse_args(self, ctx, args):
-        _install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
+        _typer_fast.install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
@@ -122,7 +54,7 @@ class DreamlyCommand(TyperCommand):
 
 class DreamlyGroup(TyperGroup):
     def parse_args(self, ctx, args):
-        _install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
+        _typer_fast.install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx):  # keep the order commands are defined in, the order of a day
@@ -1421,20 +1353,8 @@ def key(
 
 def main() -> None:
     args = _argv()
-    _build_only(args[0] if args else None)
-    app(args=args, prog_name="dreamly")
-
-
-def _build_only(name) -> None:
-    """Typer builds the parameters of every command before it runs one (~10 ms for ours, a
-    tenth of `dreamly add`): when the first argument names a command, it gets only that one.
-    Anything else (--help, a typo) gets the whole app, so help and "No such command" stay."""
-    from typer.main import get_command_name
-
-    for info in app.registered_commands:
-        if (info.name or get_command_name(info.callback.__name__)) == name:
-            app.registered_commands = [info]
-            return
+    with _typer_fast.only_the_command(app, args[0] if args else None):
+        app(args=args, prog_name="dreamly")
 
 
 def _argv() -> list[str]:

@@ -98,7 +98,7 @@ def test_a_tampered_or_untrustworthy_cache_is_rebuilt(monkeypatch, built, tmp_pa
         built.symlink_to(elsewhere)
     elif tamper == "not a matcher":
         import pickle
-        built.write_bytes(header + b"\n" + pickle.dumps({"a": 1}))
+        built.write_bytes(header + b"\n" + pickle.dumps(({"a": 1}, {})))
     assert cache.load(None) is None
     assert rebuilt(monkeypatch)
     if tamper == "world-writable folder":
@@ -146,3 +146,24 @@ def test_the_default_cache_folder_is_platformdirs(monkeypatch):
         if xdg:
             monkeypatch.setenv("XDG_CACHE_HOME", xdg)
         assert cache.cache_dir() == Path(platformdirs.user_cache_dir("dreamly", appauthor=False))
+
+
+def test_a_cached_matcher_reads_like_a_built_one(monkeypatch, built):
+    """Every probe report gives the same motifs and feelings from the cached matcher as from
+    a freshly built one (the cache carries the literals' group table along)."""
+    import json
+
+    texts = [json.loads(line)["text"] for line in
+             (Path(__file__).parent / "data" / "probe_reports.jsonl").read_text(encoding="utf-8").splitlines()[:80]]
+    fresh_process(monkeypatch)
+    monkeypatch.setattr(cache, "load", lambda user_file: None)
+    from dreamly.analysis import literals
+
+    monkeypatch.setattr(literals, "_KNOWN_GROUPS", {})
+    built_results = [analysis.matcher().analyze(t) for t in texts]
+    monkeypatch.undo()
+    monkeypatch.setenv("DREAMLY_CACHE_DIR", str(built.parent))
+    fresh_process(monkeypatch, forbid_parsing=True)
+    monkeypatch.setattr(literals, "_KNOWN_GROUPS", {})
+    cached = analysis.matcher()
+    assert [cached.analyze(t) for t in texts] == built_results

@@ -93,10 +93,10 @@ def load(user_file: Path | str | None):
 
         gc.disable()  # a few thousand objects, none cyclic garbage: the collector would only slow it
         try:
-            matcher = pickle.loads(data)
+            matcher, groups = pickle.loads(data)
         finally:
             gc.enable()
-        _restore(matcher)
+        _restore(matcher, groups)
         return matcher
     except Exception:  # a damaged cache is only a cache: build instead
         return None
@@ -105,15 +105,16 @@ def load(user_file: Path | str | None):
             os.close(fd)
 
 
-def _restore(matcher) -> None:
-    """What Matcher.__init__ leaves outside the object: literals' table of macro groups."""
-    from dreamly.analysis.knowledge import _expand
-    from dreamly.analysis.literals import _remember_groups
+def _restore(matcher, groups: dict) -> None:
+    """What Matcher.__init__ leaves outside the object: literals' table of macro groups
+    (saved with the matcher; working it out again would cost a third of the load)."""
+    from dreamly.analysis import literals
     from dreamly.analysis.rules import Matcher
 
-    if not isinstance(matcher, Matcher):
-        raise TypeError("not a Matcher")
-    _remember_groups(_expand(v, matcher._macros) for v in matcher._macros.values())
+    if not isinstance(matcher, Matcher) or not isinstance(groups, dict):
+        raise TypeError("not a cached Matcher")
+    for head, entry in groups.items():
+        literals._KNOWN_GROUPS.setdefault(head, entry)
 
 
 def save(user_file: Path | str | None, matcher) -> None:
@@ -137,7 +138,9 @@ def save(user_file: Path | str | None, matcher) -> None:
         # a rule as its constructor's arguments: one call to load, not a slot-by-slot setstate
         pickler.dispatch_table = {**copyreg.dispatch_table,
                                   _Rule: lambda rule: (_Rule, tuple(getattr(rule, n) for n in names))}
-        pickler.dump(matcher)
+        from dreamly.analysis import literals
+
+        pickler.dump((matcher, dict(literals._KNOWN_GROUPS)))
         payload = buffer.getvalue()
         folder = cache_dir()
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
