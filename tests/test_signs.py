@@ -170,6 +170,14 @@ def test_a_motif_is_hidden_by_its_label_or_id(cli):
     assert "motif:chase" in by_sign(signs_json(cli))
 
 
+@pytest.mark.parametrize("shown, key", [("The old school", "old school"), ("Grandma", "grandmother"),
+                                        ("my grandmother", "grandmother"), ("Mrs. Halloran", "halloran"),
+                                        ("Gran's kitchen", "grandmother's kitchen"), ("Aunt May", "aunt may")])
+def test_a_sign_is_hidden_by_the_words_it_is_shown_with(shown, key):
+    assert finder.normalise_key(shown) == key
+    assert key in {c.key for c in finder.extract(f"I dreamt of {shown} last week, at home.")}
+
+
 def test_unhiding_what_is_not_hidden_is_one_error_line(cli):
     result = cli("signs", "--unhide", "moon")
     assert result.exit_code == 1 and result.stderr.startswith("Error: ") and "Traceback" not in result.output

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-SIGNS_VERSION = 1  # bump when extraction changes: stored candidates are then extracted again
+SIGNS_VERSION = 2  # bump when extraction changes: stored candidates are then extracted again
 MOTIF_PREFIX = "motif:"
 KINDS = ("person", "place", "thing", "motif", "personal motif")
 
@@ -339,8 +339,9 @@ def _phrase_after(t: _Text, i: int, possessor, phrase_start: int, add, lex: Lexi
     if j == first:
         return max(j, i)
     head = j - 1
-    while head > first and head not in t.possessive and bases[head] in lex.never_heads:
-        head -= 1  # "a meadow full of bees": the noun comes before the adjective
+    while head > first and head not in t.possessive and (
+            bases[head] in lex.never_heads or bases[head] in lex.generic or bases[head] in lex.plain_adjectives):
+        head -= 1  # "a meadow full of bees", "the old school last week": the noun comes first
     if bases[head] in lex.never_heads:
         return j
     head_base = bases[head]
@@ -358,8 +359,8 @@ def _phrase_after(t: _Text, i: int, possessor, phrase_start: int, add, lex: Lexi
         return j
     kind = ("person" if head_base in lex.person_nouns or head_base in relation_of
             else "place" if head_base in places or proper else "thing")
-    if proper and j - first > 1:
-        add(" ".join(bases[first:j]), kind, first, first, head)
+    if proper and head > first:
+        add(" ".join(bases[first:head + 1]), kind, first, first, head)
         return j
     if possessor:
         key = f"{possessor}'s {head_base}"
@@ -382,12 +383,16 @@ def find_span(text: str, key: str) -> tuple[int, int] | None:
 
 
 def normalise_key(word: str) -> str:
-    """What `--hide WORD` means: "The old school" -> "old school", "Grandma" -> "grandmother",
-    "chase" or "motif:chase" stays a motif id when it is one (the caller checks)."""
+    """What `--hide WORD` means, keyed as the finder keys it: "The old school" -> "old
+    school", "Grandma" -> "grandmother", "Mrs. Halloran" -> "halloran", "Gran's kitchen" ->
+    "grandmother's kitchen". (A motif id or label is the caller's business.)"""
     lex = lexicon()
-    words = word.strip().lower().replace("’", "'").split()
-    while words and (words[0] in lex.determiners):
+    words = [w.strip(_PUNCTUATION) for w in word.strip().lower().replace("’", "'").split()]
+    words = [w for w in words if w]
+    while words and words[0] in lex.determiners:
         words = words[1:]
+    while len(words) > 1 and words[0] in lex.titles and words[0] not in lex.relation_of:
+        words = words[1:]  # "Mr Okafor" is keyed by the name
     if len(words) == 1 and words[0] in lex.relation_of:
         return lex.relation_of[words[0]]
     if words and words[0].endswith("'s"):

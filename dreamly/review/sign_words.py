@@ -30,17 +30,15 @@ def excerpt_text(item: dict, mark: tuple[str, str] = ("[", "]")) -> str:
         f"{item.get('before', '')}{item.get('after', '')}"
 
 
-def lucid_sentence(section: dict, now: str = "these days") -> str:
-    """"Lucid: 1 of 6 dreams these days (17%), 5% before — rising.\""""
+def lucid_sentence(section: dict) -> str:
+    """The lucid rate sentence, e.g. Lucid: 1 of 6 dreams (17%); 5% in the weeks before — rising."""
     lucid = section["lucid"]
-    count = lucid["dreams"]
     dreams = section.get("window_dreams")
-    rate = percent(lucid["rate"])
-    before = percent(lucid["baseline_rate"])
+    total = f" of {dreams_word(dreams)}" if dreams is not None else ""
     trend = {"rising": " — rising", "falling": " — falling", "steady": " — steady", "new": " — new",
              "none": ""}[lucid["trend"]]
-    total = f" of {dreams_word(dreams)}" if dreams is not None else ""
-    return f"Lucid: {count}{total} {now} ({rate}), {before} before{trend}."
+    return (f"Lucid: {lucid['dreams']}{total} ({percent(lucid['rate'])}); "
+            f"{percent(lucid['baseline_rate'])} in the weeks before{trend}.")
 
 
 def is_quiet(section: dict | None) -> bool:
