@@ -221,6 +221,10 @@ def add(
     sleep: Annotated[Optional[int], typer.Option("--sleep", min=1, max=5, metavar="1-5", help="How well you slept, 1 (badly) to 5 (very well).", show_default=False)] = None,
     editor: Annotated[bool, typer.Option("--editor", "-E", help="Write the dream in $EDITOR even if stdin is not a terminal.")] = False,
     interpret_: Annotated[bool, typer.Option("--interpret", help="Right after saving, ask your llm model for a reading (see `dreamly interpret`).")] = False,
+    questions: Annotated[Optional[bool], typer.Option(
+        "--questions/--no-questions", help="In a terminal, a few questions follow the saved dream when a motif was "
+        "found: --questions asks even when none was, --no-questions never (or `questions = false` in config.toml).",
+        show_default=False)] = None,
     model: ModelOption = None,
     lens: LensOption = None,
     json_: JsonOption = False,
@@ -228,33 +232,50 @@ def add(
 ) -> None:
     """Write down a dream. The text comes from the argument, else piped stdin, else $EDITOR.
 
+    In a terminal, up to three questions follow (who or what was after you, how you felt,
+    what it reminds you of); Enter skips one, Ctrl-C ends them, and the dream stays saved.
+
     Example: dreamly add "Chased, legs like concrete" -e fear:4 -t work
     """
+    from dreamly.config import load as load_config
     from dreamly.dates import parse_day
-    from dreamly.entry import clean_text, parse_emotion, read_text
+    from dreamly.entry import clean_text, read_text, refuse_argument_and_pipe
     from dreamly.store import NewDream, open_journal
 
     # Check every option before asking for the dream, so nobody writes a dream for nothing.
+    settings = load_config()
     day = parse_day(date)
     _refuse_future(day)
-    emotions = [parse_emotion(spec) for spec in emotion or ()]
+    emotions = _feelings_from_options(emotion)
     if interpret_:
         from dreamly.interpret import require_llm
 
         require_llm()
-    text, draft = read_text(text, force_editor=editor)
+    if text is not None:
+        refuse_argument_and_pipe()
+    text, draft = read_text(text, force_editor=editor, template=True)
+    extra_tags: list = []
+    if draft:  # the editor's template: its feelings and tags lines are read, not saved
+        from dreamly.entry import split_template
+
+        text, more_feelings, extra_tags = split_template(text)
+        try:
+            emotions = [*emotions, *_feelings_from_options(more_feelings)]
+        except DreamlyError as exc:
+            fail(f"{exc} (your text is kept in {draft.path})")
     body = clean_text(text)
     if not body.strip():
         if draft:
             draft.discard()
         fail("the dream is empty; nothing was saved")
     dream = NewDream(body=body, dreamt_on=day, title=title.strip(), context=context.strip(), lucid=lucid,
-                     nightmare=nightmare, recurring=recurring, sleep_quality=sleep, tags=tag or (),
-                     emotions=emotions)
+                     nightmare=nightmare, recurring=recurring, sleep_quality=sleep,
+                     tags=[*settings.tags, *(tag or ()), *extra_tags], emotions=emotions)
     with open_journal(db) as journal:
         dream_id = journal.add(dream)  # the dream is safe from here on
         if draft:
             draft.discard()
+        _warn_if_repeated(journal, dream_id, dream)
         found = _analyse_and_store(journal, dream_id, body)
         if json_:
             failure = _interpret_after_add(journal, dream_id, model, lens, quiet=True) if interpret_ else None
@@ -265,6 +286,9 @@ def add(
         typer.echo(f"Saved dream {dream_id} for {day.isoformat()}.")
         if found is not None:
             _echo_findings(found)
+        _echo_streak(journal)
+        if _should_ask(questions, settings, found):
+            _ask_questions(journal, dream_id, found, always=bool(questions))
         if interpret_:
             typer.echo()
             failure = _interpret_after_add(journal, dream_id, model, lens, quiet=False)
@@ -285,6 +309,80 @@ def _interpret_after_add(journal, dream_id: int, model, lens, *, quiet: bool) ->
         return (f"dream {dream_id} is saved, but interpreting it failed ({type(exc).__name__}); "
                 "rerun `dreamly interpret` with DREAMLY_DEBUG=1 to see why")
     return None
+
+
+def _feelings_from_options(specs) -> list:
+    """`-e fear:4 -e scared`: each parsed, names outside the twelve mapped to their family
+    when close (with a note) and warned about when unknown."""
+    from dreamly.entry import parse_emotion
+    from dreamly.feelings import feeling_family
+
+    feelings = []
+    for spec in specs or ():
+        name, level = parse_emotion(spec)
+        name, said = feeling_family(name)
+        if said:
+            note(said if said.startswith("Warning") else f"Note: {said}.")
+        feelings.append((name, level))
+    return feelings
+
+
+def _warn_if_repeated(journal, dream_id: int, dream) -> None:
+    from dreamly.store import content_hash
+
+    day = dream.dreamt_on.isoformat()
+    if journal.same_text_today(day, content_hash(day, dream.body), dream_id):
+        note(f"Warning: this text was already added for {day}; both are kept "
+             f"(`dreamly delete {dream_id}` removes the new one).")
+
+
+def _echo_streak(journal) -> None:
+    """One line after `add`: how many mornings in a row have a dream (today, or up to yesterday)."""
+    from datetime import date as _date, timedelta
+
+    today = _date.today()
+    streak, expected = 0, today
+    for day in journal.recall_days(today):
+        if day == expected or (streak == 0 and day == today - timedelta(days=1)):
+            streak += 1
+            expected = day - timedelta(days=1)
+        else:
+            break
+    if streak > 1:
+        typer.echo(f"Recall streak: {streak} mornings in a row.")
+    elif streak == 1:
+        typer.echo("Recall streak: 1 morning; write one tomorrow to make it 2.")
+
+
+def _should_ask(flag, settings, found) -> bool:
+    """Questions only for a person at a terminal: never piped, never in CI, never with --json."""
+    if flag is False or (flag is None and not settings.questions):
+        return False
+    if os.environ.get("CI") or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return False
+    return flag is True or bool(found is not None and found.motifs)
+
+
+def _ask_questions(journal, dream_id: int, found, *, always: bool) -> None:
+    from dreamly import questions as asking
+
+    knowledge = _knowledge_or_none()
+    motif_ids = [h.id for h in found.motifs if getattr(h, "subject", "dreamer") == "dreamer"] if found else []
+    chosen = asking.questions_for(motif_ids, knowledge, always=always)
+    if not chosen:
+        return
+    known = tuple(getattr(knowledge, "emotions", None) or ()) or None
+    from dreamly.feelings import FEELINGS
+
+    try:
+        answered = asking.ask(chosen, lambda q, answer: asking.store_answer(journal, dream_id, q.id, answer),
+                              known_feelings=known or FEELINGS, found_pursuers={h.id for h in found.motifs} if found else ())
+    except asking.Ended:
+        typer.echo(f"Questions ended; dream {dream_id} is saved, with the answers you gave.")
+        return
+    if answered:
+        typer.echo(f"\nKept {answered} answer{'' if answered == 1 else 's'} with dream {dream_id} "
+                   f"(`dreamly show {dream_id}`; change them with `dreamly reflect {dream_id}`).")
 
 
 def _refuse_future(day) -> None:

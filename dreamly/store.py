@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from dreamly.errors import DreamlyError
+from dreamly.store_morning import MorningJournal
 
 BUSY_TIMEOUT_SECONDS = 10.0  # how long a write waits for another dreamly; DREAMLY_BUSY_TIMEOUT overrides
 
@@ -130,6 +131,41 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES (new.id, new.title, new.body, new.context);
     END;
     """,
+    # 2: the morning: the dreamer's answers and reflections, and their corrections to the matcher
+    """
+    CREATE TABLE reflections (
+        id INTEGER PRIMARY KEY,
+        dream_id INTEGER NOT NULL REFERENCES dreams (id) ON DELETE CASCADE,
+        question TEXT NOT NULL,                -- a question id (pursuer, feeling, reminds, motif:ID) or 'free'
+        answer TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE INDEX reflections_by_dream ON reflections (dream_id, question);
+
+    CREATE TABLE dream_corrections (
+        dream_id INTEGER NOT NULL REFERENCES dreams (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('motif', 'emotion')),
+        name TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('add', 'drop')),
+        created TEXT NOT NULL,
+        PRIMARY KEY (dream_id, kind, name)
+    ) WITHOUT ROWID;
+
+    CREATE VIRTUAL TABLE reflections_fts USING fts5 (
+        answer, content = 'reflections', content_rowid = 'id',
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER reflections_fts_insert AFTER INSERT ON reflections BEGIN
+        INSERT INTO reflections_fts (rowid, answer) VALUES (new.id, new.answer);
+    END;
+    CREATE TRIGGER reflections_fts_delete AFTER DELETE ON reflections BEGIN
+        INSERT INTO reflections_fts (reflections_fts, rowid, answer) VALUES ('delete', old.id, old.answer);
+    END;
+    CREATE TRIGGER reflections_fts_update AFTER UPDATE OF answer ON reflections BEGIN
+        INSERT INTO reflections_fts (reflections_fts, rowid, answer) VALUES ('delete', old.id, old.answer);
+        INSERT INTO reflections_fts (rowid, answer) VALUES (new.id, new.answer);
+    END;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -229,7 +265,7 @@ def _row_to_dream(row: sqlite3.Row) -> dict:
     return dream
 
 
-class Journal:
+class Journal(MorningJournal):
     """An open journal file. Use as a context manager, or call close()."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection):
@@ -394,6 +430,7 @@ class Journal:
             "INSERT OR IGNORE INTO dream_emotions (dream_id, emotion, intensity, origin) VALUES (?, ?, NULL, 'text')",
             [(dream_id, name) for name in dict.fromkeys(found_emotions)],
         )
+        self._apply_corrections(dream_id, version)  # the dreamer's decisions outlive every analysis
 
     def update(
         self,
@@ -446,6 +483,8 @@ class Journal:
         if row is None:
             raise DreamlyError(f"no dream with id {dream_id}")
         dream = _row_to_dream(row)
+        dream["reflections"] = self.reflections(dream_id)
+        dream["corrections"] = self.corrections(dream_id)
         if with_history:
             dream["interpretations"] = [
                 dict(r) | {"complete": bool(r["complete"])}
@@ -494,11 +533,20 @@ class Journal:
         # hits, they cost 3x the ranking itself at 100k dreams.
         select = _DREAM_SELECT.replace("FROM dreams d", "FROM page JOIN dreams d ON d.id = page.id").replace(
             "SELECT d.id,",
-            f"""SELECT (SELECT snippet(dreams_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16) FROM dreams_fts
-                        WHERE dreams_fts MATCH ? AND rowid = page.id) AS snippet, d.id,""", 1)
+            f"""SELECT coalesce((SELECT snippet(dreams_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16) FROM dreams_fts
+                        WHERE dreams_fts MATCH ? AND rowid = page.id),
+                        (SELECT snippet(reflections_fts, 0, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16)
+                         FROM reflections_fts JOIN reflections r ON r.id = reflections_fts.rowid
+                         WHERE reflections_fts MATCH ? AND r.dream_id = page.id LIMIT 1)) AS snippet, d.id,""", 1)
         sql = f"""
             WITH hits AS (
                 SELECT rowid, bm25(dreams_fts, 10.0, 1.0, 2.0) AS rank FROM dreams_fts WHERE dreams_fts MATCH ?
+                UNION ALL  -- the dreamer's answers and reflections find their dream too
+                SELECT r.dream_id, min(bm25(reflections_fts)) FROM reflections_fts
+                    JOIN reflections r ON r.id = reflections_fts.rowid
+                WHERE reflections_fts MATCH ?
+                    AND r.dream_id NOT IN (SELECT rowid FROM dreams_fts WHERE dreams_fts MATCH ?)
+                GROUP BY r.dream_id
             ),
             page AS MATERIALIZED (
                 SELECT d.id, hits.rank FROM hits JOIN dreams d ON d.id = hits.rowid
@@ -508,7 +556,7 @@ class Journal:
             ORDER BY page.rank, d.dreamt_on DESC
         """
         results = []
-        for row in self.conn.execute(sql, [match, *params, match]):
+        for row in self.conn.execute(sql, [match, match, match, *params, match, match]):
             dream = _row_to_dream(row)
             dream["snippet"] = row["snippet"]
             results.append(dream)
@@ -545,6 +593,8 @@ class Journal:
             "motifs": pairs("dream_motifs", "motif", "AND x.subject = 'dreamer'"),
             "emotions": pairs("dream_emotions", "emotion"),
             "tags": pairs("dream_tags", "tag"),
+            # what the dream reminded the dreamer of: linked like the waking-life context
+            "reminds": pairs("reflections", "answer", "AND x.question = 'reminds'"),
         }
 
     def recall_days(self, until: date) -> Iterator[date]:
@@ -673,7 +723,8 @@ class Journal:
     def history_for(self, dream_ids: Sequence[int]) -> dict[int, dict]:
         """Interpretations and rehearsals of many dreams in two queries, oldest first
         (an export asks per batch of dreams instead of once per dream)."""
-        history = {dream_id: {"interpretations": [], "rehearsals": []} for dream_id in dream_ids}
+        history = {dream_id: {"interpretations": [], "rehearsals": [], "reflections": [], "corrections": []}
+                   for dream_id in dream_ids}
         ids = json.dumps(list(history))  # json_each: no limit on the number of ids
         for row in self.conn.execute(
             "SELECT id, dream_id, model, lens, prompt, system, response, complete, created FROM interpretations "
@@ -687,6 +738,18 @@ class Journal:
         ):
             item = dict(row)
             history[item.pop("dream_id")]["rehearsals"].append(item)
+        for row in self.conn.execute(
+            "SELECT dream_id, question, answer, created FROM reflections "
+            "WHERE dream_id IN (SELECT value FROM json_each(?)) ORDER BY id", (ids,)
+        ):
+            item = dict(row)
+            history[item.pop("dream_id")]["reflections"].append(item)
+        for row in self.conn.execute(
+            "SELECT dream_id, kind, name, action, created FROM dream_corrections "
+            "WHERE dream_id IN (SELECT value FROM json_each(?)) ORDER BY dream_id, kind, name", (ids,)
+        ):
+            item = dict(row)
+            history[item.pop("dream_id")]["corrections"].append(item)
         return history
 
     def content_hashes(self) -> set[str]:
@@ -717,14 +780,20 @@ class Journal:
             "interpretations": """INSERT INTO interpretations (dream_id, model, lens, prompt, system, response,
                                       complete, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
             "rehearsals": "INSERT INTO rehearsals (dream_id, body, created) VALUES (?, ?, ?)",
+            "reflections": "INSERT INTO reflections (dream_id, question, answer, created) VALUES (?, ?, ?, ?)",
+            "corrections": """INSERT OR REPLACE INTO dream_corrections (dream_id, kind, name, action, created)
+                              VALUES (?, ?, ?, ?, ?)""",
         }
         rows: dict[str, list] = {table: [] for table in statements}
 
         def flush() -> None:
             done = len(rows["dreams"])
+            corrected = sorted({row[0] for row in rows["corrections"]})
             for table, sql in statements.items():  # dreams first: the others refer to them
                 self.conn.executemany(sql, rows[table])
                 rows[table].clear()
+            for dream_id in corrected:  # an analysis made on import knows nothing of them
+                self._apply_corrections(dream_id)
             if on_progress and done:
                 on_progress(done)
 
@@ -744,6 +813,10 @@ class Journal:
                                             i["response"], int(i["complete"]), i["created"])
                                            for i in d["interpretations"])
             rows["rehearsals"].extend((dream_id, r["body"], r["created"]) for r in d["rehearsals"])
+            rows["reflections"].extend((dream_id, r["question"], r["answer"], r["created"])
+                                       for r in d.get("reflections", ()))
+            rows["corrections"].extend((dream_id, c["kind"], c["name"], c["action"], c["created"])
+                                       for c in d.get("corrections", ()))
             written += 1
             if written % batch == 0:
                 flush()
