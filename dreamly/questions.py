@@ -170,15 +170,18 @@ class Terminal:
         sys.stdout.write(text)
         sys.stdout.flush()
 
-    def key(self) -> str:
-        """One character, read without waiting for Enter. Ctrl-C raises KeyboardInterrupt
-        (the terminal still turns it into SIGINT); Ctrl-D gives '\\x04'."""
+    def key(self, prompt: str = "") -> str:
+        """Show `prompt`, then read one character without waiting for Enter. Ctrl-C raises
+        KeyboardInterrupt (the terminal still turns it into SIGINT); Ctrl-D gives '\\x04'.
+        The terminal leaves line mode before the prompt shows, so a key typed as soon as it
+        appears is neither echoed nor lost."""
         import termios
         import tty
 
         old = termios.tcgetattr(self.fd)
         try:
-            tty.setcbreak(self.fd)
+            tty.setcbreak(self.fd, termios.TCSANOW)  # not TCSAFLUSH: keep what was typed ahead
+            self.write(prompt)
             first = os.read(self.fd, 1)
             need = _utf8_length(first)
             while len(first) < need:
@@ -252,8 +255,7 @@ def _ask_one(term, question: Question, known_feelings, found_pursuers, note):
     if question.choices:
         guess = next((label for _, motif, label in question.choices if motif in found_pursuers), None)
         term.write("  " + "   ".join(f"[{key}] {label}" for key, _, label in question.choices) + "\n")
-        term.write(f"  one key, or type your own words{f' (the text suggests {guess})' if guess else ''}:{PROMPT[1:]}")
-        key = term.key()
+        key = term.key(f"  one key, or type your own words{f' (the text suggests {guess})' if guess else ''}:{PROMPT[1:]}")
         if key == "\x04":
             raise EOFError
         if key in ("\r", "\n", ""):

@@ -539,14 +539,17 @@ class Journal(MorningJournal):
                          FROM reflections_fts JOIN reflections r ON r.id = reflections_fts.rowid
                          WHERE reflections_fts MATCH ? AND r.dream_id = page.id LIMIT 1)) AS snippet, d.id,""", 1)
         sql = f"""
-            WITH hits AS (
-                SELECT rowid, bm25(dreams_fts, 10.0, 1.0, 2.0) AS rank FROM dreams_fts WHERE dreams_fts MATCH ?
-                UNION ALL  -- the dreamer's answers and reflections find their dream too
-                SELECT r.dream_id, min(bm25(reflections_fts)) FROM reflections_fts
+            WITH answered AS MATERIALIZED (  -- the dreamer's answers and reflections find their dream too
+                SELECT r.dream_id, bm25(reflections_fts) AS rank FROM reflections_fts
                     JOIN reflections r ON r.id = reflections_fts.rowid
                 WHERE reflections_fts MATCH ?
-                    AND r.dream_id NOT IN (SELECT rowid FROM dreams_fts WHERE dreams_fts MATCH ?)
-                GROUP BY r.dream_id
+            ),
+            hits AS (
+                SELECT rowid, bm25(dreams_fts, 10.0, 1.0, 2.0) AS rank FROM dreams_fts WHERE dreams_fts MATCH ?
+                UNION ALL
+                SELECT dream_id, min(rank) FROM answered
+                WHERE dream_id NOT IN (SELECT rowid FROM dreams_fts WHERE dreams_fts MATCH ?)
+                GROUP BY dream_id
             ),
             page AS MATERIALIZED (
                 SELECT d.id, hits.rank FROM hits JOIN dreams d ON d.id = hits.rowid

@@ -52,7 +52,9 @@ NOT_ON_ADD = ("llm", "rich", "rich.markdown", "pydantic", "sqlite_utils", "yaml"
               "multiprocessing", "concurrent.futures",  # import's worker pool
               "dreamly.patterns", "dreamly.render", "dreamly.render_patterns", "dreamly.interpret",
               "dreamly.transfer", "dreamly.demo", "dreamly.llm_plugin", "dreamly.picture", "dreamly.page",
-              "dreamly.files", "dreamly.review_words")
+              "dreamly.files", "dreamly.review_words",
+              # the questions after add load only when asked (in a terminal)
+              "dreamly.questions", "readline", "tty")
 
 ADD_PROBE = """
 import json, sys
