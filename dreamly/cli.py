@@ -530,7 +530,9 @@ def edit(
     date: Annotated[Optional[str], typer.Option("--date", "-d", metavar="DAY", help="Move it to another morning.", show_default=False)] = None,
     title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help="New title.", show_default=False)] = None,
     emotion: Annotated[Optional[List[str]], typer.Option("--emotion", "-e", metavar="NAME[:1-5]", help="Set a feeling: fear or fear:4 (repeatable).", show_default=False)] = None,
-    drop_emotion: Annotated[Optional[List[str]], typer.Option("--drop-emotion", metavar="NAME", help="Remove a feeling you tagged (repeatable).", show_default=False)] = None,
+    drop_emotion: Annotated[Optional[List[str]], typer.Option("--drop-emotion", metavar="NAME", help="Remove a feeling, one you tagged or one found in the text (repeatable; kept by reanalyze).", show_default=False)] = None,
+    motif: Annotated[Optional[List[str]], typer.Option("--motif", "-m", metavar="ID", help="The dream has this motif, whatever the matcher found: your decision, kept by reanalyze (repeatable; see `dreamly themes`).", show_default=False)] = None,
+    drop_motif: Annotated[Optional[List[str]], typer.Option("--drop-motif", metavar="ID", help="The dream does not have this motif, whatever the matcher found (repeatable).", show_default=False)] = None,
     tag: Annotated[Optional[List[str]], typer.Option("--tag", "-t", metavar="TAG", help="Add a tag (repeatable).", show_default=False)] = None,
     untag: Annotated[Optional[List[str]], typer.Option("--untag", metavar="TAG", help="Remove a tag (repeatable).", show_default=False)] = None,
     context: Annotated[Optional[str], typer.Option("--context", "-c", metavar="TEXT", help="New waking-life context.", show_default=False)] = None,
@@ -558,8 +560,9 @@ def edit(
                         ("recurring", recurring), ("sleep_quality", sleep)):
         if value is not None:
             fields[name] = value.strip() if isinstance(value, str) else value
-    set_emotions = [parse_emotion(spec) for spec in emotion or ()]
-    nothing_else = not (fields or set_emotions or drop_emotion or tag or untag or text is not None)
+    set_emotions = _feelings_from_options(emotion)
+    corrections = _motif_corrections(motif, drop_motif)
+    nothing_else = not (fields or set_emotions or drop_emotion or tag or untag or text is not None or corrections)
     with open_journal(db, create=False) as journal:
         current = journal.get(dream_id, with_history=False)
         draft = None
@@ -584,7 +587,11 @@ def edit(
             emotions = [(name, level) for name, level in mine.items() if name not in dropped]
             if dict(emotions) == before:  # e.g. dropping a feeling the dream does not have
                 emotions = None
-        if not fields and tags is None and emotions is None:
+            found_in_text = {e["emotion"] for e in current["emotions"] if e["origin"] == "text"}
+            dropped_before = {c["name"] for c in current["corrections"] if c["kind"] == "emotion"}
+            corrections += [("emotion", name, "drop") for name in dropped if name in found_in_text | dropped_before]
+            corrections += [("emotion", name, "forget") for name, _ in set_emotions if name in dropped_before]
+        if not fields and tags is None and emotions is None and not _changes(corrections, current):
             if draft:
                 draft.discard()
             note(f"Nothing changed in dream {dream_id}.")
@@ -592,12 +599,129 @@ def edit(
         journal.update(dream_id, fields, tags=tags, emotions=emotions)
         if draft:
             draft.discard()
-        if "body" in fields:
-            _analyse_and_store(journal, dream_id, fields["body"])
+        if corrections:
+            journal.correct(dream_id, corrections)
+        found = _analyse_and_store(journal, dream_id, fields["body"]) if "body" in fields else None
         if json_:
             print_json(journal.get(dream_id))
             return
     typer.echo(f"Updated dream {dream_id}.")
+    if found is not None:  # the new text's motifs, as after `add`
+        if found.motifs or found.emotions:
+            typer.echo("The matcher found in the new text:")
+            _echo_findings(found)
+        else:
+            typer.echo("The matcher found no motifs or feelings in the new text.")
+    for kind, name, action in corrections:
+        if action != "forget":
+            typer.echo(f"Kept as your decision: {'no ' if action == 'drop' else ''}{kind} {name} "
+                       "(`dreamly reanalyze` leaves it as it is).")
+
+
+def _motif_corrections(add, drop) -> list:
+    """--motif / --drop-motif as corrections, each checked against the knowledge base."""
+    wanted = [(name.strip().lower(), "add") for name in add or ()] + [(name.strip().lower(), "drop") for name in drop or ()]
+    if not wanted:
+        return []
+    known = _load_knowledge().motifs
+    for name, _ in wanted:
+        if name not in known:
+            fail(f"no motif {name!r}; `dreamly themes` lists them")
+    both = {name for name, action in wanted if action == "add"} & {name for name, action in wanted if action == "drop"}
+    if both:
+        fail(f"--motif and --drop-motif both name {sorted(both)[0]!r}; say which")
+    return [("motif", name, action) for name, action in wanted]
+
+
+def _changes(corrections, current) -> bool:
+    """Whether the corrections change anything the dream holds now."""
+    decided = {(c["kind"], c["name"]): c["action"] for c in current["corrections"]}
+    for kind, name, action in corrections:
+        if decided.get((kind, name)) != (None if action == "forget" else action):
+            return True
+    return False
+
+
+@command()
+def reflect(
+    dream_id: Annotated[int, typer.Argument(metavar="ID", help="The dream's id.")],
+    text: Annotated[Optional[str], typer.Argument(
+        metavar="TEXT", help="With --free or --question: the words. Leave it out to pipe it in, or to write it in $EDITOR.",
+        show_default=False)] = None,
+    *,
+    free: Annotated[bool, typer.Option("--free", "-f", help="Write a reflection of your own (in $EDITOR unless TEXT is given), kept apart from model interpretations.")] = False,
+    question: Annotated[Optional[str], typer.Option("--question", "-q", metavar="QUESTION", help="Answer one question without being asked: pursuer, feeling, reminds (TEXT is the answer; empty clears it).", show_default=False)] = None,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Answer the questions about a dream later, or change your answers; or write a free
+    reflection of your own. With no options, in a terminal, the questions are asked again
+    (Enter keeps an answer as it is).
+
+    Example: dreamly reflect 12 --free "It was about the move, I think"
+    """
+    from dreamly import questions as asking
+    from dreamly.entry import clean_text, read_text, stdin_is_terminal
+    from dreamly.store import open_journal
+
+    if free and question:
+        fail("use --free or --question, not both")
+    with open_journal(db, create=False) as journal:
+        dream = journal.get(dream_id, with_history=False)
+        if free or question:
+            if question:
+                question = question.strip().lower()
+                if question not in (asking.PURSUER, asking.FEELING, asking.REMINDS) and not question.startswith("motif:"):
+                    fail(f"no question {question!r}; use pursuer, feeling or reminds")
+            text, draft = read_text(text, force_editor=False)
+            words = clean_text(text).strip()
+            if free and not words:
+                if draft:
+                    draft.discard()
+                fail("the reflection is empty; nothing was saved")
+            if question and not words:
+                journal.drop_reflection(dream_id, question)
+                note(f"Cleared your answer to {question} for dream {dream_id}.")
+            elif question:
+                answer = words
+                if question == asking.PURSUER:
+                    answer = next((m for k, m, label in asking.PURSUER_CHOICES if words in (k, m, label)), words)
+                elif question == asking.FEELING:
+                    answer, said = asking.parse_feelings(words, _known_feelings())
+                    for line in said:
+                        note(line)
+                asking.store_answer(journal, dream_id, question, answer)
+            else:
+                journal.add_reflection(dream_id, "free", words)
+            if draft:
+                draft.discard()
+            if json_:
+                print_json(journal.get(dream_id, with_history=False)["reflections"])
+            elif words:
+                typer.echo(f"Kept your {'reflection' if free else 'answer'} with dream {dream_id}.")
+            return
+        if text is not None:
+            fail("TEXT goes with --free or --question; with neither, the questions are asked in a terminal")
+        if not (stdin_is_terminal() and sys.stdout.isatty()):
+            fail("the questions are asked in a terminal; in a script use --question NAME TEXT or --free TEXT")
+        knowledge = _knowledge_or_none()
+        mine = [m["motif"] for m in dream["motifs"] if m.get("subject", "dreamer") == "dreamer"]
+        chosen = asking.questions_for(mine, knowledge, always=True)
+        given = {r["question"]: r["answer"] for r in dream["reflections"]}
+        try:
+            answered = asking.ask(chosen, lambda q, answer: asking.store_answer(journal, dream_id, q.id, answer),
+                                  known_feelings=_known_feelings(), found_pursuers=set(mine), current=given)
+        except asking.Ended:
+            typer.echo(f"Questions ended; the answers you gave are kept with dream {dream_id}.")
+            return
+    typer.echo(f"\nChanged {answered} answer{'' if answered == 1 else 's'} of dream {dream_id}.")
+
+
+def _known_feelings():
+    from dreamly.feelings import FEELINGS
+
+    knowledge = _knowledge_or_none()
+    return tuple(getattr(knowledge, "emotions", None) or ()) or FEELINGS
 
 
 @command()

@@ -228,7 +228,7 @@ PROMPT = "  > "
 
 
 def ask(questions: list[Question], on_answer, *, known_feelings, found_pursuers=(), terminal=None,
-        note=print) -> int:
+        current=None) -> int:
     """Ask each question in turn; `on_answer(question, answer)` stores an answer at once.
 
     Answers are: a pursuer motif id or the dreamer's own words; feelings as
@@ -236,11 +236,17 @@ def ask(questions: list[Question], on_answer, *, known_feelings, found_pursuers=
     raises Ended on Ctrl-C or Ctrl-D (what was answered is already stored)."""
     term = terminal or Terminal()
     answered = 0
-    term.write("\nA few questions while the dream is fresh (Enter skips, Ctrl-C stops):\n")
+    current = current or {}
+    if current:
+        term.write("\nYour answers so far are shown; Enter keeps one, Ctrl-C stops.\n")
+    else:
+        term.write("\nA few questions while the dream is fresh (Enter skips, Ctrl-C stops):\n")
     for question in questions:
         term.write(f"\n{question.text}\n")
+        if question.id in current:
+            term.write(f"  (now: {answer_text(question.id, current[question.id])})\n")
         try:
-            answer = _ask_one(term, question, known_feelings, found_pursuers, note)
+            answer = _ask_one(term, question, known_feelings, found_pursuers)
         except (KeyboardInterrupt, EOFError):
             term.write("\n")
             raise Ended from None
@@ -251,7 +257,7 @@ def ask(questions: list[Question], on_answer, *, known_feelings, found_pursuers=
     return answered
 
 
-def _ask_one(term, question: Question, known_feelings, found_pursuers, note):
+def _ask_one(term, question: Question, known_feelings, found_pursuers):
     if question.choices:
         guess = next((label for _, motif, label in question.choices if motif in found_pursuers), None)
         term.write("  " + "   ".join(f"[{key}] {label}" for key, _, label in question.choices) + "\n")

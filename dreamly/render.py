@@ -137,7 +137,9 @@ def dream_detail(dream: dict, knowledge=None) -> None:
         names = [(knowledge.motifs[c["name"]].label if knowledge and c["kind"] == "motif" and c["name"] in knowledge.motifs
                   else c["name"]) for c in dropped]
         console.print(Text.assemble(("Dropped by you: ", "bold"), ", ".join(names)))
-    answers = [r for r in dream.get("reflections", []) if r["question"] != "free"]
+    order = {"pursuer": 0, "feeling": 1, "reminds": 2}
+    answers = sorted((r for r in dream.get("reflections", []) if r["question"] != "free"),
+                     key=lambda r: order.get(r["question"], 3))
     if answers:
         from dreamly.questions import answer_text, label
 

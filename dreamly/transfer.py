@@ -127,8 +127,9 @@ def json_record(dream: dict) -> dict:
     """The export record of a dream: its fields, then its lists, in a fixed order."""
     keys = ("id", "dreamt_on", "created", "updated", "title", "body", "lucid", "nightmare", "recurring",
             "sleep_quality", "context", "source", "content_hash", "tags", "emotions", "motifs",
-            "interpretations", "rehearsals")
-    return {key: dream.get(key, []) if key in ("interpretations", "rehearsals") else dream[key] for key in keys}
+            "interpretations", "rehearsals", "reflections", "corrections")
+    lists = ("interpretations", "rehearsals", "reflections", "corrections")
+    return {key: dream.get(key, []) if key in lists else dream[key] for key in keys}
 
 
 def write_json(dreams: Iterable[dict], out: TextIO) -> int:
@@ -558,7 +559,8 @@ def _record(*, dreamt_on: str, body: str, created: str, updated: str | None = No
             context: str = "", lucid: bool = False, nightmare: bool = False, recurring: bool = False,
             sleep_quality: int | None = None, source: str | None = None, tags: Iterable[str] = (),
             emotions: Iterable[dict] = (), motifs: Iterable[dict] = (), interpretations: Iterable[dict] = (),
-            rehearsals: Iterable[dict] = ()) -> dict:
+            rehearsals: Iterable[dict] = (), reflections: Iterable[dict] = (),
+            corrections: Iterable[dict] = ()) -> dict:
     from dreamly.store import normalise_tag
 
     return {
@@ -568,6 +570,7 @@ def _record(*, dreamt_on: str, body: str, created: str, updated: str | None = No
         "tags": [t for t in dict.fromkeys(normalise_tag(t) for t in tags) if t],
         "emotions": _unique_emotions(emotions), "motifs": list(motifs),
         "interpretations": list(interpretations), "rehearsals": list(rehearsals),
+        "reflections": list(reflections), "corrections": list(corrections),
     }
 
 
@@ -645,6 +648,21 @@ def _read_dreamly_json(path: Path, data: dict, stamp: str) -> list[Incoming]:
         for i, item in enumerate(f.items("rehearsals"), 1):
             r = _Fields(item, f"{where}, rehearsal {i}")
             rehearsals.append({"body": r.text("body"), "created": r.stamp("created", stamp)})
+        reflections = []
+        for i, item in enumerate(f.items("reflections"), 1):
+            r = _Fields(item, f"{where}, reflection {i}")
+            reflections.append({"question": r.required("question"), "answer": r.text("answer"),
+                                "created": r.stamp("created", stamp)})
+        corrections = []
+        for i, item in enumerate(f.items("corrections"), 1):
+            c = _Fields(item, f"{where}, correction {i}")
+            kind, action = c.text("kind"), c.text("action")
+            if kind not in ("motif", "emotion"):
+                raise c.fail("kind", "must be 'motif' or 'emotion'")
+            if action not in ("add", "drop"):
+                raise c.fail("action", "must be 'add' or 'drop'")
+            corrections.append({"kind": kind, "name": c.required("name"), "action": action,
+                                "created": c.stamp("created", stamp)})
         tags = f.items("tags")
         if not all(isinstance(t, str) for t in tags):
             raise f.fail("tags", "must be a list of text")
@@ -654,6 +672,7 @@ def _read_dreamly_json(path: Path, data: dict, stamp: str) -> list[Incoming]:
             nightmare=f.flag("nightmare"), recurring=f.flag("recurring"),
             sleep_quality=f.number("sleep_quality", 1, 5, none_ok=True), source=f.text("source", None, none_ok=True),
             tags=tags, emotions=emotions, motifs=motifs, interpretations=interpretations, rehearsals=rehearsals,
+            reflections=reflections, corrections=corrections,
         )
         old_id = raw.get("id")
         # Same-day dreams go back in in their old order, whatever order the file lists them in.
