@@ -134,7 +134,7 @@ app = typer.Typer(
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_show_locals=False,  # locals hold dream text
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion; the machinery runs only when completing
     rich_markup_mode=None,
 )
 
@@ -158,6 +158,36 @@ def print_json(data) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+# -- shell completion (`dreamly --install-completion`): runs only when the shell asks ----------
+
+
+def _complete_motifs(incomplete: str) -> list:
+    try:
+        return [(m.id, m.label) for m in _load_knowledge().motifs.values() if m.id.startswith(incomplete.lower())]
+    except Exception:  # noqa: BLE001 - a completion never breaks the shell
+        return []
+
+
+def _complete_feelings(incomplete: str) -> list:
+    from dreamly.feelings import FEELINGS
+
+    return [name for name in FEELINGS if name.startswith(incomplete.lower())]
+
+
+def _complete_tags(incomplete: str) -> list:
+    try:
+        from dreamly.paths import journal_path
+        from dreamly.store import open_journal
+
+        path = journal_path(None)
+        if not path.exists():
+            return []
+        with open_journal(path, create=False) as journal:
+            return [t["tag"] for t in journal.tag_counts() if t["tag"].startswith(incomplete.lower())]
+    except Exception:  # noqa: BLE001
+        return []
+
+
 # -- shared options ------------------------------------------------------------------------
 
 DbOption = Annotated[
@@ -168,9 +198,9 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 SinceOption = Annotated[Optional[str], typer.Option("--since", metavar="DAY", help="From this day on (same forms as --date).", show_default=False)]
 UntilOption = Annotated[Optional[str], typer.Option("--until", metavar="DAY", help="Up to and including this day.", show_default=False)]
-TagFilter = Annotated[Optional[List[str]], typer.Option("--tag", "-t", metavar="TAG", help="Only dreams with this tag (repeatable).", show_default=False)]
-EmotionFilter = Annotated[Optional[List[str]], typer.Option("--emotion", "-e", metavar="NAME", help="Only dreams with this feeling (repeatable).", show_default=False)]
-MotifFilter = Annotated[Optional[List[str]], typer.Option("--motif", "-m", metavar="ID", help="Only dreams with this motif id (repeatable; see `dreamly themes`).", show_default=False)]
+TagFilter = Annotated[Optional[List[str]], typer.Option("--tag", "-t", autocompletion=_complete_tags, metavar="TAG", help="Only dreams with this tag (repeatable).", show_default=False)]
+EmotionFilter = Annotated[Optional[List[str]], typer.Option("--emotion", "-e", autocompletion=_complete_feelings, metavar="NAME", help="Only dreams with this feeling (repeatable).", show_default=False)]
+MotifFilter = Annotated[Optional[List[str]], typer.Option("--motif", "-m", autocompletion=_complete_motifs, metavar="ID", help="Only dreams with this motif id (repeatable; see `dreamly themes`).", show_default=False)]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="Show at most this many.")]
 
 
@@ -193,8 +223,19 @@ def _filters(since, until, tags, emotions, motifs, limit=None, oldest_first=Fals
                    limit=limit, oldest_first=oldest_first)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from dreamly import __version__
+
+        typer.echo(f"dreamly {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def main_callback() -> None:
+def main_callback(
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_print_version, is_eager=True,
+                                          help="Print dreamly's version and exit.")] = False,
+) -> None:
     """dreamly: a private dream journal for the terminal.
 
     Write last night's dream with `dreamly add`, see what keeps coming back with
@@ -212,8 +253,8 @@ def add(
     *,
     date: Annotated[str, typer.Option("--date", "-d", metavar="DAY", help="The morning you woke: today, yesterday, monday, '3 days ago', 2026-11-20, 'Nov 20'.")] = "today",
     title: Annotated[str, typer.Option("--title", metavar="TEXT", help="A short title.", show_default=False)] = "",
-    emotion: Annotated[Optional[List[str]], typer.Option("--emotion", "-e", metavar="NAME[:1-5]", help="A feeling, optionally with intensity 1-5: fear, fear:4 (repeatable).", show_default=False)] = None,
-    tag: Annotated[Optional[List[str]], typer.Option("--tag", "-t", metavar="TAG", help="A tag such as work or exam (repeatable).", show_default=False)] = None,
+    emotion: Annotated[Optional[List[str]], typer.Option("--emotion", "-e", autocompletion=_complete_feelings, metavar="NAME[:1-5]", help="A feeling, optionally with intensity 1-5: fear, fear:4 (repeatable).", show_default=False)] = None,
+    tag: Annotated[Optional[List[str]], typer.Option("--tag", "-t", autocompletion=_complete_tags, metavar="TAG", help="A tag such as work or exam (repeatable).", show_default=False)] = None,
     context: Annotated[str, typer.Option("--context", "-c", metavar="TEXT", help="What is going on in waking life.", show_default=False)] = "",
     lucid: Annotated[bool, typer.Option("--lucid", help="You knew you were dreaming.")] = False,
     nightmare: Annotated[bool, typer.Option("--nightmare", help="It was a nightmare.")] = False,
@@ -529,12 +570,12 @@ def edit(
     text: Annotated[Optional[str], typer.Option("--text", metavar="TEXT", help="Replace the dream's text with this.", show_default=False)] = None,
     date: Annotated[Optional[str], typer.Option("--date", "-d", metavar="DAY", help="Move it to another morning.", show_default=False)] = None,
     title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help="New title.", show_default=False)] = None,
-    emotion: Annotated[Optional[List[str]], typer.Option("--emotion", "-e", metavar="NAME[:1-5]", help="Set a feeling: fear or fear:4 (repeatable).", show_default=False)] = None,
-    drop_emotion: Annotated[Optional[List[str]], typer.Option("--drop-emotion", metavar="NAME", help="Remove a feeling, one you tagged or one found in the text (repeatable; kept by reanalyze).", show_default=False)] = None,
-    motif: Annotated[Optional[List[str]], typer.Option("--motif", "-m", metavar="ID", help="The dream has this motif, whatever the matcher found: your decision, kept by reanalyze (repeatable; see `dreamly themes`).", show_default=False)] = None,
-    drop_motif: Annotated[Optional[List[str]], typer.Option("--drop-motif", metavar="ID", help="The dream does not have this motif, whatever the matcher found (repeatable).", show_default=False)] = None,
-    tag: Annotated[Optional[List[str]], typer.Option("--tag", "-t", metavar="TAG", help="Add a tag (repeatable).", show_default=False)] = None,
-    untag: Annotated[Optional[List[str]], typer.Option("--untag", metavar="TAG", help="Remove a tag (repeatable).", show_default=False)] = None,
+    emotion: Annotated[Optional[List[str]], typer.Option("--emotion", "-e", autocompletion=_complete_feelings, metavar="NAME[:1-5]", help="Set a feeling: fear or fear:4 (repeatable).", show_default=False)] = None,
+    drop_emotion: Annotated[Optional[List[str]], typer.Option("--drop-emotion", autocompletion=_complete_feelings, metavar="NAME", help="Remove a feeling, one you tagged or one found in the text (repeatable; kept by reanalyze).", show_default=False)] = None,
+    motif: Annotated[Optional[List[str]], typer.Option("--motif", "-m", autocompletion=_complete_motifs, metavar="ID", help="The dream has this motif, whatever the matcher found: your decision, kept by reanalyze (repeatable; see `dreamly themes`).", show_default=False)] = None,
+    drop_motif: Annotated[Optional[List[str]], typer.Option("--drop-motif", autocompletion=_complete_motifs, metavar="ID", help="The dream does not have this motif, whatever the matcher found (repeatable).", show_default=False)] = None,
+    tag: Annotated[Optional[List[str]], typer.Option("--tag", "-t", autocompletion=_complete_tags, metavar="TAG", help="Add a tag (repeatable).", show_default=False)] = None,
+    untag: Annotated[Optional[List[str]], typer.Option("--untag", autocompletion=_complete_tags, metavar="TAG", help="Remove a tag (repeatable).", show_default=False)] = None,
     context: Annotated[Optional[str], typer.Option("--context", "-c", metavar="TEXT", help="New waking-life context.", show_default=False)] = None,
     lucid: Annotated[Optional[bool], typer.Option("--lucid/--not-lucid", help="Mark or unmark as lucid.", show_default=False)] = None,
     nightmare: Annotated[Optional[bool], typer.Option("--nightmare/--not-nightmare", help="Mark or unmark as a nightmare.", show_default=False)] = None,
@@ -740,7 +781,9 @@ def delete(
     with open_journal(db, create=False) as journal:
         dream = journal.get(dream_id, with_history=False)
         if not yes:
-            label = dream["title"] or f"the dream of {dream['dreamt_on']}"
+            from dreamly.text import first_words, printable
+
+            label = f"{dream['dreamt_on']}: “{printable(first_words(dream['title'] or dream['body'], 50))}”"
             try:
                 confirmed = typer.confirm(f"Delete dream {dream_id} ({label})?", default=False, err=True)
             except typer.Abort:  # end of input (a script) or Ctrl-C at the prompt
@@ -751,6 +794,63 @@ def delete(
                 raise typer.Exit(1)
         journal.delete(dream_id)
     typer.echo(f"Deleted dream {dream_id}.")
+
+
+@command()
+def tags(
+    *,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """List your tags with how many dreams have each, most used first.
+
+    Example: dreamly tags --json
+    """
+    from dreamly.store import open_journal
+
+    with open_journal(db) as journal:
+        counted = journal.tag_counts()
+    if json_:
+        print_json(counted)
+        return
+    if not counted:
+        note("No tags yet. Tag a dream with: dreamly add \"…\" -t work")
+        return
+    width = max(len(t["tag"]) for t in counted)
+    for item in counted:
+        typer.echo(f"{item['tag']:<{width}}  {item['dreams']}")
+
+
+@command()
+def config(
+    *,
+    json_: JsonOption = False,
+) -> None:
+    """Show where the config file is and what it sets (`config.toml` in the config folder).
+
+    Settings: editor, questions (true/false), tags (a list), date_order ("day-month" or
+    "month-day", for dates like 1/12), journal (a path). Environment variables and flags win.
+
+    Example: dreamly config
+    """
+    from dreamly.config import KEYS, config_path, load
+
+    settings = load(config_path())
+    if json_:
+        print_json(settings.as_json())
+        return
+    typer.echo(f"Config file: {settings.path}" + ("" if settings.exists else " (not written yet)"))
+    values = settings.as_json()
+    overridden = {"editor": "$VISUAL/$EDITOR" if (os.environ.get("VISUAL") or os.environ.get("EDITOR")) else None,
+                  "journal": "$DREAMLY_DB" if os.environ.get("DREAMLY_DB") else None}
+    for key, meaning in KEYS.items():
+        value = values[key]
+        shown = json.dumps(value, ensure_ascii=False) if key in settings.set_keys else "(not set)"
+        wins = f"  — {overridden[key]} wins" if overridden.get(key) and key in settings.set_keys else ""
+        typer.echo(f"  {key:<11} {shown}{wins}")
+        typer.echo(f"              {meaning}")
+    if not settings.exists:
+        typer.echo(f"Write one, e.g.: printf 'date_order = \"day-month\"\\n' >> {settings.path}")
 
 
 @command()
@@ -810,7 +910,8 @@ def analyze_(
 
 @command()
 def themes(
-    motif_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="A motif id to show in full.", show_default=False)] = None,
+    motif_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="A motif id to show in full.", show_default=False,
+                                                      autocompletion=_complete_motifs)] = None,
     *,
     json_: JsonOption = False,
 ) -> None:
