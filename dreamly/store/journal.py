@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from dreamly.errors import DreamlyError
-from dreamly.store_morning import MorningJournal
+from dreamly.store.morning import MorningJournal
 
 BUSY_TIMEOUT_SECONDS = 10.0  # how long a write waits for another dreamly; DREAMLY_BUSY_TIMEOUT overrides
 
@@ -412,7 +412,7 @@ class Journal(MorningJournal):
     def save_analysis(self, dream_id: int, motifs: Iterable, found_emotions: Iterable[str], version: int) -> None:
         """Replace a dream's matcher output: its motif hits and its text-found emotions.
 
-        `motifs` are objects with id, evidence, start, end and subject (analyze.Hit).
+        `motifs` are objects with id, evidence, start, end and subject (analysis.Hit).
         Emotions the user tagged are kept; found ones are added only where the user said nothing.
         """
         with self.transaction():

@@ -1,0 +1,30 @@
+"""The journal file: one SQLite database per journal.
+
+The package's rooms (see docs/architecture.md):
+
+- `journal`: open a journal, reads and writes (`Journal`, `open_journal`, `Filters`, `NewDream`).
+- `morning`: the dreamer's answers, reflections and corrections to the matcher (a mixin of `Journal`).
+
+Everything callers need is importable from `dreamly.store` itself; the rooms are an
+implementation detail. Nothing here prints or knows about the command line.
+"""
+
+from dreamly.store.journal import (  # noqa: F401  (the package's public names)
+    DREAM_FIELDS,
+    EDITABLE_FIELDS,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    SNIPPET_END,
+    SNIPPET_START,
+    Filters,
+    Journal,
+    NewDream,
+    busy_timeout,
+    content_hash,
+    fts_query,
+    normalise_tag,
+    now_utc,
+    open_journal,
+    sqlite3,
+    translate_error,
+)
