@@ -246,7 +246,8 @@ def ask(questions: list[Question], on_answer, *, known_feelings, found_pursuers=
         if question.id in current:
             term.write(f"  (now: {answer_text(question.id, current[question.id])})\n")
         try:
-            answer = _ask_one(term, question, known_feelings, found_pursuers)
+            answer = _ask_one(term, question, known_feelings, found_pursuers,
+                              skipped="(kept)" if question.id in current else "(skipped)")
         except (KeyboardInterrupt, EOFError):
             term.write("\n")
             raise Ended from None
@@ -257,7 +258,7 @@ def ask(questions: list[Question], on_answer, *, known_feelings, found_pursuers=
     return answered
 
 
-def _ask_one(term, question: Question, known_feelings, found_pursuers):
+def _ask_one(term, question: Question, known_feelings, found_pursuers, skipped="(skipped)"):
     if question.choices:
         guess = next((label for _, motif, label in question.choices if motif in found_pursuers), None)
         term.write("  " + "   ".join(f"[{key}] {label}" for key, _, label in question.choices) + "\n")
@@ -265,14 +266,14 @@ def _ask_one(term, question: Question, known_feelings, found_pursuers):
         if key == "\x04":
             raise EOFError
         if key in ("\r", "\n", ""):
-            term.write("(skipped)\n")
+            term.write(f"{skipped}\n")
             return None
         for choice_key, motif, label in question.choices:
             if key == choice_key:
                 term.write(f"{label}\n")
                 return motif
         if key in ("\x1b", "\x7f", "\x08") or not key.isprintable():
-            term.write("(skipped)\n")
+            term.write(f"{skipped}\n")
             return None
         term.write("\r")
         words = term.line(PROMPT, start=key).strip()

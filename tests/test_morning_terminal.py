@@ -125,3 +125,28 @@ def test_questions_flag_asks_even_with_no_motif(env):
     assert term.finish() == 0
     dream = dreamly_json(env, "show", "1")
     assert [(r["question"], r["answer"]) for r in dream["reflections"]] == [("feeling", "relief")]
+
+
+def test_reflect_asks_again_and_enter_keeps_an_answer(env):
+    term = Terminal(["add", CHASE], env)
+    term.read_until("one key, or type your own words")
+    term.type("1")
+    term.read_until("How did you feel")
+    term.read_until("> ")
+    term.type("\x03")
+    term.finish()
+    term = Terminal(["reflect", "1"], env)
+    term.read_until("(now: a stranger or monster)")
+    term.read_until("one key, or type your own words")
+    term.type("\r")
+    term.read_until("(kept)")
+    term.read_until("> ")
+    term.type("anger:2\r")
+    term.read_until("remind you of")
+    term.read_until("> ")
+    term.type("my landlord\r")
+    assert term.finish() == 0
+    assert "Changed 2 answers of dream 1" in term.output
+    dream = dreamly_json(env, "show", "1")
+    assert {r["question"]: r["answer"] for r in dream["reflections"]} == {
+        "pursuer": "pursuer_stranger_or_monster", "feeling": "anger:2", "reminds": "my landlord"}
