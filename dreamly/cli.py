@@ -169,7 +169,7 @@ def _complete_motifs(incomplete: str) -> list:
 
 
 def _complete_feelings(incomplete: str) -> list:
-    from dreamly.feelings import FEELINGS
+    from dreamly.feeling_names import FEELINGS
 
     return [name for name in FEELINGS if name.startswith(incomplete.lower())]
 
@@ -356,7 +356,7 @@ def _feelings_from_options(specs) -> list:
     """`-e fear:4 -e scared`: each parsed, names outside the twelve mapped to their family
     when close (with a note) and warned about when unknown."""
     from dreamly.entry import parse_emotion
-    from dreamly.feelings import feeling_family
+    from dreamly.feeling_names import feeling_family
 
     feelings = []
     for spec in specs or ():
@@ -413,7 +413,7 @@ def _ask_questions(journal, dream_id: int, found, *, always: bool) -> None:
     if not chosen:
         return
     known = tuple(getattr(knowledge, "emotions", None) or ()) or None
-    from dreamly.feelings import FEELINGS
+    from dreamly.feeling_names import FEELINGS
 
     try:
         answered = asking.ask(chosen, lambda q, answer: asking.store_answer(journal, dream_id, q.id, answer),
@@ -759,7 +759,7 @@ def reflect(
 
 
 def _known_feelings():
-    from dreamly.feelings import FEELINGS
+    from dreamly.feeling_names import FEELINGS
 
     knowledge = _knowledge_or_none()
     return tuple(getattr(knowledge, "emotions", None) or ()) or FEELINGS

@@ -98,7 +98,7 @@ def parse_feelings(answer: str, known) -> tuple[list[tuple[str, int | None]], li
     """`fear:4, shame` → ([("fear", 4), ("shame", None)], notes). Raises DreamlyError on a
     malformed one (the question is asked again)."""
     from dreamly.entry import parse_emotion
-    from dreamly.feelings import feeling_family
+    from dreamly.feeling_names import feeling_family
 
     feelings, notes = [], []
     for part in answer.replace(";", ",").split(","):

@@ -2,6 +2,9 @@
 
 `-e scared` means fear; `-e feer` is a typo nobody can be sure about: it is kept as typed
 and the person is warned. The alias table is data (one word → its family), not rules.
+
+When the knowledge base's emotion lexicons can answer (`dreamly.feelings.feeling_family`,
+from the feelings work, once it is merged), they do, and this table is only the fallback.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ def feeling_family(name: str, known=FEELINGS) -> tuple[str, str | None]:
     of the known feelings is close)."""
     if name in known:
         return name, None
-    family = ALIASES.get(name)
+    family = _from_lexicons(name) or ALIASES.get(name)
     if family and family in known:
         return family, f"'{name}' is counted as {family}"
     import difflib
@@ -51,3 +54,14 @@ def feeling_family(name: str, known=FEELINGS) -> tuple[str, str | None]:
     guess = f" (did you mean {close[0]}?)" if close else ""
     return name, (f"Warning: '{name}' is not one of the feelings dreamly counts{guess}; it is kept as you typed it. "
                   f"They are: {', '.join(known)}")
+
+
+def _from_lexicons(name: str) -> str | None:
+    try:
+        from dreamly.feelings import feeling_family as lexicon_family  # the knowledge base's own lexicons
+    except ImportError:
+        return None
+    try:
+        return lexicon_family(name)
+    except Exception:  # noqa: BLE001 - a knowledge base that can't load: the table still answers
+        return None
