@@ -366,3 +366,15 @@ def test_the_parser_only_ever_says_it_cannot_read_a_date(text, today):
         parse_day(text, today=today, order="day-month")
     except DreamlyError:
         pass
+
+
+def test_a_dream_found_by_its_text_and_its_answers_comes_once_and_the_limit_holds(cli):
+    add(cli, "A dentist chased me")
+    cli("reflect", 1, "-q", "reminds", "the dentist")
+    for n in range(3):
+        add(cli, f"Another dream {n}")
+        cli("reflect", n + 2, "-q", "reminds", "the dentist again")
+    hits = json.loads(cli("search", "dentist", "--json").stdout)
+    assert sorted(h["id"] for h in hits) == [1, 2, 3, 4]
+    assert len(json.loads(cli("search", "dentist", "--json", "-n", "2").stdout)) == 2
+    assert [h["id"] for h in json.loads(cli("search", "dentist", "--json", "-t", "none").stdout)] == []

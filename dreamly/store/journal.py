@@ -533,23 +533,11 @@ class Journal(MorningJournal):
         # hits, they cost 3x the ranking itself at 100k dreams.
         select = _DREAM_SELECT.replace("FROM dreams d", "FROM page JOIN dreams d ON d.id = page.id").replace(
             "SELECT d.id,",
-            f"""SELECT coalesce((SELECT snippet(dreams_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16) FROM dreams_fts
-                        WHERE dreams_fts MATCH ? AND rowid = page.id),
-                        (SELECT snippet(reflections_fts, 0, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16)
-                         FROM reflections_fts JOIN reflections r ON r.id = reflections_fts.rowid
-                         WHERE reflections_fts MATCH ? AND r.dream_id = page.id LIMIT 1)) AS snippet, d.id,""", 1)
+            f"""SELECT (SELECT snippet(dreams_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16) FROM dreams_fts
+                        WHERE dreams_fts MATCH ? AND rowid = page.id) AS snippet, page.rank AS hit_rank, d.id,""", 1)
         sql = f"""
-            WITH answered AS MATERIALIZED (  -- the dreamer's answers and reflections find their dream too
-                SELECT r.dream_id, bm25(reflections_fts) AS rank FROM reflections_fts
-                    JOIN reflections r ON r.id = reflections_fts.rowid
-                WHERE reflections_fts MATCH ?
-            ),
-            hits AS (
+            WITH hits AS (
                 SELECT rowid, bm25(dreams_fts, 10.0, 1.0, 2.0) AS rank FROM dreams_fts WHERE dreams_fts MATCH ?
-                UNION ALL
-                SELECT dream_id, min(rank) FROM answered
-                WHERE dream_id NOT IN (SELECT rowid FROM dreams_fts WHERE dreams_fts MATCH ?)
-                GROUP BY dream_id
             ),
             page AS MATERIALIZED (
                 SELECT d.id, hits.rank FROM hits JOIN dreams d ON d.id = hits.rowid
@@ -559,11 +547,44 @@ class Journal(MorningJournal):
             ORDER BY page.rank, d.dreamt_on DESC
         """
         results = []
-        for row in self.conn.execute(sql, [match, match, match, *params, match, match]):
+        for row in self.conn.execute(sql, [match, *params, match]):
             dream = _row_to_dream(row)
             dream["snippet"] = row["snippet"]
-            results.append(dream)
-        return results
+            results.append((row["hit_rank"], dream))
+        answered = self._answer_hits(match, filters)  # the dreamer's answers find their dream too
+        if answered:
+            results = sorted(results + answered, key=lambda pair: (pair[0], -_day_number(pair[1]["dreamt_on"])))
+            if filters.limit is not None:
+                results = results[:filters.limit]
+        return [dream for _, dream in results]
+
+    def _answer_hits(self, match: str, filters: Filters) -> list[tuple[float, dict]]:
+        """Dreams found only through their answers and reflections (rank, dream with snippet).
+        A second, small query: the dreams' own search stays as fast as it was."""
+        where, params = filters.where()
+        limit = "LIMIT ?" if filters.limit is not None else ""
+        if filters.limit is not None:
+            params.append(filters.limit)
+        select = _DREAM_SELECT.replace("FROM dreams d", "FROM best JOIN dreams d ON d.id = best.dream_id").replace(
+            "SELECT d.id,", "SELECT best.snippet AS snippet, best.rank AS hit_rank, d.id,", 1)
+        sql = f"""
+            WITH answered AS MATERIALIZED (
+                SELECT r.dream_id, bm25(reflections_fts) AS rank,
+                       snippet(reflections_fts, 0, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16) AS snippet
+                FROM reflections_fts JOIN reflections r ON r.id = reflections_fts.rowid
+                WHERE reflections_fts MATCH ?
+            ),
+            best AS MATERIALIZED (SELECT dream_id, min(rank) AS rank, snippet FROM answered GROUP BY dream_id)
+            {select}
+            WHERE NOT EXISTS (SELECT 1 FROM dreams_fts WHERE dreams_fts MATCH ? AND rowid = d.id) AND {where}
+            ORDER BY best.rank {limit}
+        """
+        found = []
+        for row in self.conn.execute(sql, [match, match, *params]):
+            dream = _row_to_dream(row)
+            dream["snippet"] = row["snippet"]
+            found.append((row["hit_rank"], dream))
+        return found
 
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM dreams").fetchone()[0]
@@ -933,6 +954,10 @@ class Journal(MorningJournal):
         report["ok"] = not (report["integrity"] or report["search_index"]
                             or report["schema_version"] != SCHEMA_VERSION)
         return report
+
+
+def _day_number(day: str) -> int:
+    return date.fromisoformat(day).toordinal()
 
 
 SNIPPET_START = "\x02"
