@@ -17,7 +17,8 @@ from typing import Annotated, List, Optional
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from dreamly.errors import DreamlyError
+from dreamly.errors import DreamlyError, ExitStatus
+from dreamly.model import EXPORT_FORMATS, IMPORT_FORMATS, LENSES
 
 
 class _LazyCoercion:
@@ -104,7 +105,7 @@ class DreamlyCommand(TyperCommand):
             fail(str(exc))
         except KeyboardInterrupt:
             typer.echo("Interrupted; nothing more was written.", err=True)
-            raise typer.Exit(130) from None
+            raise typer.Exit(ExitStatus.INTERRUPTED) from None
         except (typer.Exit, typer.Abort, typer.TyperException):  # click's own exits and usage errors
             raise
         except Exception as exc:  # noqa: BLE001 - the last line of defence
@@ -144,9 +145,14 @@ def command(*args, **kwargs):
     return app.command(*args, **kwargs)
 
 
-def fail(message: str, code: int = 1):
+def fail(message: str, code: ExitStatus = ExitStatus.ERROR):
     typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(code)
+    raise typer.Exit(int(code))
+
+
+def conflict(message: str):
+    """Options that cannot go together: a usage error (exit 2), in one `Error: …` line."""
+    fail(message, ExitStatus.USAGE)
 
 
 def note(message: str) -> None:
@@ -208,10 +214,11 @@ def _refuse_unknown_motifs(motifs) -> None:
     """A typo in --motif silently matches nothing. Called only when nothing matched, so the
     knowledge base is loaded only then, not on every filtered list."""
     if motifs:
-        known = _load_knowledge().motifs
-        unknown = [m for m in motifs if m.strip().lower() not in known]
-        if unknown:
-            fail(f"no motif {unknown[0]!r}; `dreamly themes` lists them")
+        from dreamly import actions
+
+        unknown = actions.unknown_motif(motifs)
+        if unknown is not None:
+            fail(f"no motif {unknown!r}; `dreamly themes` lists them")
 
 
 def _filters(since, until, tags, emotions, motifs, limit=None, oldest_first=False):
@@ -279,14 +286,14 @@ def add(
     Example: dreamly add "Chased, legs like concrete" -e fear:4 -t work
     """
     from dreamly.config import load as load_config
-    from dreamly.dates import parse_day
+    from dreamly.dates import parse_day, refuse_future
     from dreamly.entry import clean_text, read_text, refuse_argument_and_pipe
     from dreamly.store import NewDream, open_journal
 
     # Check every option before asking for the dream, so nobody writes a dream for nothing.
     settings = load_config()
     day = parse_day(date)
-    _refuse_future(day)
+    refuse_future(day)
     emotions = _feelings_from_options(emotion)
     if interpret_:
         from dreamly.interpret import require_llm
@@ -312,12 +319,14 @@ def add(
     dream = NewDream(body=body, dreamt_on=day, title=title.strip(), context=context.strip(), lucid=lucid,
                      nightmare=nightmare, recurring=recurring, sleep_quality=sleep,
                      tags=[*settings.tags, *(tag or ()), *extra_tags], emotions=emotions)
+    from dreamly import actions
+
     with open_journal(db) as journal:
-        dream_id = journal.add(dream)  # the dream is safe from here on
-        if draft:
-            draft.discard()
+        saved = actions.save_dream(journal, dream, on_saved=draft.discard if draft else lambda: None)
+        dream_id, found = saved.dream_id, saved.analysis
         _warn_if_repeated(journal, dream_id, dream)
-        found = _analyse_and_store(journal, dream_id, body)
+        if saved.warning:
+            note(saved.warning)
         if json_:
             failure = _interpret_after_add(journal, dream_id, model, lens, quiet=True) if interpret_ else None
             print_json(journal.get(dream_id))
@@ -426,30 +435,13 @@ def _ask_questions(journal, dream_id: int, found, *, always: bool) -> None:
                    f"(`dreamly show {dream_id}`; change them with `dreamly reflect {dream_id}`).")
 
 
-def _refuse_future(day) -> None:
-    from datetime import date as _date
-
-    if day > _date.today():
-        fail(f"{day.isoformat()} is in the future; a dream is filed under the morning you woke")
-
-
 def _analyse_and_store(journal, dream_id: int, body: str):
-    """Tag the stored dream with motifs and found feelings. A failure here never loses the
-    dream (it is already committed): it becomes a warning and `dreamly reanalyze` retries."""
-    try:
-        from dreamly import analysis
+    from dreamly import actions
 
-        result = analysis.analyze(body, user_file=_personal_motifs_file())
-        journal.save_analysis(dream_id, result.motifs, result.emotion_ids(), analysis.MATCHER_VERSION)
-        return result
-    except DreamlyError as exc:
-        note(f"Warning: the dream is saved, but it was not analysed: {exc}")
-    except Exception as exc:  # noqa: BLE001 - analysis is optional, the dream is not
-        if os.environ.get("DREAMLY_DEBUG"):
-            raise
-        note(f"Warning: the dream is saved, but analysing it failed ({type(exc).__name__}); "
-             "run `dreamly reanalyze` later")
-    return None
+    found, warning = actions.analyse_and_store(journal, dream_id, body)
+    if warning:
+        note(warning)
+    return found
 
 
 def _echo_findings(result) -> None:
@@ -519,11 +511,12 @@ def show(
 
 
 def _knowledge_or_none():
-    try:
-        return _load_knowledge()
-    except DreamlyError as exc:
-        note(f"Warning: {exc}")
-        return None
+    from dreamly import actions
+
+    knowledge, warning = actions.knowledge_or_warning()
+    if warning:
+        note(warning)
+    return knowledge
 
 
 @command()
@@ -589,14 +582,15 @@ def edit(
 
     Example: dreamly edit 12 --title "The station again" -t work --nightmare
     """
-    from dreamly.dates import parse_day
+    from dreamly.dates import parse_day, refuse_future
     from dreamly.entry import EditorDraft, clean_text, parse_emotion
-    from dreamly.store import normalise_tag, open_journal
+    from dreamly import actions
+    from dreamly.store import open_journal
 
     fields: dict = {}
     if date is not None:
         fields["dreamt_on"] = parse_day(date)
-        _refuse_future(fields["dreamt_on"])
+        refuse_future(fields["dreamt_on"])
     for name, value in (("title", title), ("context", context), ("lucid", lucid), ("nightmare", nightmare),
                         ("recurring", recurring), ("sleep_quality", sleep)):
         if value is not None:
@@ -616,18 +610,10 @@ def edit(
             fail("the new text is empty; the dream was not changed (use `dreamly delete` to remove it)")
         if fields.get("body") == current["body"]:
             del fields["body"]
-        tags = None
-        if tag or untag:
-            drop = {normalise_tag(t) for t in untag or ()}
-            tags = [t for t in [*current["tags"], *(tag or ())] if normalise_tag(t) not in drop]
-        emotions = None
-        if set_emotions or drop_emotion:
+        tags = actions.merged_tags(current["tags"], tag, untag)
+        emotions = actions.merged_feelings(current["emotions"], set_emotions, drop_emotion)
+        if set_emotions or drop_emotion:  # a feeling found in the text and dropped stays dropped
             dropped = {parse_emotion(e)[0] for e in drop_emotion or ()}
-            before = {e["emotion"]: e["intensity"] for e in current["emotions"] if e["origin"] == "user"}
-            mine = before | dict(set_emotions)
-            emotions = [(name, level) for name, level in mine.items() if name not in dropped]
-            if dict(emotions) == before:  # e.g. dropping a feeling the dream does not have
-                emotions = None
             found_in_text = {e["emotion"] for e in current["emotions"] if e["origin"] == "text"}
             dropped_before = {c["name"] for c in current["corrections"] if c["kind"] == "emotion"}
             corrections += [("emotion", name, "drop") for name in dropped if name in found_in_text | dropped_before]
@@ -791,7 +777,7 @@ def delete(
                 fail(f"dream {dream_id} was not deleted: no answer came (add --yes to delete without asking)")
             if not confirmed:
                 note("Kept it.")
-                raise typer.Exit(1)
+                raise typer.Exit(ExitStatus.ERROR)
         journal.delete(dream_id)
     typer.echo(f"Deleted dream {dream_id}.")
 
@@ -868,15 +854,15 @@ def path(db: DbOption = None) -> None:
 
 
 def _personal_motifs_file():
-    from dreamly.paths import personal_motifs_file
+    from dreamly.actions import personal_motifs_file
 
     return personal_motifs_file()
 
 
 def _load_knowledge():
-    from dreamly import analysis
+    from dreamly.actions import knowledge
 
-    return analysis.load_knowledge(_personal_motifs_file())
+    return knowledge()
 
 
 @command("analyze")
@@ -950,25 +936,21 @@ def reanalyze(db: DbOption = None) -> None:
 
     Example: dreamly reanalyze
     """
-    from dreamly import analysis
+    from dreamly import actions
+    from dreamly.analysis import MATCHER_VERSION
     from dreamly.store import open_journal
 
-    matcher = analysis.Matcher(_load_knowledge())  # built once: rules compile once per run
+    actions.knowledge()  # a broken motifs.toml is reported before the journal is touched
     with open_journal(db, create=False) as journal:
         total = journal.count()
-        done = 0
         with _progress(total, "Re-analysing") as advance:
-            for batch in journal.iter_bodies():
-                results = []
-                for dream_id, body in batch:
-                    found = matcher.analyze(body)
-                    results.append((dream_id, found.motifs, found.emotion_ids()))
-                journal.save_analyses(results, analysis.MATCHER_VERSION)  # this batch is now safe
-                done += len(batch)
-                advance(len(batch))
+            def on_batch(done: int, size: int) -> None:
+                advance(size)
                 if done < total and not sys.stderr.isatty():
                     note(f"Re-analysed {done} of {total}…")  # for logs: how far a run got
-    typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {analysis.MATCHER_VERSION}.")
+
+            done = actions.reanalyze(journal, on_batch)
+    typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {MATCHER_VERSION}.")
 
 
 def _progress(total: int, label: str):
@@ -993,11 +975,7 @@ def _progress(total: int, label: str):
 
 # -- interpretation and rehearsal (llm, optional) ----------------------------------------------
 
-class Lens(str, Enum):
-    jungian = "jungian"
-    western = "western"
-    eastern = "eastern"
-    indigenous = "indigenous"
+Lens = Enum("Lens", {name: name for name in LENSES}, type=str)  # the choices of --lens
 
 
 ModelOption = Annotated[Optional[str], typer.Option(
@@ -1007,29 +985,13 @@ LensOption = Annotated[Optional[Lens], typer.Option(
     "--lens", help="Also read the dream through this tradition.", show_default=False, case_sensitive=False)]
 
 
-def _stream_printer():
-    """Print a model's answer as it arrives; `finish()` ends the last line."""
-    last = ["\n"]
-
-    def on_chunk(chunk: str) -> None:
-        typer.echo(chunk, nl=False)  # click flushes, so each piece shows as it comes
-        last[0] = chunk[-1:] or last[0]
-
-    def finish() -> None:
-        if last[0] != "\n":
-            try:
-                typer.echo()
-            except OSError:  # stdout was closed early (`| head`); the answer is stored anyway
-                pass
-
-    return on_chunk, finish
-
-
 def _streamed(call, *, quiet: bool):
     """Run a model call that streams through `on_chunk`: its answer goes to stdout as it
     arrives (unless `quiet`), the last line is ended even if the call fails, and its
     warning, if any, is passed on."""
-    on_chunk, finish = _stream_printer() if not quiet else (lambda chunk: None, lambda: None)
+    from dreamly.plain import stream_printer
+
+    on_chunk, finish = stream_printer() if not quiet else (lambda chunk: None, lambda: None)
     try:
         result = call(on_chunk)
     finally:
@@ -1041,10 +1003,10 @@ def _streamed(call, *, quiet: bool):
 
 def _interpret_and_store(journal, dream_id: int, model: Optional[str], lens: Optional[str], *, quiet: bool) -> dict:
     """Run the interpretation, streaming it to stdout unless `quiet`; returns the stored row."""
-    from dreamly import interpret as interpreting
+    from dreamly import actions
 
-    return _streamed(lambda on_chunk: interpreting.interpret_dream(
-        journal, dream_id, model_id=model, lens=lens, knowledge=interpreting.load_knowledge(),
+    return _streamed(lambda on_chunk: actions.interpret(
+        journal, dream_id, model, lens,
         on_chunk=on_chunk, on_start=lambda model_id: note(f"Sending dream {dream_id} to {model_id}…"),
     ), quiet=quiet).interpretation
 
@@ -1075,7 +1037,9 @@ def interpret(
         interpreting.require_llm()
     with open_journal(db, create=False) as journal:
         if dry_run:  # works without llm installed: nothing is sent
-            request = interpreting.prepare(journal, dream_id, lens=lens_id, knowledge=interpreting.load_knowledge())
+            from dreamly import actions
+
+            request = actions.prepare_interpretation(journal, dream_id, lens_id)
             if json_:
                 print_json({"dream_id": dream_id, "model": model, "lens": lens_id, "system": request.system,
                             "prompt": request.prompt, "sent": False})
@@ -1117,7 +1081,7 @@ def rehearse(
 
     if tonight:
         if dream_id is not None or text is not None or suggest:
-            fail("--tonight lists what you wrote; it takes no ID, TEXT or --suggest")
+            conflict("--tonight lists what you wrote; it takes no ID, TEXT or --suggest")
         with open_journal(db) as journal:
             items = journal.rehearsals_for_tonight(limit)
         if json_:
@@ -1130,9 +1094,9 @@ def rehearse(
     if dream_id is None:
         fail("give the dream's ID (see `dreamly list`), or --tonight to read your endings")
     if suggest and text is not None:
-        fail("give either TEXT or --suggest, not both")
+        conflict("give either TEXT or --suggest, not both")
     if save and not suggest:
-        fail("--save keeps a --suggest draft as it is; your own ending is saved without it")
+        conflict("--save keeps a --suggest draft as it is; your own ending is saved without it")
     from dreamly.entry import EditorDraft, clean_text, read_text, stdin_is_terminal
 
     with open_journal(db, create=False) as journal:
@@ -1167,10 +1131,10 @@ def rehearse(
 
 
 def _suggest_ending(journal, dream_id: int, model: Optional[str], *, quiet: bool) -> str:
-    from dreamly import interpret as interpreting
+    from dreamly import actions
 
-    return _streamed(lambda on_chunk: interpreting.suggest_ending(
-        journal, dream_id, model_id=model, knowledge=interpreting.load_knowledge(), on_chunk=on_chunk,
+    return _streamed(lambda on_chunk: actions.suggest_ending(
+        journal, dream_id, model, on_chunk=on_chunk,
         on_start=lambda model_id: note(f"Asking {model_id} for a gentle ending to dream {dream_id}…"),
     ), quiet=quiet).text
 
@@ -1206,11 +1170,11 @@ def picture(
     from dreamly.store import open_journal
 
     if model is not None and not prompt:
-        fail("-m refines a --prompt; add --prompt (a picture is drawn here, by no model)")
+        conflict("-m refines a --prompt; add --prompt (a picture is drawn here, by no model)")
     if prompt and output is not None:
-        fail("--prompt prints the prompt; --output is for the picture")
+        conflict("--prompt prints the prompt; --output is for the picture")
     if json_ and output == Path("-"):
-        fail("--json describes the picture written to a file; give -o FILE, or drop --json to get the SVG")
+        conflict("--json describes the picture written to a file; give -o FILE, or drop --json to get the SVG")
     with open_journal(db, create=False) as journal:
         dream = journal.get(dream_id, with_history=False)
     knowledge = _knowledge_or_none()
@@ -1289,7 +1253,7 @@ def patterns(
     from dreamly.store import open_journal
 
     if sum((json_, markdown, html is not None)) > 1:
-        fail("use one of --json, --markdown and --html")
+        conflict("use one of --json, --markdown and --html")
     start, end = day_range(since, until)
     window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
     vocabulary = reviewing.vocabulary_from(_knowledge_or_none())
@@ -1355,18 +1319,9 @@ def demo(
 # -- taking it anywhere: export, import (formats live in formats/) ------------------------------
 
 
-class ExportFormat(str, Enum):
-    markdown = "markdown"
-    json = "json"
-    csv = "csv"
-
-
-class ImportFormat(str, Enum):
-    auto = "auto"
-    json = "json"
-    jrnl = "jrnl"
-    markdown = "markdown"
-    csv = "csv"
+# the choices of --format: the names the format registry (dreamly/formats/) holds
+ExportFormat = Enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, type=str)
+ImportFormat = Enum("ImportFormat", {name: name for name in IMPORT_FORMATS}, type=str)
 
 
 @command()
@@ -1387,6 +1342,10 @@ def export(
 
     Example: dreamly export --format markdown --split -o ~/notes/dreams
     """
+    if split and format_.value != "markdown":
+        conflict("--split writes one Markdown file per dream; use it with --format markdown")
+    if split and output is None:
+        conflict("--split needs --output FOLDER: the folder to write one file per dream into")
     from dreamly import formats
     from dreamly.store import open_journal
 
@@ -1405,7 +1364,7 @@ def export(
                                         on_progress=advance, motif_labels=labels)
         except BrokenPipeError:  # `dreamly export | head`: the reader has all it wanted
             _silence_stdout()
-            raise typer.Exit(141) from None
+            raise typer.Exit(ExitStatus.BROKEN_PIPE) from None
     if output is not None:
         note(f"Exported {count} dream{'' if count == 1 else 's'} to {output}{' (one note each, and index.md)' if split else ''}.")
 

@@ -25,6 +25,16 @@ _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 
 
+def refuse_future(day: date | str, today: date | None = None, *, where: str = "") -> None:
+    """The one future-date rule (`add`, `edit`, `import`): a dream is filed under the morning
+    you woke, which has come. `day` is a date or an ISO day; `where` names an imported row."""
+    limit = today or date.today()
+    if (day > limit.isoformat()) if isinstance(day, str) else (day > limit):
+        shown = day if isinstance(day, str) else day.isoformat()
+        raise DreamlyError(f"{where + ': ' if where else ''}{shown} is in the future; "
+                           "a dream is filed under the morning you woke")
+
+
 def parse_day(text: str, today: date | None = None, order: str | None = None) -> date:
     """Parse `text` as a day, relative to `today` (defaults to the local date).
 

@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from typing import Callable
 
 from dreamly.errors import DreamlyError
+from dreamly.model import LENSES, is_pursuer, motif_ids  # noqa: F401  (LENSES: the vocabulary, once)
 from dreamly.text import first_words
 
-LENSES = ("jungian", "western", "eastern", "indigenous")
 INSTALL_HINT = "asking a model needs the llm extra: pip install 'dreamly[llm]'"
 RELATED_LIMIT = 3  # earlier dreams quoted in the prompt: enough to see a thread, short enough to read
 RELATED_EXCERPT = 240
@@ -138,7 +138,7 @@ def _motif_section(dream: dict, knowledge, with_meanings: bool = True) -> str:
 
 
 def _is_pursuer(motif_id: str, motif) -> bool:
-    return (motif.group if motif else "").startswith("pursuer") or motif_id.startswith("pursuer_")
+    return is_pursuer(motif_id, motif.group if motif else "")
 
 
 def _feelings(dream: dict) -> str:
@@ -222,11 +222,10 @@ def _lens_section(lens: str, knowledge) -> str:
 
 
 def load_knowledge():
-    """The built-in knowledge base plus the user's own motifs.toml, if they wrote one."""
-    from dreamly import analysis
-    from dreamly.paths import personal_motifs_file
+    """The built-in knowledge base plus the user's own motifs.toml (the one cached loader)."""
+    from dreamly.actions import knowledge
 
-    return analysis.load_knowledge(personal_motifs_file())
+    return knowledge()
 
 
 def prepare(journal, dream_id: int, *, lens: str | None = None, knowledge=None) -> Request:
@@ -234,9 +233,9 @@ def prepare(journal, dream_id: int, *, lens: str | None = None, knowledge=None) 
     if lens is not None and lens not in LENSES:
         raise DreamlyError(f"unknown lens {lens!r}: use one of {', '.join(LENSES)}")
     dream = journal.get(dream_id, with_history=False)
-    motif_ids = list(dict.fromkeys(hit["motif"] for hit in dream["motifs"]))
-    history = journal.motif_history(motif_ids, dream["dreamt_on"], exclude_id=dream_id, limit=RELATED_LIMIT)
-    history["motifs"] = motif_ids
+    ids = motif_ids(dream)
+    history = journal.motif_history(ids, dream["dreamt_on"], exclude_id=dream_id, limit=RELATED_LIMIT)
+    history["motifs"] = ids
     system, prompt = build_prompt(dream, knowledge, history, red_flag=_red_flag_on(journal, dream, knowledge), lens=lens)
     return Request(dream_id=dream_id, system=system, prompt=prompt, lens=lens)
 
@@ -440,7 +439,7 @@ def dream_as_text(dream: dict) -> str:
     feelings = _feelings(dream)
     if feelings:
         lines.append(f"Feelings: {feelings}")
-    motifs = list(dict.fromkeys(m["motif"] for m in dream.get("motifs", ())))  # as `dreamly list` shows them
+    motifs = motif_ids(dream)  # as `dreamly list` shows them
     if motifs:
         lines.append(f"Motifs: {', '.join(motifs)}")
     return "\n".join(lines).rstrip() + "\n"

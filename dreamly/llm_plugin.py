@@ -8,7 +8,7 @@ commands are plain click: a Typer app mounted in llm's click group breaks `--hel
 import click
 import llm
 
-LENSES = ("jungian", "western", "eastern", "indigenous")  # dreamly.interpret.LENSES; a test keeps them equal
+from dreamly.model import LENSES  # the vocabulary, once (standard library only: the plugin stays tiny)
 
 
 @llm.hookimpl
@@ -27,28 +27,22 @@ def register_commands(cli):
 
         Example: llm dream interpret 12 -m gpt-4o-mini --lens jungian
         """
-        from dreamly import interpret
+        from dreamly import actions
         from dreamly.errors import DreamlyError
+        from dreamly.plain import stream_printer
         from dreamly.store import open_journal
 
-        last = ["\n"]
-
-        def on_chunk(chunk):
-            click.echo(chunk, nl=False)
-            last[0] = chunk[-1:] or last[0]
-
+        on_chunk, finish = stream_printer()
         try:
             with open_journal(db, create=False) as journal:
-                outcome = interpret.interpret_dream(
-                    journal, dream_id, model_id=model, lens=lens.lower() if lens else None,
-                    knowledge=interpret.load_knowledge(), on_chunk=on_chunk,
+                outcome = actions.interpret(
+                    journal, dream_id, model, lens.lower() if lens else None, on_chunk=on_chunk,
                     on_start=lambda model_id: click.echo(f"Sending dream {dream_id} to {model_id}…", err=True),
                 )
         except DreamlyError as exc:
             raise click.ClickException(str(exc)) from None
         finally:
-            if last[0] != "\n":  # end the streamed text's last line
-                click.echo()
+            finish()  # end the streamed text's last line
         if outcome.warning:
             click.echo(f"Warning: {outcome.warning}", err=True)
         click.echo(f"Saved as interpretation {outcome.interpretation['id']}; `dreamly show {dream_id}` lists them.",
@@ -63,20 +57,15 @@ def register_commands(cli):
         Example: llm dream list -n 5
         """
         from dreamly.errors import DreamlyError
+        from dreamly.plain import dream_lines
         from dreamly.store import Filters, open_journal
-        from dreamly.text import first_words
 
         try:
             with open_journal(db, create=False) as journal:
                 dreams = journal.list(Filters(limit=limit))
         except DreamlyError as exc:
             raise click.ClickException(str(exc)) from None
-        if not dreams:
-            click.echo("No dreams yet. Write one with: dreamly add", err=True)
-        for d in dreams:
-            words = first_words(d["title"] or d["body"])
-            motifs = ", ".join(dict.fromkeys(m["motif"] for m in d["motifs"]))
-            click.echo(f"{d['id']:>4}  {d['dreamt_on']}  {words}" + (f"  [{motifs}]" if motifs else ""))
+        dream_lines(dreams)
 
 
 @llm.hookimpl

@@ -88,7 +88,9 @@ def colour(family: str, intensity: int, lightness: float = 0.5, saturation: floa
 
 def dreamers_motifs(dream: dict) -> list[str]:
     """Motif ids about the dreamer (not a sister who fell), first mention first."""
-    return list(dict.fromkeys(m["motif"] for m in dream.get("motifs", ()) if m.get("subject", "dreamer") == "dreamer"))
+    from dreamly.model import motif_ids
+
+    return motif_ids(dream, dreamers_only=True)
 
 
 def feelings_of(dream: dict) -> list[Feeling]:

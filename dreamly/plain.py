@@ -8,17 +8,10 @@ findings `dreamly add` prints are a couple of styled lines each, which click's s
 from __future__ import annotations
 
 import os
-import re
 
-import typer
+import click  # Typer's own echo and style; the llm plugin draws with these views too
 
-# C0 controls but tab, DEL and C1 controls: dream text must not move the cursor or recolour the
-# terminal (rich strips a few of these; this strips them all)
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-
-
-def _clean(text: str) -> str:
-    return _CONTROL.sub(" ", text)
+from dreamly.text import one_line as _clean  # dream text never moves the cursor or recolours the terminal
 
 
 def _styled() -> bool:
@@ -32,12 +25,12 @@ def search_results(hits: list[dict]) -> None:
     from dreamly.store import SNIPPET_END, SNIPPET_START
 
     if not hits:
-        typer.echo("No dreams match.", err=True)
+        click.echo("No dreams match.", err=True)
         return
     color = _styled()
 
     def style(text: str, **how) -> str:
-        return typer.style(text, **how) if color and text else text
+        return click.style(text, **how) if color and text else text
 
     lines = []
     for dream in hits:
@@ -48,7 +41,7 @@ def search_results(hits: list[dict]) -> None:
         snippet = "".join(style(_clean(part), bold=True, fg="yellow") if i % 2 else _clean(part)
                           for i, part in enumerate(parts))
         lines.append(f"{head}\n  {snippet}")
-    typer.echo("\n".join(lines))
+    click.echo("\n".join(lines))
 
 
 def findings(result, knowledge) -> None:
@@ -59,19 +52,56 @@ def findings(result, knowledge) -> None:
 
     width = max(40, min(100, shutil.get_terminal_size((80, 24)).columns) - 1)
     shown = set()
-    for hit in result.motifs:
+    own = {h.id for h in result.motifs if h.subject == "dreamer"}
+    # the dreamer's motifs first (what `patterns` counts), then those only about someone else
+    ordered = [h for h in result.motifs if h.id in own and h.subject == "dreamer"] + \
+        [h for h in result.motifs if h.id not in own]
+    for hit in ordered:
         if hit.id in shown:
             continue
         shown.add(hit.id)
         motif = knowledge.motifs.get(hit.id)
         label = motif.label if motif else hit.id
         meaning = f" {motif.meaning}" if motif and motif.meaning else ""
+        if hit.id not in own:
+            meaning = " About someone else in the dream: not counted as yours in patterns."
         # wrapped by hand with the label as a placeholder, so styling never splits a word
         lines = textwrap.wrap(f"{label} ({hit.id}) — “{hit.evidence}”.{meaning}", width,
                               initial_indent="  ", subsequent_indent="    ")
-        lines[0] = lines[0].replace(label, typer.style(label, bold=True), 1)
-        typer.echo("\n".join(lines))
+        lines[0] = lines[0].replace(label, click.style(label, bold=True), 1)
+        click.echo("\n".join(lines))
     feelings = result.emotion_ids()
     if feelings:
-        typer.echo(textwrap.fill(f"Feelings found in the text: {', '.join(feelings)}", width,
+        click.echo(textwrap.fill(f"Feelings found in the text: {', '.join(feelings)}", width,
                                  initial_indent="  ", subsequent_indent="    "))
+
+
+def dream_lines(dreams: list[dict]) -> None:
+    """Dreams as one line each, `id  date  first words  [motif ids]` (the llm plugin's list)."""
+    from dreamly.model import motif_ids
+    from dreamly.text import first_words
+
+    if not dreams:
+        click.echo("No dreams yet. Write one with: dreamly add", err=True)
+    for d in dreams:
+        words = _clean(first_words(d["title"] or d["body"]))
+        motifs = ", ".join(motif_ids(d, dreamers_only=True))  # as `dreamly list` shows them
+        click.echo(f"{d['id']:>4}  {d['dreamt_on']}  {words}" + (f"  [{motifs}]" if motifs else ""))
+
+
+def stream_printer():
+    """(on_chunk, finish): print a model's answer as it arrives; `finish()` ends the last line."""
+    last = ["\n"]
+
+    def on_chunk(chunk: str) -> None:
+        click.echo(chunk, nl=False)  # click flushes, so each piece shows as it comes
+        last[0] = chunk[-1:] or last[0]
+
+    def finish() -> None:
+        if last[0] != "\n":
+            try:
+                click.echo()
+            except OSError:  # stdout was closed early (`| head`); the answer is stored anyway
+                pass
+
+    return on_chunk, finish

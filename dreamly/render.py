@@ -9,10 +9,17 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from dreamly.model import motif_ids, others_motif_ids
 from dreamly.text import first_words, printable
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
+
+
+def dream_motif_ids(dream: dict) -> list[str]:
+    """The dreamer's own motifs (what `patterns` counts), in text order."""
+    return motif_ids(dream, dreamers_only=True)
+
 
 FLAG_MARKS = (("nightmare", "N", "red"), ("lucid", "L", "cyan"), ("recurring", "R", "magenta"))
 
@@ -23,10 +30,6 @@ def flags(dream: dict) -> Text:
         if dream.get(key):
             text.append(mark, style=style)
     return text
-
-
-def dream_motif_ids(dream: dict) -> list[str]:
-    return list(dict.fromkeys(m["motif"] for m in dream.get("motifs", ())))
 
 
 def dream_table(dreams: list[dict], empty: str) -> None:
@@ -130,6 +133,17 @@ def dream_detail(dream: dict, knowledge=None) -> None:
             console.print(line)
             if motif and motif.meaning:
                 console.print(Text("    " + motif.meaning, style="italic"))
+    others = others_motif_ids(dream)
+    if others:
+        console.print(Text("About someone else in the dream (not counted as yours in patterns):", style="bold"))
+        for motif_id in others:
+            evidence = [m["evidence"] for m in dream["motifs"] if m["motif"] == motif_id]
+            motif = knowledge.motifs.get(motif_id) if knowledge else None
+            line = Text("  ")
+            line.append(motif.label if motif else motif_id, style="dim bold")
+            line.append(f" ({motif_id})", style="dim")
+            line.append(" — " + ", ".join(f"“{e}”" for e in dict.fromkeys(evidence)))
+            console.print(line)
     # the other pursuer types a chosen one rules out go without saying
     dropped = [c for c in dream.get("corrections", []) if c["action"] == "drop"
                and not (chosen in motif_ids and c["name"].startswith("pursuer_"))]

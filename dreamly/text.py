@@ -12,8 +12,10 @@ def first_words(text: str, limit: int = 60) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-# C0 and C1 control characters but tab and newline: an ESC in a dream (typed, or brought in
-# by `import`) would otherwise reach the terminal as an escape sequence; rich passes it on.
+# The one control-character policy for the terminal (rich views, plain views, the llm
+# plugin): C0 and C1 control characters but tab and newline, and DEL, become U+FFFD, one for
+# one, so evidence spans still line up. An ESC in a dream (typed, or brought in by `import`)
+# would otherwise reach the terminal as an escape sequence; rich passes it on.
 _TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -27,6 +29,11 @@ def printable(value):
     if isinstance(value, dict):
         return {key: printable(item) for key, item in value.items()}
     return value
+
+
+def one_line(text: str) -> str:
+    """`text` for a one-line view (search hits, a list row): printable, line breaks as spaces."""
+    return printable(text).replace("\n", " ").replace("\t", " ")
 
 
 # Characters XML 1.0 does not allow at all (an SVG or XHTML file with one is not well formed).

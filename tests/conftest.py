@@ -25,6 +25,38 @@ def isolated(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.fixture(scope="session")
+def migrated_llm_logs(tmp_path_factory) -> Path:
+    """An llm logs database with llm's migrations applied, made once per test run: applying
+    them to a fresh database is most of the cost of a test that runs a model."""
+    import sqlite_utils
+    from llm.migrations import migrate
+
+    path = tmp_path_factory.mktemp("llm-template") / "logs.db"
+    db = sqlite_utils.Database(path)
+    migrate(db)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def llm_logs(request, isolated, migrated_llm_logs) -> Path | None:
+    """This test's llm folder starts with a copy of the migrated logs database (what llm
+    would have after its first run), unless the test asks for `no_llm_logs`."""
+    import shutil
+
+    if "no_llm_logs" in request.fixturenames:
+        return None
+    folder = isolated / "llm"
+    folder.mkdir(exist_ok=True)
+    return Path(shutil.copyfile(migrated_llm_logs, folder / "logs.db"))
+
+
+@pytest.fixture
+def no_llm_logs():
+    """The test checks what happens to llm's folder itself: no logs database is put there."""
+
+
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "journal.db"

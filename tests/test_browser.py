@@ -20,6 +20,8 @@ import pytest
 
 from dreamly.demo import HARD_FORTNIGHT_ENDS
 
+pytestmark = pytest.mark.slow  # processes: headless Chromium
+
 CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
 PAGE_WIDTH = 900
 

@@ -8,6 +8,10 @@ import subprocess
 import sys
 import time
 
+import pytest
+
+pytestmark = pytest.mark.slow  # processes: kill -9 of a real dreamly
+
 PY = sys.executable
 BATCH = 1000  # Journal.iter_bodies' batch: what one reanalyze commit covers
 
@@ -35,10 +39,13 @@ def seed_dreams(path, count, body="A dog was chasing me through the market and I
                          "VALUES (?, 'stale', 'x', 0, 1, 0)", (cursor.lastrowid,))
 
 
-def run_and_kill(args, env, after_seconds):
+def kill_when(args, env, event, timeout=600):
+    """Run dreamly, kill -9 it as soon as `event()` is true (polled); True if it was still running."""
     process = subprocess.Popen([PY, "-m", "dreamly", *args], env={**os.environ, **env},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(after_seconds)
+    deadline = time.monotonic() + timeout  # only a hung process meets it: no speed is assumed
+    while process.poll() is None and not event() and time.monotonic() < deadline:
+        time.sleep(0.002)
     killed = process.poll() is None
     if killed:
         os.kill(process.pid, signal.SIGKILL)
@@ -96,20 +103,16 @@ def test_kill_9_during_import_leaves_none_or_all(tmp_path):
     before = query(db, "SELECT id, body FROM dreams ORDER BY id")
     wal = db.with_name(db.name + "-wal")
     env = {"DREAMLY_DB": str(db)}
-    caught_writing = 0
-    for tenths in range(3, 60):  # a kill every 0.1 s later than the last, until one lands mid-write
-        if not run_and_kill(["import", str(export)], env, tenths / 10):
-            break  # it finished before the kill
-        wal_size = wal.stat().st_size if wal.exists() else 0
-        assert query(db, "PRAGMA integrity_check")[0][0] == "ok"
-        count = query(db, "SELECT count(*) FROM dreams")[0][0]
-        assert count in (3, 3 + total), f"killed after {tenths / 10}s: {count - 3} of {total} imported"
-        if count == 3:
-            assert query(db, "SELECT id, body FROM dreams ORDER BY id") == before
-            caught_writing += wal_size > 100_000  # the kill landed inside the import's transaction
-        else:
-            break
-    assert caught_writing >= 1, "no kill landed while the import was writing"
+
+    def writing():  # the import's one transaction has spilled pages into the WAL
+        return wal.exists() and wal.stat().st_size > 100_000
+
+    # the kill lands on an observed event, the transaction under way, not after a guessed delay
+    assert kill_when(["import", str(export)], env, writing), "the import finished before it was seen writing"
+    assert query(db, "PRAGMA integrity_check")[0][0] == "ok"
+    count = query(db, "SELECT count(*) FROM dreams")[0][0]
+    assert count == 3, f"killed while writing: {count - 3} of {total} imported"
+    assert query(db, "SELECT id, body FROM dreams ORDER BY id") == before
     finished = subprocess.run([PY, "-m", "dreamly", "import", str(export)], env={**os.environ, **env},
                               capture_output=True, text=True)
     assert finished.returncode == 0, finished.stderr

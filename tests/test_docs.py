@@ -4,9 +4,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_command_reference_is_up_to_date():
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "commands_doc.py"), "--check"],
                             capture_output=True, text=True)

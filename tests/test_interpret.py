@@ -22,6 +22,8 @@ from dreamly.store import NewDream, open_journal
 
 TODAY = date.today()
 
+pytestmark = pytest.mark.usefixtures("llm_logs")  # llm's logs database migrated once per run, not per test
+
 
 def seed(db_path, body, *, motifs=(), days_ago=0, **fields):
     """Store a dream with exactly these motif hits: (motif, evidence) or (motif, evidence, subject)."""
@@ -212,7 +214,7 @@ def test_prompt_builds_without_a_knowledge_base():
 # -- sending -----------------------------------------------------------------------------------
 
 
-def test_dry_run_sends_nothing_and_needs_no_llm(cli, db_path, two_dreams, no_llm, isolated):
+def test_dry_run_sends_nothing_and_needs_no_llm(cli, db_path, two_dreams, no_llm, isolated, no_llm_logs):
     _, today = two_dreams
     result = cli("interpret", today, "--dry-run", "-m", "echo")
     assert result.exit_code == 0, result.output
@@ -289,7 +291,7 @@ def test_interpretation_is_logged_to_llms_own_logs(cli, two_dreams, isolated):
     assert logs.execute("SELECT count(*) FROM parts WHERE text LIKE '%chased me across a field%'").fetchone()[0] >= 1
 
 
-def test_no_llm_log_when_the_user_turned_llm_logging_off(cli, two_dreams, isolated):
+def test_no_llm_log_when_the_user_turned_llm_logging_off(cli, two_dreams, isolated, no_llm_logs):
     _, today = two_dreams
     (isolated / "llm").mkdir(exist_ok=True)
     (isolated / "llm" / "logs-off").touch()
@@ -376,6 +378,7 @@ def test_without_llm_add_interpret_refuses_before_saving(cli, db_path, no_llm):
     assert cli("list", "--json").stdout.strip() == "[]"
 
 
+@pytest.mark.slow
 def test_importing_the_cli_or_interpret_does_not_import_llm():
     code = "import dreamly.cli, dreamly.interpret, sys; print('llm' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -585,6 +588,7 @@ def test_plugin_finds_no_journal_without_creating_one(isolated):
     assert not (isolated / "journal.db").exists()
 
 
+@pytest.mark.slow
 def test_plugin_module_stays_tiny():
     code = ("import dreamly.llm_plugin, sys; "
             "print(sorted(m for m in ('typer', 'rich', 'dreamly.store', 'dreamly.interpret') if m in sys.modules))")
@@ -599,7 +603,8 @@ def test_plugin_lenses_match_dreamly():
     assert llm_plugin.LENSES == interpret.LENSES == tuple(lens.value for lens in Lens)
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,  # each example opens a journal: its time is the disk's, not the parser's
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spec=st.text(max_size=12))
 def test_fragment_spec_never_crashes(spec, db_path):
     seed(db_path, "A dream.")

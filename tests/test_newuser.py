@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 DREAM = "I was running for the train but my legs felt like concrete"
 
 
@@ -64,6 +66,7 @@ def test_dropping_a_feeling_the_dream_does_not_have_changes_nothing(cli):
     assert json.loads(cli("show", "1", "--json").stdout)["updated"] == before["updated"]
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_the_editor_is_open_leaves_the_editor_to_finish(tmp_path):
     # A real Ctrl-C reaches dreamly and the editor together. dreamly used to kill the editor
     # (leaving the terminal in raw mode and the draft behind); now the editor decides.

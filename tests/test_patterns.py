@@ -255,13 +255,13 @@ def test_markdown_is_ready_to_paste(cli, journal):
     assert result.exit_code == 0, result.output
     md = result.stdout
     assert md.startswith("# Dream patterns, 9 Mar – 15 Mar 2026")
-    assert "## Motifs" in md and "| being chased |" in md.lower() or "| chase |" in md
+    assert "## Motifs" in md and ("| being chased |" in md.lower() or "| chase |" in md)
     assert "## Feelings by week" in md and "\x1b[" not in md
 
 
 def test_json_and_markdown_together_are_refused(cli):
     result = cli("patterns", "--json", "--markdown")
-    assert result.exit_code == 1 and "use one of --json, --markdown and --html" in result.stderr
+    assert result.exit_code == 2 and "use one of --json, --markdown and --html" in result.stderr  # a usage error
 
 
 def test_sections_with_nothing_to_say_are_left_out(cli, journal):

@@ -149,16 +149,16 @@ def test_default_file_in_the_current_folder_when_stdout_is_a_terminal(cli, tmp_p
 
 def test_bad_input_is_one_line(cli, tmp_path):
     dream_id = add(cli, CHASE_DREAM)
-    for args, words in ((("picture", "99"), "no dream with id 99"),
-                        (("picture", "99999999999999999999"), "no dream with id 99999999999999999999"),
-                        (("show", "99999999999999999999"), "no dream with id 99999999999999999999"),
-                        (("picture", dream_id, "-m", "echo"), "add --prompt"),
-                        (("picture", dream_id, "--prompt", "-o", tmp_path / "x.txt"), "--output is for the picture"),
-                        (("picture", dream_id, "-o", tmp_path / "missing" / "x.svg"), "does not exist"),
-                        (("picture", dream_id, "-o", "-", "--json"), "give -o FILE"),
-                        (("picture", dream_id, "-o", tmp_path), "can't write")):
+    for args, words, code in ((("picture", "99"), "no dream with id 99", 1),
+                              (("picture", "99999999999999999999"), "no dream with id 99999999999999999999", 1),
+                              (("show", "99999999999999999999"), "no dream with id 99999999999999999999", 1),
+                              (("picture", dream_id, "-m", "echo"), "add --prompt", 2),  # options that conflict:
+                              (("picture", dream_id, "--prompt", "-o", tmp_path / "x.txt"), "--output is for the picture", 2),
+                              (("picture", dream_id, "-o", tmp_path / "missing" / "x.svg"), "does not exist", 1),
+                              (("picture", dream_id, "-o", "-", "--json"), "give -o FILE", 2),  # usage errors
+                              (("picture", dream_id, "-o", tmp_path), "can't write", 1)):
         result = cli(*args)
-        assert result.exit_code == 1, (args, result.output)
+        assert result.exit_code == code, (args, result.output)
         assert result.stderr.count("\n") == 1 and words in result.stderr, result.stderr
     assert cli("picture", "one").exit_code == 2
 

@@ -93,6 +93,7 @@ def load_fixture_module():
 # -- two terminals at once ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_writers_adding_200_dreams_each_at_once_give_400(tmp_path):
     # slow: ~5 s. Two processes, each running `dreamly add` 200 times through the CLI entry
     # point (a fresh connection and transaction per dream), started on the same instant on
@@ -153,6 +154,7 @@ def test_a_journal_locked_even_for_readers_is_one_busy_line(cli, db_path, monkey
     assert list(db_path.parent.glob("*.backup-*")) == []
 
 
+@pytest.mark.slow
 def test_a_short_lock_is_waited_out_not_reported(cli, db_path):
     add(cli, "the dream before")
     code = ("import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
@@ -191,6 +193,7 @@ def kill_midway(command, marker: str, env=None, timeout=60) -> subprocess.Popen:
     raise AssertionError(f"{command} never printed {marker!r}")
 
 
+@pytest.mark.slow
 def test_kill_9_in_the_middle_of_a_big_write_leaves_none_or_all_of_it(cli, db_path):
     # slow: ~5 s. Five kills at different points of one 6,000-row transaction.
     for text in ("first", "second", "third"):
@@ -348,6 +351,7 @@ def test_backup_into_a_folder_and_never_over_an_existing_file(cli, db_path, tmp_
     assert "no journal" in one_error_line(cli("backup", "--db", tmp_path / "missing.db"))
 
 
+@pytest.mark.slow
 def test_backup_while_another_process_writes_is_consistent(cli, db_path, tmp_path):
     # slow: ~4 s.
     add(cli, "the first dream")
@@ -475,6 +479,7 @@ def without_root_powers() -> list[str]:
     return ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("what", ["file", "folder"])
 def test_a_read_only_journal_or_folder(cli, tmp_path, what):
     folder = tmp_path / "dreams"
@@ -518,6 +523,7 @@ def test_a_full_disk_is_one_line_and_saves_nothing(cli, db_path, monkeypatch):
     assert [d["body"] for d in json.loads(cli("list", "--json").stdout)] == ["the dream that must survive"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("unshare") or os.geteuid() != 0, reason="needs root and unshare for a tmpfs")
 def test_a_really_full_disk_on_a_tiny_filesystem(tmp_path):
     # slow: ~2 s. A real 320 KB tmpfs, in a private mount namespace so nothing leaks out.
@@ -570,6 +576,7 @@ def refused_or_stored(result, db_path, before: int) -> bool:
     return False
 
 
+@pytest.mark.slow
 @hostile
 @given(text=st.text(max_size=300))
 def test_any_dream_text_is_refused_in_one_line_or_comes_back_byte_for_byte(cli, db_path, text):
@@ -581,6 +588,7 @@ def test_any_dream_text_is_refused_in_one_line_or_comes_back_byte_for_byte(cli, 
         assert "\x00" in text or not text.strip()
 
 
+@pytest.mark.slow
 @hostile
 @given(data=st.binary(max_size=300))
 def test_any_bytes_on_stdin(cli, db_path, data):
@@ -603,6 +611,7 @@ def test_a_one_megabyte_dream_comes_back_byte_for_byte(cli, db_path):
     assert [h["id"] for h in json.loads(cli("search", "carriage", "--json").stdout)] == [1]
 
 
+@pytest.mark.slow
 def test_invalid_utf8_in_arguments_becomes_replacement_characters(tmp_path):
     db = tmp_path / "journal.db"
     result = subprocess.run([PY, "-m", "dreamly", "add", b"caf\xe9 by the sea", "--title", b"t\xff",
@@ -612,6 +621,7 @@ def test_invalid_utf8_in_arguments_becomes_replacement_characters(tmp_path):
     assert query(db, "SELECT tag FROM dream_tags") == [("w\ufffdork",)]
 
 
+@pytest.mark.slow
 @hostile
 @given(value=st.text(max_size=30))
 def test_any_date_is_a_real_day_or_one_clear_line(cli, db_path, value):
@@ -622,6 +632,7 @@ def test_any_date_is_a_real_day_or_one_clear_line(cli, db_path, value):
         assert day <= date.today()
 
 
+@pytest.mark.slow
 @hostile
 @given(spec=st.text(max_size=30))
 def test_any_emotion_spec_is_stored_as_read_or_one_clear_line(cli, db_path, spec):
@@ -635,6 +646,7 @@ def test_any_emotion_spec_is_stored_as_read_or_one_clear_line(cli, db_path, spec
         assert [(e["emotion"], e["intensity"]) for e in user] == [(name, level)]
 
 
+@pytest.mark.slow
 @hostile
 @given(tags=st.lists(st.text(max_size=20), max_size=4))
 def test_any_tags_are_stored_normalised(cli, db_path, tags):
@@ -646,6 +658,7 @@ def test_any_tags_are_stored_normalised(cli, db_path, tags):
         assert shown(cli, latest(db_path))["tags"] == sorted({normalise_tag(t) for t in tags} - {""})
 
 
+@pytest.mark.slow
 @hostile
 @given(query_text=st.text(max_size=40))
 def test_any_search_query_gives_results_or_one_clear_line(cli, db_path, query_text):

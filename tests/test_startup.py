@@ -4,6 +4,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # processes: each test runs dreamly in a fresh interpreter
+
 HEAVY = ("llm", "pydantic", "rich", "rich.markdown", "sqlite_utils", "dateutil", "platformdirs", "yaml",
          "dreamly.interpret", "dreamly.review", "dreamly.review.patterns", "dreamly.formats")
 

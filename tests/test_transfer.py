@@ -150,6 +150,7 @@ def _export_text(db: Path) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow  # Hypothesis through the whole import and export, three journals per example
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_dream, min_size=1, max_size=6))
 def test_generated_journals_survive_export_and_import(dreams):
@@ -270,7 +271,7 @@ def test_split_export_refuses_a_folder_that_holds_files(cli, tmp_path):
     result = cli("export", "--split", "-o", out)
     assert result.exit_code == 1 and "not empty" in result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["mine.md"]
-    assert cli("export", "--split").exit_code == 1
+    assert cli("export", "--split").exit_code == 2  # options that conflict are a usage error
     assert "--format markdown" in cli("export", "--split", "-o", tmp_path / "x", "--format", "json").stderr
 
 

@@ -17,11 +17,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dreamly.analysis.knowledge import BUILTIN_FILE, Knowledge, Motif, file_state, load_knowledge
+from dreamly.analysis.knowledge import (
+    BUILTIN_FILE,
+    Knowledge,
+    Motif,
+    file_state,
+    load_knowledge,
+)
 from dreamly.analysis.results import MATCHER_VERSION, Analysis, Hit, merge_emotions
 from dreamly.analysis.rules import Matcher
 
-__all__ = ["MATCHER_VERSION", "BUILTIN_FILE", "Hit", "Analysis", "Knowledge", "Motif", "load_knowledge",
+# Texts longer than this (characters) are saved by `add` at once and analysed later
+# (`reanalyze`): analysis is linear, about 1 s per 100 KB on a loaded machine, too slow to
+# wait for while saving a dream.
+ANALYSE_INLINE_LIMIT = 50_000
+
+
+def too_big_to_analyse_now(text: str) -> bool:
+    """Whether `add` should defer this text's analysis instead of running it inline."""
+    return len(text) > ANALYSE_INLINE_LIMIT
+
+
+__all__ = ["ANALYSE_INLINE_LIMIT", "too_big_to_analyse_now", "MATCHER_VERSION", "BUILTIN_FILE", "Hit", "Analysis", "Knowledge", "Motif", "load_knowledge",
            "Matcher", "analyze", "merge_emotions", "matcher", "file_state"]
 
 _MATCHERS: dict[tuple | None, Matcher] = {}

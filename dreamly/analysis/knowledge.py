@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dreamly.errors import DreamlyError
+from dreamly.feelings import with_words
 
 BUILTIN_FILE = Path(__file__).resolve().parent.parent / "motifs.toml"
 
@@ -24,7 +25,7 @@ class Motif:
 
 _MOTIF_KEYS = {"label", "group", "meaning", "questions", "suggestions", "keys", "phrases",
                "subject", "unless", "realis", "requires", "agents"}
-_EMOTION_KEYS = {"label", "keys", "phrases", "subject", "unless", "realis"}
+_EMOTION_KEYS = {"label", "keys", "phrases", "subject", "unless", "realis", "words"}
 _PHRASE_KEYS = {"re", "near", "not_near", "window", "subject", "realis"}
 _SUBJECT_MODES = ("dreamer", "any", "scene")
 _TOP_KEYS = {"macros", "motifs", "emotions", "inference", "triggers", "lenses", "red_flag"}
@@ -37,7 +38,7 @@ class Knowledge:
         self.sources = sources
         self.macros: dict[str, str] = dict(data.get("macros", {}))
         self.motif_specs: dict[str, dict] = dict(data.get("motifs", {}))
-        self.emotion_specs: dict[str, dict] = dict(data.get("emotions", {}))
+        self.emotion_specs: dict[str, dict] = with_words(dict(data.get("emotions", {})))
         self.inference: dict[str, dict] = dict(data.get("inference", {}))
         self.lenses: dict[str, dict] = dict(data.get("lenses", {}))
         self.triggers: dict[str, dict] = dict(data.get("triggers", {}))

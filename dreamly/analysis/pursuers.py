@@ -5,13 +5,27 @@ from __future__ import annotations
 import re
 
 from dreamly.analysis.results import Hit
-from dreamly.analysis.text import _DETERMINERS, _DREAMER, _MY, _OTHER, _VERBISH, _WORD, _Doc
+from dreamly.analysis.text import (
+    _DETERMINERS,
+    _DREAMER,
+    _MY,
+    _OTHER,
+    _VERBISH,
+    _WORD,
+    _Doc,
+)
 
-_BY = re.compile(r"\s+by\s+((?:[\w'.-]+\s+){0,6}?[\w'.-]+)(?=\s*(?:[,.;!?]|$|\s(?:with|who|that|in|on|at|from|and|through|around|all|across|down|up|into)\b))", re.I)
+_BY = re.compile(r"\s+by\s+((?:[\w'.-]+\s+){0,6}?[\w'.-]+)(?=\s*(?:[,.;!?]|$|\s(?:with|who|that|in|on|at|from|and|through|around|all|across|down|up|into|near|by|outside|behind|under|over|past|inside|beside|along|toward|towards|to|for|while|as|when|because|after|before|until|but|so)\b))", re.I)
 # a passive's by-phrase a few words on: "chased through a station by someone"
 _BY_LATER = re.compile(r"(?:\s+[\w'-]+){1,5}?" + _BY.pattern, re.I)
 _PASSIVE = re.compile(r"(?:chased|hunted|stalked|followed|pursued)$", re.I)
 _FROM = re.compile(r"\bfrom\s+(.{1,60}?)(?=[,.;!?]|$)", re.I)
+# a person word that names a place or an owner, not who chases: "near my grandparents
+# house", "my friend's dog" (the dog is the agent), "at mum's"
+_PLACE_OR_OWNER = re.compile(
+    r"(?:'s|s'|')(?![\w'])|s?\s+(?:house|home|place|farm|garden|yard|backyard|room|bedroom|apartment|flat|kitchen|office|"
+    r"shop|store|street|car|school|church|porch|land|property|ranch|cabin|basement|attic|building|party|wedding|"
+    r"funeral|door|driveway|village|town|cottage|bungalow)\b")
 _AFTER_STOP = re.compile(r"(?:^|[.!?\"]\s*)$")
 _AFTER_NAMED = re.compile(r"\b(?:called|named)\s+$", re.I)
 _AFTER_ARTICLE = re.compile(r"\b(?:a|an)\s+$", re.I)  # "a Doberman", "an Italian": a kind, not a name
@@ -29,7 +43,8 @@ class Pursuers:
         for label in self._agent_order:
             for pat, lits in self.agents[label]:
                 if doc.may_hold(lits, first, last):
-                    out += [(m.start(), m.end(), label) for m in pat.finditer(doc.hay, lo, hi)]
+                    out += [(m.start(), m.end(), label) for m in pat.finditer(doc.hay, lo, hi)
+                            if not _PLACE_OR_OWNER.match(doc.hay, m.end())]
         for m in _WORD.finditer(text, lo, hi):
             if not text[m.start()].isupper():
                 continue  # most words: nothing more to look at

@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 # dreamer's, and a pursuer belongs to the chase it types (before, "X chased me" and every
 # pursuer were stored as someone else's, so `patterns` never counted them); water and house
 # have phrases (they had meanings only).
-MATCHER_VERSION = 5
+# 6: reads dreams as people type them: apostrophe-less contractions, a lone lower-case i,
+# stretched letters and cheap typos are normalised (evidence still points into the text as
+# written); sentences break whatever case follows; run-ons are cut so cost stays linear;
+# a denied think/believe denies its clause; pursuers never come from a place or an owner
+# ("my grandparents house", "my friend's dog"); more chase frames ("came crashing after
+# us"), exam words ("a chemistry final", "pop quiz"), "late for X", water filling a room,
+# moving with effort through snow/mud/water or uphill; emotion lexicons as data, calm.
+MATCHER_VERSION = 6
 
 
 @dataclass(frozen=True, slots=True)

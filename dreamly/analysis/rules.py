@@ -7,11 +7,30 @@ from dataclasses import dataclass
 from itertools import count
 
 from dreamly.analysis.knowledge import Knowledge, _expand
-from dreamly.analysis.literals import _INLINE_FLAGS, _lower_pattern, _remember_groups, _required_literals
+from dreamly.analysis.literals import (
+    _INLINE_FLAGS,
+    _lower_pattern,
+    _remember_groups,
+    _required_literals,
+)
+from dreamly.analysis.normalise import normalise
 from dreamly.analysis.pursuers import Pursuers
 from dreamly.analysis.results import Analysis, Hit, _tidy
-from dreamly.analysis.text import (_FINITE, _FOLD, _IRREALIS, _NEGATION, _NP_NEGATION, _QUOTES, _Doc, _last_subject,
-                                   _token_runs)
+from dreamly.analysis.text import (
+    _FINITE,
+    _FOLD,
+    _IRREALIS,
+    _NEGATION,
+    _NP_NEGATION,
+    _QUOTES,
+    _Doc,
+    _last_subject,
+    _token_runs,
+)
+from dreamly.feelings import emotion_subject, heading_end
+
+# verbs whose denial denies the clause they open ("I don't think", "I didn't believe")
+_NEG_RAISER = re.compile(r"(?:think|thought|believe|believed|suppose|supposed|reckon|recall|remember)\b")
 
 # The dreamer as the object of the hit's own words ("chasing me", "after us")
 _DREAMER_OBJECT = re.compile(r"\b(?:me|us)\b")
@@ -228,7 +247,10 @@ class Matcher(Pursuers):
     def analyze(self, text: str) -> Analysis:
         if not text:
             return Analysis()
-        work = text.translate(_QUOTES)
+        written = text
+        work, offsets = normalise(text.translate(_QUOTES))
+        if offsets is not None:
+            text = work  # hits are found in the normalised text, and mapped back at the end
         low = work.translate(_FOLD).lower()
         doc = _Doc(work, low, low if self._on_low else work)
         # One pass over the words of the whole text: which labels can fire (a word starts
@@ -296,6 +318,9 @@ class Matcher(Pursuers):
                                 hits.append(Hit(rule.kind, label, text[m.start():m.end()], m.start(), m.end(), chased))
         if self._inference is not None and not any(h.id == self._flight_emotion for h in hits):
             hits += self._flight_fear(doc, text, [h for h in hits if h.id == "chase"])
+        if offsets is not None:
+            hits = [Hit(h.kind, h.id, written[a:b], a, b, h.subject)
+                    for h in hits for a, b in ((offsets.start(h.start), offsets.end(h.end)),)]
         return _tidy(hits)
 
     def _check(self, doc: _Doc, rule: _Rule, start: int, end: int) -> str | None:
@@ -315,10 +340,16 @@ class Matcher(Pursuers):
         cl, ci = doc.clause_of(start)
         c_start, c_end, subj = cl[ci].start, cl[ci].end, cl[ci].subject
         scope = doc.scope_start(cl, ci)
+        if rule.kind == "emotion":  # a feeling listed under a heading: negation after the heading only
+            scope = max(scope, heading_end(doc.low, doc.sents[cl[ci].sentence][0], start) or 0)
         prefix = doc.low[scope:start]
         for neg in _NEGATION.finditer(prefix):
             if not (_NP_NEGATION.match(prefix, neg.start()) and _FINITE.search(prefix, neg.end())):
                 return None
+        # "I don't think anyone was after me": a denied think/believe reaches the clause it opens
+        if ci > 0 and _NEG_RAISER.match(doc.low, cl[ci].start) and _NEGATION.search(doc.low, cl[ci - 1].start,
+                                                                                     cl[ci - 1].end):
+            return None
         if rule.realis and _IRREALIS.search(prefix):
             return None
         if rule.unless:
@@ -334,6 +365,10 @@ class Matcher(Pursuers):
                     um = u.search(hay, um.end(), hi) if um.end() < hi else None
         if rule.subject == "scene":  # where the dream happens is the dreamer's, whoever acts in it
             return "dreamer"
+        if rule.kind == "emotion":  # "it made me sad", "a sense of dread", "I'll be sad": feelings.py
+            who = emotion_subject(doc.low, c_start, start, end, doc.sents[cl[ci].sentence][0])
+            if who is not None:
+                return "dreamer" if who == "dreamer" else None  # "other", "skip": not the dreamer's feeling
         subj = _last_subject(doc.text, doc.low, c_start, start) or subj
         if subj and subj != "dreamer" and _DREAMER_OBJECT.search(doc.low, start, end):
             subj = "dreamer"  # "a man was chasing me", "it scared us": it happens to the dreamer

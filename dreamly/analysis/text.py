@@ -76,6 +76,7 @@ _OWN_BODY = {"legs", "leg", "feet", "foot", "knees", "knee", "body", "arms", "ar
              "teeth", "tooth", "heart", "mouth", "eyes", "head", "muscles", "limbs", "whole", "own",
              "dream", "dreams", "voice", "mind", "stomach", "chest", "words", "next", "last", "first",
              "second", "third", "other"}
+_BARE_BODY = {"legs", "leg", "feet", "knees", "limbs", "teeth"}
 _VERBISH = {"is", "was", "were", "are", "had", "has", "have", "did", "does", "do", "could", "would",
             "will", "can", "should", "might", "must", "kept", "keeps", "started", "began", "came",
             "comes", "went", "goes", "got", "gets", "said", "says", "told", "tells", "ran", "runs",
@@ -113,6 +114,30 @@ _IRREALIS = re.compile(
 )
 
 
+# Longest sentence the matcher reads as one; longer run-ons are cut (see _cut_run_on).
+MAX_SENTENCE = 1000
+_SOFT_CUT = re.compile(r"[,;:]\s+|\s+")
+
+
+def _cut_run_on(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A run-on sentence cut into pieces of at most MAX_SENTENCE characters, each ending
+    after a comma (or else a space) where there is one."""
+    out = []
+    while e - s > MAX_SENTENCE:
+        limit = s + MAX_SENTENCE
+        comma = space = None
+        for m in _SOFT_CUT.finditer(text, limit - MAX_SENTENCE // 4, limit):
+            if text[m.start()] in ",;:":
+                comma = m.end()
+            else:
+                space = m.end()
+        cut = comma or space or limit
+        out.append((s, cut))
+        s = cut
+    out.append((s, e))
+    return out
+
+
 class Clause(NamedTuple):
     """One clause of a sentence: text[start:end], who it is about, and how it got its subject."""
 
@@ -147,13 +172,19 @@ class _Doc:
 
     @staticmethod
     def _sentences(text: str) -> list[tuple[int, int]]:
+        """Sentence spans: a break after . ! ? or a newline, whatever case follows (people
+        type lower case), except after an initial or an abbreviation ("J. Tesar", "Mr.
+        Hall"); a run-on longer than MAX_SENTENCE is cut at a comma or space, so that the
+        cost of every rule stays linear in the text."""
         out, start = [], 0
         n = len(text)
         for m in _SENT_END.finditer(text):
-            if m.end() < n and text[m.end()].islower():
-                continue
+            if m.end() < n and text[m.end()].islower() and text.startswith("..", m.start()):
+                continue  # "I called... but nobody came": an ellipsis in lower case is a pause
             if text[m.start()] == ".":
-                before = text[start:m.start()]
+                # the word before the full stop (looking back a bounded stretch: a long
+                # text without breaks must not be copied again at every full stop)
+                before = text[max(start, m.start() - 24):m.start()]
                 last = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.strip() else ""
                 if len(last) == 1 or last in _ABBREV:
                     continue  # "J. Tesar", "Ave. without"
@@ -161,6 +192,8 @@ class _Doc:
             start = m.end()
         if start < len(text):
             out.append((start, len(text)))
+        if any(e - s > MAX_SENTENCE for s, e in out):
+            out = [piece for s, e in out for piece in _cut_run_on(text, s, e)]
         return out or [(0, len(text))]
 
     def _clause_spans(self, s: int, e: int) -> list[tuple[int, int]]:
@@ -208,6 +241,8 @@ class _Doc:
             k = lows.index("i")
             if k > 0 and lows[k - 1] == "and" or k + 1 < len(lows) and lows[k + 1] == "and":
                 return "dreamer"
+        if lw in _BARE_BODY:
+            return "dreamer"  # "legs were like concrete": a body with no owner named is the dreamer's
         if lw in _MY:
             return "dreamer" if len(lows) > 1 and any(x in _OWN_BODY for x in lows[1:3]) else "other"
         if lw == "no" and len(lows) > 1 and lows[1] == "one":

@@ -45,11 +45,10 @@ from typing import Callable, Iterable, Iterator, TextIO
 
 from dreamly.errors import DreamlyError
 from dreamly.files import write_atomically
+from dreamly.model import EXPORT_FORMATS, FLAGS, IMPORT_FORMATS, motif_ids
 from dreamly.text import first_words
 
 EXPORT_VERSION = 1
-EXPORT_FORMATS = ("markdown", "json", "csv")
-IMPORT_FORMATS = ("auto", "json", "jrnl", "markdown", "csv")
 NOTES_MARKER = "<!-- dreamly: the notes below are not part of the dream -->"
 INDEX_NAME = "index.md"
 BATCH = 500
@@ -175,8 +174,7 @@ def _found_feelings(dream: dict) -> list[str]:
     return [e["emotion"] for e in dream["emotions"] if e["origin"] == "text"]
 
 
-def _motif_ids(dream: dict) -> list[str]:
-    return list(dict.fromkeys(m["motif"] for m in dream["motifs"]))
+_motif_ids = motif_ids
 
 
 # -- Markdown ----------------------------------------------------------------------------------
@@ -429,8 +427,14 @@ def read_import(path: Path, fmt: str = "auto", *, date_column: str = "date", tex
                 today: date | None = None) -> tuple[list[Incoming], list[Path]]:
     """Read and check every record of `path`. Returns the records and the Markdown files of a
     folder that were passed over (no front matter with a date)."""
+    from dreamly.dates import refuse_future
+
     with _no_cyclic_gc():
-        return _read_import(path, fmt, date_column=date_column, text_column=text_column, today=today)
+        records, skipped = _read_import(path, fmt, date_column=date_column, text_column=text_column, today=today)
+    limit = today or date.today()
+    for item in records:  # as `add` and `edit` refuse it: a CSV row dated 2031 is named, not imported
+        refuse_future(item.dream["dreamt_on"], limit, where=item.where)
+    return records, skipped
 
 
 def _read_import(path: Path, fmt: str, *, date_column: str, text_column: str,
@@ -783,7 +787,7 @@ def _read_csv(path: Path, stamp: str, today: date | None, date_column: str, text
         if not body.strip():
             raise DreamlyError(f"{where}: no dream text in column '{text_column}'")
         fields: dict = {}
-        for name in ("lucid", "nightmare", "recurring"):
+        for name in FLAGS:
             value = cell(row, name).lower()
             if value not in _TRUE | _FALSE:
                 raise DreamlyError(f"{where}: '{name}' must be yes/no, true/false or 1/0")

@@ -18,6 +18,7 @@ from typing import Iterable
 from dateutil.relativedelta import MO, relativedelta
 
 from dreamly.errors import DreamlyError
+from dreamly.model import PURSUER_IDS
 from dreamly.text import first_words
 
 DEFAULT_BASELINE_WEEKS = 4  # DESIGN.md: "the week against the four weeks before it"
@@ -57,7 +58,7 @@ SIMILAR_TEXT_COMMON_WORD = 50
 
 # Used when the knowledge base can't be loaded; the matcher's groups win when it can.
 CANT_RUN_IDS = ("heavy_legs", "slow_motion", "paralysis", "running_nowhere", "jelly_legs", "uphill_or_water")
-PURSUER_IDS = ("pursuer_known_person", "pursuer_stranger_or_monster", "pursuer_animal", "pursuer_invisible")
+
 
 STOP_WORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being

@@ -213,7 +213,7 @@ class Filters:
             clauses.append(f"+{alias}.id IN (SELECT dream_id FROM dream_emotions WHERE emotion = ?)")
             params.append(emotion.strip().lower())
         for motif in self.motifs:
-            clauses.append(f"+{alias}.id IN (SELECT dream_id FROM dream_motifs WHERE motif = ?)")
+            clauses.append(f"+{alias}.id IN (SELECT dream_id FROM dream_motifs WHERE motif = ? AND subject = 'dreamer')")
             params.append(motif.strip().lower())
         return (" AND ".join(clauses) or "1"), params
 

@@ -1,0 +1,201 @@
+"""Feelings: the emotion lexicons of the knowledge base, and whose feeling a hit is.
+
+* `with_words(specs)`: each `[emotions.X]` table may hold `words`, a lexicon of
+  feeling words and phrases (inflections, slang, British/American spellings). They
+  become one phrase of the label, and their leading words its prefilter keys, so the
+  lexicon is data in one place, read by the matcher and by `feeling_family`.
+* `feeling_family(name)`: the emotion a free-form feeling name belongs to
+  ("scared" -> "fear"), from the same lexicons.
+* `emotion_subject(low, clause_start, start, end)`: what the words around a feeling
+  say about whose it is, before the clause's subject is asked: "it made me sad" is
+  mine, "I made her sad" is not; "a feeling of dread", "my fear was that ...",
+  "Feelings and Thoughts: Happy, worried" are mine; "I'll be sad when ..." is not a
+  feeling in the dream.
+
+Standard library only: this module is imported on the `add` path.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ---------------------------------------------------------------- lexicons -> rules
+
+_RUN = re.compile(r"[a-z][a-z'-]*")
+
+
+def _entry_keys(entry: str) -> set[str]:
+    """Word starts that a text holds whenever the lexicon entry matches: the longest plain
+    word outside any group ("freak(?:ed|ing)? out" -> "freak", "in tears" -> "tears"), or
+    else each branch of a leading group ("(?:chastis|scold)(?:ed|ing) myself")."""
+    best, depth, i, n = "", 0, 0, len(entry)
+    while i < n:
+        c = entry[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "[":
+            i = entry.index("]", i)
+        elif depth == 0 and (i == 0 or entry[i - 1] in " ?)") and c.isalpha():
+            run = _RUN.match(entry, i).group()
+            i += len(run)
+            if i < n and entry[i] in "?*":
+                run = run[:-1]  # "sobs?": the last letter is optional
+            if len(run) > len(best):
+                best = run
+            continue
+        i += 1
+    if len(best) >= 3:
+        return {best}
+    if entry.startswith("(?:"):
+        branches = entry[3:entry.index(")")].split("|")
+        keys = {m.group() for m in map(_RUN.match, branches) if m}
+        if len(keys) == len(branches) and min(map(len, keys)) >= 3:
+            return keys
+    raise ValueError(f"feeling word {entry!r} needs a plain word of three letters or more")
+
+
+def words_pattern(words) -> str:
+    return r"\b(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")\b"
+
+
+def with_words(specs: dict[str, dict]) -> dict[str, dict]:
+    """Emotion specs with their `words` lexicon turned into a phrase and keys."""
+    out = {}
+    for label, spec in specs.items():
+        words = spec.get("words")
+        if words:
+            spec = dict(spec)
+            spec["phrases"] = [{"re": words_pattern(words)}] + list(spec.get("phrases", ()))
+            spec["keys"] = list(spec.get("keys", ())) + sorted(set().union(*map(_entry_keys, words)))
+        out[label] = spec
+    return out
+
+
+# ---------------------------------------------------------------- feeling names
+
+_FAMILIES: dict[int, list[tuple[str, re.Pattern]]] = {}
+
+
+def feeling_family(name: str, knowledge=None) -> str | None:
+    """The emotion id a free-form feeling name belongs to, or None.
+
+    An emotion id or label is itself; otherwise the lexicon entry the whole name matches
+    ("scared", "freaked out", "over the moon"). Built-in and personal emotions count."""
+    if knowledge is None:
+        from dreamly.analysis import load_knowledge
+
+        knowledge = load_knowledge()
+    key = " ".join(name.lower().replace("_", " ").split())
+    if not key:
+        return None
+    for eid, label in knowledge.emotions.items():
+        if key in (eid.lower(), label.lower()):
+            return eid
+    table = _FAMILIES.get(id(knowledge))
+    if table is None:
+        table = _FAMILIES[id(knowledge)] = [
+            (eid, re.compile(r"(?:" + "|".join(spec["words"]) + r")\Z".replace(" ", r"\s+")))
+            for eid, spec in knowledge.emotion_specs.items() if spec.get("words")
+        ]
+    for eid, rx in table:
+        if rx.match(key):
+            return eid
+    return None
+
+
+# ---------------------------------------------------------------- whose feeling
+
+# "it made me sad", "that got us so worked up", "they laughed at me for being scared"
+_CAUSED_IN_ME = re.compile(
+    r"(?:\b(?:made|make|makes|making|left|leave|leaves|leaving|got|get|gets|getting|drove|drive|drives|driving|"
+    r"kept|keep|keeps|keeping)\s+(?:me|us)\s+(?:feel(?:ing)?\s+)?|\b(?:me|us)\s+for\s+(?:being|feeling|getting|looking)\s+)"
+    r"(?:(?:so|very|really|quite|kind of|sort of|a bit|a little|totally|even more|more|all|pretty|extremely|terribly|"
+    r"incredibly)\s+)*$"
+)
+# "I made her sad", "it made my mother cry", "drove the teacher mad": someone else's
+_CAUSED_IN_OTHER = re.compile(
+    r"\b(?:made|make|makes|making|drove|drive|drives|driving)\s+"
+    r"(?:(?:the|a|an|my|our|his|her|their|your|this|that)\s+)?(?!me\b|us\b|myself\b|ourselves\b|it\b|sure\b)"
+    r"[a-z'-]+\s+(?:(?:feel|so|very|really|quite|kind of|sort of|a bit|a little|totally|even more|more|all)\s+)*$"
+)
+# a feeling that is the subject noun phrase itself: "a feeling of dread", "some guilt",
+# "sheer panic set in", "Feeling of fear and uneasiness"
+_FEELING_NP = re.compile(
+    r"(?:\s|[,;:(\"'-]|\b(?:and|but|or|then|with|now|suddenly|just|also|again|only)\b)*"
+    r"(?:(?:a|an|the|my|our|some|such|much|great|sudden|deep|intense|real|sheer|pure|utter|overwhelming|terrible|awful|"
+    r"huge|strong|slight|mild|little|bit|of|bits|lot|lots|feelings?|sense|sensation|wave|waves|surge|pang|pangs|"
+    r"rush|twinge|flash|moment|hint|touch|mixture|mix)\s+)*$"
+)
+# the feelings heading of a report form ("Feelings and Thoughts: Happy, worried."),
+# or a numbered questionnaire answer on how the dreamer felt ("Answers to questions 2. Anxious")
+_HEADING = re.compile(
+    r"\b(?:feelings?(?:\s+and\s+thoughts)?|emotions?|moods?|feelings? during the dream|how i felt|i felt)\s*[:\-]\s*"
+    r"(?:[a-z'-]+(?:\s+[a-z'-]+)?\s*(?:,|/|and|&|\s)\s*){0,8}$"
+    r"|\banswers to questions\s+2\.\s+(?:[a-z'-]+\s*(?:,|and|\s)\s*){0,6}$"
+)
+# feeling nouns (the noun-phrase reading needs one: "a bit embarrassed" is an adjective)
+_NOUN = re.compile(r"[a-z'-]*(?:ness|ment|ion|ity|ety|ism)|fear|dread|terror|panic|horror|fright|guilt|shame|joy|relief|"
+                   r"anger|rage|fury|grief|sorrow|surprise|shock|awe|worry|worries|unease|stress|delight|pleasure|bliss|"
+                   r"despair|remorse|regret|pity|love|calm|peace|glee|gloom|dismay|alarm|angst|disgust|envy|jealousy|"
+                   r"euphoria|ecstasy|contempt|hatred|hate|resentment|sympathy")
+_NP_WORD = re.compile(r"\b(?:a|an|the|my|our|some|feelings?|sense|sensation|wave|waves|surge|pangs?|rush|twinge|mixture|mix)\b")
+_ON_FACE = re.compile(r"\s+(?:in|on)\s+(?:his|her|their|its|the\s+[a-z]+'s|[a-z]+'s)\s+(?:eyes|face|voice)")
+# not (yet) felt: "I'll be sad to leave", "would be happy", "I'll feel free", "I'm going to
+# be scared", "wanted to be happy"; "anxious to meet them" is keen (below)
+_NOT_YET = re.compile(
+    r"(?:\b(?:will|would|shall|going to|gonna)|'ll)\s+(?:not\s+)?(?:(?:be|feel|get|become|so|very|really|quite|kind of|"
+    r"sort of|a bit|a little|more|less|too)\s+)*$"
+    r"|(?:\b(?:might|may|want to|wanted to|wants to|hope to|hoped to|try to|tried to|trying to|pretend(?:ed|ing)? to|"
+    r"supposed to)|'d)\s+(?:not\s+)?(?:(?:be|feel|get|become|look|seem)\s+)(?:(?:so|very|really|quite|kind of|sort of|"
+    r"a bit|a little|more|less|too)\s+)*$"
+)
+# the dreamer as the object of a feeling verb ("it scared me", "lights that annoyed us"),
+# or someone else ("I scared them", "it surprised him")
+_MINE = re.compile(r"\b(?:my|our|me|us)\b")
+_OBJECT_ME = re.compile(r"\s+(?:me|us)\b")
+_OBJECT_OTHER = re.compile(r"\s+(?:him|them|everyone|everybody|someone|somebody|people|her(?=\s*[.,;!?]|\s+(?:and|so|away|off|with|by)\b))")
+_EXPECTED = re.compile(r"\b(?:i|we)\s+(?:thought|think|knew|know|felt|feel|could tell)\s+(?:that\s+)?(?:it|this|that)\s+"
+                       r"(?:would|will|'d|'ll|was going to|is going to)\s+$")
+_EAGER = re.compile(r"\s+(?:to|for)\s+(?!death\b|me\b|us\b)")
+
+
+def heading_end(low: str, sent_start: int, start: int) -> int | None:
+    """Where a feelings heading before `start` ends, if the feeling is listed under one
+    (negation is looked for after it only: "No interpretation. Answers to questions 2. Anxious")."""
+    m = _HEADING.search(low, max(sent_start, start - 160), start)
+    return m.start() if m else None
+
+
+def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_start: int) -> str | None:
+    """"dreamer", "other", "skip" (not a feeling in the dream) or None (ask the clause)."""
+    prefix = low[max(clause_start - 120, sent_start):start]
+    near = prefix[-60:]
+    if _MINE.search(low, start, end):
+        return "dreamer"  # "a chill ran down my spine", "butterflies in my stomach", "ran for our lives"
+    one_word = " " not in low[start:end]
+    if one_word and _OBJECT_ME.match(low, end):
+        return "dreamer"
+    if one_word and _OBJECT_OTHER.match(low, end) and low.endswith("ed", start, end):
+        return "other"
+    if _CAUSED_IN_ME.search(near):
+        return "dreamer"
+    if _CAUSED_IN_OTHER.search(near):
+        return "other"
+    if _EXPECTED.search(near):
+        return "dreamer"  # "I thought it would be fun": looking forward to it is felt now
+    if _NOT_YET.search(near):
+        return "skip"
+    if low.startswith(("anxious", "eager"), start) and _EAGER.match(low, end):
+        return "skip"  # "anxious to get to the party": keen, not worried
+    if _HEADING.search(prefix):
+        return "dreamer"
+    own = low[clause_start:start]
+    if (own.strip(" ,;:(\"'-") and _FEELING_NP.fullmatch(own) and _NP_WORD.search(own)
+            and _NOUN.fullmatch(low, start, end) and not _ON_FACE.match(low, end)):
+        return "dreamer"
+    return None
