@@ -678,6 +678,7 @@ def reflect(
     *,
     free: Annotated[bool, typer.Option("--free", "-f", help="Write a reflection of your own (in $EDITOR unless TEXT is given), kept apart from model interpretations.")] = False,
     question: Annotated[Optional[str], typer.Option("--question", "-q", metavar="QUESTION", help="Answer one question without being asked: pursuer, feeling, reminds (TEXT is the answer; empty clears it).", show_default=False)] = None,
+    editor: Annotated[bool, typer.Option("--editor", "-E", help="Write in $EDITOR even if stdin is not a terminal.")] = False,
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -700,7 +701,7 @@ def reflect(
                 question = question.strip().lower()
                 if question not in (asking.PURSUER, asking.FEELING, asking.REMINDS) and not question.startswith("motif:"):
                     fail(f"no question {question!r}; use pursuer, feeling or reminds")
-            text, draft = read_text(text, force_editor=False)
+            text, draft = read_text(text, force_editor=editor)
             words = clean_text(text).strip()
             if free and not words:
                 if draft:

@@ -378,3 +378,15 @@ def test_a_dream_found_by_its_text_and_its_answers_comes_once_and_the_limit_hold
     assert sorted(h["id"] for h in hits) == [1, 2, 3, 4]
     assert len(json.loads(cli("search", "dentist", "--json", "-n", "2").stdout)) == 2
     assert [h["id"] for h in json.loads(cli("search", "dentist", "--json", "-t", "none").stdout)] == []
+
+
+def test_a_free_reflection_written_in_the_editor(cli, fake_editor):
+    add(cli)
+    fake_editor("Maybe the station is the new job.\n")
+    result = cli("reflect", 1, "--free", "--editor")
+    assert result.exit_code == 0, result.output
+    assert [(r["question"], r["answer"]) for r in show(cli)["reflections"]] == [
+        ("free", "Maybe the station is the new job.")]
+    fake_editor("   \n")
+    result = cli("reflect", 1, "--free", "--editor")
+    assert result.exit_code == 1 and "empty; nothing was saved" in result.stderr
