@@ -139,7 +139,7 @@ def dreams(count: int, *, seed: int = 7, years: int = 20, today: date | None = N
 
 
 def write_journal(path: str | Path, count: int, *, seed: int = 7, years: int = 20, analysed: bool = True,
-                  history: bool = False, today: date | None = None) -> float:
+                  history: bool = False, today: date | None = None, progress=None) -> float:
     """Write `count` synthetic dreams into the journal at `path` (created if need be), in one
     transaction; returns seconds taken.
 
@@ -148,6 +148,7 @@ def write_journal(path: str | Path, count: int, *, seed: int = 7, years: int = 2
         its feelings as found in the text, as `dreamly add` would leave it. Without it, every
         dream carries only the user's feelings, so an import of its export analyses them all.
     history: an interpretation on every tenth dream and a rehearsal on every twentieth.
+    progress: called with the number of dreams written so far after each batch of 5,000.
     """
     from dreamly.store import Journal, content_hash
 
@@ -192,6 +193,8 @@ def write_journal(path: str | Path, count: int, *, seed: int = 7, years: int = 2
                 rehearsals.append((i, "This time I turned round and the pursuer was only my shadow.", stamp))
             if len(rows) >= 5000:
                 flush()
+                if progress:
+                    progress(dream["id"])
         flush()
     return time.perf_counter() - start
 
@@ -203,3 +206,43 @@ def jrnl_text(count: int, *, seed: int = 7) -> str:
         title = dream["title"] or "Dream"
         out.append(f"[{dream['dreamt_on']} 07:00:00 AM] {title}\n{dream['body']}\n\n")
     return "".join(out)
+
+
+GENERATOR_VERSION = 1  # bump when dreams() or write_journal() change what they write
+
+
+def cached_journal(count: int, *, seed: int = 7, analysed: bool = True, history: bool = True,
+                   cache: str | Path | None = None, progress: bool = True) -> Path:
+    """A synthetic journal of `count` dreams, generated once and reused: the file lives in
+    $DREAMLY_BENCH_CACHE (default ~/.cache/dreamly-bench), named by what it holds and the day it
+    was made for (dates run up to today). A half-written file (interrupted generation) is never
+    reused: the journal is written under a temporary name and renamed when complete.
+    Generation prints progress every 50,000 dreams when `progress`."""
+    import os
+
+    folder = Path(cache or os.environ.get("DREAMLY_BENCH_CACHE") or Path.home() / ".cache" / "dreamly-bench")
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    name = f"journal-{count}-s{seed}-{'a' if analysed else 'u'}{'h' if history else ''}-g{GENERATOR_VERSION}" \
+           f"-{date.today().isoformat()}.db"
+    path = folder / name
+    if path.exists():
+        return path
+    partial = path.with_suffix(".partial")
+    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        leftover.unlink(missing_ok=True)
+    start = time.perf_counter()
+
+    def report(done: int) -> None:
+        if progress and (done % 50_000 == 0 or done == count):
+            elapsed = time.perf_counter() - start
+            print(f"  generated {done:,}/{count:,} dreams ({elapsed:.0f} s, ~{elapsed / done * (count - done):.0f} s "
+                  f"left)", file=sys.stderr, flush=True)
+
+    write_journal(partial, count, seed=seed, analysed=analysed, history=history, progress=report)
+    import sqlite3
+
+    conn = sqlite3.connect(partial)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    partial.rename(path)
+    return path

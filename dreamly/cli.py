@@ -17,77 +17,9 @@ from typing import Annotated, List, Optional
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from dreamly import _typer_fast
 from dreamly.errors import DreamlyError, ExitStatus
 from dreamly.model import EXPORT_FORMATS, IMPORT_FORMATS, LENSES
-
-
-class _LazyCoercion:
-    """Stands in for Typer's per-parameter coercion until a value needs more than a type check.
-
-    Typer 0.29 builds a pydantic TypeAdapter for every parameter of the command being run,
-    given or not: importing pydantic costs ~40 ms and each adapter a few more, which would
-    make `dreamly add` slower than a bare Typer app. Values that are absent, or strings for
-    `str` / `list[str]` / plain `Path` parameters, need no adapter; anything else (ints with
-    a range, enums) gets Typer's real coercion, built on first use.
-    """
-
-    def __init__(self, param, build):
-        self.param = param
-        self.build = build
-
-    def coerce(self, value, param, ctx):
-        multi = param.multiple or param.nargs == -1
-        if value is None or (multi and value in ((), [])):
-            return () if multi else None
-        annotation = param.type_descriptor.annotation
-        if (annotation is str and isinstance(value, str)) or (annotation is bool and isinstance(value, bool)):
-            return value
-        if annotation == List[str] and multi and all(isinstance(v, str) for v in value):
-            return list(value)
-        if annotation is Path and isinstance(value, str) and _plain_path(param):
-            return Path(value)
-        if annotation is int:
-            number = _plain_int(value)
-            if number is not None and _in_range(param, number):
-                return number  # out-of-range and odd values go to Typer for its own message
-        param._runtime_param = self.build(param.type_descriptor)
-        return param._runtime_param.coerce(value, param=param, ctx=ctx)
-
-
-def _plain_int(value):
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        digits = value.strip()
-        if digits[:1] in "+-":
-            digits = digits[1:]
-        if digits.isascii() and digits.isdigit():
-            return int(value)
-    return None
-
-
-def _in_range(param, number: int) -> bool:
-    info = param.type_descriptor.parameter_info
-    if getattr(info, "clamp", False):
-        return False
-    low, high = getattr(info, "min", None), getattr(info, "max", None)
-    return (low is None or number >= low) and (high is None or number <= high)
-
-
-def _plain_path(param) -> bool:
-    info = param.type_descriptor.parameter_info
-    return not (getattr(info, "exists", False) or getattr(info, "resolve_path", False)
-                or getattr(info, "allow_dash", False)) and getattr(info, "dir_okay", True) and getattr(info, "file_okay", True)
-
-
-def _install_lazy_coercion(params) -> None:
-    try:
-        from typer._coercion import build_runtime_param
-    except ImportError:  # another Typer: keep its own coercion
-        return
-    for param in params:
-        if hasattr(param, "type_descriptor") and getattr(param, "_runtime_param", False) is None:
-            param._runtime_param = _LazyCoercion(param, build_runtime_param)
 
 
 class DreamlyCommand(TyperCommand):
@@ -95,7 +27,7 @@ class DreamlyCommand(TyperCommand):
     (unless DREAMLY_DEBUG=1). Messages never include dream text."""
 
     def parse_args(self, ctx, args):
-        _install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
+        _typer_fast.install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
@@ -122,7 +54,7 @@ class DreamlyCommand(TyperCommand):
 
 class DreamlyGroup(TyperGroup):
     def parse_args(self, ctx, args):
-        _install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
+        _typer_fast.install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx):  # keep the order commands are defined in, the order of a day
@@ -264,6 +196,7 @@ def add(
     tag: Annotated[Optional[List[str]], typer.Option("--tag", "-t", autocompletion=_complete_tags, metavar="TAG", help="A tag such as work or exam (repeatable).", show_default=False)] = None,
     context: Annotated[str, typer.Option("--context", "-c", metavar="TEXT", help="What is going on in waking life.", show_default=False)] = "",
     lucid: Annotated[bool, typer.Option("--lucid", help="You knew you were dreaming.")] = False,
+    lucidity: Annotated[Optional[int], typer.Option("--lucidity", min=1, max=5, metavar="1-5", help="How lucid, 1 (a flicker of knowing) to 5 (fully aware, steering); implies --lucid.", show_default=False)] = None,
     nightmare: Annotated[bool, typer.Option("--nightmare", help="It was a nightmare.")] = False,
     recurring: Annotated[bool, typer.Option("--recurring", help="You have had this dream before.")] = False,
     sleep: Annotated[Optional[int], typer.Option("--sleep", min=1, max=5, metavar="1-5", help="How well you slept, 1 (badly) to 5 (very well).", show_default=False)] = None,
@@ -316,9 +249,9 @@ def add(
         if draft:
             draft.discard()
         fail("the dream is empty; nothing was saved")
-    dream = NewDream(body=body, dreamt_on=day, title=title.strip(), context=context.strip(), lucid=lucid,
-                     nightmare=nightmare, recurring=recurring, sleep_quality=sleep,
-                     tags=[*settings.tags, *(tag or ()), *extra_tags], emotions=emotions)
+    dream = NewDream(body=body, dreamt_on=day, title=title.strip(), context=context.strip(),
+                     lucid=lucid or lucidity is not None, lucidity=lucidity, nightmare=nightmare, recurring=recurring,
+                     sleep_quality=sleep, tags=[*settings.tags, *(tag or ()), *extra_tags], emotions=emotions)
     from dreamly import actions
 
     with open_journal(db) as journal:
@@ -521,7 +454,7 @@ def _knowledge_or_none():
 
 @command()
 def search(
-    query: Annotated[str, typer.Argument(metavar="QUERY", help="Words to find in titles, dreams and context; `run*` matches a prefix.")],
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="Words to find in titles, dreams and context (all of them); words in double quotes are a phrase; `run*` matches a prefix.")],
     *,
     since: SinceOption = None,
     until: UntilOption = None,
@@ -532,15 +465,24 @@ def search(
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Search the journal, best matches first.
+    """Search the journal, best matches first (newest first when over 5,000 dreams match).
 
-    Example: dreamly search "train station" --since 2026-01-01
+    Every word must be in the dream; put a phrase in double quotes to find the words side by
+    side, in that order (in the shell, quote the quotes).
+
+    Example: dreamly search train station --since 2026-01-01
+
+    Example: dreamly search '"train station"'
     """
     from dreamly.store import SNIPPET_END, SNIPPET_START, open_journal
 
     filters = _filters(since, until, tag, emotion, motif, limit)
     with open_journal(db) as journal:
-        hits = journal.search(query, filters)
+        hits, order = journal.search_page(query, filters)
+    if order == "newest":
+        from dreamly.store.fulltext import RANK_LIMIT
+
+        note(f"Over {RANK_LIMIT:,} dreams match: newest first. Add words, a \"phrase\" or --since to rank by relevance.")
     if not hits:
         _refuse_unknown_motifs(motif)
     if json_:
@@ -571,6 +513,7 @@ def edit(
     untag: Annotated[Optional[List[str]], typer.Option("--untag", autocompletion=_complete_tags, metavar="TAG", help="Remove a tag (repeatable).", show_default=False)] = None,
     context: Annotated[Optional[str], typer.Option("--context", "-c", metavar="TEXT", help="New waking-life context.", show_default=False)] = None,
     lucid: Annotated[Optional[bool], typer.Option("--lucid/--not-lucid", help="Mark or unmark as lucid.", show_default=False)] = None,
+    lucidity: Annotated[Optional[int], typer.Option("--lucidity", min=1, max=5, metavar="1-5", help="How lucid, 1-5 (marks it lucid).", show_default=False)] = None,
     nightmare: Annotated[Optional[bool], typer.Option("--nightmare/--not-nightmare", help="Mark or unmark as a nightmare.", show_default=False)] = None,
     recurring: Annotated[Optional[bool], typer.Option("--recurring/--not-recurring", help="Mark or unmark as recurring.", show_default=False)] = None,
     sleep: Annotated[Optional[int], typer.Option("--sleep", min=1, max=5, metavar="1-5", help="Sleep quality 1-5.", show_default=False)] = None,
@@ -591,8 +534,10 @@ def edit(
     if date is not None:
         fields["dreamt_on"] = parse_day(date)
         refuse_future(fields["dreamt_on"])
+    if lucidity is not None and lucid is False:
+        conflict("--lucidity marks the dream lucid; leave out --not-lucid")
     for name, value in (("title", title), ("context", context), ("lucid", lucid), ("nightmare", nightmare),
-                        ("recurring", recurring), ("sleep_quality", sleep)):
+                        ("recurring", recurring), ("sleep_quality", sleep), ("lucidity", lucidity)):
         if value is not None:
             fields[name] = value.strip() if isinstance(value, str) else value
     set_emotions = _feelings_from_options(emotion)
@@ -954,6 +899,21 @@ def reanalyze(db: DbOption = None) -> None:
     typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {MATCHER_VERSION}.")
 
 
+def _read_new_signs(journal) -> None:
+    """Find the dream signs of dreams added, edited or imported since the last look (each
+    dream's text is read once; motif signs are stored with the matcher's output), with a
+    progress bar when there are many (after a big import)."""
+    from dreamly import sign_actions
+    from dreamly.analysis.signs import SIGNS_VERSION
+    from dreamly.store import signs as sign_store
+
+    pending = sign_store.pending_count(journal, SIGNS_VERSION)
+    if not pending:
+        return
+    with _progress(pending, "Finding dream signs") as advance:
+        sign_actions.keep_current(journal, on_progress=advance)
+
+
 def _progress(total: int, label: str):
     """A rich progress bar for big jobs in a terminal, drawn on stderr so it never mixes with
     data; quiet when stdout is not a terminal (piped or redirected)."""
@@ -1257,9 +1217,14 @@ def patterns(
         conflict("use one of --json, --markdown and --html")
     start, end = day_range(since, until)
     window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
-    vocabulary = reviewing.vocabulary_from(_knowledge_or_none())
+    knowledge = _knowledge_or_none()
+    vocabulary = reviewing.vocabulary_from(knowledge)
     with open_journal(db) as journal:
+        from dreamly import sign_actions
+
         rows = journal.pattern_rows(window.load_since, window.until)
+        _read_new_signs(journal)
+        rows.update(sign_actions.review_rows(journal, knowledge, window.load_since, window.until))
         report = reviewing.review(rows, window, recall_days=journal.recall_days(window.until), vocabulary=vocabulary)
         if html is not None:
             from dreamly.review import page
@@ -1315,6 +1280,120 @@ def demo(
         where = journal.path
     typer.echo(f"Wrote {count} sample dreams (ten weeks) to {where}\n")
     typer.echo("\n".join(how_to_explore(where)))
+
+
+# -- dream signs and lucid dreaming: signs, tonight ---------------------------------------------
+
+
+class SignKind(str, Enum):
+    person = "person"
+    place = "place"
+    thing = "thing"
+    motif = "motif"
+    personal = "personal"
+
+
+@command()
+def signs(
+    *,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    kind: Annotated[Optional[List[SignKind]], typer.Option(
+        "--kind", "-k", help="Only signs of this kind (repeatable); personal = your own motifs.", show_default=False,
+        case_sensitive=False)] = None,
+    lucid: Annotated[bool, typer.Option("--lucid", help="The signs most associated with your lucid dreams (lift over the usual lucid rate).")] = False,
+    hide: Annotated[Optional[str], typer.Option("--hide", metavar="SIGN", help="Stop showing a sign, as it is shown ('the house', 'Grandma', 'chase'); remembered.", show_default=False)] = None,
+    unhide: Annotated[Optional[str], typer.Option("--unhide", metavar="SIGN", help="Show a hidden sign again.", show_default=False)] = None,
+    hidden: Annotated[bool, typer.Option("--hidden", help="List the signs you hid.")] = False,
+    limit: LimitOption = 10,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Your dream signs: the people, places, things and motifs that keep turning up, best
+    first, each with how many dreams it is in, when, and two short excerpts. Ranked by how
+    often they recur and how unusual their words are; found on your machine.
+
+    Personal signs: add motifs of your own to the personal motifs file (`dreamly themes`
+    shows the built-in ones; see README).
+
+    Example: dreamly signs --since 2026-09-01 --kind person --kind place
+    """
+    from dreamly import sign_actions
+    from dreamly.dates import day_range
+    from dreamly.store import open_journal
+
+    if sum((hide is not None, unhide is not None, hidden)) > 1:
+        fail("use one of --hide, --unhide and --hidden", code=2)
+    if hide is not None or unhide is not None:
+        with open_journal(db) as journal:
+            if hide is not None:
+                key, seen = sign_actions.hide(journal, hide, labels=_motif_labels())
+                typer.echo(f"Hidden: {key}. `dreamly signs --unhide {key!r}` shows it again." if seen else
+                           f"Hidden: {key} (no dream has it yet). `dreamly signs --unhide {key!r}` undoes it.")
+            else:
+                key = sign_actions.unhide(journal, unhide, labels=_motif_labels())
+                typer.echo(f"Showing {key} again.")
+        return
+    if hidden:
+        from dreamly.store import signs as sign_store
+
+        with open_journal(db) as journal:
+            names = sorted(sign_store.hidden(journal))
+        if json_:
+            print_json(names)
+            return
+        from dreamly import render_signs
+
+        render_signs.hidden_list(names)
+        return
+    start, end = day_range(since, until)
+    kinds = {"personal motif" if k.value == "personal" else k.value for k in kind or ()} or None
+    knowledge = _knowledge_or_none()
+    with open_journal(db) as journal:
+        _read_new_signs(journal)
+        report = sign_actions.signs_report(journal, knowledge, since=start, until=end, kinds=kinds, limit=limit,
+                                           lucid=lucid)
+    if json_:
+        from dreamly.review.sign_words import json_report
+
+        print_json(json_report(report))
+        return
+    from dreamly import render_signs
+
+    render_signs.signs_list(report)
+
+
+def _motif_labels() -> dict:
+    knowledge = _knowledge_or_none()
+    return {m.label.lower(): motif_id for motif_id, m in knowledge.motifs.items()} if knowledge else {}
+
+
+@command()
+def tonight(
+    *,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=10, metavar="N", help="Rehearsed endings to show at most.")] = 3,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """What to take to bed: the endings you rehearse (as `rehearse --tonight`), and the two or
+    three strongest dream signs of your latest dream that was not lucid, each with an
+    intention to notice it and check whether you are dreaming.
+
+    Example: dreamly tonight
+    """
+    from dreamly import sign_actions
+    from dreamly.store import open_journal
+
+    knowledge = _knowledge_or_none()
+    with open_journal(db) as journal:
+        _read_new_signs(journal)
+        data = sign_actions.tonight(journal, knowledge, rehearsals=limit)
+    if json_:
+        print_json(data)
+        return
+    from dreamly import render_signs
+
+    render_signs.tonight(data)
 
 
 # -- taking it anywhere: export, import (formats live in formats/) ------------------------------
@@ -1506,22 +1585,100 @@ def check(
         fail("the journal's schema version is not the one this dreamly knows")
 
 
+# -- privacy: encrypt, decrypt, the key ---------------------------------------------------------------
+
+
+@command()
+def encrypt(
+    *,
+    passphrase: Annotated[bool, typer.Option("--passphrase", help="Use a passphrase (asked twice, or from $DREAMLY_PASSPHRASE_COMMAND) instead of a key kept in the system keyring.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Encrypt the journal (SQLCipher; needs `pip install 'dreamly[encrypt]'`).
+
+    By default a random key is made and kept in your system keyring, so commands do not ask
+    for anything; without a working keyring, or with --passphrase, a passphrase is used.
+    The encrypted copy is written beside the journal, checked, then swapped into place; the
+    plaintext journal and dreamly's `.bak-N` copies are overwritten and removed. If the key
+    is lost, the dreams are gone: see `dreamly key show`.
+
+    Example: dreamly encrypt
+    """
+    from dreamly.store.crypto import encrypt_journal
+    from dreamly.paths import journal_path
+    from dreamly.store import busy_timeout
+
+    outcome = encrypt_journal(journal_path(db), passphrase=passphrase, timeout=busy_timeout())
+    if outcome.already:
+        typer.echo(f"{outcome.path} is already encrypted.")
+    else:
+        typer.echo(f"Encrypted {outcome.path} ({outcome.dreams} dream{'' if outcome.dreams == 1 else 's'}); "
+                   f"the key is {'in ' if outcome.key_in.startswith('the') else ''}{outcome.key_in}.")
+        if outcome.key_in.startswith("the"):
+            note("Without that key the dreams can't be read: `dreamly key show` prints it, keep a copy "
+                 "somewhere safe (a password manager).")
+        else:
+            note("Without the passphrase the dreams can't be read, and nobody can recover it.")
+    for path in outcome.removed:
+        note(f"Removed the plaintext copy {path}.")
+    for path in outcome.left:
+        note(f"Left alone: {path} is a plaintext backup you made; delete it, or encrypt it with "
+             f"`dreamly encrypt --db {path}`.")
+
+
+@command()
+def decrypt(*, db: DbOption = None) -> None:
+    """Turn an encrypted journal back into a plain SQLite file (asks for the key as any command does).
+
+    The key stays in the system keyring: backups made while encrypted still need it.
+
+    Example: dreamly decrypt
+    """
+    from dreamly.store.crypto import decrypt_journal
+    from dreamly.paths import journal_path
+    from dreamly.store import busy_timeout
+
+    outcome = decrypt_journal(journal_path(db), timeout=busy_timeout())
+    typer.echo(f"Decrypted {outcome.path} ({outcome.dreams} dream{'' if outcome.dreams == 1 else 's'}); "
+               "it is a plain SQLite file again.")
+
+
+class KeyAction(str, Enum):
+    show = "show"
+    save = "save"
+
+
+@command()
+def key(
+    action: Annotated[KeyAction, typer.Argument(help="show: print the key kept in the system keyring. "
+                                                  "save: put a key or passphrase (asked for, or from "
+                                                  "$DREAMLY_PASSPHRASE_COMMAND) in the keyring.")],
+    *,
+    db: DbOption = None,
+) -> None:
+    """The encrypted journal's key in the system keyring: copy it to a new machine.
+
+    On the old machine `dreamly key show` prints it (x'…', 64 hex digits); on the new one,
+    `dreamly key save` asks for it, checks that it opens the journal and keeps it in the
+    keyring. Anyone with the key and the journal file can read your dreams.
+
+    Example: dreamly key show
+    """
+    from dreamly.store import crypto
+    from dreamly.paths import journal_path
+
+    if action is KeyAction.show:
+        typer.echo(crypto.show_key())
+        note("Keep it somewhere safe: with it and the journal file anyone can read your dreams.")
+    else:
+        name = crypto.save_key(journal_path(db))
+        note(f"Saved the key in the system keyring ({name}); commands won't ask for it.")
+
+
 def main() -> None:
     args = _argv()
-    _build_only(args[0] if args else None)
-    app(args=args, prog_name="dreamly")
-
-
-def _build_only(name) -> None:
-    """Typer builds the parameters of every command before it runs one (~10 ms for ours, a
-    tenth of `dreamly add`): when the first argument names a command, it gets only that one.
-    Anything else (--help, a typo) gets the whole app, so help and "No such command" stay."""
-    from typer.main import get_command_name
-
-    for info in app.registered_commands:
-        if (info.name or get_command_name(info.callback.__name__)) == name:
-            app.registered_commands = [info]
-            return
+    with _typer_fast.only_the_command(app, args[0] if args else None):
+        app(args=args, prog_name="dreamly")
 
 
 def _argv() -> list[str]:

@@ -2,7 +2,10 @@
 
 Ten weeks of one person's dreams, written for dreamly: an ordinary start, a work deadline
 that builds (heavy legs, being chased, nightmares, a red-flag fortnight), the launch, and a
-calmer last week. Dates count back from today, so the default window is always the end of
+calmer last week. Dream signs recur as they would for a real dreamer (grandmother's house
+and its attic door, the old station, a brother called Theo, an old teacher), and three
+lucid dreams come at the old station and in grandmother's house, with a rehearsed ending
+for the worst of the stairs dreams. Dates count back from today, so the default window is always the end of
 the story. Motifs are given by hand with the words that show them (the evidence `show`
 marks), so the story does not depend on how well the matcher reads each sentence.
 """
@@ -39,6 +42,7 @@ class DemoDream:
     lucid: bool = False
     recurring: bool = False
     sleep: int | None = None
+    lucidity: int | None = None  # 1-5 for a lucid dream
 
 
 STAIRS = "the house with the endless stairs"
@@ -51,8 +55,8 @@ DREAMS: tuple[DemoDream, ...] = (
               "the shed. It felt easy and warm.", title="Over the allotments", tags=("family",),
               emotions=(("joy", 4),), motifs={"flying": "I was flying"}, context="Quiet week, visited Mum on Sunday",
               sleep=4),
-    DemoDream(67, "A long dinner at a restaurant that kept changing rooms. Nobody minded. I ordered soup three "
-              "times.", tags=("friends",), emotions=(("confusion", 2),), context="Birthday dinner with Sam", sleep=4),
+    DemoDream(67, "A long dinner with Sam at a restaurant that kept changing rooms. Nobody minded. I ordered soup "
+              "three times.", tags=("friends",), emotions=(("confusion", 2),), context="Birthday dinner with Sam", sleep=4),
     DemoDream(65, "I was back in my grandmother's house, climbing the stairs to the attic. The stairs kept going "
               "up and up and I never found the attic door.", title=STAIRS, tags=("family",),
               emotions=(("confusion", 3), ("frustration", 2)), motifs={"lost": "never found the attic door"},
@@ -63,15 +67,16 @@ DREAMS: tuple[DemoDream, ...] = (
     DemoDream(60, "I was late for an exam I hadn't revised for, running down corridors that all looked the "
               "same.", tags=("work",), emotions=(("anxiety", 3),), motifs={"late_or_exam": "late for an exam"},
               context="New project kickoff at work, big launch in eight weeks", sleep=3),
-    DemoDream(58, "A train journey along the coast. I knew I was dreaming and decided to make the train fly "
-              "over the sea. It did.", title="The flying train", tags=("travel",), emotions=(("joy", 5), ("surprise", 3)),
-              motifs={"flying": "make the train fly"}, context="Booked a weekend away", lucid=True, sleep=5),
+    DemoDream(58, "A train journey along the coast from the old station. I knew I was dreaming and decided to make "
+              "the train fly over the sea. It did.", title="The flying train", tags=("travel",),
+              emotions=(("joy", 5), ("surprise", 3)), motifs={"flying": "make the train fly"},
+              context="Booked a weekend away", lucid=True, lucidity=3, sleep=5),
     DemoDream(56, "Grandmother's house again. Endless stairs, the attic door nowhere, and the lights flickering "
               "on every landing.", title=STAIRS, tags=("family",), emotions=(("confusion", 3), ("anxiety", 2)),
               motifs={"lost": "the attic door nowhere"}, context="Gran's birthday would have been this week",
               recurring=True, sleep=3),
-    DemoDream(54, "I was at a market buying oranges and the stallholder was my old maths teacher. We talked about "
-              "nothing much.", tags=("friends",), emotions=(("surprise", 2),), context="Easy weekend", sleep=4),
+    DemoDream(54, "I was at a market buying oranges and the stallholder was my old maths teacher, Mr Okafor. We "
+              "talked about nothing much.", tags=("friends",), emotions=(("surprise", 2),), context="Easy weekend", sleep=4),
     # -- weeks 7-5: the deadline builds --------------------------------------------------------
     DemoDream(51, "Someone was chasing me through a car park at night. My legs were heavy as wet concrete and "
               "every step took all my strength.", title="The car park", tags=("work", "deadline"),
@@ -108,6 +113,9 @@ DREAMS: tuple[DemoDream, ...] = (
     DemoDream(38, "I was falling from a tall building but landed softly in a pile of laundry.", tags=("home",),
               emotions=(("fear", 2), ("relief", 3)), motifs={"falling": "I was falling"},
               context="A slow Sunday at home", sleep=3),
+    DemoDream(36, "At the old station again with my brother, the departures board full of my work tickets. I "
+              "missed every train and Mr Okafor kept marking my homework.", tags=("work", "deadline"),
+              emotions=(("anxiety", 4), ("frustration", 3)), context="Release planning, too many tickets", sleep=2),
     # -- weeks 4-3: the hard fortnight ------------------------------------------------------------
     DemoDream(35, "Something I couldn't see was chasing me down a corridor. My legs were heavy as sandbags and "
               "the corridor got longer.", tags=("work", "deadline"), emotions=(("fear", 5), ("helplessness", 4)),
@@ -140,7 +148,8 @@ DREAMS: tuple[DemoDream, ...] = (
               motifs={"chase": "A stranger was chasing me", "pursuer_stranger_or_monster": "A stranger",
                       "heavy_legs": "my legs were heavy"},
               context="Deadline tomorrow, staying late", sleep=2),
-    DemoDream(26, "I was running down the platform but stayed in the same place, the train doors closing.",
+    DemoDream(26, "Back at the old station. I was running down the platform but stayed in the same place, the "
+              "train doors closing.",
               tags=("work", "deadline"), emotions=(("frustration", 5), ("anxiety", 3)),
               motifs={"running_nowhere": "running down the platform but stayed in the same place"},
               context="Launch day eve, final checks", nightmare=True, sleep=1),
@@ -159,7 +168,12 @@ DREAMS: tuple[DemoDream, ...] = (
               context="First free weekend in a month, went hiking", sleep=3),
     DemoDream(17, "A cat followed me around a sunny house. I wasn't afraid; it just wanted feeding.",
               tags=("home",), emotions=(("joy", 3),), context="Quiet evening in", sleep=4),
-    DemoDream(15, "I was swimming in the sea with friends, laughing, diving for shells.", tags=("friends", "nature"),
+    DemoDream(16, "My brother Theo and I were waiting at the old station for a train that never came. The clock on "
+              "the platform had no hands, and I realised I was dreaming. I flew up over the tracks, slowly, "
+              "laughing.", title="The clock with no hands", tags=("family", "travel"),
+              emotions=(("joy", 4), ("surprise", 4)), motifs={"flying": "I flew up over the tracks"},
+              context="Theo visiting next month", lucid=True, lucidity=4, sleep=4),
+    DemoDream(15, "I was swimming in the sea with Sam and friends, laughing, diving for shells.", tags=("friends", "nature"),
               emotions=(("joy", 4), ("relief", 3)), motifs={"water": "swimming in the sea"},
               context="Day at the beach with Sam", sleep=4),
     DemoDream(13, "A planning meeting that went on for hours. I was chased by a spreadsheet, which was funny "
@@ -171,8 +185,14 @@ DREAMS: tuple[DemoDream, ...] = (
               context="Weekend away at last", sleep=5),
     DemoDream(9, "Gran's kitchen, baking bread. She showed me where she kept the attic key.", tags=("family",),
               emotions=(("sadness", 2), ("joy", 3)), context="Called Mum about Gran's things", sleep=4),
+    DemoDream(8, "Grandmother's house, and the attic door stood open. I counted my fingers, got six, and knew it "
+              "was a dream. I stayed calm and walked up into the attic.", title="Six fingers", tags=("family",),
+              emotions=(("surprise", 3), ("relief", 3)), context="Reading about reality checks", lucid=True,
+              lucidity=2, sleep=4),
     DemoDream(7, "I was in a garden full of tall sunflowers, looking for my bike, and then found it.",
               tags=("home",), emotions=(("relief", 3),), context="Gardening at the weekend", sleep=4),
+    DemoDream(6, "In Gran's kitchen, Theo was fixing a bike and kept asking me the time.", tags=("family",),
+              emotions=(("confusion", 2),), context="Phoned Theo about his visit", sleep=4),
     DemoDream(5, "I was flying over the allotments again. Mum was there, and the dog.", tags=("family",),
               emotions=(("joy", 4),), motifs={"flying": "I was flying"}, context="Visited Mum", sleep=5),
     DemoDream(4, "A hike up a steep hill with old friends. We stopped for tea and laughed at nothing.",
@@ -189,6 +209,13 @@ DREAMS: tuple[DemoDream, ...] = (
               title=STAIRS, tags=("family",), emotions=(("relief", 4), ("sadness", 2)),
               context="Sorting Gran's photos with Mum", recurring=True, sleep=4),
 )
+
+
+# The endings the dreamer rehearses (days_ago -> the new ending), for `dreamly tonight`.
+REHEARSED = {
+    28: "This time the stairs stop at a small landing. Gran is there; she opens the attic door and the room is "
+        "full of sunlight and her old photos, and we sit and look at them together.",
+}
 
 
 def hits_for(dream: DemoDream) -> list[DemoHit]:
@@ -217,8 +244,11 @@ def write_demo(journal, today: date | None = None) -> int:
             body=dream.body, dreamt_on=today - relativedelta(days=dream.days_ago), title=dream.title,
             context=dream.context, lucid=dream.lucid, nightmare=dream.nightmare, recurring=dream.recurring,
             sleep_quality=dream.sleep, tags=dream.tags, emotions=dream.emotions, source="dreamly demo",
+            lucidity=dream.lucidity,
         ))
         journal.save_analysis(dream_id, hits_for(dream), (), MATCHER_VERSION)
+        if dream.days_ago in REHEARSED:
+            journal.add_rehearsal(dream_id, REHEARSED[dream.days_ago])
     return len(DREAMS)
 
 
@@ -239,6 +269,9 @@ def how_to_explore(path, today: date | None = None) -> list[str]:
         f"    dreamly patterns --db {db} --until {hard}",
         "  Every dream, newest first:",
         f"    dreamly list --db {db}",
+        "  Your dream signs, and what to take to bed:",
+        f"    dreamly signs --db {db}",
+        f"    dreamly tonight --db {db}",
         "  Or use it for every command in this shell:",
         f"    export DREAMLY_DB={db}",
     ]

@@ -101,6 +101,8 @@ def dream_detail(dream: dict, knowledge=None) -> None:
     marks = [key for key, _, _ in FLAG_MARKS if dream.get(key)]
     if marks:
         header.append("  (" + ", ".join(marks) + ")", style="magenta")
+    if dream.get("lucidity"):
+        header.append(f"  lucidity {dream['lucidity']}/5", style="cyan")
     if dream.get("sleep_quality"):
         header.append(f"  sleep {dream['sleep_quality']}/5", style="dim")
     console.print(header)

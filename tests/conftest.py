@@ -17,9 +17,14 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("DREAMLY_DB", str(tmp_path / "journal.db"))
     monkeypatch.setenv("DREAMLY_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("LLM_USER_PATH", str(tmp_path / "llm"))
+    monkeypatch.setenv("DREAMLY_CACHE_DIR", str(tmp_path / "cache"))  # the built matcher (analysis/cache.py)
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("DREAMLY_DEBUG", raising=False)
+    # never the user's real keychain: no keyring unless a test sets its own (tests/helpers)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    monkeypatch.delenv("DREAMLY_PASSPHRASE_COMMAND", raising=False)
+    _forget_keyring_backend()
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
     return tmp_path
@@ -55,6 +60,16 @@ def llm_logs(request, isolated, migrated_llm_logs) -> Path | None:
 @pytest.fixture
 def no_llm_logs():
     """The test checks what happens to llm's folder itself: no logs database is put there."""
+
+
+def _forget_keyring_backend() -> None:
+    """keyring picks its backend once per process: make it look again at the environment."""
+    core = sys.modules.get("keyring.core")
+    if core is not None:
+        core._keyring_backend = None
+    keys = sys.modules.get("dreamly.keys")
+    if keys is not None:
+        keys._chosen = False
 
 
 @pytest.fixture

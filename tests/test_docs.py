@@ -49,8 +49,8 @@ def test_the_tour_works_right_after_the_quick_start(cli):
         piped = None
         if " | dreamly " in line:
             echoed, line = line.split(" | ", 1)
-            piped = shlex.split(echoed)[1] + "\n"
-        args = shlex.split(line)[1:]
+            piped = shlex.split(echoed, comments=True)[1] + "\n"
+        args = shlex.split(line, comments=True)[1:]
         if args == ["add"]:  # the editor: a person's part
             continue
         if args[0] == "delete":

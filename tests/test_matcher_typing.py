@@ -157,3 +157,38 @@ def test_too_big_to_analyse_during_add_is_exposed():
 
     assert not too_big_to_analyse_now("a short dream")
     assert too_big_to_analyse_now("x" * (ANALYSE_INLINE_LIMIT + 1))
+
+
+# -- kinds of error found on the dev reports (sentences written for these tests) --------------
+
+def test_the_dreamer_last_in_a_list_of_the_chased():
+    assert "chase" in motifs("The bull chased my cousin, the farmer and me across the meadow.")
+
+
+def test_in_pursuit_with_the_dreamer_fleeing():
+    assert "chase" in motifs("I fled down the alley. Two guards were in pursuit.")
+    assert "chase" not in motifs("The hounds were in pursuit of a fox while we had tea.")
+
+
+def test_people_following_me_are_a_chase():
+    assert "chase" in motifs("I knew people were following me, so I took the back stairs.")
+
+
+def test_a_driver_is_a_stranger_pursuer():
+    ids = motifs("The driver saw me and chased me down the hill.")
+    assert {"chase", "pursuer_stranger_or_monster"} <= ids
+
+
+@pytest.mark.parametrize("text", [
+    "His dead voice droned on about taxes.",
+    "I read about near-death experiences in a magazine.",
+    'I shouted "Kill him!" at the screen.',
+    "In the game I could befriend the troll or kill it.",
+])
+def test_death_words_that_are_no_death(text):
+    assert "death" not in motifs(text)
+
+
+def test_locking_myself_in_to_hide_is_not_being_trapped():
+    assert "trapped" not in motifs("I ran into the office and locked myself in.")
+    assert "trapped" in motifs("They locked me in the cellar and I couldn't get out.")

@@ -9,7 +9,8 @@ import pytest
 pytestmark = pytest.mark.slow  # processes: each test runs dreamly in a fresh interpreter
 
 HEAVY = ("llm", "pydantic", "rich", "rich.markdown", "sqlite_utils", "dateutil", "platformdirs", "yaml",
-         "dreamly.interpret", "dreamly.review", "dreamly.review.patterns", "dreamly.formats")
+         "dreamly.interpret", "dreamly.review", "dreamly.review.patterns", "dreamly.formats",
+         "sqlcipher3", "keyring", "dreamly.store.crypto", "dreamly.keys")
 
 PROBE = """
 import json, sys
@@ -56,7 +57,10 @@ NOT_ON_ADD = ("llm", "rich", "rich.markdown", "pydantic", "sqlite_utils", "yaml"
               "multiprocessing", "concurrent.futures",  # import's worker pool
               "dreamly.review", "dreamly.review.patterns", "dreamly.render", "dreamly.review.terminal", "dreamly.interpret",
               "dreamly.formats", "dreamly.demo", "dreamly.llm_plugin", "dreamly.picture", "dreamly.review.page",
-              "dreamly.files", "dreamly.review.words",
+              "dreamly.files", "dreamly.review.words", "sqlcipher3", "keyring", "dreamly.store.crypto", "dreamly.keys",
+              # dream signs (issue 17): `add` leaves the finding to the commands that show them
+              "dreamly.analysis.signs", "dreamly.sign_actions", "dreamly.review.signs", "dreamly.store.signs",
+              "dreamly.review.sign_words", "dreamly.render_signs",
               # the questions after add load only when asked (in a terminal)
               "dreamly.questions", "readline", "tty")
 
@@ -88,3 +92,44 @@ def test_add_loads_no_optional_module_and_compiles_only_the_rules_it_needs(tmp_p
     # the matcher compiles a rule the first time a dream's words wake it: a morning's dream
     # pays for a handful of regexes, not the whole knowledge base
     assert 0 < probe["compiled"] < probe["rules"] / 4
+
+
+# -- the plain install never loads the encryption extra (issue 16) ------------------------------------
+
+EVERY_COMMAND_PROBE = """
+import json, sys
+from dreamly.cli import app
+commands = json.loads(sys.argv[1])
+codes = []
+for args in commands:
+    try:
+        app(args=args, prog_name="dreamly")  # not main(): it keeps only the first command it runs
+        codes.append(0)
+    except SystemExit as exit_:
+        codes.append(exit_.code or 0)
+from click.testing import CliRunner
+from llm.cli import cli as llm_cli
+fragment = CliRunner().invoke(llm_cli, ["-f", "dream:last", "-m", "echo", "hi"])
+codes.append(fragment.exit_code)
+print(json.dumps({"codes": codes, "loaded": sorted(m for m in sys.modules
+                  if m.split(".")[0] in ("sqlcipher3", "keyring", "secretstorage", "jeepney"))}), file=sys.stderr)
+"""
+
+
+def test_a_plain_journal_never_imports_sqlcipher3_or_keyring(tmp_path):
+    db = tmp_path / "j.db"
+    (tmp_path / "in.csv").write_text("date,text\n2026-11-01,an imported dream\n")
+    commands = [["add", "I was chased and my legs felt like concrete", "-t", "work"], ["add", "flying"],
+                ["list"], ["show", "1"], ["search", "chased"], ["edit", "2", "--title", "Up"], ["delete", "2", "--yes"],
+                ["patterns", "--json"], ["patterns", "--html", str(tmp_path / "p.html")],
+                ["picture", "1", "-o", str(tmp_path / "d.svg")], ["export", "-f", "json", "-o", str(tmp_path / "e.json")],
+                ["import", str(tmp_path / "in.csv")], ["backup", str(tmp_path / "b.db")], ["check", "--repair"],
+                ["reanalyze"], ["interpret", "1", "-m", "echo"], ["rehearse", "1", "a kinder ending"], ["--help"]]
+    out = subprocess.run([sys.executable, "-c", EVERY_COMMAND_PROBE, json.dumps(commands)], capture_output=True,
+                         text=True, env={"DREAMLY_DB": str(db), "PATH": "/usr/bin:/bin", "NO_COLOR": "1",
+                                         "DREAMLY_CONFIG_DIR": str(tmp_path / "config"), "HOME": str(tmp_path),
+                                         "LLM_USER_PATH": str(tmp_path / "llm"), "LLM_LOAD_PLUGINS": "llm-echo,dreamly"})
+    assert "Traceback" not in out.stderr, out.stderr
+    probe = json.loads(out.stderr.strip().splitlines()[-1])
+    assert probe["codes"] == [0] * (len(commands) + 1), out.stderr
+    assert probe["loaded"] == []

@@ -8,6 +8,7 @@ Stages, one module each:
 * `literals` — the prefilter: which literals a rule's matches must contain;
 * `rules` — the `Matcher`: rules indexed by literal, run on a text, each hit checked;
 * `pursuers` — who does the chasing, and fleeing danger implying fear;
+* `feelings` — the emotion lexicons, whose feeling a hit is, feeling names (`feeling_family`);
 * `results` — `Hit`, `Analysis`, `MATCHER_VERSION`.
 
 Standard library only: this package is imported on the `add` path.
@@ -24,6 +25,7 @@ from dreamly.analysis.knowledge import (
     file_state,
     load_knowledge,
 )
+from dreamly.analysis.feelings import feeling_family
 from dreamly.analysis.results import MATCHER_VERSION, Analysis, Hit, merge_emotions
 from dreamly.analysis.rules import Matcher
 
@@ -39,19 +41,30 @@ def too_big_to_analyse_now(text: str) -> bool:
 
 
 __all__ = ["ANALYSE_INLINE_LIMIT", "too_big_to_analyse_now", "MATCHER_VERSION", "BUILTIN_FILE", "Hit", "Analysis", "Knowledge", "Motif", "load_knowledge",
-           "Matcher", "analyze", "merge_emotions", "matcher", "file_state"]
+           "Matcher", "analyze", "merge_emotions", "matcher", "file_state", "feeling_family"]
 
 _MATCHERS: dict[tuple | None, Matcher] = {}
 
 
 def matcher(user_file: Path | str | None = None) -> Matcher:
     """The process's Matcher for this knowledge (rules compile once, lazily)."""
+    if not _MATCHERS:  # the process's first: the one built by an earlier process, if still good
+        from dreamly.analysis import cache
+
+        m = cache.adopt(user_file)
+        if m is not None:
+            _MATCHERS[id(m.knowledge)] = m
+            return m
     knowledge = load_knowledge(user_file)
     m = _MATCHERS.get(id(knowledge))
     if m is None or m.knowledge is not knowledge:
         if len(_MATCHERS) > 8:
             _MATCHERS.clear()
         m = _MATCHERS[id(knowledge)] = Matcher(knowledge)
+        if len(_MATCHERS) == 1:
+            from dreamly.analysis import cache
+
+            cache.save(user_file, m)
     return m
 
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dreamly.errors import DreamlyError
-from dreamly.feelings import with_words
+from dreamly.analysis.feelings import with_words
 
 BUILTIN_FILE = Path(__file__).resolve().parent.parent / "motifs.toml"
 

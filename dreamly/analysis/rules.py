@@ -27,7 +27,7 @@ from dreamly.analysis.text import (
     _last_subject,
     _token_runs,
 )
-from dreamly.feelings import emotion_subject, heading_end
+from dreamly.analysis.feelings import WordFinder, emotion_scope, emotion_subject
 
 # verbs whose denial denies the clause they open ("I don't think", "I didn't believe")
 _NEG_RAISER = re.compile(r"(?:think|thought|believe|believed|suppose|supposed|reckon|recall|remember)\b")
@@ -78,6 +78,7 @@ class Matcher(Pursuers):
         self._macros = knowledge.macros
         self._patterns: dict[str, re.Pattern] = {}  # expanded source -> compiled, shared by rules
         self._literals: dict[str, frozenset[str] | None] = {}  # expanded source -> its literals
+        self._lexicons: dict[str, list[str]] = {}  # expanded source -> its plain words (feelings.WordFinder)
         self._order = count()
         self.rules: dict[str, list[_Rule]] = {}
         self.requires: dict[str, str] = {}
@@ -143,6 +144,10 @@ class Matcher(Pursuers):
         for item in spec.get("phrases", ()):
             item = {"re": item} if isinstance(item, str) else item
             source = _expand(item["re"], self._macros)
+            if "plain" in item:  # a lexicon (feelings.with_words): indexed by its ungrouped form's literals
+                self._literals.setdefault(source, self._lits(_expand(item["plain"], self._macros)))
+                if "words" in item:
+                    self._lexicons[source] = item["words"]
             near = _expand(item["near"], self._macros) if item.get("near") else None
             not_near = _expand(item["not_near"], self._macros) if item.get("not_near") else None
             rules.append(_Rule(
@@ -157,6 +162,8 @@ class Matcher(Pursuers):
         """The compiled pattern, for the text `_Doc.hay` (IGNORECASE on lower-case text is
         still right when a pattern cannot be lower-cased, just slower)."""
         pattern = self._patterns.get(source)
+        if pattern is None and self._on_low and source in self._lexicons:
+            pattern = self._patterns[source] = WordFinder(self._lexicons[source])
         if pattern is None:
             lowered = _lower_pattern(source) if self._on_low else None
             pattern = re.compile(lowered) if lowered is not None else re.compile(source, re.I)
@@ -340,8 +347,8 @@ class Matcher(Pursuers):
         cl, ci = doc.clause_of(start)
         c_start, c_end, subj = cl[ci].start, cl[ci].end, cl[ci].subject
         scope = doc.scope_start(cl, ci)
-        if rule.kind == "emotion":  # a feeling listed under a heading: negation after the heading only
-            scope = max(scope, heading_end(doc.low, doc.sents[cl[ci].sentence][0], start) or 0)
+        if rule.kind == "emotion":  # where negation may reach a feeling from (feelings.py)
+            scope = emotion_scope(doc.low, scope, c_start, doc.sents[cl[ci].sentence][0], start)
         prefix = doc.low[scope:start]
         for neg in _NEGATION.finditer(prefix):
             if not (_NP_NEGATION.match(prefix, neg.start()) and _FINITE.search(prefix, neg.end())):

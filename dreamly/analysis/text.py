@@ -43,8 +43,9 @@ def _by_first_letter(words) -> str:
 # One scan of a sentence's folded lower-case text finds the punctuation cuts and the
 # clause words ("that" is checked after); \b on both sides, so a hit is a whole \w+ word,
 # the same words as splitting into words and looking them up, with no Python per word.
-_CLAUSE_CUT = re.compile(r"([,;:()\"\u2014]|--|\s-\s)|\b(?:" + _by_first_letter(_CLAUSE_WORDS | {"that"}) + r")\b")
-# "that" starts a clause only before a subject ("I knew that he …", not "that house")
+_CLAUSE_CUT = re.compile(r"([,;:()\"\u2014]|--|\s-\s)|\b(?:" + _by_first_letter(_CLAUSE_WORDS | {"that", "so"}) + r")\b")
+# "that" and "so" start a clause only before a subject ("I knew that he …", not "that house";
+# "he wouldn't listen so I got angry", not "so angry")
 _THAT_CLAUSE = re.compile(r"\s+(?:i|we|he|she|they|it|you|the|a|an|my|his|her|our|their|there|this|someone|"
                           r"somebody|everyone|nobody|no one|people)\b")
 # Words and connectives that come before a clause's subject. This and the patterns below
@@ -72,6 +73,8 @@ _DETERMINERS = {"the", "a", "an", "his", "their", "its", "your", "some", "any", 
                 "another", "several", "many", "both", "one", "two", "three", "four", "five", "most",
                 "few", "other", "no", "that", "whose"}
 _MY = {"my", "our"}
+_INDEFINITE = {"anyone", "anybody", "anything", "someone", "somebody", "something", "everyone", "everybody",
+               "everything", "nobody", "nothing"}
 _OWN_BODY = {"legs", "leg", "feet", "foot", "knees", "knee", "body", "arms", "arm", "hands", "hand",
              "teeth", "tooth", "heart", "mouth", "eyes", "head", "muscles", "limbs", "whole", "own",
              "dream", "dreams", "voice", "mind", "stomach", "chest", "words", "next", "last", "first",
@@ -204,7 +207,7 @@ class _Doc:
                 pos = m.end()
             else:  # a boundary word starts the next one
                 word = m.group()
-                if word == "that" and not _THAT_CLAUSE.match(low, m.end(), e):
+                if word in ("that", "so") and not _THAT_CLAUSE.match(low, m.end(), e):
                     continue
                 pos = m.start()
                 if word == "and" and len(text[cuts[-1]:pos].split()) <= 2:
@@ -235,6 +238,11 @@ class _Doc:
             # "before the exam", "like a fool", "after me": a phrase, not a clause; the
             # subject is the one before it
             return None
+        if lw in ("me", "us", "him", "them") and lead and not (len(lows) > 1 and lows[1] == "and"):
+            return None  # "(he) told me ...", "(we) saw them ...": an object after a skipped verb, not a subject
+        if (lw in _INDEFINITE and lead and lead[-1] in _CLAUSE_WORDS and len(lows) > 1
+                and lows[1] not in _VERBISH and not lows[1].endswith("ed")):
+            return None  # "(I did not) know anyone there": an object; "(I knew) someone was there" is a subject
         if lw in _DREAMER:
             return "dreamer"
         if "i" in lows[:5]:  # "Fisher and I", "my brother and I"

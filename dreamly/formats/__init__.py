@@ -104,6 +104,11 @@ def export(journal, filters, fmt: str, output: Path | None, out: TextIO | None =
 
     def write(stream: TextIO) -> int:
         if fmt == "json":
+            from dreamly.formats import json_sql
+
+            records = json_sql.lines(journal, filters, JSON_KEYS)
+            if records is not None:
+                return write_json_lines(_counting(records, on_progress), stream)
             return write_json(dreams, stream)
         if fmt == "csv":
             return write_csv(dreams, stream)
@@ -122,23 +127,30 @@ def _counting(dreams: Iterable[dict], on_progress: Progress) -> Iterator[dict]:
             on_progress(1)
 
 
+JSON_KEYS = ("id", "dreamt_on", "created", "updated", "title", "body", "lucid", "nightmare", "recurring",
+             "sleep_quality", "context", "source", "content_hash", "tags", "emotions", "motifs",
+             "interpretations", "rehearsals", "lucidity", "reflections", "corrections")
+
+
 def json_record(dream: dict) -> dict:
     """The export record of a dream: its fields, then its lists, in a fixed order."""
-    keys = ("id", "dreamt_on", "created", "updated", "title", "body", "lucid", "nightmare", "recurring",
-            "sleep_quality", "context", "source", "content_hash", "tags", "emotions", "motifs",
-            "interpretations", "rehearsals", "reflections", "corrections")
     lists = ("interpretations", "rehearsals", "reflections", "corrections")
-    return {key: dream.get(key, []) if key in lists else dream[key] for key in keys}
+    return {key: dream.get(key, []) if key in lists else dream.get(key) for key in JSON_KEYS}
 
 
 def write_json(dreams: Iterable[dict], out: TextIO) -> int:
     """`{"dreamly_export": 1, "dreams": [...]}` with one dream per line: valid JSON that
     still diffs and greps line by line."""
+    return write_json_lines((json.dumps(json_record(dream), ensure_ascii=False) for dream in dreams), out)
+
+
+def write_json_lines(records: Iterable[str], out: TextIO) -> int:
+    """write_json's file from records already encoded (json_sql builds them in SQLite)."""
     out.write(f'{{"dreamly_export": {EXPORT_VERSION}, "dreams": [')
     count = 0
-    for dream in dreams:
+    for record in records:
         out.write(",\n" if count else "\n")
-        out.write(json.dumps(json_record(dream), ensure_ascii=False))
+        out.write(record)
         count += 1
     out.write("\n]}\n")
     return count
@@ -575,7 +587,7 @@ def _record(*, dreamt_on: str, body: str, created: str, updated: str | None = No
             context: str = "", lucid: bool = False, nightmare: bool = False, recurring: bool = False,
             sleep_quality: int | None = None, source: str | None = None, tags: Iterable[str] = (),
             emotions: Iterable[dict] = (), motifs: Iterable[dict] = (), interpretations: Iterable[dict] = (),
-            rehearsals: Iterable[dict] = (), reflections: Iterable[dict] = (),
+            rehearsals: Iterable[dict] = (), lucidity: int | None = None, reflections: Iterable[dict] = (),
             corrections: Iterable[dict] = ()) -> dict:
     from dreamly.store import normalise_tag
 
@@ -586,6 +598,7 @@ def _record(*, dreamt_on: str, body: str, created: str, updated: str | None = No
         "tags": [t for t in dict.fromkeys(normalise_tag(t) for t in tags) if t],
         "emotions": _unique_emotions(emotions), "motifs": list(motifs),
         "interpretations": list(interpretations), "rehearsals": list(rehearsals),
+        "lucidity": lucidity,
         "reflections": list(reflections), "corrections": list(corrections),
     }
 
@@ -688,6 +701,7 @@ def _read_dreamly_json(path: Path, data: dict, stamp: str) -> list[Incoming]:
             nightmare=f.flag("nightmare"), recurring=f.flag("recurring"),
             sleep_quality=f.number("sleep_quality", 1, 5, none_ok=True), source=f.text("source", None, none_ok=True),
             tags=tags, emotions=emotions, motifs=motifs, interpretations=interpretations, rehearsals=rehearsals,
+            lucidity=f.number("lucidity", 1, 5, none_ok=True),
             reflections=reflections, corrections=corrections,
         )
         old_id = raw.get("id")

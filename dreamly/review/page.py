@@ -78,7 +78,7 @@ def html(report: dict, dreams: list[dict] = (), *, labels: dict[str, str] | None
     if is_empty(report):
         body.append(f'<section data-finding="empty"><p>{_prose(empty_message(report))}</p></section>')
     else:
-        for section in (_overview, _weeks, _motifs, _emotions, _pursuers, _links, _recurring, _red_flag,
+        for section in (_overview, _weeks, _motifs, _emotions, _pursuers, _links, _recurring, _signs, _red_flag,
                         _suggestions):
             block = section(report)
             if block:
@@ -277,6 +277,12 @@ def _recurring(report: dict) -> str:
         f'{esc(", ".join(day(d) for d in g["dates"]))} <span class="note">({esc(g["reason"])})</span></li>'
         for i, g in enumerate(groups))
     return _section("Dreams that come back", f'<ul class="findings">{lis}</ul>')
+
+
+def _signs(report: dict) -> str:
+    from dreamly.review.sign_words import html_section
+
+    return html_section(report.get("signs"))
 
 
 def _red_flag(report: dict) -> str:

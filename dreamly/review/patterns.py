@@ -7,12 +7,13 @@ show it. Only `dreamly patterns` imports this module, so dateutil's cost stays o
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, islice
 from typing import Iterable
 
 from dateutil.relativedelta import MO, relativedelta
@@ -51,10 +52,15 @@ RECURRING_MIN_TIMES = 3
 RECURRING_MIN_MOTIFS = 2
 SIMILAR_TEXT_DICE = 0.5     # Dice coefficient of the content words
 SIMILAR_TEXT_MIN_SHARED = 4  # and at least this many content words in common
-# Pairs to compare are proposed by the words they share, leaving out words found in more
-# dreams than this (or than 5% of them): such words say little about a dream's identity,
-# and skipping them keeps the comparison near-linear instead of every pair with every pair.
-SIMILAR_TEXT_COMMON_WORD = 50
+# Pairs to compare are proposed by the rarest words of each dream (see similar_pairs): two
+# tellings of one dream share the words that set it apart. A word in at most
+# SIMILAR_TEXT_BUCKET dreams' prefixes pairs them all; a commoner one pairs each dream, for its
+# SIMILAR_TEXT_KEYS rarest words only, with the SIMILAR_TEXT_NEIGHBOURS dreams nearest to it in
+# an order by rarest words. So every dream meets a bounded number of others, whatever the
+# journal's size: the work is linear in the window.
+SIMILAR_TEXT_KEYS = 3
+SIMILAR_TEXT_BUCKET = 12
+SIMILAR_TEXT_NEIGHBOURS = 8
 
 # Used when the knowledge base can't be loaded; the matcher's groups win when it can.
 CANT_RUN_IDS = ("heavy_legs", "slow_motion", "paralysis", "running_nowhere", "jelly_legs", "uphill_or_water")
@@ -78,12 +84,13 @@ _WORD = re.compile(r"[a-z][a-z'’-]*[a-z]")
 def tokens(text: str) -> list[str]:
     """Content words of a text: lower case, no stop-words, no possessive 's, 3+ letters."""
     words = []
-    for word in _WORD.findall(text.lower()):
-        word = word.replace("’", "'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        word = word.replace("'", "")
-        if len(word) >= 3 and word not in STOP_WORDS:
+    stop = STOP_WORDS
+    for word in _WORD.findall(text.lower().replace("’", "'")):
+        if "'" in word:
+            if word.endswith("'s"):
+                word = word[:-2]
+            word = word.replace("'", "")
+        if len(word) >= 3 and word not in stop:
             words.append(word)
     return words
 
@@ -261,6 +268,13 @@ def review(rows: dict, window: Window, *, recall_days: Iterable[date] = (), voca
         "recurring": recurring(dreams),
         "red_flag": flag,
     }
+    if "signs" in rows:  # the dream signs section (issue 17): sign_review computes it for all three views
+        from dreamly.review import signs as sign_review
+
+        report["signs"] = sign_review.section(
+            dreams, rows["signs"], rows.get("sign_first_seen", {}), window, week_starts,
+            hidden=rows.get("signs_hidden", frozenset()), personal=rows.get("personal_motifs", frozenset()),
+            labels=vocab.labels, skip=rows.get("signs_skipped", frozenset()))
     for group in report["recurring"]:
         group["motif_labels"] = [vocab.labels.get(m, m.replace("_", " ")) for m in group["motifs"]]
     report["suggestions"] = _suggestions(report, vocab)
@@ -418,20 +432,7 @@ def recurring(dreams) -> list[dict]:
             edges.append((ids[0], other, "same motifs"))
 
     words = {d.id: frozenset(tokens(d.title + " " + d.body)) for d in dreams}
-    postings: dict[str, list[int]] = defaultdict(list)
-    for dream_id, found in words.items():
-        if len(found) >= SIMILAR_TEXT_MIN_SHARED:
-            for word in found:
-                postings[word].append(dream_id)
-    common = max(SIMILAR_TEXT_COMMON_WORD, len(dreams) // 20)
-    candidates = set()
-    for ids in postings.values():
-        if len(ids) <= common:
-            candidates.update(combinations(ids, 2))
-    for a, b in candidates:
-        shared = len(words[a] & words[b])
-        if shared >= SIMILAR_TEXT_MIN_SHARED and 2 * shared / (len(words[a]) + len(words[b])) >= SIMILAR_TEXT_DICE:
-            edges.append((a, b, "similar text"))
+    edges.extend((a, b, "similar text") for a, b in similar_pairs(words))
 
     for a, b, _ in edges:
         parent[root(a)] = root(b)
@@ -457,6 +458,54 @@ def recurring(dreams) -> list[dict]:
         })
     found.sort(key=lambda g: (g["dates"][-1], g["times"]), reverse=True)
     return found
+
+
+def similar_pairs(words: dict[int, frozenset]) -> list[tuple[int, int]]:
+    """Pairs of dreams (ids) whose content words are similar (see `similar`), found without
+    comparing every pair.
+
+    Prefix filtering: with every dream's words ordered rarest first (across the window), two
+    similar dreams must share a word among the first |A| - m + 1 of each, where m is the
+    fewest words a similar partner can share with A (SIMILAR_TEXT_MIN_SHARED, or a third of
+    A's words for a Dice of 0.5). Dreams are bucketed by those prefix words. A bucket of up to
+    SIMILAR_TEXT_BUCKET dreams compares all its pairs, so the result is that of comparing
+    every pair whenever no prefix word is that common. A bigger bucket (a word common enough
+    to say little) is sorted by its dreams' own rarest words and compares each dream with the
+    SIMILAR_TEXT_NEIGHBOURS that follow, and only for a dream's SIMILAR_TEXT_KEYS rarest words:
+    every dream meets a bounded number of others, so the work is linear in the window.
+    """
+    eligible = {i: w for i, w in words.items() if len(w) >= SIMILAR_TEXT_MIN_SHARED}
+    frequency = Counter(word for found in eligible.values() for word in found)
+    order = sorted(frequency, key=lambda w: (frequency[w], w))
+    rank = {word: n for n, word in enumerate(order)}
+    shared_by_one = sum(1 for word in order if frequency[word] == 1)  # ranks below this pair nothing
+    keys: dict[int, tuple] = {}
+    buckets: dict[int, list[int]] = defaultdict(list)
+    dice = SIMILAR_TEXT_DICE
+    for i, found in eligible.items():
+        ordered = sorted(rank[word] for word in found)
+        fewest = max(SIMILAR_TEXT_MIN_SHARED, math.ceil(dice * len(found) / (2 - dice) - 1e-9))
+        prefix = [r for r in ordered[:len(found) - fewest + 1] if r >= shared_by_one]
+        keys[i] = tuple(ordered[:8])  # sorts dreams by their rarest words
+        for position, r in enumerate(prefix):
+            buckets[r].append((position, i))
+    candidates: set[tuple[int, int]] = set()
+    for entries in buckets.values():
+        if len(entries) <= SIMILAR_TEXT_BUCKET:
+            candidates.update(combinations(sorted(i for _, i in entries), 2))
+            continue
+        ids = sorted((i for position, i in entries if position < SIMILAR_TEXT_KEYS), key=lambda i: (keys[i], i))
+        for n, a in enumerate(ids):
+            for b in islice(ids, n + 1, n + 1 + SIMILAR_TEXT_NEIGHBOURS):
+                candidates.add((a, b) if a < b else (b, a))
+    check = similar
+    return sorted((a, b) for a, b in candidates if check(eligible[a], eligible[b]))
+
+
+def similar(a: frozenset, b: frozenset) -> bool:
+    """Two dreams' content words: enough in common, and a Dice coefficient high enough."""
+    shared = len(a & b)
+    return shared >= SIMILAR_TEXT_MIN_SHARED and 2 * shared / (len(a) + len(b)) >= SIMILAR_TEXT_DICE
 
 
 def red_flag(dreams, window: Window, cant_run_ids: set) -> dict | None:

@@ -35,7 +35,7 @@ def show(report: dict) -> None:
         console.print()
         console.print(empty_message(report))
         return
-    for section in (_overview, _frequency, _motifs, _emotion_map, _pursuers, _links, _recurring, _red_flag,
+    for section in (_overview, _frequency, _motifs, _emotion_map, _pursuers, _links, _recurring, _signs, _red_flag,
                     _suggestions):
         block = section(report, width)
         if block:
@@ -196,6 +196,12 @@ def _recurring(report: dict, width: int) -> list:
     return lines
 
 
+def _signs(report: dict, width: int) -> list:
+    from dreamly.render_signs import review_section
+
+    return review_section(report.get("signs"), width)
+
+
 def _red_flag(report: dict, width: int) -> list:
     flag = report.get("red_flag")
     if not flag:
@@ -277,6 +283,9 @@ def markdown(report: dict) -> str:
         out += [f"- {g['times']} times — {recurring_name(g)}: {', '.join(day(d) for d in g['dates'])} ({g['reason']})"
                 for g in report["recurring"][:MAX_RECURRING]]
         out.append("")
+    from dreamly.review.sign_words import markdown_section
+
+    out += markdown_section(report.get("signs"))
     if report.get("red_flag"):
         seen, message = red_flag_lines(report["red_flag"])
         out += ["## Worth noticing", "", f"> {seen}", ">", f"> {message}", ""]

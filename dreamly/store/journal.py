@@ -20,8 +20,10 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+from dreamly.store.connect import connect
 from dreamly.errors import DreamlyError
 from dreamly.store.morning import MorningJournal
+from dreamly.store.fulltext import SNIPPET_END, SNIPPET_START, fts_query  # noqa: F401  (re-exported)
 
 BUSY_TIMEOUT_SECONDS = 10.0  # how long a write waits for another dreamly; DREAMLY_BUSY_TIMEOUT overrides
 
@@ -35,9 +37,10 @@ def busy_timeout() -> float:
 
 DREAM_FIELDS = (
     "id", "dreamt_on", "created", "updated", "title", "body", "lucid", "nightmare",
-    "recurring", "sleep_quality", "context", "source", "content_hash",
+    "recurring", "sleep_quality", "context", "source", "content_hash", "lucidity",
 )
-EDITABLE_FIELDS = ("dreamt_on", "title", "body", "lucid", "nightmare", "recurring", "sleep_quality", "context")
+EDITABLE_FIELDS = ("dreamt_on", "title", "body", "lucid", "nightmare", "recurring", "sleep_quality", "context",
+                   "lucidity")
 
 # Numbered migrations. A migration is never edited once released: add a new one.
 # Each runs in its own transaction together with the bump of PRAGMA user_version.
@@ -131,7 +134,58 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES (new.id, new.title, new.body, new.context);
     END;
     """,
-    # 2: the morning: the dreamer's answers and reflections, and their corrections to the matcher
+    # dream signs (issue 17; number 3 in the plan of COORDINATION.md, renumbered at merge): how lucid a dream was, and each dream's candidate signs.
+    # dream_signs copies the dream's day and lucid flag (kept by triggers) so that counting a
+    # sign over 100,000 dreams reads one index; dream_signs_read says which dreams' signs are
+    # current (a changed text or new matcher output drops the mark, and the next command that
+    # shows signs reads that dream again; motif signs follow dream_motifs by triggers);
+    # hidden_signs are the signs the dreamer hid.
+    """
+    ALTER TABLE dreams ADD COLUMN lucidity INTEGER CHECK (lucidity BETWEEN 1 AND 5);
+
+    CREATE TABLE dream_signs (
+        dream_id INTEGER NOT NULL REFERENCES dreams (id) ON DELETE CASCADE,
+        sign TEXT NOT NULL,          -- "old school", "grandmother", "anna", "motif:chase"
+        kind TEXT NOT NULL,          -- person, place, thing, motif
+        dreamt_on TEXT NOT NULL,
+        lucid INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (dream_id, sign)
+    ) WITHOUT ROWID;
+    CREATE INDEX dream_signs_by_sign ON dream_signs (sign, dreamt_on, lucid, kind);
+
+    CREATE TABLE dream_signs_read (
+        dream_id INTEGER PRIMARY KEY REFERENCES dreams (id) ON DELETE CASCADE,
+        version INTEGER NOT NULL     -- the sign finder's version that read it
+    );
+
+    CREATE TABLE hidden_signs (
+        sign TEXT PRIMARY KEY,
+        hidden TEXT NOT NULL         -- when (UTC ISO)
+    ) WITHOUT ROWID;
+
+    CREATE TRIGGER dream_signs_text AFTER UPDATE OF body ON dreams BEGIN
+        DELETE FROM dream_signs WHERE dream_id = old.id AND kind != 'motif';
+        DELETE FROM dream_signs_read WHERE dream_id = old.id;
+    END;
+    CREATE TRIGGER dream_signs_day AFTER UPDATE OF dreamt_on, lucid ON dreams BEGIN
+        UPDATE dream_signs SET dreamt_on = new.dreamt_on, lucid = new.lucid WHERE dream_id = new.id;
+    END;
+    -- motif signs follow the matcher's output in the same transaction (add, edit, import, reanalyze)
+    CREATE TRIGGER dream_signs_motif_added AFTER INSERT ON dream_motifs BEGIN
+        INSERT OR IGNORE INTO dream_signs (dream_id, sign, kind, dreamt_on, lucid)
+            SELECT new.dream_id, 'motif:' || new.motif, 'motif', d.dreamt_on, d.lucid FROM dreams d
+            WHERE d.id = new.dream_id;
+    END;
+    CREATE TRIGGER dream_signs_motif_dropped AFTER DELETE ON dream_motifs
+    WHEN NOT EXISTS (SELECT 1 FROM dream_motifs WHERE dream_id = old.dream_id AND motif = old.motif) BEGIN
+        DELETE FROM dream_signs WHERE dream_id = old.dream_id AND sign = 'motif:' || old.motif;
+    END;
+    -- a journal written before this migration: its motifs become signs now
+    INSERT OR IGNORE INTO dream_signs (dream_id, sign, kind, dreamt_on, lucid)
+        SELECT m.dream_id, 'motif:' || m.motif, 'motif', d.dreamt_on, d.lucid
+        FROM dream_motifs m JOIN dreams d ON d.id = m.dream_id;
+    """,
+    # 3 (2 in COORDINATION.md's plan; signs took 2 at merge): the morning: the dreamer's answers and reflections, and their corrections to the matcher
     """
     CREATE TABLE reflections (
         id INTEGER PRIMARY KEY,
@@ -177,9 +231,15 @@ def now_utc() -> str:
 def content_hash(dreamt_on: str, body: str) -> str:
     """Identity of a dream's content, so re-importing the same file adds nothing."""
     normalised = " ".join(body.split())
-    import hashlib  # here, not at the top: loading OpenSSL costs ~12 ms that reads never need
+    try:  # CPython's own SHA-256: the same digest as hashlib's without loading OpenSSL (~12 ms)
+        from _sha256 import sha256
+    except ImportError:  # other Pythons (3.12+ name it _sha2)
+        try:
+            from _sha2 import sha256
+        except ImportError:
+            from hashlib import sha256
 
-    return hashlib.sha256(f"{dreamt_on}\n{normalised}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return sha256(f"{dreamt_on}\n{normalised}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 @dataclass
@@ -234,6 +294,7 @@ class NewDream:
     sleep_quality: int | None = None
     tags: Sequence[str] = ()
     emotions: Sequence[tuple[str, int | None]] = ()  # what the user tagged
+    lucidity: int | None = None  # 1-5; a level implies lucid
     source: str | None = None
     created: str | None = None
     updated: str | None = None
@@ -268,6 +329,10 @@ def _row_to_dream(row: sqlite3.Row) -> dict:
 class Journal(MorningJournal):
     """An open journal file. Use as a context manager, or call close()."""
 
+    read_only: str | None = None  # "folder" / "file" when the journal can only be read
+    encrypted = False
+    identity: tuple | None = None  # (device, inode) of the file opened: see _Transaction
+
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = path
         self.conn = conn
@@ -287,12 +352,15 @@ class Journal(MorningJournal):
         # Files SQLite creates (the journal, -wal, -shm) are private to the user.
         old_umask = os.umask(0o077)
         try:
+            identity = None if fresh else _identity(path)
             try:
-                conn = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
+                opened = connect(path, fresh=fresh, timeout=busy_timeout())  # plain or encrypted, rw or ro
             except sqlite3.Error as exc:
-                raise DreamlyError(f"can't open the journal at {path}: {exc}") from None
+                raise translate_error(exc, path) from None
+            conn = opened.conn
             conn.row_factory = sqlite3.Row
             journal = cls(path, conn)
+            journal.read_only, journal.encrypted, journal.identity = opened.read_only, opened.encrypted, identity
             try:
                 conn.execute("PRAGMA foreign_keys = ON")
                 journal._migrate(fresh)
@@ -306,6 +374,7 @@ class Journal(MorningJournal):
             os.umask(old_umask)
         if fresh:
             os.chmod(path, 0o600)
+            journal.identity = _identity(path)
         return journal
 
     def _migrate(self, fresh: bool) -> None:
@@ -324,6 +393,10 @@ class Journal(MorningJournal):
         if version == 0 and not fresh:
             if tables:
                 raise DreamlyError(f"{self.path} is an SQLite file but not a dreamly journal")
+        if self.read_only and version > 0:
+            where = f"its folder {self.path.parent}" if self.read_only == "folder" else "the file"
+            raise DreamlyError(f"{self.path} needs an upgrade to schema {SCHEMA_VERSION}, but {where} is "
+                               "read-only; open it once where dreamly can write")
         if version > 0:
             self._back_up_before_migration(version)
         if fresh:
@@ -372,7 +445,7 @@ class Journal(MorningJournal):
 
     def transaction(self) -> "_Transaction":
         """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
-        return _Transaction(self.conn, self.path)
+        return _Transaction(self.conn, self.path, self.identity)
 
     # -- writes ----------------------------------------------------------------------
 
@@ -383,13 +456,13 @@ class Journal(MorningJournal):
         with self.transaction():
             cursor = self.conn.execute(
                 """INSERT INTO dreams (dreamt_on, created, updated, title, body, lucid, nightmare,
-                       recurring, sleep_quality, context, source, content_hash)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       recurring, sleep_quality, context, source, content_hash, lucidity)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     dreamt_on, dream.created or stamp, dream.updated or dream.created or stamp,
-                    dream.title, dream.body, int(dream.lucid), int(dream.nightmare),
+                    dream.title, dream.body, int(dream.lucid or dream.lucidity is not None), int(dream.nightmare),
                     int(dream.recurring), dream.sleep_quality, dream.context, dream.source,
-                    content_hash(dreamt_on, dream.body),
+                    content_hash(dreamt_on, dream.body), dream.lucidity,
                 ),
             )
             dream_id = cursor.lastrowid
@@ -454,6 +527,10 @@ class Journal(MorningJournal):
             for flag in ("lucid", "nightmare", "recurring"):
                 if flag in values:
                     values[flag] = int(bool(values[flag]))
+            if values.get("lucidity") is not None:
+                values["lucid"] = 1  # a lucidity level means it was lucid
+            elif values.get("lucid") == 0:
+                values["lucidity"] = None  # not lucid: no level either
             values["updated"] = now_utc()
             values["content_hash"] = content_hash(
                 values.get("dreamt_on", current["dreamt_on"]), values.get("body", current["body"])
@@ -521,46 +598,37 @@ class Journal(MorningJournal):
     def search(self, query: str, filters: Filters | None = None) -> list[dict]:
         """Full-text search, best match first; each dream gets a `snippet` with the hits marked.
 
-        The hits in the snippet are wrapped in SNIPPET_START / SNIPPET_END.
+        The hits in the snippet are wrapped in SNIPPET_START / SNIPPET_END. A quoted part of
+        the query is a phrase; past fulltext.RANK_LIMIT hits the page is the newest dreams.
         """
+        return self.search_page(query, filters)[0]
+
+    def search_page(self, query: str, filters: Filters | None = None) -> tuple[list[dict], str]:
+        """`search`, and the order of the page: "rank" (best first) or "newest"."""
+        from dreamly.store import fulltext
+
         filters = filters or Filters()
-        match = fts_query(query)
         where, params = filters.where()
-        limit = "LIMIT ?" if filters.limit is not None else ""
-        if filters.limit is not None:
-            params.append(filters.limit)
-        # Rank every hit, but build snippets and lists only for the page shown: computed for all
-        # hits, they cost 3x the ranking itself at 100k dreams.
-        select = _DREAM_SELECT.replace("FROM dreams d", "FROM page JOIN dreams d ON d.id = page.id").replace(
-            "SELECT d.id,",
-            f"""SELECT (SELECT snippet(dreams_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16) FROM dreams_fts
-                        WHERE dreams_fts MATCH ? AND rowid = page.id) AS snippet, page.rank AS hit_rank, d.id,""", 1)
-        sql = f"""
-            WITH hits AS (
-                SELECT rowid, bm25(dreams_fts, 10.0, 1.0, 2.0) AS rank FROM dreams_fts WHERE dreams_fts MATCH ?
-            ),
-            page AS MATERIALIZED (
-                SELECT d.id, hits.rank FROM hits JOIN dreams d ON d.id = hits.rowid
-                WHERE {where} ORDER BY hits.rank, d.dreamt_on DESC {limit}
-            )
-            {select}
-            ORDER BY page.rank, d.dreamt_on DESC
-        """
+        rows, order = fulltext.search(self.conn, query, where, params, filters.limit, _DREAM_SELECT)
         results = []
-        for row in self.conn.execute(sql, [match, *params, match]):
+        for row in rows:
             dream = _row_to_dream(row)
             dream["snippet"] = row["snippet"]
             results.append((row["hit_rank"], dream))
-        answered = self._answer_hits(match, filters)  # the dreamer's answers find their dream too
+        answered = self._answer_hits(fulltext.fts_query(query), filters)  # the dreamer's answers find their dream too
         if answered:
-            results = sorted(results + answered, key=lambda pair: (pair[0], -_day_number(pair[1]["dreamt_on"])))
+            if order == "rank":
+                results = sorted(results + answered, key=lambda pair: (pair[0], -_day_number(pair[1]["dreamt_on"])))
+            else:
+                results = sorted(results + answered, key=lambda pair: (pair[1]["dreamt_on"], pair[1]["id"]), reverse=True)
             if filters.limit is not None:
                 results = results[:filters.limit]
-        return [dream for _, dream in results]
+        return [dream for _, dream in results], order
 
     def _answer_hits(self, match: str, filters: Filters) -> list[tuple[float, dict]]:
         """Dreams found only through their answers and reflections (rank, dream with snippet).
-        A second, small query: the dreams' own search stays as fast as it was."""
+        A second, small query over the small reflections index: the dreams' own search stays
+        the query it was."""
         where, params = filters.where()
         limit = "LIMIT ?" if filters.limit is not None else ""
         if filters.limit is not None:
@@ -794,8 +862,8 @@ class Journal(MorningJournal):
         ).fetchone()[0]
         statements = {
             "dreams": """INSERT INTO dreams (id, dreamt_on, created, updated, title, body, lucid, nightmare,
-                             recurring, sleep_quality, context, source, content_hash)
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                             recurring, sleep_quality, context, source, content_hash, lucidity)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             "tags": "INSERT OR IGNORE INTO dream_tags (dream_id, tag) VALUES (?, ?)",
             # the first row of a feeling wins: the importer lists the user's before the text's
             "emotions": "INSERT OR IGNORE INTO dream_emotions (dream_id, emotion, intensity, origin) VALUES (?, ?, ?, ?)",
@@ -824,10 +892,11 @@ class Journal(MorningJournal):
         written = 0
         for d in dreams:
             dream_id = next_id + written
+            lucidity = d.get("lucidity")
             rows["dreams"].append((
-                dream_id, d["dreamt_on"], d["created"], d["updated"], d["title"], d["body"], int(d["lucid"]),
-                int(d["nightmare"]), int(d["recurring"]), d["sleep_quality"], d["context"], d["source"],
-                content_hash(d["dreamt_on"], d["body"]),
+                dream_id, d["dreamt_on"], d["created"], d["updated"], d["title"], d["body"],
+                int(d["lucid"] or lucidity is not None), int(d["nightmare"]), int(d["recurring"]), d["sleep_quality"],
+                d["context"], d["source"], content_hash(d["dreamt_on"], d["body"]), lucidity,
             ))
             rows["tags"].extend((dream_id, tag) for tag in d["tags"])
             rows["emotions"].extend((dream_id, e["emotion"], e["intensity"], e["origin"]) for e in d["emotions"])
@@ -853,7 +922,7 @@ class Journal(MorningJournal):
         """A consistent copy through SQLite's backup API, private to the user."""
         old_umask = os.umask(0o077)
         try:
-            dest = sqlite3.connect(target)
+            dest = getattr(self.conn, "open_copy", sqlite3.connect)(target)  # encrypted: same key
             try:
                 self.conn.backup(dest)
             finally:
@@ -877,6 +946,9 @@ class Journal(MorningJournal):
             raise DreamlyError(f"{target} already exists; give a new file name")
         if not target.parent.is_dir():
             raise DreamlyError(f"can't write the backup {target}: the folder {target.parent} does not exist")
+        if not os.access(target.parent, os.W_OK):
+            raise DreamlyError(f"can't write the backup {target}: the folder {target.parent} is read-only; "
+                               "give a folder elsewhere (dreamly backup PATH)")
         try:
             self.backup_to(target)
         except (sqlite3.Error, OSError) as exc:
@@ -917,7 +989,7 @@ class Journal(MorningJournal):
                 problems.append(f"{missing} dream{'s are' if missing != 1 else ' is'} missing from the search index")
             if extra:
                 problems.append(f"the search index holds {extra} dream{'s' if extra != 1 else ''} that no longer exist")
-            if not problems:
+            if not problems and not self.read_only:  # SQLite counts the deep check as a write
                 # rank 1: compare the index with the dreams' current text, not only with itself
                 self.conn.execute("INSERT INTO dreams_fts (dreams_fts, rank) VALUES ('integrity-check', 1)")
         except sqlite3.DatabaseError as exc:
@@ -956,45 +1028,32 @@ class Journal(MorningJournal):
         return report
 
 
-def _day_number(day: str) -> int:
-    return date.fromisoformat(day).toordinal()
-
-
-SNIPPET_START = "\x02"
-SNIPPET_END = "\x03"
-
-
-def fts_query(text: str) -> str:
-    """Turn what a person typed into a safe FTS5 query: every word a quoted term (AND).
-
-    Quoting each word means `"`, `*`, `-`, `OR`, `NEAR(` and friends are searched for as
-    words instead of being read as FTS syntax, so no query can crash the search. A word
-    ending in `*` keeps its prefix meaning (`run*`).
-    """
-    terms = []
-    for word in text.replace("\x00", " ").split():  # FTS5 reads NUL as the end of the query
-        prefix = word.endswith("*") and len(word.rstrip("*")) > 0
-        core = word.rstrip("*") if prefix else word
-        if not any(ch.isalnum() for ch in core):
-            continue
-        quoted = '"' + core.replace('"', '""') + '"'
-        terms.append(quoted + ("*" if prefix else ""))
-    if not terms:
-        raise DreamlyError(f"nothing to search for in {text!r}: give at least one word")
-    return " ".join(terms)
-
-
 class _Transaction:
-    def __init__(self, conn: sqlite3.Connection, path: Path):
+    def __init__(self, conn: sqlite3.Connection, path: Path, identity: tuple | None = None):
         self.conn = conn
         self.path = path
+        self.identity = identity
 
     def __enter__(self):
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
+            if self._replaced():
+                raise self._replaced_error() from None
             raise translate_error(exc, self.path) from None
+        if self._replaced():
+            self.conn.execute("ROLLBACK")
+            raise self._replaced_error()
         return self.conn
+
+    def _replaced(self) -> bool:
+        """`dreamly encrypt`/`decrypt` swapped a new file in while this one waited for the
+        lock: what it wrote now would go to the old file, and be lost."""
+        return bool(self.identity) and _identity(self.path) != self.identity
+
+    def _replaced_error(self) -> DreamlyError:
+        return DreamlyError(f"the journal {self.path} was replaced (encrypted or decrypted) while this "
+                            "command ran; nothing was saved: run it again")
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
@@ -1023,10 +1082,11 @@ def translate_error(exc: sqlite3.Error, path: Path) -> DreamlyError:
     folder_read_only = path.parent.is_dir() and not os.access(path.parent, os.W_OK)
     if ("readonly" in message or "read-only" in message or "unable to open" in message) and folder_read_only:
         # in WAL mode SQLite writes -wal and -shm files beside the journal, even to read it
-        return DreamlyError(f"the journal's folder {path.parent} is read-only; dreamly needs to write there "
-                            "(check the folder's permissions)")
+        return DreamlyError(f"the journal's folder {path.parent} is read-only: dreamly can read the journal "
+                            "there but not change it (check the folder's permissions, or the disk's)")
     if "readonly" in message or "read-only" in message:
-        return DreamlyError(f"the journal {path} is read-only; check the file's permissions")
+        return DreamlyError(f"the journal {path} is read-only: dreamly can read it but not change it "
+                            "(check the file's permissions)")
     if "disk is full" in message or "database or disk is full" in message:
         return DreamlyError(f"no space left to write the journal {path}; nothing was saved")
     if "unable to open" in message:
@@ -1043,6 +1103,14 @@ def _is_damage(exc: sqlite3.Error) -> bool:
         return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
     message = str(exc).lower()
     return "malformed" in message or "not a database" in message
+
+
+def _identity(path: Path) -> tuple | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
 
 
 def _make_private_folder(folder: Path) -> None:
@@ -1073,3 +1141,7 @@ def open_journal(db: str | os.PathLike | None, *, create: bool = True) -> Journa
     from dreamly.paths import journal_path
 
     return Journal.open(journal_path(db), create=create)
+
+
+def _day_number(day: str) -> int:
+    return date.fromisoformat(day).toordinal()

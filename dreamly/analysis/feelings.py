@@ -6,6 +6,10 @@
   lexicon is data in one place, read by the matcher and by `feeling_family`.
 * `feeling_family(name)`: the emotion a free-form feeling name belongs to
   ("scared" -> "fear"), from the same lexicons.
+* `WordFinder`: the lexicon's plain words matched through the text's word set (no
+  regex scan), standing in for the compiled pattern of that phrase;
+* `emotion_scope(...)`: where negation may reach a feeling from (after a feelings
+  heading; not across "and" into a feeling with its own verb; "never been so happy");
 * `emotion_subject(low, clause_start, start, end)`: what the words around a feeling
   say about whose it is, before the clause's subject is asked: "it made me sad" is
   mine, "I made her sad" is not; "a feeling of dread", "my fear was that ...",
@@ -59,21 +63,122 @@ def _entry_keys(entry: str) -> set[str]:
     raise ValueError(f"feeling word {entry!r} needs a plain word of three letters or more")
 
 
+_PLAIN_WORD = re.compile(r"[a-z]+(?:[-'][a-z]+)*")
+
+
 def words_pattern(words) -> str:
+    """One alternation of the entries, longest first (plain form: its literals index the rule)."""
     return r"\b(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")\b"
 
 
+def grouped_pattern(words) -> str:
+    """The same alternation grouped by first letter ("s(?:cared|obbed)|a(?:fraid)"): sre then
+    rejects most positions after one character instead of trying every entry."""
+    groups: dict[str, list[str]] = {}
+    loose = []
+    for w in sorted(words, key=len, reverse=True):
+        if len(w) > 1 and w[0].isalpha() and w[1] not in "?*+{":
+            groups.setdefault(w[0], []).append(w[1:])
+        else:
+            loose.append(w)
+    parts = [c + "(?:" + "|".join(rest) + ")" for c, rest in sorted(groups.items())] + loose
+    return r"\b(?:" + "|".join(parts) + r")\b"
+
+
 def with_words(specs: dict[str, dict]) -> dict[str, dict]:
-    """Emotion specs with their `words` lexicon turned into a phrase and keys."""
+    """Emotion specs with their `words` lexicon turned into phrases and keys.
+
+    Plain words become one phrase that `WordFinder` matches (no regex scan); entries
+    with spaces or regex syntax become a second phrase, an ordinary alternation."""
     out = {}
     for label, spec in specs.items():
         words = spec.get("words")
         if words:
             spec = dict(spec)
-            spec["phrases"] = [{"re": words_pattern(words)}] + list(spec.get("phrases", ()))
+            single = [w for w in words if _PLAIN_WORD.fullmatch(w)]
+            multi = [w for w in words if not _PLAIN_WORD.fullmatch(w)]
+            lexicon = []
+            if single:
+                lexicon.append({"re": words_pattern(single), "plain": words_pattern(single), "words": single})
+            if multi:
+                lexicon.append({"re": grouped_pattern(multi), "plain": words_pattern(multi)})
+            spec["phrases"] = lexicon + list(spec.get("phrases", ()))
             spec["keys"] = list(spec.get("keys", ())) + sorted(set().union(*map(_entry_keys, words)))
         out[label] = spec
     return out
+
+
+class _Span:
+    """What the matcher reads of a match: its span."""
+
+    __slots__ = ("_s", "_e")
+
+    def __init__(self, s: int, e: int):
+        self._s, self._e = s, e
+
+    def span(self) -> tuple[int, int]:
+        return self._s, self._e
+
+    def start(self) -> int:
+        return self._s
+
+    def end(self) -> int:
+        return self._e
+
+
+_TOKEN_BYTES = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz" else 32 for c in range(256))
+_last: tuple = (None, frozenset())  # the last text looked at, and its words (one tuple: thread-safe)
+
+
+def _words_of(hay: str) -> frozenset[bytes]:
+    """The a-z words of a text (every other byte splits), worked out once per text."""
+    global _last
+    last = _last
+    if last[0] is hay:
+        return last[1]
+    words = frozenset(hay.encode("ascii", "replace").translate(_TOKEN_BYTES).split())
+    _last = (hay, words)
+    return words
+
+
+class WordFinder:
+    """A lexicon of plain words, matched like the regex \\b(?:w1|w2|...)\\b on lower-case
+    text but without scanning it: the text's words (split once per text, in C) meet
+    the lexicon in a set, and only the few words found are looked up with str.find.
+    A regex scan costs about 150 ns a character for an alternation this size."""
+
+    __slots__ = ("words", "_simple", "_compound")
+
+    def __init__(self, words):
+        self.words = frozenset(words)
+        self._simple = frozenset(w.encode() for w in self.words if "-" not in w and "'" not in w)
+        # a compound as the a-z pieces the text's split gives ("self-conscious": self, conscious)
+        self._compound = [(w, frozenset(p.encode() for p in re.split(r"[-']", w)))
+                          for w in sorted(self.words) if "-" in w or "'" in w]
+
+    def finditer(self, hay: str, pos: int = 0, endpos: int | None = None):
+        if endpos is None:
+            endpos = len(hay)
+        have = _words_of(hay)
+        found = [b.decode() for b in self._simple.intersection(have)]
+        found += [w for w, parts in self._compound if parts <= have]
+        if not found:
+            return
+        spans = []
+        for w in found:
+            n = len(w)
+            i = hay.find(w, pos, endpos)
+            while i >= 0:
+                j = i + n
+                if (i == 0 or not _is_word(hay[i - 1])) and (j >= len(hay) or not _is_word(hay[j])):
+                    spans.append((i, j))
+                i = hay.find(w, j, endpos)
+        for s, e in sorted(spans):
+            yield _Span(s, e)
+
+
+def _is_word(c: str) -> bool:
+    return c.isalnum() or c == "_"
 
 
 # ---------------------------------------------------------------- feeling names
@@ -164,11 +269,27 @@ _EXPECTED = re.compile(r"\b(?:i|we)\s+(?:thought|think|knew|know|felt|feel|could
 _EAGER = re.compile(r"\s+(?:to|for)\s+(?!death\b|me\b|us\b)")
 
 
-def heading_end(low: str, sent_start: int, start: int) -> int | None:
-    """Where a feelings heading before `start` ends, if the feeling is listed under one
-    (negation is looked for after it only: "No interpretation. Answers to questions 2. Anxious")."""
+def emotion_scope(low: str, scope: int, clause_start: int, sent_start: int, start: int) -> int:
+    """Where negation may reach a feeling at `start` from (the matcher's scope is `scope`).
+
+    * after a feelings heading only ("No interpretation. Answers to questions 2. Anxious");
+    * not back across "and" into the clause before when the feeling has its own verb
+      ("I had no money and felt embarrassed"), as it does for a shared verb ("didn't run and hide");
+    * not at all in "I had never been so happy": the comparison says it was."""
     m = _HEADING.search(low, max(sent_start, start - 160), start)
-    return m.start() if m else None
+    if m:
+        scope = max(scope, m.start())
+    if scope < clause_start and _OWN_VERB.match(low, clause_start):
+        scope = clause_start
+    if _NEVER_SO.search(low, max(scope, start - 40), start):
+        scope = start
+    return scope
+
+
+# an elided clause with a feeling verb of its own: "and felt", "but got", "and became"
+_OWN_VERB = re.compile(r"\s*(?:and|but|then|yet)\s+(?:then\s+|suddenly\s+|just\s+|also\s+)?"
+                       r"(?:felt|feel|feels|feeling|became|become|grew|got|get|gets|getting|was|were|started|began)\b")
+_NEVER_SO = re.compile(r"\bnever\s+(?:been|felt|was|were)\s+(?:so|this|that|more|as)\s+$")
 
 
 def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_start: int) -> str | None:

@@ -1,0 +1,169 @@
+"""The built matcher is cached between processes (dreamly/analysis/cache.py): used when it
+matches the knowledge it was built from and nobody else could have written it; rebuilt
+otherwise, with the same results."""
+
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from dreamly import analysis
+from dreamly.analysis import cache
+from dreamly.analysis import knowledge as loading
+
+DREAM = "I was running from a huge dog but my legs felt like concrete"
+EXPECTED = ["heavy_legs", "pursuer_animal", "chase"]
+
+
+def fresh_process(monkeypatch, *, forbid_parsing=False):
+    """Forget what this process has built, as a new process would."""
+    monkeypatch.setattr(analysis, "_MATCHERS", {})
+    monkeypatch.setattr(loading, "_LOADED", {})
+    loading._builtin_data.cache_clear()
+    if forbid_parsing:
+        def no_toml(path):
+            raise AssertionError(f"parsed {path} although the cache was good")
+        monkeypatch.setattr(loading, "_read_toml", no_toml)
+
+
+def motifs(user_file=None):
+    return sorted(h.id for h in analysis.matcher(user_file).analyze(DREAM).motifs)
+
+
+def cache_file() -> Path:
+    return cache.cache_dir() / cache.FILE_NAME
+
+
+@pytest.fixture
+def built(monkeypatch):
+    fresh_process(monkeypatch)
+    assert motifs() == sorted(EXPECTED)
+    assert cache_file().exists()
+    return cache_file()
+
+
+def test_a_built_matcher_is_cached_privately_and_reused(monkeypatch, built):
+    assert stat.S_IMODE(built.stat().st_mode) == 0o600
+    assert stat.S_IMODE(built.parent.stat().st_mode) == 0o700
+    fresh_process(monkeypatch, forbid_parsing=True)
+    assert motifs() == sorted(EXPECTED)
+    assert analysis.load_knowledge() is analysis.matcher().knowledge  # one knowledge per process
+    assert analysis.load_knowledge().motifs["chase"].label
+
+
+def rebuilt(monkeypatch, user_file=None) -> bool:
+    """Analyse in a 'new process'; True when the knowledge base had to be parsed again."""
+    fresh_process(monkeypatch)
+    parsed = []
+    original = loading._read_toml
+    monkeypatch.setattr(loading, "_read_toml", lambda path: parsed.append(path) or original(path))
+    assert set(EXPECTED) <= set(motifs(user_file))
+    return bool(parsed)
+
+
+def test_a_stale_cache_is_rebuilt(monkeypatch, built, tmp_path):
+    monkeypatch.setattr("dreamly.analysis.results.MATCHER_VERSION", 999)
+    assert rebuilt(monkeypatch)
+    assert not rebuilt(monkeypatch)  # the rebuilt one is good again
+    personal = tmp_path / "motifs.toml"
+    personal.write_text('[motifs.kite]\nlabel = "Kite"\nphrases = ["kites?"]\n', encoding="utf-8")
+    assert rebuilt(monkeypatch, personal)
+    assert not rebuilt(monkeypatch, personal)
+    personal.write_text('[motifs.kite]\nlabel = "A kite"\nphrases = ["kites?", "kiting"]\n', encoding="utf-8")
+    assert rebuilt(monkeypatch, personal)  # the personal file changed
+    fresh_process(monkeypatch)
+    assert analysis.load_knowledge(personal).motifs["kite"].label == "A kite"
+
+
+@pytest.mark.parametrize("tamper", ["garbage", "truncated", "other header", "group-writable file",
+                                    "world-writable folder", "symlink", "not a matcher"])
+def test_a_tampered_or_untrustworthy_cache_is_rebuilt(monkeypatch, built, tmp_path, tamper):
+    data = built.read_bytes()
+    header, payload = data.split(b"\n", 1)
+    if tamper == "garbage":
+        built.write_bytes(header + b"\n" + b"\x80\x05not a pickle")
+    elif tamper == "truncated":
+        built.write_bytes(data[: len(data) // 2])
+    elif tamper == "other header":
+        built.write_bytes(header.replace(b"dreamly", b"dreamlx") + b"\n" + payload)
+    elif tamper == "group-writable file":
+        built.chmod(0o620)
+    elif tamper == "world-writable folder":
+        built.parent.chmod(0o777)
+    elif tamper == "symlink":
+        elsewhere = tmp_path / "elsewhere.pickle"
+        os.replace(built, elsewhere)
+        built.symlink_to(elsewhere)
+    elif tamper == "not a matcher":
+        import pickle
+        built.write_bytes(header + b"\n" + pickle.dumps(({"a": 1}, {})))
+    assert cache.load(None) is None
+    assert rebuilt(monkeypatch)
+    if tamper == "world-writable folder":
+        assert cache.load(None) is None  # never trusted, never written to
+    else:
+        assert not rebuilt(monkeypatch)  # replaced by a good one (the symlink too, not its target)
+        assert not built.is_symlink() and stat.S_IMODE(built.stat().st_mode) == 0o600
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown needs root")
+def test_a_cache_owned_by_someone_else_is_not_trusted(monkeypatch, built):
+    os.chown(built, 12345, 12345)
+    assert cache.load(None) is None
+    os.chown(built, os.getuid(), os.getgid())
+    os.chown(built.parent, 12345, 12345)
+    assert cache.load(None) is None
+
+
+def test_an_unwritable_cache_folder_only_means_no_cache(monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("DREAMLY_CACHE_DIR", str(blocker / "cache"))
+    fresh_process(monkeypatch)
+    assert motifs() == sorted(EXPECTED)
+
+
+def test_add_uses_the_cache_across_processes(tmp_path):
+    import subprocess
+
+    env = dict(os.environ, DREAMLY_DB=str(tmp_path / "j.db"), DREAMLY_CACHE_DIR=str(tmp_path / "c"))
+    probe = ("import sys; from dreamly.cli import main; sys.argv=['dreamly','add',%r]; "
+             "import atexit; atexit.register(lambda: print('toml parsed' if 'tomllib' in sys.modules else 'from cache', "
+             "file=sys.stderr)); main()") % DREAM
+    runs = [subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True) for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), runs[0].stderr
+    assert "toml parsed" in runs[0].stderr and "from cache" in runs[1].stderr
+    assert "chase" in runs[1].stdout.lower() or "chase" in runs[1].stderr.lower()
+
+
+def test_the_default_cache_folder_is_platformdirs(monkeypatch):
+    import platformdirs
+
+    monkeypatch.delenv("DREAMLY_CACHE_DIR")
+    for xdg in (None, "/tmp/xdg-cache-test"):
+        if xdg:
+            monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+        assert cache.cache_dir() == Path(platformdirs.user_cache_dir("dreamly", appauthor=False))
+
+
+def test_a_cached_matcher_reads_like_a_built_one(monkeypatch, built):
+    """Every probe report gives the same motifs and feelings from the cached matcher as from
+    a freshly built one (the cache carries the literals' group table along)."""
+    import json
+
+    texts = [json.loads(line)["text"] for line in
+             (Path(__file__).parent / "data" / "probe_reports.jsonl").read_text(encoding="utf-8").splitlines()[:80]]
+    fresh_process(monkeypatch)
+    monkeypatch.setattr(cache, "load", lambda user_file: None)
+    from dreamly.analysis import literals
+
+    monkeypatch.setattr(literals, "_KNOWN_GROUPS", {})
+    built_results = [analysis.matcher().analyze(t) for t in texts]
+    monkeypatch.undo()
+    monkeypatch.setenv("DREAMLY_CACHE_DIR", str(built.parent))
+    fresh_process(monkeypatch, forbid_parsing=True)
+    monkeypatch.setattr(literals, "_KNOWN_GROUPS", {})
+    cached = analysis.matcher()
+    assert [cached.analyze(t) for t in texts] == built_results
