@@ -71,7 +71,7 @@ app = typer.Typer(
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_show_locals=False,  # locals hold dream text
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion; the machinery runs only when completing
     rich_markup_mode=None,
 )
 
@@ -100,6 +100,36 @@ def print_json(data) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+# -- shell completion (`dreamly --install-completion`): runs only when the shell asks ----------
+
+
+def _complete_motifs(incomplete: str) -> list:
+    try:
+        return [(m.id, m.label) for m in _load_knowledge().motifs.values() if m.id.startswith(incomplete.lower())]
+    except Exception:  # noqa: BLE001 - a completion never breaks the shell
+        return []
+
+
+def _complete_feelings(incomplete: str) -> list:
+    from dreamly.feeling_names import FEELINGS
+
+    return [name for name in FEELINGS if name.startswith(incomplete.lower())]
+
+
+def _complete_tags(incomplete: str) -> list:
+    try:
+        from dreamly.paths import journal_path
+        from dreamly.store import open_journal
+
+        path = journal_path(None)
+        if not path.exists():
+            return []
+        with open_journal(path, create=False) as journal:
+            return [t["tag"] for t in journal.tag_counts() if t["tag"].startswith(incomplete.lower())]
+    except Exception:  # noqa: BLE001
+        return []
+
+
 # -- shared options ------------------------------------------------------------------------
 
 DbOption = Annotated[
@@ -110,9 +140,9 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 SinceOption = Annotated[Optional[str], typer.Option("--since", metavar="DAY", help="From this day on (same forms as --date).", show_default=False)]
 UntilOption = Annotated[Optional[str], typer.Option("--until", metavar="DAY", help="Up to and including this day.", show_default=False)]
-TagFilter = Annotated[Optional[List[str]], typer.Option("--tag", "-t", metavar="TAG", help="Only dreams with this tag (repeatable).", show_default=False)]
-EmotionFilter = Annotated[Optional[List[str]], typer.Option("--emotion", "-e", metavar="NAME", help="Only dreams with this feeling (repeatable).", show_default=False)]
-MotifFilter = Annotated[Optional[List[str]], typer.Option("--motif", "-m", metavar="ID", help="Only dreams with this motif id (repeatable; see `dreamly themes`).", show_default=False)]
+TagFilter = Annotated[Optional[List[str]], typer.Option("--tag", "-t", autocompletion=_complete_tags, metavar="TAG", help="Only dreams with this tag (repeatable).", show_default=False)]
+EmotionFilter = Annotated[Optional[List[str]], typer.Option("--emotion", "-e", autocompletion=_complete_feelings, metavar="NAME", help="Only dreams with this feeling (repeatable).", show_default=False)]
+MotifFilter = Annotated[Optional[List[str]], typer.Option("--motif", "-m", autocompletion=_complete_motifs, metavar="ID", help="Only dreams with this motif id (repeatable; see `dreamly themes`).", show_default=False)]
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="Show at most this many.")]
 
 
@@ -136,8 +166,19 @@ def _filters(since, until, tags, emotions, motifs, limit=None, oldest_first=Fals
                    limit=limit, oldest_first=oldest_first)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from dreamly import __version__
+
+        typer.echo(f"dreamly {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def main_callback() -> None:
+def main_callback(
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_print_version, is_eager=True,
+                                          help="Print dreamly's version and exit.")] = False,
+) -> None:
     """dreamly: a private dream journal for the terminal.
 
     Write last night's dream with `dreamly add`, see what keeps coming back with
@@ -155,8 +196,8 @@ def add(
     *,
     date: Annotated[str, typer.Option("--date", "-d", metavar="DAY", help="The morning you woke: today, yesterday, monday, '3 days ago', 2026-11-20, 'Nov 20'.")] = "today",
     title: Annotated[str, typer.Option("--title", metavar="TEXT", help="A short title.", show_default=False)] = "",
-    emotion: Annotated[Optional[List[str]], typer.Option("--emotion", "-e", metavar="NAME[:1-5]", help="A feeling, optionally with intensity 1-5: fear, fear:4 (repeatable).", show_default=False)] = None,
-    tag: Annotated[Optional[List[str]], typer.Option("--tag", "-t", metavar="TAG", help="A tag such as work or exam (repeatable).", show_default=False)] = None,
+    emotion: Annotated[Optional[List[str]], typer.Option("--emotion", "-e", autocompletion=_complete_feelings, metavar="NAME[:1-5]", help="A feeling, optionally with intensity 1-5: fear, fear:4 (repeatable).", show_default=False)] = None,
+    tag: Annotated[Optional[List[str]], typer.Option("--tag", "-t", autocompletion=_complete_tags, metavar="TAG", help="A tag such as work or exam (repeatable).", show_default=False)] = None,
     context: Annotated[str, typer.Option("--context", "-c", metavar="TEXT", help="What is going on in waking life.", show_default=False)] = "",
     lucid: Annotated[bool, typer.Option("--lucid", help="You knew you were dreaming.")] = False,
     lucidity: Annotated[Optional[int], typer.Option("--lucidity", min=1, max=5, metavar="1-5", help="How lucid, 1 (a flicker of knowing) to 5 (fully aware, steering); implies --lucid.", show_default=False)] = None,
@@ -165,6 +206,10 @@ def add(
     sleep: Annotated[Optional[int], typer.Option("--sleep", min=1, max=5, metavar="1-5", help="How well you slept, 1 (badly) to 5 (very well).", show_default=False)] = None,
     editor: Annotated[bool, typer.Option("--editor", "-E", help="Write the dream in $EDITOR even if stdin is not a terminal.")] = False,
     interpret_: Annotated[bool, typer.Option("--interpret", help="Right after saving, ask your llm model for a reading (see `dreamly interpret`).")] = False,
+    questions: Annotated[Optional[bool], typer.Option(
+        "--questions/--no-questions", help="In a terminal, a few questions follow the saved dream when a motif was "
+        "found: --questions asks even when none was, --no-questions never (or `questions = false` in config.toml).",
+        show_default=False)] = None,
     model: ModelOption = None,
     lens: LensOption = None,
     json_: JsonOption = False,
@@ -172,21 +217,37 @@ def add(
 ) -> None:
     """Write down a dream. The text comes from the argument, else piped stdin, else $EDITOR.
 
+    In a terminal, up to three questions follow (who or what was after you, how you felt,
+    what it reminds you of); Enter skips one, Ctrl-C ends them, and the dream stays saved.
+
     Example: dreamly add "Chased, legs like concrete" -e fear:4 -t work
     """
+    from dreamly.config import load as load_config
     from dreamly.dates import parse_day, refuse_future
-    from dreamly.entry import clean_text, parse_emotion, read_text
+    from dreamly.entry import clean_text, read_text, refuse_argument_and_pipe
     from dreamly.store import NewDream, open_journal
 
     # Check every option before asking for the dream, so nobody writes a dream for nothing.
+    settings = load_config()
     day = parse_day(date)
     refuse_future(day)
-    emotions = [parse_emotion(spec) for spec in emotion or ()]
+    emotions = _feelings_from_options(emotion)
     if interpret_:
         from dreamly.interpret import require_llm
 
         require_llm()
-    text, draft = read_text(text, force_editor=editor)
+    if text is not None:
+        refuse_argument_and_pipe()
+    text, draft = read_text(text, force_editor=editor, template=True)
+    extra_tags: list = []
+    if draft:  # the editor's template: its feelings and tags lines are read, not saved
+        from dreamly.entry import split_template
+
+        text, more_feelings, extra_tags = split_template(text)
+        try:
+            emotions = [*emotions, *_feelings_from_options(more_feelings)]
+        except DreamlyError as exc:
+            fail(f"{exc} (your text is kept in {draft.path})")
     body = clean_text(text)
     if not body.strip():
         if draft:
@@ -194,12 +255,13 @@ def add(
         fail("the dream is empty; nothing was saved")
     dream = NewDream(body=body, dreamt_on=day, title=title.strip(), context=context.strip(),
                      lucid=lucid or lucidity is not None, lucidity=lucidity, nightmare=nightmare, recurring=recurring,
-                     sleep_quality=sleep, tags=tag or (), emotions=emotions)
+                     sleep_quality=sleep, tags=[*settings.tags, *(tag or ()), *extra_tags], emotions=emotions)
     from dreamly import actions
 
     with open_journal(db) as journal:
         saved = actions.save_dream(journal, dream, on_saved=draft.discard if draft else lambda: None)
         dream_id, found = saved.dream_id, saved.analysis
+        _warn_if_repeated(journal, dream_id, dream)
         if saved.warning:
             note(saved.warning)
         if json_:
@@ -211,6 +273,9 @@ def add(
         typer.echo(f"Saved dream {dream_id} for {day.isoformat()}.")
         if found is not None:
             _echo_findings(found)
+        _echo_streak(journal)
+        if _should_ask(questions, settings, found):
+            _ask_questions(journal, dream_id, found, always=bool(questions))
         if interpret_:
             typer.echo()
             failure = _interpret_after_add(journal, dream_id, model, lens, quiet=False)
@@ -233,6 +298,78 @@ def _interpret_after_add(journal, dream_id: int, model, lens, *, quiet: bool) ->
     return None
 
 
+def _feelings_from_options(specs) -> list:
+    """`-e fear:4 -e scared`: each parsed, names outside the twelve mapped to their family
+    when close (with a note) and warned about when unknown."""
+    from dreamly.entry import parse_emotion
+    from dreamly.feeling_names import feeling_family
+
+    feelings = []
+    for spec in specs or ():
+        name, level = parse_emotion(spec)
+        name, said = feeling_family(name)
+        if said:
+            note(said if said.startswith("Warning") else f"Note: {said}.")
+        feelings.append((name, level))
+    return feelings
+
+
+def _warn_if_repeated(journal, dream_id: int, dream) -> None:
+    from dreamly.store import content_hash
+
+    day = dream.dreamt_on.isoformat()
+    if journal.same_text_today(day, content_hash(day, dream.body), dream_id):
+        note(f"Warning: this text was already added for {day}; both are kept "
+             f"(`dreamly delete {dream_id}` removes the new one).")
+
+
+def _echo_streak(journal) -> None:
+    """One line after `add`: how many mornings in a row have a dream (today, or up to yesterday)."""
+    from datetime import date as _date, timedelta
+
+    today = _date.today()
+    streak, expected = 0, today
+    for day in journal.recall_days(today):
+        if day == expected or (streak == 0 and day == today - timedelta(days=1)):
+            streak += 1
+            expected = day - timedelta(days=1)
+        else:
+            break
+    if streak > 1:
+        typer.echo(f"Recall streak: {streak} mornings in a row.")
+    elif streak == 1:
+        typer.echo("Recall streak: 1 morning; write one tomorrow to make it 2.")
+
+
+def _should_ask(flag, settings, found) -> bool:
+    """Questions only for a person at a terminal: never piped, never in CI, never with --json."""
+    if flag is False or (flag is None and not settings.questions):
+        return False
+    if os.environ.get("CI") or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return False
+    return flag is True or bool(found is not None and found.motifs)
+
+
+def _ask_questions(journal, dream_id: int, found, *, always: bool) -> None:
+    from dreamly import questions as asking
+
+    knowledge = _knowledge_or_none()
+    motif_ids = [h.id for h in found.motifs if getattr(h, "subject", "dreamer") == "dreamer"] if found else []
+    chosen = asking.questions_for(motif_ids, knowledge, always=always)
+    if not chosen:
+        return
+    known = tuple(getattr(knowledge, "emotions", None) or ()) or None
+    from dreamly.feeling_names import FEELINGS
+
+    try:
+        answered = asking.ask(chosen, lambda q, answer: asking.store_answer(journal, dream_id, q.id, answer),
+                              known_feelings=known or FEELINGS, found_pursuers={h.id for h in found.motifs} if found else ())
+    except asking.Ended:
+        typer.echo(f"Questions ended; dream {dream_id} is saved, with the answers you gave.")
+        return
+    if answered:
+        typer.echo(f"\nKept {answered} answer{'' if answered == 1 else 's'} with dream {dream_id} "
+                   f"(`dreamly show {dream_id}`; change them with `dreamly reflect {dream_id}`).")
 
 
 def _analyse_and_store(journal, dream_id: int, body: str):
@@ -372,10 +509,12 @@ def edit(
     text: Annotated[Optional[str], typer.Option("--text", metavar="TEXT", help="Replace the dream's text with this.", show_default=False)] = None,
     date: Annotated[Optional[str], typer.Option("--date", "-d", metavar="DAY", help="Move it to another morning.", show_default=False)] = None,
     title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help="New title.", show_default=False)] = None,
-    emotion: Annotated[Optional[List[str]], typer.Option("--emotion", "-e", metavar="NAME[:1-5]", help="Set a feeling: fear or fear:4 (repeatable).", show_default=False)] = None,
-    drop_emotion: Annotated[Optional[List[str]], typer.Option("--drop-emotion", metavar="NAME", help="Remove a feeling you tagged (repeatable).", show_default=False)] = None,
-    tag: Annotated[Optional[List[str]], typer.Option("--tag", "-t", metavar="TAG", help="Add a tag (repeatable).", show_default=False)] = None,
-    untag: Annotated[Optional[List[str]], typer.Option("--untag", metavar="TAG", help="Remove a tag (repeatable).", show_default=False)] = None,
+    emotion: Annotated[Optional[List[str]], typer.Option("--emotion", "-e", autocompletion=_complete_feelings, metavar="NAME[:1-5]", help="Set a feeling: fear or fear:4 (repeatable).", show_default=False)] = None,
+    drop_emotion: Annotated[Optional[List[str]], typer.Option("--drop-emotion", autocompletion=_complete_feelings, metavar="NAME", help="Remove a feeling, one you tagged or one found in the text (repeatable; kept by reanalyze).", show_default=False)] = None,
+    motif: Annotated[Optional[List[str]], typer.Option("--motif", "-m", autocompletion=_complete_motifs, metavar="ID", help="The dream has this motif, whatever the matcher found: your decision, kept by reanalyze (repeatable; see `dreamly themes`).", show_default=False)] = None,
+    drop_motif: Annotated[Optional[List[str]], typer.Option("--drop-motif", autocompletion=_complete_motifs, metavar="ID", help="The dream does not have this motif, whatever the matcher found (repeatable).", show_default=False)] = None,
+    tag: Annotated[Optional[List[str]], typer.Option("--tag", "-t", autocompletion=_complete_tags, metavar="TAG", help="Add a tag (repeatable).", show_default=False)] = None,
+    untag: Annotated[Optional[List[str]], typer.Option("--untag", autocompletion=_complete_tags, metavar="TAG", help="Remove a tag (repeatable).", show_default=False)] = None,
     context: Annotated[Optional[str], typer.Option("--context", "-c", metavar="TEXT", help="New waking-life context.", show_default=False)] = None,
     lucid: Annotated[Optional[bool], typer.Option("--lucid/--not-lucid", help="Mark or unmark as lucid.", show_default=False)] = None,
     lucidity: Annotated[Optional[int], typer.Option("--lucidity", min=1, max=5, metavar="1-5", help="How lucid, 1-5 (marks it lucid).", show_default=False)] = None,
@@ -405,8 +544,9 @@ def edit(
                         ("recurring", recurring), ("sleep_quality", sleep), ("lucidity", lucidity)):
         if value is not None:
             fields[name] = value.strip() if isinstance(value, str) else value
-    set_emotions = [parse_emotion(spec) for spec in emotion or ()]
-    nothing_else = not (fields or set_emotions or drop_emotion or tag or untag or text is not None)
+    set_emotions = _feelings_from_options(emotion)
+    corrections = _motif_corrections(motif, drop_motif)
+    nothing_else = not (fields or set_emotions or drop_emotion or tag or untag or text is not None or corrections)
     with open_journal(db, create=False) as journal:
         current = journal.get(dream_id, with_history=False)
         draft = None
@@ -421,7 +561,13 @@ def edit(
             del fields["body"]
         tags = actions.merged_tags(current["tags"], tag, untag)
         emotions = actions.merged_feelings(current["emotions"], set_emotions, drop_emotion)
-        if not fields and tags is None and emotions is None:
+        if set_emotions or drop_emotion:  # a feeling found in the text and dropped stays dropped
+            dropped = {parse_emotion(e)[0] for e in drop_emotion or ()}
+            found_in_text = {e["emotion"] for e in current["emotions"] if e["origin"] == "text"}
+            dropped_before = {c["name"] for c in current["corrections"] if c["kind"] == "emotion"}
+            corrections += [("emotion", name, "drop") for name in dropped if name in found_in_text | dropped_before]
+            corrections += [("emotion", name, "forget") for name, _ in set_emotions if name in dropped_before]
+        if not fields and tags is None and emotions is None and not _changes(corrections, current):
             if draft:
                 draft.discard()
             note(f"Nothing changed in dream {dream_id}.")
@@ -429,12 +575,130 @@ def edit(
         journal.update(dream_id, fields, tags=tags, emotions=emotions)
         if draft:
             draft.discard()
-        if "body" in fields:
-            _analyse_and_store(journal, dream_id, fields["body"])
+        if corrections:
+            journal.correct(dream_id, corrections)
+        found = _analyse_and_store(journal, dream_id, fields["body"]) if "body" in fields else None
         if json_:
             print_json(journal.get(dream_id))
             return
     typer.echo(f"Updated dream {dream_id}.")
+    if found is not None:  # the new text's motifs, as after `add`
+        if found.motifs or found.emotions:
+            typer.echo("The matcher found in the new text:")
+            _echo_findings(found)
+        else:
+            typer.echo("The matcher found no motifs or feelings in the new text.")
+    for kind, name, action in corrections:
+        if action != "forget":
+            typer.echo(f"Kept as your decision: {'no ' if action == 'drop' else ''}{kind} {name} "
+                       "(`dreamly reanalyze` leaves it as it is).")
+
+
+def _motif_corrections(add, drop) -> list:
+    """--motif / --drop-motif as corrections, each checked against the knowledge base."""
+    wanted = [(name.strip().lower(), "add") for name in add or ()] + [(name.strip().lower(), "drop") for name in drop or ()]
+    if not wanted:
+        return []
+    known = _load_knowledge().motifs
+    for name, _ in wanted:
+        if name not in known:
+            fail(f"no motif {name!r}; `dreamly themes` lists them")
+    both = {name for name, action in wanted if action == "add"} & {name for name, action in wanted if action == "drop"}
+    if both:
+        fail(f"--motif and --drop-motif both name {sorted(both)[0]!r}; say which")
+    return [("motif", name, action) for name, action in wanted]
+
+
+def _changes(corrections, current) -> bool:
+    """Whether the corrections change anything the dream holds now."""
+    decided = {(c["kind"], c["name"]): c["action"] for c in current["corrections"]}
+    for kind, name, action in corrections:
+        if decided.get((kind, name)) != (None if action == "forget" else action):
+            return True
+    return False
+
+
+@command()
+def reflect(
+    dream_id: Annotated[int, typer.Argument(metavar="ID", help="The dream's id.")],
+    text: Annotated[Optional[str], typer.Argument(
+        metavar="TEXT", help="With --free or --question: the words. Leave it out to pipe it in, or to write it in $EDITOR.",
+        show_default=False)] = None,
+    *,
+    free: Annotated[bool, typer.Option("--free", "-f", help="Write a reflection of your own (in $EDITOR unless TEXT is given), kept apart from model interpretations.")] = False,
+    question: Annotated[Optional[str], typer.Option("--question", "-q", metavar="QUESTION", help="Answer one question without being asked: pursuer, feeling, reminds (TEXT is the answer; empty clears it).", show_default=False)] = None,
+    editor: Annotated[bool, typer.Option("--editor", "-E", help="Write in $EDITOR even if stdin is not a terminal.")] = False,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Answer the questions about a dream later, or change your answers; or write a free
+    reflection of your own. With no options, in a terminal, the questions are asked again
+    (Enter keeps an answer as it is).
+
+    Example: dreamly reflect 12 --free "It was about the move, I think"
+    """
+    from dreamly import questions as asking
+    from dreamly.entry import clean_text, read_text, stdin_is_terminal
+    from dreamly.store import open_journal
+
+    if free and question:
+        fail("use --free or --question, not both")
+    with open_journal(db, create=False) as journal:
+        dream = journal.get(dream_id, with_history=False)
+        if free or question:
+            if question:
+                question = question.strip().lower()
+                if question not in (asking.PURSUER, asking.FEELING, asking.REMINDS) and not question.startswith("motif:"):
+                    fail(f"no question {question!r}; use pursuer, feeling or reminds")
+            text, draft = read_text(text, force_editor=editor)
+            words = clean_text(text).strip()
+            if free and not words:
+                if draft:
+                    draft.discard()
+                fail("the reflection is empty; nothing was saved")
+            if question and not words:
+                journal.drop_reflection(dream_id, question)
+                note(f"Cleared your answer to {question} for dream {dream_id}.")
+            elif question:
+                answer = words
+                if question == asking.PURSUER:
+                    answer = next((m for k, m, label in asking.PURSUER_CHOICES if words in (k, m, label)), words)
+                elif question == asking.FEELING:
+                    answer, said = asking.parse_feelings(words, _known_feelings())
+                    for line in said:
+                        note(line)
+                asking.store_answer(journal, dream_id, question, answer)
+            else:
+                journal.add_reflection(dream_id, "free", words)
+            if draft:
+                draft.discard()
+            if json_:
+                print_json(journal.get(dream_id, with_history=False)["reflections"])
+            elif words:
+                typer.echo(f"Kept your {'reflection' if free else 'answer'} with dream {dream_id}.")
+            return
+        if text is not None:
+            fail("TEXT goes with --free or --question; with neither, the questions are asked in a terminal")
+        if not (stdin_is_terminal() and sys.stdout.isatty()):
+            fail("the questions are asked in a terminal; in a script use --question NAME TEXT or --free TEXT")
+        knowledge = _knowledge_or_none()
+        mine = [m["motif"] for m in dream["motifs"] if m.get("subject", "dreamer") == "dreamer"]
+        chosen = asking.questions_for(mine, knowledge, always=True)
+        given = {r["question"]: r["answer"] for r in dream["reflections"]}
+        try:
+            answered = asking.ask(chosen, lambda q, answer: asking.store_answer(journal, dream_id, q.id, answer),
+                                  known_feelings=_known_feelings(), found_pursuers=set(mine), current=given)
+        except asking.Ended:
+            typer.echo(f"Questions ended; the answers you gave are kept with dream {dream_id}.")
+            return
+    typer.echo(f"\nChanged {answered} answer{'' if answered == 1 else 's'} of dream {dream_id}.")
+
+
+def _known_feelings():
+    from dreamly.feeling_names import FEELINGS
+
+    knowledge = _knowledge_or_none()
+    return tuple(getattr(knowledge, "emotions", None) or ()) or FEELINGS
 
 
 @command()
@@ -453,7 +717,9 @@ def delete(
     with open_journal(db, create=False) as journal:
         dream = journal.get(dream_id, with_history=False)
         if not yes:
-            label = dream["title"] or f"the dream of {dream['dreamt_on']}"
+            from dreamly.text import first_words, printable
+
+            label = f"{dream['dreamt_on']}: “{printable(first_words(dream['title'] or dream['body'], 50))}”"
             try:
                 confirmed = typer.confirm(f"Delete dream {dream_id} ({label})?", default=False, err=True)
             except typer.Abort:  # end of input (a script) or Ctrl-C at the prompt
@@ -464,6 +730,63 @@ def delete(
                 raise typer.Exit(ExitStatus.ERROR)
         journal.delete(dream_id)
     typer.echo(f"Deleted dream {dream_id}.")
+
+
+@command()
+def tags(
+    *,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """List your tags with how many dreams have each, most used first.
+
+    Example: dreamly tags --json
+    """
+    from dreamly.store import open_journal
+
+    with open_journal(db) as journal:
+        counted = journal.tag_counts()
+    if json_:
+        print_json(counted)
+        return
+    if not counted:
+        note("No tags yet. Tag a dream with: dreamly add \"…\" -t work")
+        return
+    width = max(len(t["tag"]) for t in counted)
+    for item in counted:
+        typer.echo(f"{item['tag']:<{width}}  {item['dreams']}")
+
+
+@command()
+def config(
+    *,
+    json_: JsonOption = False,
+) -> None:
+    """Show where the config file is and what it sets (`config.toml` in the config folder).
+
+    Settings: editor, questions (true/false), tags (a list), date_order ("day-month" or
+    "month-day", for dates like 1/12), journal (a path). Environment variables and flags win.
+
+    Example: dreamly config
+    """
+    from dreamly.config import KEYS, config_path, load
+
+    settings = load(config_path())
+    if json_:
+        print_json(settings.as_json())
+        return
+    typer.echo(f"Config file: {settings.path}" + ("" if settings.exists else " (not written yet)"))
+    values = settings.as_json()
+    overridden = {"editor": "$VISUAL/$EDITOR" if (os.environ.get("VISUAL") or os.environ.get("EDITOR")) else None,
+                  "journal": "$DREAMLY_DB" if os.environ.get("DREAMLY_DB") else None}
+    for key, meaning in KEYS.items():
+        value = values[key]
+        shown = json.dumps(value, ensure_ascii=False) if key in settings.set_keys else "(not set)"
+        wins = f"  — {overridden[key]} wins" if overridden.get(key) and key in settings.set_keys else ""
+        typer.echo(f"  {key:<11} {shown}{wins}")
+        typer.echo(f"              {meaning}")
+    if not settings.exists:
+        typer.echo(f"Write one, e.g.: printf 'date_order = \"day-month\"\\n' >> {settings.path}")
 
 
 @command()
@@ -523,7 +846,8 @@ def analyze_(
 
 @command()
 def themes(
-    motif_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="A motif id to show in full.", show_default=False)] = None,
+    motif_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="A motif id to show in full.", show_default=False,
+                                                      autocompletion=_complete_motifs)] = None,
     *,
     json_: JsonOption = False,
 ) -> None:

@@ -74,6 +74,10 @@ def stdin_is_terminal() -> bool:
 def editor_command() -> list[str]:
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
+        from dreamly.config import load
+
+        editor = load().editor
+    if not editor:
         editor = "notepad" if os.name == "nt" else "vi"
     try:
         import shlex  # the editor path only: `add "…"` never needs it
@@ -131,13 +135,81 @@ class EditorDraft:
             pass
 
 
-def read_text(text: str | None, *, force_editor: bool = False) -> tuple[str, EditorDraft | None]:
+def read_text(text: str | None, *, force_editor: bool = False, template: bool = False) -> tuple[str, EditorDraft | None]:
     """The text a person means to give: the argument, else $EDITOR when asked for or when
     stdin is a terminal, else piped stdin. A draft comes back too: discard it once the text
-    is safely stored."""
+    is safely stored. With `template`, the editor opens on TEMPLATE and what comes back is
+    the text without its comment lines (read the feelings and tags lines with `split_template`)."""
     if text is not None:
         return text, None
     if force_editor or stdin_is_terminal():
-        draft = EditorDraft()
-        return draft.edit(), draft
+        draft = EditorDraft(TEMPLATE if template else "")
+        written = draft.edit()
+        return (written if not template else strip_comments(written)), draft
     return read_stdin(), None
+
+
+TEMPLATE = """\
+
+# Write last night's dream above. Lines starting with # are not saved; save the
+# template as it is (or empty) and nothing is saved.
+#
+#   Who or what was after you?  How did you feel?  What does it remind you of?
+#
+# Feelings and tags, if you like (feelings: fear:4, shame   tags: work, exam):
+feelings:
+tags:
+"""
+
+_TEMPLATE_LINE = re.compile(r"(?im)^(feelings|tags):[ \t]*(.*)$")
+
+
+def strip_comments(text: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if not line.lstrip().startswith("#"))
+
+
+def split_template(text: str) -> tuple[str, list[str], list[str]]:
+    """The dream, and the feelings and tags written on their template lines."""
+    feelings: list[str] = []
+    tags: list[str] = []
+
+    def take(m: re.Match) -> str:
+        items = [item.strip() for item in m.group(2).split(",") if item.strip()]
+        (feelings if m.group(1).lower() == "feelings" else tags).extend(items)
+        return ""
+
+    body = _TEMPLATE_LINE.sub(take, text)
+    return body, feelings, tags
+
+
+def refuse_argument_and_pipe() -> None:
+    """A dream given as an argument while more comes down a pipe: say so rather than drop the
+    pipe. Only a pipe with data waiting, or a redirected file not yet read, counts."""
+    try:
+        fd = sys.stdin.fileno()
+        import stat
+
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISFIFO(mode):
+            waiting = _bytes_waiting(fd)
+        elif stat.S_ISREG(mode):
+            waiting = os.lseek(fd, 0, os.SEEK_CUR) < os.fstat(fd).st_size
+        else:
+            return
+    except (AttributeError, ValueError, OSError):
+        return
+    if waiting:
+        raise DreamlyError("the dream came both as an argument and on stdin; give one or the other (nothing was saved)")
+
+
+def _bytes_waiting(fd: int) -> bool:
+    """A pipe with bytes in it now (a writer that wrote nothing and closed leaves none)."""
+    try:
+        import array
+        import fcntl
+        from termios import FIONREAD
+    except ImportError:  # not a POSIX system: don't guess
+        return False
+    buf = array.array("i", [0])
+    fcntl.ioctl(fd, FIONREAD, buf, True)
+    return buf[0] > 0

@@ -81,7 +81,8 @@ def build_prompt(dream: dict, knowledge=None, history: dict | None = None, *,
     `history` is `Journal.motif_history(...)`, `red_flag` is `patterns.red_flag_as_of(...)`
     (None when the pattern does not hold).
     """
-    parts = [_dream_section(dream), _motif_section(dream, knowledge), _context_section(dream)]
+    parts = [_dream_section(dream), _motif_section(dream, knowledge), _context_section(dream),
+             _reflection_section(dream, knowledge)]
     parts.append(_history_section(history or {}, knowledge))
     if red_flag:
         parts.append(_red_flag_section(red_flag))
@@ -157,6 +158,19 @@ def _context_section(dream: dict) -> str:
         lines.append(f"What is going on in waking life: {dream['context']}")
     if dream.get("tags"):
         lines.append(f"Tags: {', '.join(dream['tags'])}")
+    return "\n".join(lines)
+
+
+def _reflection_section(dream: dict, knowledge) -> str:
+    """The dreamer's own answers and reflections: their word, to be taken over any reading."""
+    items = dream.get("reflections") or []
+    if not items:
+        return ""
+    from dreamly.questions import answer_text, label
+
+    lines = ["The dreamer's own answers and reflections (their word; take it over any guess):"]
+    for item in items:
+        lines.append(f"- {label(item['question'], knowledge)}: {answer_text(item['question'], item['answer'])}")
     return "\n".join(lines)
 
 

@@ -11,12 +11,17 @@ APP_NAME = "dreamly"
 
 
 def journal_path(db: str | os.PathLike | None = None) -> Path:
-    """--db, else $DREAMLY_DB, else the platform's user data folder."""
+    """--db, else $DREAMLY_DB, else `journal` in config.toml, else the platform's user data folder."""
     if db:
         return Path(db).expanduser()
     env = os.environ.get("DREAMLY_DB")
     if env:
         return Path(env).expanduser()
+    from dreamly.config import load
+
+    configured = load().journal
+    if configured:
+        return configured
     return user_dir("data") / "journal.db"
 
 

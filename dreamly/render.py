@@ -120,6 +120,7 @@ def dream_detail(dream: dict, knowledge=None) -> None:
             parts.append(f"{e['emotion']}{level}" + (" (found in text)" if e["origin"] == "text" else ""))
         console.print(Text.assemble(("Feelings: ", "bold"), ", ".join(parts)))
     motif_ids = dream_motif_ids(dream)
+    chosen = next((r["answer"] for r in dream.get("reflections", []) if r["question"] == "pursuer"), None)
     if motif_ids:
         console.print(Text("Motifs:", style="bold"))
         for motif_id in motif_ids:
@@ -128,7 +129,9 @@ def dream_detail(dream: dict, knowledge=None) -> None:
             line = Text("  ")
             line.append(motif.label if motif else motif_id, style="yellow bold")
             line.append(f" ({motif_id})", style="dim")
-            line.append(" — " + ", ".join(f"“{e}”" for e in dict.fromkeys(evidence)))
+            words = [e for e in dict.fromkeys(evidence) if e]
+            line.append(" — " + ", ".join(f"“{e}”" for e in words) if words else
+                        " — your answer" if motif_id == chosen else " — added by you")
             console.print(line)
             if motif and motif.meaning:
                 console.print(Text("    " + motif.meaning, style="italic"))
@@ -143,6 +146,29 @@ def dream_detail(dream: dict, knowledge=None) -> None:
             line.append(f" ({motif_id})", style="dim")
             line.append(" — " + ", ".join(f"“{e}”" for e in dict.fromkeys(evidence)))
             console.print(line)
+    # the other pursuer types a chosen one rules out go without saying
+    dropped = [c for c in dream.get("corrections", []) if c["action"] == "drop"
+               and not (chosen in motif_ids and c["name"].startswith("pursuer_"))]
+    if dropped:
+        names = [(knowledge.motifs[c["name"]].label if knowledge and c["kind"] == "motif" and c["name"] in knowledge.motifs
+                  else c["name"]) for c in dropped]
+        console.print(Text.assemble(("Dropped by you: ", "bold"), ", ".join(names)))
+    order = {"pursuer": 0, "feeling": 1, "reminds": 2}
+    answers = sorted((r for r in dream.get("reflections", []) if r["question"] != "free"),
+                     key=lambda r: order.get(r["question"], 3))
+    if answers:
+        from dreamly.questions import answer_text, label
+
+        console.print()
+        console.print(Text("Your answers:", style="bold"))
+        for item in answers:
+            console.print(Text.assemble("  ", (label(item["question"], knowledge) + ": ", "bold"),
+                                        answer_text(item["question"], item["answer"])))
+    for item in dream.get("reflections", []):
+        if item["question"] == "free":
+            console.print()
+            console.print(Text(f"Your reflection · {item['created'][:10]}", style="bold magenta"))
+            console.print(Text(item["answer"]))
     for item in dream.get("interpretations", []):
         console.print()
         title = f"Interpretation {item['id']} · {item['model']}"

@@ -60,7 +60,9 @@ NOT_ON_ADD = ("llm", "rich", "rich.markdown", "pydantic", "sqlite_utils", "yaml"
               "dreamly.files", "dreamly.review.words", "sqlcipher3", "keyring", "dreamly.store.crypto", "dreamly.keys",
               # dream signs (issue 17): `add` leaves the finding to the commands that show them
               "dreamly.analysis.signs", "dreamly.sign_actions", "dreamly.review.signs", "dreamly.store.signs",
-              "dreamly.review.sign_words", "dreamly.render_signs")
+              "dreamly.review.sign_words", "dreamly.render_signs",
+              # the questions after add load only when asked (in a terminal)
+              "dreamly.questions", "readline", "tty")
 
 ADD_PROBE = """
 import json, sys

@@ -20,12 +20,13 @@ EXPORT_VERSION = 1
 
 JSON_KEYS = ("id", "dreamt_on", "created", "updated", "title", "body", "lucid", "nightmare", "recurring",
              "sleep_quality", "context", "source", "content_hash", "tags", "emotions", "motifs",
-             "interpretations", "rehearsals", "lucidity")
+             "interpretations", "rehearsals", "lucidity", "reflections", "corrections")
 
 
 def json_record(dream: dict) -> dict:
     """The export record of a dream: its fields, then its lists, in a fixed order."""
-    return {key: dream.get(key, []) if key in ("interpretations", "rehearsals") else dream.get(key) for key in JSON_KEYS}
+    lists = ("interpretations", "rehearsals", "reflections", "corrections")
+    return {key: dream.get(key, []) if key in lists else dream.get(key) for key in JSON_KEYS}
 
 
 def write_json(dreams: Iterable[dict], out: TextIO) -> int:
@@ -102,6 +103,21 @@ def _read_dreamly_json(path: Path, data: dict, stamp: str) -> list[Incoming]:
         for i, item in enumerate(f.items("rehearsals"), 1):
             r = _Fields(item, f"{where}, rehearsal {i}")
             rehearsals.append({"body": r.text("body"), "created": r.stamp("created", stamp)})
+        reflections = []
+        for i, item in enumerate(f.items("reflections"), 1):
+            r = _Fields(item, f"{where}, reflection {i}")
+            reflections.append({"question": r.required("question"), "answer": r.text("answer"),
+                                "created": r.stamp("created", stamp)})
+        corrections = []
+        for i, item in enumerate(f.items("corrections"), 1):
+            c = _Fields(item, f"{where}, correction {i}")
+            kind, action = c.text("kind"), c.text("action")
+            if kind not in ("motif", "emotion"):
+                raise c.fail("kind", "must be 'motif' or 'emotion'")
+            if action not in ("add", "drop"):
+                raise c.fail("action", "must be 'add' or 'drop'")
+            corrections.append({"kind": kind, "name": c.required("name"), "action": action,
+                                "created": c.stamp("created", stamp)})
         tags = f.items("tags")
         if not all(isinstance(t, str) for t in tags):
             raise f.fail("tags", "must be a list of text")
@@ -112,6 +128,7 @@ def _read_dreamly_json(path: Path, data: dict, stamp: str) -> list[Incoming]:
             sleep_quality=f.number("sleep_quality", 1, 5, none_ok=True), source=f.text("source", None, none_ok=True),
             tags=tags, emotions=emotions, motifs=motifs, interpretations=interpretations, rehearsals=rehearsals,
             lucidity=f.number("lucidity", 1, 5, none_ok=True),
+            reflections=reflections, corrections=corrections,
         )
         old_id = raw.get("id")
         # Same-day dreams go back in in their old order, whatever order the file lists them in.

@@ -27,6 +27,11 @@ _EXPRESSIONS = {
         FROM (SELECT * FROM interpretations WHERE dream_id = r.id ORDER BY id)))""",
     "rehearsals": """json((SELECT json_group_array(json_object('id', id, 'body', body, 'created', created))
         FROM (SELECT * FROM rehearsals WHERE dream_id = r.id ORDER BY id)))""",
+    "reflections": """json((SELECT json_group_array(json_object('question', question, 'answer', answer, 'created', created))
+        FROM (SELECT * FROM reflections WHERE dream_id = r.id ORDER BY id)))""",
+    "corrections": """json((SELECT json_group_array(json_object('kind', kind, 'name', name, 'action', action,
+            'created', created))
+        FROM (SELECT * FROM dream_corrections WHERE dream_id = r.id ORDER BY kind, name)))""",
 }
 
 

@@ -59,10 +59,13 @@ def _details(dream: dict, labels: dict) -> str:
             said += ("; " if said else "") + "found in the text: " + ", ".join(found)
         lines.append(f"- **Feelings:** {said}")
     motifs = {}
+    chosen = next((r["answer"] for r in dream.get("reflections") or () if r["question"] == "pursuer"), None)
     for m in dream["motifs"]:
         if m["motif"] not in motifs:
             who = "" if m["subject"] == "dreamer" else ", about someone else"
-            motifs[m["motif"]] = f"{labels.get(m['motif'], m['motif'])} (“{_one_line(m['evidence'])}”{who})"
+            said = (f"“{_one_line(m['evidence'])}”" if m["evidence"] else
+                    "your answer" if m["motif"] == chosen else "added by you")
+            motifs[m["motif"]] = f"{labels.get(m['motif'], m['motif'])} ({said}{who})"
     if motifs:
         lines.append(f"- **Motifs:** {'; '.join(motifs.values())}")
     marks = [name for name in ("nightmare", "lucid", "recurring") if dream[name]]
@@ -72,6 +75,15 @@ def _details(dream: dict, labels: dict) -> str:
         lines.append(f"- **Sleep:** {dream['sleep_quality']}/5")
     if dream["context"].strip():
         lines.append(f"- **Context:** {_one_line(dream['context'])}")
+    answers = [r for r in dream.get("reflections") or () if r["question"] != "free"]
+    if answers:
+        from dreamly.questions import answer_text, label
+
+        lines.append("- **Your answers:** " + "; ".join(
+            f"{label(r['question'])}: {_one_line(answer_text(r['question'], r['answer']))}" for r in answers))
+    for r in dream.get("reflections") or ():
+        if r["question"] == "free":
+            lines.append(f"- **Your reflection ({r['created'][:10]}):** {_one_line(r['answer'])}")
     return "\n".join(lines) + "\n" if lines else ""
 
 

@@ -172,7 +172,8 @@ def _record(*, dreamt_on: str, body: str, created: str, updated: str | None = No
             context: str = "", lucid: bool = False, nightmare: bool = False, recurring: bool = False,
             sleep_quality: int | None = None, source: str | None = None, tags: Iterable[str] = (),
             emotions: Iterable[dict] = (), motifs: Iterable[dict] = (), interpretations: Iterable[dict] = (),
-            rehearsals: Iterable[dict] = (), lucidity: int | None = None) -> dict:
+            rehearsals: Iterable[dict] = (), lucidity: int | None = None, reflections: Iterable[dict] = (),
+            corrections: Iterable[dict] = ()) -> dict:
     from dreamly.store import normalise_tag
 
     return {
@@ -182,6 +183,7 @@ def _record(*, dreamt_on: str, body: str, created: str, updated: str | None = No
         "tags": [t for t in dict.fromkeys(normalise_tag(t) for t in tags) if t],
         "emotions": _unique_emotions(emotions), "motifs": list(motifs),
         "interpretations": list(interpretations), "rehearsals": list(rehearsals),
+        "reflections": list(reflections), "corrections": list(corrections),
         "lucidity": lucidity,
     }
 

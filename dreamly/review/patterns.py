@@ -293,6 +293,9 @@ def _assemble(rows: dict) -> list[_Dream]:
         for dream_id, value in rows.get(key, ()):
             if dream_id in dreams:
                 getattr(dreams[dream_id], attr).add(value)
+    for dream_id, words in rows.get("reminds", ()):  # what it reminded the dreamer of counts as context
+        if dream_id in dreams:
+            dreams[dream_id].context = f"{dreams[dream_id].context}\n{words}".strip()
     return sorted(dreams.values(), key=lambda d: (d.day, d.id))
 
 

@@ -9,6 +9,7 @@ The package's rooms (see docs/architecture.md):
 - `connect`: how the file is opened: plain or encrypted (by its header), writable or read-only.
 - `crypto`: SQLCipher journals (the `encrypt` extra): the connection, `encrypt` / `decrypt`.
   Imported only for an encrypted file; where its key comes from is `dreamly.keys`.
+- `morning`: the dreamer's answers, reflections and corrections to the matcher (a mixin of `Journal`).
 
 Everything callers need is importable from `dreamly.store` itself; the rooms are an
 implementation detail. Nothing here prints or knows about the command line.

@@ -105,6 +105,6 @@ def search(conn: sqlite3.Connection, query: str, where: str, params: list, limit
     select = dream_select.replace("FROM dreams d", "FROM page JOIN dreams d ON d.id = page.id").replace(
         "SELECT d.id,",
         f"""SELECT (SELECT snippet(dreams_fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16) FROM dreams_fts
-                    WHERE dreams_fts MATCH ? AND rowid = page.id) AS snippet, d.id,""", 1)
+                    WHERE dreams_fts MATCH ? AND rowid = page.id) AS snippet, page.rank AS hit_rank, d.id,""", 1)
     sql = f"WITH {page} {select} {ordering}"
     return list(conn.execute(sql, [*page_params, match])), order

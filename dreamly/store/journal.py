@@ -30,6 +30,7 @@ from dreamly.store.connect import connect
 from dreamly.store.errors import is_damage as _is_damage
 from dreamly.store.errors import kind as error_kind
 from dreamly.store.errors import translate_error
+from dreamly.store.morning import MorningJournal
 from dreamly.store.fulltext import SNIPPET_END, SNIPPET_START, fts_query  # noqa: F401  (re-exported)
 
 BUSY_TIMEOUT_SECONDS = 10.0  # how long a write waits for another dreamly; DREAMLY_BUSY_TIMEOUT overrides
@@ -153,7 +154,7 @@ def _row_to_dream(row: sqlite3.Row) -> dict:
     return dream
 
 
-class Journal:
+class Journal(MorningJournal):
     """An open journal file. Use as a context manager, or call close()."""
 
     read_only: str | None = None  # "folder" / "file" when the journal can only be read
@@ -328,6 +329,7 @@ class Journal:
             "INSERT OR IGNORE INTO dream_emotions (dream_id, emotion, intensity, origin) VALUES (?, ?, NULL, 'text')",
             [(dream_id, name) for name in dict.fromkeys(found_emotions)],
         )
+        self._apply_corrections(dream_id, version)  # the dreamer's decisions outlive every analysis
 
     def update(
         self,
@@ -384,6 +386,8 @@ class Journal:
         if row is None:
             raise DreamlyError(f"no dream with id {dream_id}")
         dream = _row_to_dream(row)
+        dream["reflections"] = self.reflections(dream_id)
+        dream["corrections"] = self.corrections(dream_id)
         if with_history:
             dream["interpretations"] = [
                 dict(r) | {"complete": bool(r["complete"])}
@@ -436,8 +440,45 @@ class Journal:
         for row in rows:
             dream = _row_to_dream(row)
             dream["snippet"] = row["snippet"]
-            results.append(dream)
-        return results, order
+            results.append((row["hit_rank"], dream))
+        answered = self._answer_hits(fulltext.fts_query(query), filters)  # the dreamer's answers find their dream too
+        if answered:
+            if order == "rank":
+                results = sorted(results + answered, key=lambda pair: (pair[0], -_day_number(pair[1]["dreamt_on"])))
+            else:
+                results = sorted(results + answered, key=lambda pair: (pair[1]["dreamt_on"], pair[1]["id"]), reverse=True)
+            if filters.limit is not None:
+                results = results[:filters.limit]
+        return [dream for _, dream in results], order
+
+    def _answer_hits(self, match: str, filters: Filters) -> list[tuple[float, dict]]:
+        """Dreams found only through their answers and reflections (rank, dream with snippet).
+        A second, small query over the small reflections index: the dreams' own search stays
+        the query it was."""
+        where, params = filters.where()
+        limit = "LIMIT ?" if filters.limit is not None else ""
+        if filters.limit is not None:
+            params.append(filters.limit)
+        select = _DREAM_SELECT.replace("FROM dreams d", "FROM best JOIN dreams d ON d.id = best.dream_id").replace(
+            "SELECT d.id,", "SELECT best.snippet AS snippet, best.rank AS hit_rank, d.id,", 1)
+        sql = f"""
+            WITH answered AS MATERIALIZED (
+                SELECT r.dream_id, bm25(reflections_fts) AS rank,
+                       snippet(reflections_fts, 0, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16) AS snippet
+                FROM reflections_fts JOIN reflections r ON r.id = reflections_fts.rowid
+                WHERE reflections_fts MATCH ?
+            ),
+            best AS MATERIALIZED (SELECT dream_id, min(rank) AS rank, snippet FROM answered GROUP BY dream_id)
+            {select}
+            WHERE NOT EXISTS (SELECT 1 FROM dreams_fts WHERE dreams_fts MATCH ? AND rowid = d.id) AND {where}
+            ORDER BY best.rank {limit}
+        """
+        found = []
+        for row in self.conn.execute(sql, [match, match, *params]):
+            dream = _row_to_dream(row)
+            dream["snippet"] = row["snippet"]
+            found.append((row["hit_rank"], dream))
+        return found
 
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM dreams").fetchone()[0]
@@ -470,6 +511,8 @@ class Journal:
             "motifs": pairs("dream_motifs", "motif", "AND x.subject = 'dreamer'"),
             "emotions": pairs("dream_emotions", "emotion"),
             "tags": pairs("dream_tags", "tag"),
+            # what the dream reminded the dreamer of: linked like the waking-life context
+            "reminds": pairs("reflections", "answer", "AND x.question = 'reminds'"),
         }
 
     def recall_days(self, until: date) -> Iterator[date]:
@@ -598,7 +641,8 @@ class Journal:
     def history_for(self, dream_ids: Sequence[int]) -> dict[int, dict]:
         """Interpretations and rehearsals of many dreams in two queries, oldest first
         (an export asks per batch of dreams instead of once per dream)."""
-        history = {dream_id: {"interpretations": [], "rehearsals": []} for dream_id in dream_ids}
+        history = {dream_id: {"interpretations": [], "rehearsals": [], "reflections": [], "corrections": []}
+                   for dream_id in dream_ids}
         ids = json.dumps(list(history))  # json_each: no limit on the number of ids
         for row in self.conn.execute(
             "SELECT id, dream_id, model, lens, prompt, system, response, complete, created FROM interpretations "
@@ -612,6 +656,18 @@ class Journal:
         ):
             item = dict(row)
             history[item.pop("dream_id")]["rehearsals"].append(item)
+        for row in self.conn.execute(
+            "SELECT dream_id, question, answer, created FROM reflections "
+            "WHERE dream_id IN (SELECT value FROM json_each(?)) ORDER BY id", (ids,)
+        ):
+            item = dict(row)
+            history[item.pop("dream_id")]["reflections"].append(item)
+        for row in self.conn.execute(
+            "SELECT dream_id, kind, name, action, created FROM dream_corrections "
+            "WHERE dream_id IN (SELECT value FROM json_each(?)) ORDER BY dream_id, kind, name", (ids,)
+        ):
+            item = dict(row)
+            history[item.pop("dream_id")]["corrections"].append(item)
         return history
 
     def content_hashes(self) -> set[str]:
@@ -642,14 +698,20 @@ class Journal:
             "interpretations": """INSERT INTO interpretations (dream_id, model, lens, prompt, system, response,
                                       complete, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
             "rehearsals": "INSERT INTO rehearsals (dream_id, body, created) VALUES (?, ?, ?)",
+            "reflections": "INSERT INTO reflections (dream_id, question, answer, created) VALUES (?, ?, ?, ?)",
+            "corrections": """INSERT OR REPLACE INTO dream_corrections (dream_id, kind, name, action, created)
+                              VALUES (?, ?, ?, ?, ?)""",
         }
         rows: dict[str, list] = {table: [] for table in statements}
 
         def flush() -> None:
             done = len(rows["dreams"])
+            corrected = sorted({row[0] for row in rows["corrections"]})
             for table, sql in statements.items():  # dreams first: the others refer to them
                 self.conn.executemany(sql, rows[table])
                 rows[table].clear()
+            for dream_id in corrected:  # an analysis made on import knows nothing of them
+                self._apply_corrections(dream_id)
             if on_progress and done:
                 on_progress(done)
 
@@ -670,6 +732,10 @@ class Journal:
                                             i["response"], int(i["complete"]), i["created"])
                                            for i in d["interpretations"])
             rows["rehearsals"].extend((dream_id, r["body"], r["created"]) for r in d["rehearsals"])
+            rows["reflections"].extend((dream_id, r["question"], r["answer"], r["created"])
+                                       for r in d.get("reflections", ()))
+            rows["corrections"].extend((dream_id, c["kind"], c["name"], c["action"], c["created"])
+                                       for c in d.get("corrections", ()))
             written += 1
             if written % batch == 0:
                 flush()
@@ -850,3 +916,7 @@ def open_journal(db: str | os.PathLike | None, *, create: bool = True) -> Journa
     from dreamly.paths import journal_path
 
     return Journal.open(journal_path(db), create=create)
+
+
+def _day_number(day: str) -> int:
+    return date.fromisoformat(day).toordinal()

@@ -229,4 +229,56 @@ def m002_dream_signs(conn: sqlite3.Connection) -> None:
     run(conn, V2_STATEMENTS)
 
 
+# 3: the morning: the dreamer's answers and reflections, and their corrections to the matcher
+V3_STATEMENTS = (
+    """
+    CREATE TABLE reflections (
+        id INTEGER PRIMARY KEY,
+        dream_id INTEGER NOT NULL REFERENCES dreams (id) ON DELETE CASCADE,
+        question TEXT NOT NULL,                -- a question id (pursuer, feeling, reminds, motif:ID) or 'free'
+        answer TEXT NOT NULL,
+        created TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX reflections_by_dream ON reflections (dream_id, question)",
+    """
+    CREATE TABLE dream_corrections (
+        dream_id INTEGER NOT NULL REFERENCES dreams (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('motif', 'emotion')),
+        name TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('add', 'drop')),
+        created TEXT NOT NULL,
+        PRIMARY KEY (dream_id, kind, name)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE VIRTUAL TABLE reflections_fts USING fts5 (
+        answer, content = 'reflections', content_rowid = 'id',
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    )
+    """,
+    """
+    CREATE TRIGGER reflections_fts_insert AFTER INSERT ON reflections BEGIN
+        INSERT INTO reflections_fts (rowid, answer) VALUES (new.id, new.answer);
+    END
+    """,
+    """
+    CREATE TRIGGER reflections_fts_delete AFTER DELETE ON reflections BEGIN
+        INSERT INTO reflections_fts (reflections_fts, rowid, answer) VALUES ('delete', old.id, old.answer);
+    END
+    """,
+    """
+    CREATE TRIGGER reflections_fts_update AFTER UPDATE OF answer ON reflections BEGIN
+        INSERT INTO reflections_fts (reflections_fts, rowid, answer) VALUES ('delete', old.id, old.answer);
+        INSERT INTO reflections_fts (rowid, answer) VALUES (new.id, new.answer);
+    END
+    """,
+)
+
+
+@migration
+def m003_reflections_and_corrections(conn: sqlite3.Connection) -> None:
+    run(conn, V3_STATEMENTS)
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
