@@ -3,8 +3,8 @@
 `-e scared` means fear; `-e feer` is a typo nobody can be sure about: it is kept as typed
 and the person is warned. The alias table is data (one word → its family), not rules.
 
-When the knowledge base's emotion lexicons can answer (`dreamly.feelings.feeling_family`,
-from the feelings work, once it is merged), they do, and this table is only the fallback.
+When the knowledge base's emotion lexicons can answer (`dreamly.analysis.feelings.feeling_family`),
+they do, and this table is only the fallback.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def feeling_family(name: str, known=FEELINGS) -> tuple[str, str | None]:
 
 def _from_lexicons(name: str) -> str | None:
     try:
-        from dreamly.feelings import feeling_family as lexicon_family  # the knowledge base's own lexicons
+        from dreamly.analysis.feelings import feeling_family as lexicon_family  # the knowledge base's own lexicons
     except ImportError:
         return None
     try:

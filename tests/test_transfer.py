@@ -122,7 +122,7 @@ _motif = st.fixed_dictionaries({
     "matcher_version": st.sampled_from([0, 1]),  # 1 is current: kept; 0 is old: analysed afresh
 })
 _dream = st.fixed_dictionaries({
-    "dreamt_on": st.dates(date(1990, 1, 1), date(2030, 12, 31)).map(date.isoformat),
+    "dreamt_on": st.dates(date(1990, 1, 1), date.today()).map(date.isoformat),
     "created": _stamp, "updated": _stamp, "title": _text, "body": st.one_of(_body, st.just(TRICKY_BODY)),
     "lucid": st.booleans(), "nightmare": st.booleans(), "recurring": st.booleans(),
     "sleep_quality": st.none() | st.integers(1, 5), "context": _text, "source": st.none() | _text,
