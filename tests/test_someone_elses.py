@@ -29,3 +29,10 @@ def test_someone_elses_motif_is_said_to_be_theirs_everywhere(cli, tmp_path):
     assert "No dreams" in cli("list", "--motif", "owl").output + cli("list", "--motif", "owl").stderr
     report = json.loads(cli("patterns", "--json").stdout)
     assert "owl" not in json.dumps(report["motifs"]) and "falling" in json.dumps(report["motifs"])
+
+
+def test_the_dreamers_own_exam_is_the_dreamers_whoever_else_is_in_the_sentence():
+    from dreamly.analysis import analyze
+
+    found = analyze("my history final was tomorrow and the teacher had moved it").motifs
+    assert [(h.id, h.subject) for h in found] == [("late_or_exam", "dreamer")]

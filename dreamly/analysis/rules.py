@@ -379,6 +379,8 @@ class Matcher(Pursuers):
         subj = _last_subject(doc.text, doc.low, c_start, start) or subj
         if subj and subj != "dreamer" and _DREAMER_OBJECT.search(doc.low, start, end):
             subj = "dreamer"  # "a man was chasing me", "it scared us": it happens to the dreamer
+        elif subj != "dreamer" and doc.low.startswith(("my ", "our "), start):
+            subj = "dreamer"  # the hit is the dreamer's own thing: "my history final", "our flight"
         if rule.subject == "dreamer" and subj != "dreamer":
             return None
         return subj or "dreamer"
