@@ -243,19 +243,30 @@ def add(
 
         require_llm()
     text, draft = read_text(text, force_editor=editor)
-    body = clean_text(text)
-    if not body.strip():
+    with _keeping(draft):
+        body = clean_text(text)
+        if not body.strip():
+            if draft:
+                draft.discard()
+            fail("the dream is empty; nothing was saved")
+        dream = NewDream(body=body, dreamt_on=day, title=title.strip(), context=context.strip(), lucid=lucid,
+                         nightmare=nightmare, recurring=recurring, sleep_quality=sleep, tags=tag or (),
+                         emotions=emotions)
+        from dreamly.analysing import analyse_text
+
+        outcome = analyse_text(body, _personal_motifs_file())
+        journal = open_journal(db)
+        try:
+            dream_id = journal.add(dream, analysis=outcome.stored)  # the dream (and its analysis) are safe
+        except BaseException:
+            journal.close()
+            raise
+    with journal:
         if draft:
             draft.discard()
-        fail("the dream is empty; nothing was saved")
-    dream = NewDream(body=body, dreamt_on=day, title=title.strip(), context=context.strip(), lucid=lucid,
-                     nightmare=nightmare, recurring=recurring, sleep_quality=sleep, tags=tag or (),
-                     emotions=emotions)
-    with open_journal(db) as journal:
-        dream_id = journal.add(dream)  # the dream is safe from here on
-        if draft:
-            draft.discard()
-        found = _analyse_and_store(journal, dream_id, body)
+        found = outcome.result
+        if outcome.warning:
+            note(("Note: " if outcome.deferred else "Warning: ") + outcome.warning)
         if json_:
             failure = _interpret_after_add(journal, dream_id, model, lens, quiet=True) if interpret_ else None
             print_json(journal.get(dream_id))
@@ -287,30 +298,27 @@ def _interpret_after_add(journal, dream_id: int, model, lens, *, quiet: bool) ->
     return None
 
 
+def _keeping(draft):
+    """While an editor's draft is not yet saved: any failure names the file that keeps the text."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def keeping():
+        try:
+            yield
+        except DreamlyError as exc:
+            if draft is None or not draft.path.exists():
+                raise
+            raise DreamlyError(f"{str(exc).rstrip('.')}; your text is kept in {draft.path}") from None
+
+    return keeping()
+
+
 def _refuse_future(day) -> None:
     from datetime import date as _date
 
     if day > _date.today():
         fail(f"{day.isoformat()} is in the future; a dream is filed under the morning you woke")
-
-
-def _analyse_and_store(journal, dream_id: int, body: str):
-    """Tag the stored dream with motifs and found feelings. A failure here never loses the
-    dream (it is already committed): it becomes a warning and `dreamly reanalyze` retries."""
-    try:
-        from dreamly import analyze
-
-        result = analyze.analyze(body, user_file=_personal_motifs_file())
-        journal.save_analysis(dream_id, result.motifs, result.emotion_ids(), analyze.MATCHER_VERSION)
-        return result
-    except DreamlyError as exc:
-        note(f"Warning: the dream is saved, but it was not analysed: {exc}")
-    except Exception as exc:  # noqa: BLE001 - analysis is optional, the dream is not
-        if os.environ.get("DREAMLY_DEBUG"):
-            raise
-        note(f"Warning: the dream is saved, but analysing it failed ({type(exc).__name__}); "
-             "run `dreamly reanalyze` later")
-    return None
 
 
 def _echo_findings(result) -> None:
@@ -450,7 +458,7 @@ def edit(
     """
     from dreamly.dates import parse_day
     from dreamly.entry import EditorDraft, clean_text, parse_emotion
-    from dreamly.store import normalise_tag, open_journal
+    from dreamly.store import open_journal
 
     fields: dict = {}
     if date is not None:
@@ -461,41 +469,44 @@ def edit(
         if value is not None:
             fields[name] = value.strip() if isinstance(value, str) else value
     set_emotions = [parse_emotion(spec) for spec in emotion or ()]
+    dropped = [parse_emotion(e)[0] for e in drop_emotion or ()]
     nothing_else = not (fields or set_emotions or drop_emotion or tag or untag or text is not None)
     with open_journal(db, create=False) as journal:
-        current = journal.get(dream_id, with_history=False)
         draft = None
+        expect = None
         if text is not None:
             fields["body"] = clean_text(text)
         elif editor or nothing_else:
-            draft = EditorDraft(current["body"])
-            fields["body"] = clean_text(draft.edit())
-        if "body" in fields and not fields["body"].strip():
-            fail("the new text is empty; the dream was not changed (use `dreamly delete` to remove it)")
-        if fields.get("body") == current["body"]:
-            del fields["body"]
-        tags = None
-        if tag or untag:
-            drop = {normalise_tag(t) for t in untag or ()}
-            tags = [t for t in [*current["tags"], *(tag or ())] if normalise_tag(t) not in drop]
-        emotions = None
-        if set_emotions or drop_emotion:
-            dropped = {parse_emotion(e)[0] for e in drop_emotion or ()}
-            before = {e["emotion"]: e["intensity"] for e in current["emotions"] if e["origin"] == "user"}
-            mine = before | dict(set_emotions)
-            emotions = [(name, level) for name, level in mine.items() if name not in dropped]
-            if dict(emotions) == before:  # e.g. dropping a feeling the dream does not have
-                emotions = None
-        if not fields and tags is None and emotions is None:
-            if draft:
-                draft.discard()
-            note(f"Nothing changed in dream {dream_id}.")
-            return
-        journal.update(dream_id, fields, tags=tags, emotions=emotions)
+            current = journal.get(dream_id, with_history=False)
+            # the optimistic check: the save is refused if the dream changed while the editor was open
+            expect = {"updated": current["updated"], "body": current["body"]}
+            draft = EditorDraft(current["body"], name=f"dream-{dream_id}")
+            fields["body"] = draft.edit()
+        with _keeping(draft):
+            if draft and clean_text(fields["body"]) == expect["body"]:  # nothing typed: no check needed
+                del fields["body"]
+                expect = None
+            if "body" in fields:
+                fields["body"] = clean_text(fields["body"])
+                if not fields["body"].strip():
+                    if draft:
+                        draft.discard()
+                    fail("the new text is empty; the dream was not changed (use `dreamly delete` to remove it)")
+            outcome = None
+            if "body" in fields and (draft is None or fields["body"] != expect["body"]):
+                from dreamly.analysing import analyse_text
+
+                outcome = analyse_text(fields["body"], _personal_motifs_file())
+            changed = journal.edit(dream_id, fields, add_tags=tag or (), drop_tags=untag or (),
+                                   set_emotions=set_emotions, drop_emotions=dropped, expect=expect,
+                                   analysis=outcome.stored if outcome else None)
         if draft:
             draft.discard()
-        if "body" in fields:
-            _analyse_and_store(journal, dream_id, fields["body"])
+        if not changed:
+            note(f"Nothing changed in dream {dream_id}.")
+            return
+        if outcome and outcome.warning:
+            note(("Note: " if outcome.deferred else "Warning: ") + outcome.warning)
         if json_:
             print_json(journal.get(dream_id))
             return

@@ -130,12 +130,41 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES (new.id, new.title, new.body, new.context);
     END;
     """,
+    # 2 (provisional number; hardening): which text and matcher version each dream's analysis
+    # belongs to. No row = not analysed yet. Dreams of an older journal count as analysed with
+    # the matcher version their motifs carry (else the newest in the journal): unknown -> no row.
+    """
+    CREATE TABLE dream_analysis (
+        dream_id INTEGER PRIMARY KEY REFERENCES dreams (id) ON DELETE CASCADE,
+        text_hash TEXT NOT NULL,               -- dreamly_text_hash(body) of the text analysed
+        matcher_version INTEGER NOT NULL,
+        analysed TEXT NOT NULL                 -- UTC ISO timestamp
+    );
+    INSERT INTO dream_analysis (dream_id, text_hash, matcher_version, analysed)
+    SELECT d.id, dreamly_text_hash(d.body), v.version, d.updated
+    FROM dreams d JOIN (
+        SELECT d2.id AS id, coalesce((SELECT max(matcher_version) FROM dream_motifs m WHERE m.dream_id = d2.id),
+                                     (SELECT max(matcher_version) FROM dream_motifs)) AS version
+        FROM dreams d2
+    ) v ON v.id = d.id
+    WHERE v.version IS NOT NULL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def now_utc() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def text_hash(body: str | None) -> str | None:
+    """Identity of a dream's exact text, recorded with its analysis (dream_analysis.text_hash):
+    an analysis whose hash differs from the text's is stale."""
+    if body is None:
+        return None
+    import hashlib
+
+    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def content_hash(dreamt_on: str, body: str) -> str:
@@ -256,6 +285,7 @@ class Journal:
             except sqlite3.Error as exc:
                 raise DreamlyError(f"can't open the journal at {path}: {exc}") from None
             conn.row_factory = sqlite3.Row
+            conn.create_function("dreamly_text_hash", 1, text_hash, deterministic=True)
             journal = cls(path, conn)
             try:
                 conn.execute("PRAGMA foreign_keys = ON")
@@ -340,8 +370,10 @@ class Journal:
 
     # -- writes ----------------------------------------------------------------------
 
-    def add(self, dream: NewDream) -> int:
-        """Store a dream with its tags and user-tagged emotions in one transaction."""
+    def add(self, dream: NewDream, analysis: tuple | None = None) -> int:
+        """Store a dream with its tags and user-tagged emotions in one transaction; with
+        `analysis` = (motifs, found emotion ids, matcher version), its analysis too, in the same
+        transaction (so a kill never leaves the dream with half or none of it unrecorded)."""
         stamp = now_utc()
         dreamt_on = dream.dreamt_on.isoformat()
         with self.transaction():
@@ -359,6 +391,9 @@ class Journal:
             dream_id = cursor.lastrowid
             self._write_tags(dream_id, dream.tags)
             self._write_user_emotions(dream_id, dream.emotions)
+            if analysis is not None:
+                motifs, found, version = analysis
+                self._replace_analysis(dream_id, motifs, found, version, text=dream.body)
         return dream_id
 
     def _write_tags(self, dream_id: int, tags: Iterable[str]) -> None:
@@ -373,16 +408,20 @@ class Journal:
             [(dream_id, name, intensity) for name, intensity in emotions],
         )
 
-    def save_analysis(self, dream_id: int, motifs: Iterable, found_emotions: Iterable[str], version: int) -> None:
+    def save_analysis(self, dream_id: int, motifs: Iterable, found_emotions: Iterable[str], version: int,
+                      text: str | None = None) -> None:
         """Replace a dream's matcher output: its motif hits and its text-found emotions.
 
         `motifs` are objects with id, evidence, start, end and subject (analyze.Hit).
         Emotions the user tagged are kept; found ones are added only where the user said nothing.
         """
         with self.transaction():
-            self._replace_analysis(dream_id, motifs, found_emotions, version)
+            self._replace_analysis(dream_id, motifs, found_emotions, version, text=text)
 
-    def _replace_analysis(self, dream_id: int, motifs: Iterable, found_emotions: Iterable[str], version: int) -> None:
+    def _replace_analysis(self, dream_id: int, motifs: Iterable, found_emotions: Iterable[str], version: int,
+                          text: str | None = None) -> None:
+        """`text` is the text that was analysed (None: the dream's text as stored now); it is
+        recorded in dream_analysis, so an analysis of an older text shows as stale in `check`."""
         self.conn.execute("DELETE FROM dream_motifs WHERE dream_id = ?", (dream_id,))
         self.conn.execute("DELETE FROM dream_emotions WHERE dream_id = ? AND origin = 'text'", (dream_id,))
         self.conn.executemany(
@@ -393,6 +432,11 @@ class Journal:
         self.conn.executemany(
             "INSERT OR IGNORE INTO dream_emotions (dream_id, emotion, intensity, origin) VALUES (?, ?, NULL, 'text')",
             [(dream_id, name) for name in dict.fromkeys(found_emotions)],
+        )
+        self.conn.execute(
+            """INSERT OR REPLACE INTO dream_analysis (dream_id, text_hash, matcher_version, analysed)
+               SELECT id, coalesce(?, dreamly_text_hash(body)), ?, ? FROM dreams WHERE id = ?""",
+            (text_hash(text), version, now_utc(), dream_id),
         )
 
     def update(
@@ -429,6 +473,85 @@ class Journal:
             if emotions is not None:
                 self.conn.execute("DELETE FROM dream_emotions WHERE dream_id = ? AND origin = 'user'", (dream_id,))
                 self._write_user_emotions(dream_id, emotions)
+
+    def edit(
+        self,
+        dream_id: int,
+        fields: dict,
+        *,
+        add_tags: Iterable[str] = (),
+        drop_tags: Iterable[str] = (),
+        set_emotions: Iterable[tuple[str, int | None]] = (),
+        drop_emotions: Iterable[str] = (),
+        expect: dict | None = None,
+        analysis: tuple | None = None,
+    ) -> bool:
+        """Change a dream: read, merge and write inside one BEGIN IMMEDIATE, so two `dreamly edit`s
+        at once both land (tags and feelings are added to and dropped from what is stored at
+        that moment, not from what was read before). Returns False when nothing would change.
+
+        `expect` ({column: value} as read when an editor was opened) is the optimistic check:
+        if the stored dream differs, nothing is written and StaleEdit is raised.
+        `analysis` = (motifs, found emotion ids, matcher version) of the new body, written with it.
+        """
+        unknown = set(fields) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        if not -2**63 <= dream_id < 2**63:
+            raise DreamlyError(f"no dream with id {dream_id}")
+        add_tags = [t for t in dict.fromkeys(normalise_tag(t) for t in add_tags) if t]
+        drop = {normalise_tag(t) for t in drop_tags}
+        set_emotions = dict(set_emotions)
+        dropped = set(drop_emotions)
+        with self.transaction():
+            current = self.conn.execute("SELECT * FROM dreams WHERE id = ?", (dream_id,)).fetchone()
+            if current is None:
+                raise DreamlyError(f"no dream with id {dream_id}")
+            if expect and any(current[name] != value for name, value in expect.items()):
+                raise StaleEdit(dream_id)
+            values = dict(fields)
+            if values.get("body") == current["body"]:
+                del values["body"]
+            tags = None
+            if add_tags or drop:
+                before = [r[0] for r in self.conn.execute("SELECT tag FROM dream_tags WHERE dream_id = ?", (dream_id,))]
+                after = [t for t in dict.fromkeys([*before, *add_tags]) if t not in drop]
+                if set(after) != set(before):
+                    tags = after
+            emotions = None
+            if set_emotions or dropped:
+                before_e = {r[0]: r[1] for r in self.conn.execute(
+                    "SELECT emotion, intensity FROM dream_emotions WHERE dream_id = ? AND origin = 'user'", (dream_id,))}
+                mine = {name: level for name, level in (before_e | set_emotions).items() if name not in dropped}
+                if mine != before_e:
+                    emotions = list(mine.items())
+            if not values and tags is None and emotions is None:
+                return False
+            self._update_row(dream_id, current, values, tags, emotions)
+            if "body" in values and analysis is not None:
+                motifs, found, version = analysis
+                self._replace_analysis(dream_id, motifs, found, version, text=values["body"])
+        return True
+
+    def _update_row(self, dream_id: int, current, fields: dict, tags, emotions) -> None:
+        values = dict(fields)
+        if isinstance(values.get("dreamt_on"), date):
+            values["dreamt_on"] = values["dreamt_on"].isoformat()
+        for flag in ("lucid", "nightmare", "recurring"):
+            if flag in values:
+                values[flag] = int(bool(values[flag]))
+        values["updated"] = now_utc()
+        values["content_hash"] = content_hash(
+            values.get("dreamt_on", current["dreamt_on"]), values.get("body", current["body"])
+        )
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        self.conn.execute(f"UPDATE dreams SET {assignments} WHERE id = ?", (*values.values(), dream_id))
+        if tags is not None:
+            self.conn.execute("DELETE FROM dream_tags WHERE dream_id = ?", (dream_id,))
+            self._write_tags(dream_id, tags)
+        if emotions is not None:
+            self.conn.execute("DELETE FROM dream_emotions WHERE dream_id = ? AND origin = 'user'", (dream_id,))
+            self._write_user_emotions(dream_id, emotions)
 
     def delete(self, dream_id: int) -> None:
         with self.transaction():
@@ -570,11 +693,12 @@ class Journal:
             yield [(r[0], r[1]) for r in rows]
             last = rows[-1][0]
 
-    def save_analyses(self, results: Iterable[tuple[int, Iterable, Iterable[str]]], version: int) -> None:
-        """Matcher output for many dreams in one transaction: all of the batch or none of it."""
+    def save_analyses(self, results: Iterable[tuple], version: int) -> None:
+        """Matcher output for many dreams in one transaction: all of the batch or none of it.
+        Each result is (dream_id, motifs, found emotion ids[, the text analysed])."""
         with self.transaction():
-            for dream_id, motifs, found_emotions in results:
-                self._replace_analysis(dream_id, motifs, found_emotions, version)
+            for dream_id, motifs, found_emotions, *text in results:
+                self._replace_analysis(dream_id, motifs, found_emotions, version, text=text[0] if text else None)
 
     # -- interpretation and rehearsal ------------------------------------------------
 
@@ -717,7 +841,10 @@ class Journal:
             "interpretations": """INSERT INTO interpretations (dream_id, model, lens, prompt, system, response,
                                       complete, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
             "rehearsals": "INSERT INTO rehearsals (dream_id, body, created) VALUES (?, ?, ?)",
+            # which text each dream's analysis belongs to (none: `check` reports it, `reanalyze` finishes it)
+            "analysis": "INSERT INTO dream_analysis (dream_id, text_hash, matcher_version, analysed) VALUES (?, ?, ?, ?)",
         }
+        stamp = now_utc()
         rows: dict[str, list] = {table: [] for table in statements}
 
         def flush() -> None:
@@ -744,6 +871,8 @@ class Journal:
                                             i["response"], int(i["complete"]), i["created"])
                                            for i in d["interpretations"])
             rows["rehearsals"].extend((dream_id, r["body"], r["created"]) for r in d["rehearsals"])
+            if d.get("analysis_version") is not None:
+                rows["analysis"].append((dream_id, text_hash(d["body"]), d["analysis_version"], stamp))
             written += 1
             if written % batch == 0:
                 flush()
@@ -881,6 +1010,15 @@ def fts_query(text: str) -> str:
     if not terms:
         raise DreamlyError(f"nothing to search for in {text!r}: give at least one word")
     return " ".join(terms)
+
+
+class StaleEdit(DreamlyError):
+    """The dream changed in the journal (another terminal) after it was read for editing."""
+
+    def __init__(self, dream_id: int):
+        super().__init__(f"dream {dream_id} was changed elsewhere while you were editing it; "
+                         "nothing was saved over that change")
+        self.dream_id = dream_id
 
 
 class _Transaction:
