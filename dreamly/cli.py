@@ -650,7 +650,7 @@ def reanalyze(db: DbOption = None) -> None:
                 results = []
                 for dream_id, body in batch:
                     found = matcher.analyze(body)
-                    results.append((dream_id, found.motifs, found.emotion_ids()))
+                    results.append((dream_id, found.motifs, found.emotion_ids(), body))
                 journal.save_analyses(results, analyze.MATCHER_VERSION)  # this batch is now safe
                 done += len(batch)
                 advance(len(batch))
@@ -1217,7 +1217,7 @@ def check(
         dreams = "?" if report["dreams"] is None else report["dreams"]
         typer.echo(f"Journal: {report['path']} ({dreams} dream{'' if dreams == 1 else 's'})")
         typer.echo(f"Schema: version {report['schema_version']} (this dreamly knows {report['known_schema_version']})")
-        for label, key in (("Integrity", "integrity"), ("Search index", "search_index")):
+        for label, key in (("Integrity", "integrity"), ("Search index", "search_index"), ("Analysis", "analysis")):
             problems = report[key]
             typer.echo(f"{label}: {'ok' if not problems else 'PROBLEM'}")
             for problem in problems:
@@ -1230,6 +1230,8 @@ def check(
     if report["search_index"]:
         fail("the search index is out of step with the dreams" +
              ("" if repair else "; `dreamly check --repair` rebuilds it"))
+    if report["analysis"]:
+        fail("some dreams are not analysed with their current text; `dreamly reanalyze` finishes them")
     if not report["ok"]:
         fail("the journal's schema version is not the one this dreamly knows")
 

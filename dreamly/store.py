@@ -958,6 +958,33 @@ class Journal:
             problems = ["the search index does not match the dreams' text"]
         return problems
 
+    def analysis_problems(self) -> list[str]:
+        """Dreams whose analysis is missing (never analysed: a kill, a failed or deferred
+        analysis) or belongs to an older text than the one stored ([] when none)."""
+        try:
+            missing, stale = self.conn.execute(
+                """SELECT coalesce(sum(a.dream_id IS NULL), 0),
+                          coalesce(sum(a.dream_id IS NOT NULL AND a.text_hash != dreamly_text_hash(d.body)), 0)
+                   FROM dreams d LEFT JOIN dream_analysis a ON a.dream_id = d.id"""
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            if not _is_damage(exc):
+                raise translate_error(exc, self.path) from None
+            return ["the analysis records can't be read"]
+        problems = []
+        if missing:
+            problems.append(f"{missing} dream{'s have' if missing != 1 else ' has'} no analysis")
+        if stale:
+            problems.append(f"{stale} dream{'s have an analysis' if stale != 1 else ' has an analysis'} "
+                            "older than the text")
+        return problems
+
+    def unanalysed_ids(self) -> list[int]:
+        """Ids of the dreams `analysis_problems` counts, for `reanalyze --missing`."""
+        return [r[0] for r in self.conn.execute(
+            """SELECT d.id FROM dreams d LEFT JOIN dream_analysis a ON a.dream_id = d.id
+               WHERE a.dream_id IS NULL OR a.text_hash != dreamly_text_hash(d.body) ORDER BY d.id""")]
+
     def rebuild_search_index(self) -> None:
         """Rebuild the full-text index from the dreams table (it holds no data of its own)."""
         with self.transaction():
@@ -973,8 +1000,10 @@ class Journal:
             "search_index": [],
             "repaired": [],
         }
+        report["analysis"] = []
         if not report["integrity"]:
             report["search_index"] = self.search_index_problems()
+            report["analysis"] = self.analysis_problems()
         if repair and report["search_index"]:
             self.rebuild_search_index()
             report["search_index"] = self.search_index_problems()
@@ -983,7 +1012,7 @@ class Journal:
             report["dreams"] = self.count()
         except sqlite3.DatabaseError:
             report["dreams"] = None
-        report["ok"] = not (report["integrity"] or report["search_index"]
+        report["ok"] = not (report["integrity"] or report["search_index"] or report["analysis"]
                             or report["schema_version"] != SCHEMA_VERSION)
         return report
 

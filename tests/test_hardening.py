@@ -124,3 +124,68 @@ def test_a_failed_editor_save_names_the_draft(cli, db_path, monkeypatch, fake_ed
     assert "busy" in line
     kept = Path(line.split("your text is kept in ")[1])
     assert kept.read_text(encoding="utf-8") == "typed while the journal was busy"
+
+
+# -- 3. analysis state ---------------------------------------------------------------------------
+
+
+def _die_in_analysis(db_path, *args):
+    env = {**os.environ, "DREAMLY_DB": str(db_path)}
+    return subprocess.run([PY, HELPERS / "die_in_analysis.py", *args], env=env, capture_output=True, text=True)
+
+
+@pytest.mark.slow
+def test_a_kill_while_writing_the_analysis_leaves_no_dream_without_it(cli, db_path):
+    add(cli, "I was chased through the station, legs like concrete")
+    before = json.loads(cli("show", "1", "--json").stdout)
+    killed = _die_in_analysis(db_path, "add", "I was falling from a tower")
+    assert killed.returncode == -9 and "writing the analysis" in killed.stdout
+    killed = _die_in_analysis(db_path, "edit", "1", "--text", "I was flying over the sea")
+    assert killed.returncode == -9 and "writing the analysis" in killed.stdout
+    # text and analysis are one transaction: the kill took both, and check has nothing to report
+    dreams = json.loads(cli("list", "--json").stdout)
+    assert [d["id"] for d in dreams] == [1]
+    after = json.loads(cli("show", "1", "--json").stdout)
+    assert (after["body"], after["motifs"]) == (before["body"], before["motifs"])
+    assert cli("check").exit_code == 0
+
+
+def test_check_reports_dreams_without_analysis_and_reanalyze_finishes_them(cli, db_path):
+    add(cli, "I was chased through the station, legs like concrete")
+    add(cli, "I was falling")
+    conn = sqlite3.connect(db_path)  # as a kill or a failed analysis before issue 18 left them
+    with conn:
+        conn.execute("DELETE FROM dream_analysis WHERE dream_id = 1")
+        conn.execute("UPDATE dreams SET body = 'I was flying over the sea' WHERE id = 2")
+    conn.close()
+    result = cli("check")
+    assert result.exit_code == 1
+    assert "1 dream has no analysis" in result.stdout
+    assert "1 dream has an analysis older than the text" in result.stdout
+    assert "reanalyze" in result.stderr
+    assert json.loads(cli("check", "--json").stdout)["ok"] is False
+    assert cli("reanalyze").exit_code == 0
+    assert cli("check").exit_code == 0
+    assert "flying" in [m["motif"] for m in json.loads(cli("show", "2", "--json").stdout)["motifs"]]
+
+
+def test_a_huge_dream_is_saved_at_once_with_its_analysis_deferred(cli, db_path):
+    body = "I was chased down the corridor and my legs were heavy. " * 4000  # 220 KB
+    result = cli("add", input=body)
+    assert result.exit_code == 0, result.stderr
+    assert "Saved dream 1" in result.stdout
+    assert "deferred" in result.stderr and "reanalyze" in result.stderr
+    assert json.loads(cli("show", "1", "--json").stdout)["motifs"] == []
+    assert cli("check").exit_code == 1
+    assert cli("reanalyze").exit_code == 0
+    assert json.loads(cli("show", "1", "--json").stdout)["motifs"]
+    assert cli("check").exit_code == 0
+
+
+def test_an_old_journal_gets_its_analysis_records_and_loses_nothing(cli, db_path):
+    from tests.test_reliability import v1_journal
+
+    v1_journal(db_path)
+    assert cli("check").exit_code == 0  # dreams of a v1 journal count as analysed by their matcher
+    rows = query(db_path, "SELECT dream_id, matcher_version FROM dream_analysis ORDER BY dream_id")
+    assert [r[0] for r in rows] == [1, 2, 3]
