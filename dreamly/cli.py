@@ -659,6 +659,19 @@ def reanalyze(db: DbOption = None) -> None:
     typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {analyze.MATCHER_VERSION}.")
 
 
+def _finish_analysis(journal) -> int:
+    """Analyse the dreams whose analysis is missing or older than their text; returns how many."""
+    from dreamly import analyze
+
+    matcher = analyze.Matcher(_load_knowledge())
+    ids = journal.unanalysed_ids()
+    for start in range(0, len(ids), 500):
+        batch = [(i, journal.get(i, with_history=False)["body"]) for i in ids[start:start + 500]]
+        journal.save_analyses([(i, (found := matcher.analyze(body)).motifs, found.emotion_ids(), body)
+                               for i, body in batch], analyze.MATCHER_VERSION)
+    return len(ids)
+
+
 def _progress(total: int, label: str):
     """A rich progress bar for big jobs in a terminal, drawn on stderr so it never mixes with
     data; quiet when stdout is not a terminal (piped or redirected)."""
@@ -1189,8 +1202,7 @@ def backup(
     from dreamly.store import open_journal
 
     with open_journal(db, create=False) as journal:
-        written = journal.backup(target.expanduser() if target else None)
-        count = journal.count()
+        written, count = journal.backup(target.expanduser() if target else None)
     typer.echo(str(written))
     note(f"Backed up {count} dream{'' if count == 1 else 's'}.")
 
@@ -1198,12 +1210,12 @@ def backup(
 @command()
 def check(
     *,
-    repair: Annotated[bool, typer.Option("--repair", help="Rebuild what can be rebuilt (the search index) and say what was done.")] = False,
+    repair: Annotated[bool, typer.Option("--repair", help="Rebuild what can be rebuilt (the search index, missing or stale analysis) and say what was done.")] = False,
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Check the journal: SQLite's integrity check, the search index against the dreams,
-    the schema version. Exits 1 if a problem remains.
+    each dream's analysis against its text, the schema version. Exits 1 if a problem remains.
 
     Example: dreamly check --repair
     """
@@ -1211,6 +1223,12 @@ def check(
 
     with open_journal(db, create=False) as journal:
         report = journal.check(repair=repair)
+        if repair and report["analysis"]:
+            done = _finish_analysis(journal)
+            report["analysis"] = journal.analysis_problems()
+            report["repaired"].append(f"analysed {done} dream{'' if done == 1 else 's'} with their current text")
+            report["ok"] = not (report["integrity"] or report["search_index"] or report["analysis"]
+                                or report["schema_version"] != report["known_schema_version"])
     if json_:
         print_json(report)
     else:
@@ -1225,8 +1243,9 @@ def check(
         for done in report["repaired"]:
             typer.echo(f"Repaired: {done}")
     if report["integrity"]:
-        fail("the journal file is damaged; restore a backup (`dreamly backup` makes them), "
-             "or salvage what is readable with `sqlite3 JOURNAL .recover`")
+        fail("the journal file is damaged; nothing will be written into it until it is sound again. "
+             "`dreamly salvage` copies every dream that can still be read into a new journal, "
+             "or restore a backup")
     if report["search_index"]:
         fail("the search index is out of step with the dreams" +
              ("" if repair else "; `dreamly check --repair` rebuilds it"))
