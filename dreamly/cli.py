@@ -1283,11 +1283,11 @@ def salvage(
         return
     typer.echo(str(report["to"]))
     for table in report["tables"]:
-        lost = [f"{'id' if a == b else 'ids'} {a}" + ("" if a == b else f"-{b}" if b < 2**62 else " on")
-                for a, b in table["unreadable_ranges"]]
+        lost = [f"{a}" + ("" if a == b else f"-{b}" if b < 2**62 else " on") for a, b in table["unreadable_ranges"]]
         extra = []
         if lost:
-            extra.append("could not read " + ", ".join(lost))
+            whose = "dreams" if table["table"] == "dreams" else f"the rows of dream{'s' if len(lost) > 1 or '-' in lost[0] else ''}"
+            extra.append(f"could not read {whose} " + ", ".join(lost))
         if table["orphans"]:
             extra.append(f"{table['orphans']} belonged to dreams that could not be read")
         if table["refused"]:
