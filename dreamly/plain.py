@@ -14,7 +14,7 @@ import typer
 
 # C0 controls but tab, DEL and C1 controls: dream text must not move the cursor or recolour the
 # terminal (rich strips a few of these; this strips them all)
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # and bidi controls
 
 
 def _clean(text: str) -> str:

