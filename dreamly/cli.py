@@ -1340,7 +1340,20 @@ def salvage(
          "in place of the damaged one.")
 
 
+def _terminate(signum, frame):
+    """SIGTERM (kill, a closing terminal's hangup) unwinds like Ctrl-C: open transactions roll
+    back, temporary files (`.part`) are removed, worker processes are stopped."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        try:
+            signal.signal(getattr(signal, name), _terminate)
+        except (AttributeError, ValueError, OSError):  # not on this system, or not the main thread
+            pass
     args = _argv()
     _build_only(args[0] if args else None)
     app(args=args, prog_name="dreamly")

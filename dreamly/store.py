@@ -272,8 +272,9 @@ class Journal:
         path = Path(path)
         if path.is_dir():
             raise DreamlyError(f"{path} is a folder, not a journal file")
-        fresh = not path.exists()
-        if fresh and not create:
+        # an empty file (`touch journal.db`) is a new journal too: private, and in WAL mode
+        fresh = not path.exists() or (path.is_file() and path.stat().st_size == 0)
+        if fresh and not create and not path.exists():
             raise DreamlyError(f"no journal at {path}")
         if fresh:
             _make_private_folder(path.parent)
@@ -1156,8 +1157,10 @@ def _is_damage(exc: sqlite3.Error) -> bool:
 
 
 def _make_private_folder(folder: Path) -> None:
+    from dreamly.files import make_private_folders
+
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_folders(folder)
     except OSError as exc:
         raise DreamlyError(f"can't create the journal folder {folder}: {exc.strerror or exc}") from None
 
