@@ -46,11 +46,22 @@ class _LazyCoercion:
         if annotation is Path and isinstance(value, str) and _plain_path(param):
             return Path(value)
         if annotation is int:
+            _refuse_huge_int(value, param)
             number = _plain_int(value)
             if number is not None and _in_range(param, number):
                 return number  # out-of-range and odd values go to Typer for its own message
         param._runtime_param = self.build(param.type_descriptor)
         return param._runtime_param.coerce(value, param=param, ctx=ctx)
+
+
+def _refuse_huge_int(value, param) -> None:
+    """Python refuses to read integers of more than 4,300 digits (and SQLite holds 19): say so as
+    a usage error instead of a traceback. Ids of up to 4,300 digits are 'no dream with id N'."""
+    if not isinstance(value, str):
+        return
+    digits = value.strip().lstrip("+-")
+    if len(digits) > 4000 and digits.isascii() and digits.isdigit():
+        raise typer.BadParameter(f"{value.strip()[:12]}… ({len(digits):,} digits) is far too large", param=param)
 
 
 def _plain_int(value):
@@ -107,6 +118,13 @@ class DreamlyCommand(TyperCommand):
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort, typer.TyperException):  # click's own exits and usage errors
             raise
+        except BrokenPipeError:  # `dreamly demo | head -1`: the reader has all it wanted
+            _silence_stdout()
+            raise typer.Exit(141) from None
+        except OSError as exc:  # a file the user named: too long a name, no permission, a full disk
+            if os.environ.get("DREAMLY_DEBUG"):
+                raise
+            fail(_os_error_line(exc))
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if os.environ.get("DREAMLY_DEBUG"):
                 raise
@@ -137,6 +155,15 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
+
+
+def _os_error_line(exc: OSError) -> str:
+    """One line for a failed file operation, naming the file (shortened), never its contents."""
+    name = str(exc.filename) if exc.filename is not None else ""
+    if len(name) > 80:
+        name = name[:40] + "…" + name[-20:]
+    reason = exc.strerror or type(exc).__name__
+    return f"can't use {name}: {reason}" if name else f"a file operation failed: {reason}"
 
 
 def command(*args, **kwargs):
@@ -248,6 +275,9 @@ def add(
     day = parse_day(date)
     _refuse_future(day)
     emotions = [parse_emotion(spec) for spec in emotion or ()]
+    from dreamly.store import check_tags
+
+    check_tags(tag or ())
     if interpret_:
         from dreamly.interpret import require_llm
 
@@ -480,6 +510,9 @@ def edit(
             fields[name] = value.strip() if isinstance(value, str) else value
     set_emotions = [parse_emotion(spec) for spec in emotion or ()]
     dropped = [parse_emotion(e)[0] for e in drop_emotion or ()]
+    from dreamly.store import check_tags
+
+    check_tags(tag or ())
     nothing_else = not (fields or set_emotions or drop_emotion or tag or untag or text is not None)
     with open_journal(db, create=False) as journal:
         draft = None
@@ -1002,6 +1035,12 @@ def patterns(
     if sum((json_, markdown, html is not None)) > 1:
         fail("use one of --json, --markdown and --html")
     start, end = day_range(since, until)
+    from datetime import timedelta
+
+    try:
+        (start or end or _date.today()) - timedelta(weeks=weeks + 2)
+    except OverflowError:  # the weeks before --since 0001-01-01 are before the calendar starts
+        fail(f"the {weeks} weeks before {start or end} are before the calendar begins; give a later day")
     window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
     vocabulary = reviewing.vocabulary_from(_knowledge_or_none())
     with open_journal(db) as journal:

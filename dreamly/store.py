@@ -215,6 +215,27 @@ def normalise_tag(tag: str) -> str:
     return " ".join(tag.strip().lower().split())
 
 
+TAG_LIMIT = 100  # characters: a tag is a word or two (work, big exam), not a text
+
+
+def tag_problem(tag: str) -> str | None:
+    """Why `tag` can't be a tag (None when it can): the one rule of add, edit and import."""
+    if any(ord(ch) < 32 or 0x7f <= ord(ch) <= 0x9f for ch in tag):
+        return "contains a control character"
+    if len(normalise_tag(tag)) > TAG_LIMIT:
+        return f"is longer than {TAG_LIMIT} characters"
+    return None
+
+
+def check_tags(tags: Iterable[str]) -> list[str]:
+    tags = list(tags)
+    for tag in tags:
+        problem = tag_problem(tag)
+        if problem:
+            raise DreamlyError(f"a tag {problem}; tags are short words such as work or exam")
+    return tags
+
+
 @dataclass
 class NewDream:
     body: str
@@ -606,7 +627,7 @@ class Journal:
         sql = _DREAM_SELECT + f" WHERE {where} ORDER BY d.dreamt_on {order}, d.id {order}"
         if filters.limit is not None:
             sql += " LIMIT ?"
-            params.append(filters.limit)
+            params.append(min(filters.limit, 2**63 - 1))  # `-n 9223372036854775808`: all of them
         for row in self.conn.execute(sql, params):
             yield _row_to_dream(row)
 
@@ -620,7 +641,7 @@ class Journal:
         where, params = filters.where()
         limit = "LIMIT ?" if filters.limit is not None else ""
         if filters.limit is not None:
-            params.append(filters.limit)
+            params.append(min(filters.limit, 2**63 - 1))
         # Rank every hit, but build snippets and lists only for the page shown: computed for all
         # hits, they cost 3x the ranking itself at 100k dreams.
         select = _DREAM_SELECT.replace("FROM dreams d", "FROM page JOIN dreams d ON d.id = page.id").replace(
@@ -744,7 +765,7 @@ class Journal:
                WHERE r.id = (SELECT max(id) FROM rehearsals WHERE dream_id = r.dream_id)
                ORDER BY d.recurring DESC, r.created DESC, r.id DESC
                LIMIT ?""",
-            (limit,),
+            (min(limit, 2**63 - 1),),
         )
         return [dict(r) | {"recurring": bool(r["recurring"]), "nightmare": bool(r["nightmare"])} for r in rows]
 

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, TextIO
 
 from dreamly.errors import DreamlyError
+from dreamly.entry import repair_surrogates
 from dreamly.files import write_atomically
 from dreamly.text import first_words
 
@@ -456,7 +457,26 @@ def read_import(path: Path, fmt: str = "auto", *, date_column: str = "date", tex
     """Read and check every record of `path`. Returns the records and the Markdown files of a
     folder that were passed over (no front matter with a date)."""
     with _no_cyclic_gc():
-        return _read_import(path, fmt, date_column=date_column, text_column=text_column, today=today)
+        records, skipped = _read_import(path, fmt, date_column=date_column, text_column=text_column, today=today)
+    _refuse_what_add_refuses(records, today)
+    return records, skipped
+
+
+def _refuse_what_add_refuses(records: list[Incoming], today: date | None) -> None:
+    """An import takes no dream that `dreamly add` would refuse: a day in the future, a tag with
+    a control character (NUL) or longer than a tag can be."""
+    from dreamly.store import tag_problem
+
+    latest = (today or date.today()).isoformat()
+    for item in records:
+        dream = item.dream
+        if dream["dreamt_on"] > latest:
+            raise DreamlyError(f"{item.where}: the day {dream['dreamt_on']} is in the future; a dream is filed "
+                               "under the morning you woke")
+        for tag in dream["tags"]:
+            problem = tag_problem(tag)
+            if problem:
+                raise DreamlyError(f"{item.where}: a tag {problem}")
 
 
 def _read_import(path: Path, fmt: str, *, date_column: str, text_column: str,
@@ -472,6 +492,8 @@ def _read_import(path: Path, fmt: str, *, date_column: str, text_column: str,
         if fmt not in ("auto", "markdown"):
             raise DreamlyError(f"{path} is a folder; only Markdown notes are read from a folder")
         return _read_markdown_folder(path, stamp, today)
+    if not path.is_file():  # a FIFO would block the import for ever; a device could be endless
+        raise DreamlyError(f"{path} is not a regular file (a pipe or a device?); import reads files and folders")
     suffix = path.suffix.lower()
     if fmt == "markdown" or (fmt == "auto" and suffix in (".md", ".markdown")):
         record = _read_markdown_file(path, stamp, today, required=True)
@@ -532,7 +554,7 @@ class _Fields:
             raise self.fail(key, "must be text" + (" or null" if none_ok else ""))
         if "\x00" in value:
             raise self.fail(key, "contains a NUL character")
-        return value
+        return repair_surrogates(value)  # a lone surrogate (JSON "\ud800") becomes U+FFFD, as in `add`
 
     def required(self, key: str) -> str:
         if key not in self.raw:
@@ -660,8 +682,8 @@ def _read_dreamly_json(path: Path, data: dict, stamp: str) -> list[Incoming]:
             subject = m.text("subject", "dreamer")
             if subject not in ("dreamer", "other"):
                 raise m.fail("subject", "must be 'dreamer' or 'other'")
-            motifs.append({"motif": motif, "evidence": m.text("evidence"), "start": m.number("start", 0),
-                           "end": m.number("end", 0), "subject": subject,
+            motifs.append({"motif": motif, "evidence": m.text("evidence"), "start": m.number("start", 0, 2**31),
+                           "end": m.number("end", 0, 2**31), "subject": subject,
                            "matcher_version": m.number("matcher_version", 0)})
         interpretations = []
         for i, item in enumerate(f.items("interpretations"), 1):
@@ -892,6 +914,12 @@ def _parse_yaml(path: Path, text: str) -> dict:
     import yaml  # only imports need it
 
     try:
+        # An alias (*name) makes one node stand for another: ten nested aliases of ten items are
+        # ten billion items (an alias bomb). Front matter never needs them: refuse them before loading.
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise DreamlyError(f"{path}: the front matter uses a YAML alias (*name); dreamly reads "
+                                   "plain front matter only")
         meta = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -1101,7 +1129,34 @@ _worker_analyse: Callable | None = None
 
 def _start_worker(user_file: Path | None) -> None:
     global _worker_analyse
+    _die_with_parent()
     _worker_analyse, _ = make_analyser(user_file)
+
+
+def _die_with_parent() -> None:
+    """A worker whose dreamly is killed (kill -9, a closed terminal) must not live on: on Linux
+    the kernel sends it SIGKILL when its parent dies; elsewhere a thread watches the parent."""
+    import signal
+
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0 and os.getppid() == parent:
+            return
+    except (OSError, AttributeError):
+        pass
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _analyse_chunk(bodies: list[str]) -> list:
