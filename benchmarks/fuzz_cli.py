@@ -140,6 +140,10 @@ def main() -> int:
     paths = _paths(scratch)
     failures, codes = [], {}
     started = time.monotonic()
+    sys.stdout.flush()
+    real_stdout = os.dup(1)  # `-o /dev/stdout` writes to fd 1 itself: keep that out of the report
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
     ran = 0
     while ran < options.count:
         args = command_line(rng, paths)
@@ -154,6 +158,7 @@ def main() -> int:
         if crashed or "rerun with DREAMLY_DEBUG=1" in said or "Traceback" in said:
             failures.append({"args": [a[:60] for a in args], "exception": repr(result.exception)[:200],
                              "said": said.strip().splitlines()[-1][:200] if said.strip() else ""})
+    os.dup2(real_stdout, 1)
     report = {"command_lines": options.count, "seed": options.seed, "tracebacks_or_unexpected": len(failures),
               "exit_codes": dict(sorted(codes.items())), "seconds": round(time.monotonic() - started, 1),
               "first_failures": failures[:15]}

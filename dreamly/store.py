@@ -293,6 +293,8 @@ class Journal:
         path = Path(path)
         if path.is_dir():
             raise DreamlyError(f"{path} is a folder, not a journal file")
+        if path.exists() and not path.is_file():  # /dev/null, a pipe: SQLite would leave -journal files beside it
+            raise DreamlyError(f"{path} is not a regular file; a journal is a file (give --db a file name)")
         # an empty file (`touch journal.db`) is a new journal too: private, and in WAL mode
         fresh = not path.exists() or (path.is_file() and path.stat().st_size == 0)
         if fresh and not create and not path.exists():

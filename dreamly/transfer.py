@@ -1127,18 +1127,21 @@ def _analyse_here(bodies: list[str], analyse: Callable, on_progress: Progress) -
 _worker_analyse: Callable | None = None
 
 
-def _start_worker(user_file: Path | None) -> None:
+def _start_worker(user_file: Path | None, parent: int | None = None) -> None:
     global _worker_analyse
-    _die_with_parent()
+    _die_with_parent(parent if parent is not None else os.getppid())
     _worker_analyse, _ = make_analyser(user_file)
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     """A worker whose dreamly is killed (kill -9, a closed terminal) must not live on: on Linux
-    the kernel sends it SIGKILL when its parent dies; elsewhere a thread watches the parent."""
+    the kernel sends it SIGKILL when its parent dies; elsewhere a thread watches the parent.
+    `parent` is the importing dreamly's pid, passed in: if it died while this worker was still
+    starting, the worker is already an orphan and goes at once."""
     import signal
 
-    parent = os.getppid()
+    if os.getppid() != parent:
+        os._exit(1)
     try:
         import ctypes
 
@@ -1177,7 +1180,7 @@ def _analyse_in_processes(bodies: list[str], user_file: Path | None, workers: in
         # spawn, not fork: the parent holds an open SQLite connection and maybe a progress thread
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                 initargs=(user_file,)) as pool:
+                                 initargs=(user_file, os.getpid())) as pool:
             for chunk_results in pool.map(_analyse_chunk, chunks):
                 results.extend(chunk_results)
                 done += len(chunk_results)
