@@ -126,6 +126,7 @@ def main() -> int:
     os.environ.update(DREAMLY_DB=str(scratch / "journal.db"), DREAMLY_CONFIG_DIR=str(scratch / "config"),
                       LLM_USER_PATH=str(scratch / "llm"), NO_COLOR="1", DREAMLY_BUSY_TIMEOUT="1")
     os.environ.pop("DREAMLY_DEBUG", None)
+    os.chdir(scratch)  # relative names (`-o -`, a backup named `-`) land in the scratch folder
     _hostile_files(scratch / "files")
     (scratch / "link").symlink_to(scratch / "victim")
     os.mkfifo(scratch / "fifo")

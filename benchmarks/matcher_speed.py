@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dreamly import analyze as A  # noqa: E402
+from dreamly import analysis as A  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 
@@ -129,7 +129,7 @@ def throughput(matcher: A.Matcher, dreams: list[str], runs: int) -> list[float]:
 LOAD = r"""
 import sys, time
 t0 = time.perf_counter()
-from dreamly import analyze as A
+from dreamly import analysis as A
 t1 = time.perf_counter()
 m = A.Matcher(A.load_knowledge())
 t2 = time.perf_counter()
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> None:
 
     rng = random.Random(7)
     t = load_times(dream(rng))
-    print(f"import dreamly.analyze: {t['import']:.1f} ms (fresh process, median of 7)")
+    print(f"import dreamly.analysis: {t['import']:.1f} ms (fresh process, median of 7)")
     print(f"knowledge base, parse + index: {t['index']:.1f} ms; + first typical dream, compiling only the rules it "
           f"wakes: {t['first']:.1f} ms; compiling every other rule: {t['rest']:.1f} ms "
           f"(parse + index + compile all = {t['index'] + t['first'] + t['rest']:.1f} ms)")

@@ -48,10 +48,10 @@ def analyse_text(body: str, user_file: Path | None) -> Outcome:
             f"the dream is {size // 1000:,} KB, so its analysis is deferred; "
             "run `dreamly reanalyze` to analyse it"))
     try:
-        from dreamly import analyze
+        from dreamly import analysis
 
-        result = analyze.analyze(body, user_file=user_file)
-        return Outcome(result=result, stored=(result.motifs, list(result.emotion_ids()), analyze.MATCHER_VERSION))
+        result = analysis.analyze(body, user_file=user_file)
+        return Outcome(result=result, stored=(result.motifs, list(result.emotion_ids()), analysis.MATCHER_VERSION))
     except DreamlyError as exc:
         return Outcome(warning=f"the dream is saved, but it was not analysed: {exc}")
     except Exception as exc:  # noqa: BLE001 - analysis is optional, the dream is not

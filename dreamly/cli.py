@@ -606,9 +606,9 @@ def _personal_motifs_file():
 
 
 def _load_knowledge():
-    from dreamly import analyze
+    from dreamly import analysis
 
-    return analyze.load_knowledge(_personal_motifs_file())
+    return analysis.load_knowledge(_personal_motifs_file())
 
 
 @command("analyze")
@@ -621,7 +621,7 @@ def analyze_(
 
     Example: echo "my legs were like concrete" | dreamly analyze --json
     """
-    from dreamly import analyze
+    from dreamly import analysis
     from dreamly.entry import read_stdin, stdin_is_terminal
 
     if text is None:
@@ -630,7 +630,7 @@ def analyze_(
         text = read_stdin()
     if not text.strip():
         fail("nothing to analyse: the text is empty")
-    result = analyze.analyze(text, user_file=_personal_motifs_file())
+    result = analysis.analyze(text, user_file=_personal_motifs_file())
     if json_:
         print_json(result.to_json())
         return
@@ -681,10 +681,10 @@ def reanalyze(db: DbOption = None) -> None:
 
     Example: dreamly reanalyze
     """
-    from dreamly import analyze
+    from dreamly import analysis
     from dreamly.store import open_journal
 
-    matcher = analyze.Matcher(_load_knowledge())  # built once: rules compile once per run
+    matcher = analysis.Matcher(_load_knowledge())  # built once: rules compile once per run
     with open_journal(db, create=False) as journal:
         total = journal.count()
         done = 0
@@ -694,24 +694,24 @@ def reanalyze(db: DbOption = None) -> None:
                 for dream_id, body in batch:
                     found = matcher.analyze(body)
                     results.append((dream_id, found.motifs, found.emotion_ids(), body))
-                journal.save_analyses(results, analyze.MATCHER_VERSION)  # this batch is now safe
+                journal.save_analyses(results, analysis.MATCHER_VERSION)  # this batch is now safe
                 done += len(batch)
                 advance(len(batch))
                 if done < total and not sys.stderr.isatty():
                     note(f"Re-analysed {done} of {total}…")  # for logs: how far a run got
-    typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {analyze.MATCHER_VERSION}.")
+    typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {analysis.MATCHER_VERSION}.")
 
 
 def _finish_analysis(journal) -> int:
     """Analyse the dreams whose analysis is missing or older than their text; returns how many."""
-    from dreamly import analyze
+    from dreamly import analysis
 
-    matcher = analyze.Matcher(_load_knowledge())
+    matcher = analysis.Matcher(_load_knowledge())
     ids = journal.unanalysed_ids()
     for start in range(0, len(ids), 500):
         batch = [(i, journal.get(i, with_history=False)["body"]) for i in ids[start:start + 500]]
         journal.save_analyses([(i, (found := matcher.analyze(body)).motifs, found.emotion_ids(), body)
-                               for i, body in batch], analyze.MATCHER_VERSION)
+                               for i, body in batch], analysis.MATCHER_VERSION)
     return len(ids)
 
 
@@ -1028,7 +1028,7 @@ def patterns(
     """
     from datetime import date as _date
 
-    from dreamly import patterns as reviewing
+    from dreamly.review import patterns as reviewing
     from dreamly.dates import day_range
     from dreamly.store import open_journal
 
@@ -1047,7 +1047,7 @@ def patterns(
         rows = journal.pattern_rows(window.load_since, window.until)
         report = reviewing.review(rows, window, recall_days=journal.recall_days(window.until), vocabulary=vocabulary)
         if html is not None:
-            from dreamly import page
+            from dreamly.review import page
             from dreamly.store import Filters
 
             shown = journal.list(Filters(since=window.since, until=window.until, oldest_first=True,
@@ -1067,7 +1067,7 @@ def patterns(
     if json_:
         print_json(report)
         return
-    from dreamly import render_patterns
+    from dreamly.review import terminal as render_patterns
 
     if markdown:
         echo_view(render_patterns.markdown(report))
@@ -1102,7 +1102,7 @@ def demo(
     typer.echo("\n".join(how_to_explore(where)))
 
 
-# -- taking it anywhere: export, import (formats live in transfer.py) ---------------------------
+# -- taking it anywhere: export, import (formats live in formats/) ------------------------------
 
 
 class ExportFormat(str, Enum):
@@ -1137,7 +1137,7 @@ def export(
 
     Example: dreamly export --format markdown --split -o ~/notes/dreams
     """
-    from dreamly import transfer
+    from dreamly import formats
     from dreamly.store import open_journal
 
     filters = _filters(since, until, tag, emotion, motif, oldest_first=oldest_first)
@@ -1153,7 +1153,7 @@ def export(
         total = journal.count_matching(filters) if output is not None and sys.stdout.isatty() else 0
         try:
             with _progress(total, "Exporting") as advance:
-                count = transfer.export(journal, filters, fmt, output, _stdout_for_data(), split=split,
+                count = formats.export(journal, filters, fmt, output, _stdout_for_data(), split=split,
                                         on_progress=advance, motif_labels=labels)
         except BrokenPipeError:  # `dreamly export | head`: the reader has all it wanted
             _silence_stdout()
@@ -1179,11 +1179,11 @@ def import_(
 
     Example: dreamly import dreams.csv --date-column day --text-column dream --dry-run
     """
-    from dreamly import transfer
+    from dreamly import formats
     from dreamly.paths import journal_path
     from dreamly.store import open_journal
 
-    incoming, skipped = transfer.read_import(path, format_.value, date_column=date_column, text_column=text_column)
+    incoming, skipped = formats.read_import(path, format_.value, date_column=date_column, text_column=text_column)
     if skipped:
         note(f"Passed over {len(skipped)} Markdown file{'' if len(skipped) == 1 else 's'} without a front matter date "
              f"(e.g. {skipped[0]}).")
@@ -1192,28 +1192,28 @@ def import_(
         if journal_path(db).exists():  # a dry run never creates the journal
             with open_journal(db, create=False) as journal:
                 existing = journal.content_hashes()
-        plan = transfer.plan_import(incoming, existing)
+        plan = formats.plan_import(incoming, existing)
         typer.echo(f"Would add {len(plan.new)} dream{'' if len(plan.new) == 1 else 's'} from {path}"
                    f"{_known_clause(plan.known)}; nothing was written.")
         for item in plan.new[:10]:
-            echo_view(f"  {transfer.describe(item)}")
+            echo_view(f"  {formats.describe(item)}")
         if len(plan.new) > 10:
             typer.echo(f"  … and {len(plan.new) - 10} more")
         return
     with open_journal(db) as journal:
-        plan = transfer.plan_import(incoming, journal.content_hashes())
+        plan = formats.plan_import(incoming, journal.content_hashes())
         failed = 0
         if plan.new:
             try:
                 with _progress(len(plan.new) if sys.stdout.isatty() else 0, "Analysing") as advance:
-                    failed = transfer.analyse_plan(plan, _personal_motifs_file(), on_progress=advance)
+                    failed = formats.analyse_plan(plan, _personal_motifs_file(), on_progress=advance)
             except DreamlyError as exc:  # the dreams matter more than their analysis, as in `add`
                 note(f"Warning: the dreams are imported without analysis: {exc}; run `dreamly reanalyze` later")
         if failed:
             note(f"Warning: {failed} dream{'' if failed == 1 else 's'} could not be analysed; "
                  "run `dreamly reanalyze` later")
         with _progress(len(plan.new) if sys.stdout.isatty() else 0, "Writing") as advance:
-            added = transfer.write_import(journal, plan, on_progress=advance)
+            added = formats.write_import(journal, plan, on_progress=advance)
     typer.echo(f"Imported {added} dream{'' if added == 1 else 's'} from {path}{_known_clause(plan.known)}.")
 
 
@@ -1282,6 +1282,8 @@ def backup(
     """
     from dreamly.store import open_journal
 
+    if target == Path("-"):
+        fail("a backup is a journal file, not text for stdout; give a file or folder name")
     with open_journal(db, create=False) as journal:
         written, count = journal.backup(target.expanduser() if target else None)
     typer.echo(str(written))
@@ -1353,7 +1355,7 @@ def salvage(
     from datetime import datetime
 
     from dreamly.paths import journal_path
-    from dreamly.salvage import salvage as salvaging
+    from dreamly.store.salvage import salvage as salvaging
 
     damaged = journal_path(db)
     if output is None:

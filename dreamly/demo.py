@@ -17,7 +17,7 @@ from dreamly.errors import DreamlyError
 
 @dataclass(frozen=True)
 class DemoHit:
-    """Shaped like analyze.Hit, which `Journal.save_analysis` stores."""
+    """Shaped like analysis.Hit, which `Journal.save_analysis` stores."""
 
     id: str
     evidence: str
@@ -206,7 +206,7 @@ def write_demo(journal, today: date | None = None) -> int:
     """Write the sample dreams into an empty journal; returns how many were written."""
     from dateutil.relativedelta import relativedelta
 
-    from dreamly.analyze import MATCHER_VERSION
+    from dreamly.analysis import MATCHER_VERSION
     from dreamly.store import NewDream
 
     if journal.count():

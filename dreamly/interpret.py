@@ -78,7 +78,7 @@ def build_prompt(dream: dict, knowledge=None, history: dict | None = None, *,
                  red_flag: dict | None = None, lens: str | None = None) -> tuple[str, str]:
     """(system, prompt) for interpreting `dream` (as `Journal.get` returns it).
 
-    `knowledge` is analyze.Knowledge (or None: then motifs go without meanings),
+    `knowledge` is analysis.Knowledge (or None: then motifs go without meanings),
     `history` is `Journal.motif_history(...)`, `red_flag` is `patterns.red_flag_as_of(...)`
     (None when the pattern does not hold).
     """
@@ -210,10 +210,10 @@ def _lens_section(lens: str, knowledge) -> str:
 
 def load_knowledge():
     """The built-in knowledge base plus the user's own motifs.toml, if they wrote one."""
-    from dreamly import analyze
+    from dreamly import analysis
     from dreamly.paths import personal_motifs_file
 
-    return analyze.load_knowledge(personal_motifs_file())
+    return analysis.load_knowledge(personal_motifs_file())
 
 
 def prepare(journal, dream_id: int, *, lens: str | None = None, knowledge=None) -> Request:
@@ -232,7 +232,7 @@ def _red_flag_on(journal, dream: dict, knowledge) -> dict | None:
     """The weekly review's red-flag rule, as it stood on the dream's morning."""
     from datetime import date
 
-    from dreamly import patterns
+    from dreamly.review import patterns
 
     day = date.fromisoformat(dream["dreamt_on"])
     rows = journal.pattern_rows(patterns.make_window(day).load_since, day)

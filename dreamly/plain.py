@@ -52,7 +52,7 @@ def search_results(hits: list[dict]) -> None:
 
 
 def findings(result, knowledge) -> None:
-    """What the matcher found (an analyze.Analysis): each motif once, with its evidence and
+    """What the matcher found (an analysis.Analysis): each motif once, with its evidence and
     what it tends to mean, then the feelings, wrapped to the terminal."""
     import shutil
     import textwrap

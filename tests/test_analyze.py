@@ -1,4 +1,4 @@
-"""Tests for the rule-based matcher (dreamly.analyze) with sentences written for them."""
+"""Tests for the rule-based matcher (dreamly.analysis) with sentences written for them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dreamly.analyze import (
+from dreamly.analysis import (
     BUILTIN_FILE,
     Analysis,
     Hit,
@@ -282,14 +282,15 @@ def test_import_stays_light():
     import subprocess
     import sys
 
-    code = "import dreamly.analyze, sys; print(sorted(m for m in ('rich', 'typer', 'sqlite3', 'platformdirs', 'llm') if m in sys.modules))"
+    code = "import dreamly.analysis, sys; print(sorted(m for m in ('rich', 'typer', 'sqlite3', 'platformdirs', 'llm') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 # -- speed machinery: the prefilters may skip work, never findings ---------------------
 
-from dreamly.analyze import _FOLD, _lower_pattern, _required_literals  # noqa: E402
+from dreamly.analysis.literals import _lower_pattern, _required_literals  # noqa: E402
+from dreamly.analysis.text import _FOLD  # noqa: E402
 
 SAMPLES = [t for found, not_found in MOTIF_CASES.values() for t in found + not_found] + \
           [t for pair in EMOTION_CASES.values() for t in pair] + [
@@ -511,7 +512,7 @@ def test_a_man_following_me_is_no_fear_by_itself():
 
 # -- speed rewrites: each fast form finds exactly what the plain form finds -------------
 
-from dreamly.analyze import _CLAUSE_CUT, _CLAUSE_WORDS, _SENT_END, _TOKENS, _Doc, _token_runs  # noqa: E402
+from dreamly.analysis.text import _CLAUSE_CUT, _CLAUSE_WORDS, _SENT_END, _TOKENS, _Doc, _token_runs  # noqa: E402
 
 # texts made of the pieces the rewritten patterns care about
 _TRICKY = st.lists(st.sampled_from(list("abIiJ .!?\"')]\n\t,;:-'") + ["and", "that", "Mr", "e.g", "see", "\u2014",
@@ -550,3 +551,32 @@ def test_sentences_holding_a_literal(text, lit):
     low = text.translate(_FOLD).lower()
     doc = _Doc(text, low)
     assert doc.holding(lit) == {i for i, (s, e) in enumerate(doc.sents) if lit in low[s:e]}
+
+
+# -- the matcher package: one loader per file state, clauses as named tuples ------------
+
+
+def test_knowledge_loads_once_per_file_state(tmp_path):
+    import os
+
+    assert load_knowledge() is load_knowledge()
+    f = tmp_path / "mine.toml"
+    f.write_text('[motifs.owl]\nlabel = "Owl"\nsubject = "any"\nphrases = ["owls?"]\n', encoding="utf-8")
+    first = load_knowledge(f)
+    assert load_knowledge(str(f)) is first
+    f.write_text('[motifs.owl]\nlabel = "Owl"\nsubject = "any"\nphrases = ["owls?", "hoot\\\\w*"]\n', encoding="utf-8")
+    st = f.stat()
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    second = load_knowledge(f)
+    assert second is not first
+    assert [h.evidence for h in analyze("An owl was hooting.", user_file=f).motifs] == ["owl", "hooting"]
+
+
+def test_clauses_are_named_tuples():
+    from dreamly.analysis.text import Clause
+
+    doc = _Doc("I ran but he fell.", "i ran but he fell.")
+    clauses, ci = doc.clause_of(12)
+    assert isinstance(clauses[ci], Clause)
+    assert (clauses[0].subject, clauses[ci].subject) == ("dreamer", "other")
+    assert doc.text[clauses[ci].start:clauses[ci].end].startswith("but he")

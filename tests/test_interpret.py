@@ -16,7 +16,7 @@ from click.testing import CliRunner as ClickRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dreamly import analyze, interpret
+from dreamly import analysis, interpret
 from dreamly.errors import DreamlyError
 from dreamly.store import NewDream, open_journal
 
@@ -31,8 +31,8 @@ def seed(db_path, body, *, motifs=(), days_ago=0, **fields):
         for motif, evidence, *subject in motifs:
             start = body.find(evidence)
             assert start >= 0, evidence
-            hits.append(analyze.Hit("motif", motif, evidence, start, start + len(evidence), *subject))
-        journal.save_analysis(dream_id, hits, [], analyze.MATCHER_VERSION)
+            hits.append(analysis.Hit("motif", motif, evidence, start, start + len(evidence), *subject))
+        journal.save_analysis(dream_id, hits, [], analysis.MATCHER_VERSION)
     return dream_id
 
 
@@ -43,7 +43,7 @@ def stored(db_path, dream_id):
 
 @pytest.fixture
 def knowledge():
-    return analyze.load_knowledge()
+    return analysis.load_knowledge()
 
 
 @pytest.fixture
@@ -176,7 +176,7 @@ def test_lens_adds_the_lens_from_the_knowledge_base(cli, db_path, two_dreams, kn
 
 
 def test_red_flag_pattern_adds_a_pointer_to_support(cli, db_path, knowledge):
-    from dreamly import patterns
+    from dreamly.review import patterns
 
     # three can't-run dreams in each of the two calendar weeks before this one: the review's rule
     this_monday = patterns.week_start(TODAY)
@@ -225,7 +225,7 @@ def test_dry_run_json_is_exactly_what_would_be_sent(cli, db_path, two_dreams):
     _, today = two_dreams
     data = json.loads(cli("interpret", today, "--dry-run", "--json").stdout)
     with open_journal(db_path) as journal:
-        request = interpret.prepare(journal, today, knowledge=analyze.load_knowledge())
+        request = interpret.prepare(journal, today, knowledge=analysis.load_knowledge())
     assert (data["system"], data["prompt"], data["sent"]) == (request.system, request.prompt, False)
 
 

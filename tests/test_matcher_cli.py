@@ -13,7 +13,7 @@ def add(cli, *args, input=None):
 
 
 def test_add_prints_motifs_with_evidence_and_meaning(cli):
-    from dreamly.analyze import load_knowledge
+    from dreamly.analysis import load_knowledge
 
     result = add(cli, CHASE)
     assert "Saved dream 1" in result.stdout
@@ -24,7 +24,7 @@ def test_add_prints_motifs_with_evidence_and_meaning(cli):
 
 
 def test_add_stores_motifs_with_matcher_version_and_text_emotions(cli):
-    from dreamly.analyze import MATCHER_VERSION
+    from dreamly.analysis import MATCHER_VERSION
 
     add(cli, "I was terrified. " + CHASE, "-e", "frustration:3")
     dream = json.loads(cli("show", "1", "--json").stdout)
@@ -43,12 +43,12 @@ def test_user_tagged_emotion_wins_over_the_text(cli):
 
 
 def test_dream_is_saved_even_when_analysis_fails(cli, monkeypatch):
-    from dreamly import analyze
+    from dreamly import analysis
 
     def broken(*args, **kwargs):
         raise RuntimeError("matcher bug")
 
-    monkeypatch.setattr(analyze, "analyze", broken)
+    monkeypatch.setattr(analysis, "analyze", broken)
     result = cli("add", CHASE)
     assert result.exit_code == 0
     assert "Saved dream 1" in result.stdout
@@ -120,7 +120,7 @@ def test_personal_motif_is_found_after_reanalyze(cli, tmp_path):
     assert "grandmas_house" not in json.dumps(json.loads(cli("show", "1", "--json").stdout)["motifs"])
     config = tmp_path / "config"
     config.mkdir(exist_ok=True)
-    from dreamly.analyze import load_knowledge  # the personal-file shape is documented in motifs.toml
+    from dreamly.analysis import load_knowledge  # the personal-file shape is documented in motifs.toml
 
     example = (config / "motifs.toml")
     example.write_text(PERSONAL_MOTIF, encoding="utf-8")

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dreamly import patterns
+from dreamly.review import patterns
 from dreamly.store import Journal, NewDream
 
 # The window under review in most tests: Monday 9 to Sunday 15 March 2026;
@@ -26,7 +26,7 @@ WINDOW = ("--since", SINCE.isoformat(), "--until", UNTIL.isoformat())
 
 @dataclass(frozen=True)
 class FakeHit:
-    """Shaped like analyze.Hit."""
+    """Shaped like analysis.Hit."""
 
     id: str
     evidence: str = "seen"
@@ -368,7 +368,7 @@ def test_tokens_drop_stop_words_and_possessives():
 
 
 def test_suggestions_come_from_the_knowledge_base(cli, journal):
-    pytest.importorskip("dreamly.analyze")
+    pytest.importorskip("dreamly.analysis")
     for day in (10, 12, 14):
         put(journal, date(2026, 3, day), motifs=["heavy_legs"])
     items = review_json(cli)["suggestions"]

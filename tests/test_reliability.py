@@ -230,7 +230,7 @@ def test_the_v1_fixture_is_what_its_script_builds():
 
 
 def test_released_migration_1_was_never_edited():
-    from dreamly import store
+    from dreamly.store import journal as store
 
     assert store.MIGRATIONS[0] == load_fixture_module().V1_SCHEMA, \
         "a released migration changed: add a new migration instead"
@@ -275,7 +275,7 @@ def test_a_v1_journal_opens_with_todays_dreamly_and_nothing_is_lost(cli, db_path
 
 def with_future_migration(monkeypatch, sql: str) -> int:
     """Pretend this dreamly has one more migration than the real one."""
-    from dreamly import store
+    from dreamly.store import journal as store
 
     future = (*store.MIGRATIONS, sql)
     monkeypatch.setattr(store, "MIGRATIONS", future)
@@ -410,7 +410,7 @@ def test_check_notices_an_index_that_holds_old_text(cli, db_path):
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute("DROP TRIGGER dreams_fts_update")  # as if a tool wrote behind dreamly's back
     conn.execute("UPDATE dreams SET body = 'a submarine under ice'")
-    from dreamly import store
+    from dreamly.store import journal as store
 
     trigger = next(s for s in store._split_sql(store.MIGRATIONS[0]) if "dreams_fts_update" in s)
     conn.execute(trigger)
@@ -500,7 +500,7 @@ def test_a_full_disk_is_one_line_and_saves_nothing(cli, db_path, monkeypatch):
     add(cli, "the dream that must survive")
     digest = file_hash(db_path)
     pages = query(db_path, "PRAGMA page_count")[0][0]
-    from dreamly import store
+    from dreamly.store import journal as store
 
     real_connect = sqlite3.connect
 
@@ -663,7 +663,7 @@ def test_any_search_query_gives_results_or_one_clear_line(cli, db_path, query_te
 
 
 def _disk_full(monkeypatch, db_path):
-    from dreamly import store
+    from dreamly.store import journal as store
 
     real_connect = sqlite3.connect
     pages = query(db_path, "PRAGMA page_count")[0][0]
@@ -678,7 +678,7 @@ def _disk_full(monkeypatch, db_path):
 
 
 def _sqlite_error_quoting_the_text(monkeypatch, db_path):
-    from dreamly import store
+    from dreamly.store import journal as store
 
     def fail(self, dream_id, tags):
         raise sqlite3.OperationalError(f"near \"{SECRET}\": syntax error")
@@ -687,7 +687,7 @@ def _sqlite_error_quoting_the_text(monkeypatch, db_path):
 
 
 def _python_error_quoting_the_text(monkeypatch, db_path):
-    from dreamly import store
+    from dreamly.store import journal as store
 
     def fail(self, dream):
         raise ValueError(dream.body)
@@ -696,14 +696,14 @@ def _python_error_quoting_the_text(monkeypatch, db_path):
 
 
 def _analysis_error_quoting_the_text(monkeypatch, db_path):
-    from dreamly import analyze
+    from dreamly import analysis
 
     def fail(text, *args, **kwargs):
         raise RuntimeError(text)
 
-    monkeypatch.setattr(analyze, "analyze", fail)
-    if hasattr(analyze, "Matcher"):
-        monkeypatch.setattr(analyze.Matcher, "analyze", lambda self, text: fail(text))
+    monkeypatch.setattr(analysis, "analyze", fail)
+    if hasattr(analysis, "Matcher"):
+        monkeypatch.setattr(analysis.Matcher, "analyze", lambda self, text: fail(text))
 
 
 def _busy(monkeypatch, db_path):

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 HEAVY = ("llm", "pydantic", "rich", "rich.markdown", "sqlite_utils", "dateutil", "platformdirs", "yaml",
-         "dreamly.interpret", "dreamly.patterns", "dreamly.transfer")
+         "dreamly.interpret", "dreamly.review", "dreamly.review.patterns", "dreamly.formats")
 
 PROBE = """
 import json, sys
@@ -50,9 +50,9 @@ def test_list_does_not_import_llm_or_pydantic(tmp_path):
 
 NOT_ON_ADD = ("llm", "rich", "rich.markdown", "pydantic", "sqlite_utils", "yaml", "dateutil",
               "multiprocessing", "concurrent.futures",  # import's worker pool
-              "dreamly.patterns", "dreamly.render", "dreamly.render_patterns", "dreamly.interpret",
-              "dreamly.transfer", "dreamly.demo", "dreamly.llm_plugin", "dreamly.picture", "dreamly.page",
-              "dreamly.files", "dreamly.review_words")
+              "dreamly.review", "dreamly.review.patterns", "dreamly.render", "dreamly.review.terminal", "dreamly.interpret",
+              "dreamly.formats", "dreamly.demo", "dreamly.llm_plugin", "dreamly.picture", "dreamly.review.page",
+              "dreamly.files", "dreamly.review.words")
 
 ADD_PROBE = """
 import json, sys
@@ -62,8 +62,8 @@ try:
     main()
 except SystemExit:
     pass
-from dreamly import analyze
-matcher = next(iter(analyze._MATCHERS.values()))
+from dreamly import analysis
+matcher = next(iter(analysis._MATCHERS.values()))
 used = len(matcher._patterns)
 matcher.compile_all()
 print(json.dumps({"loaded": sorted(m for m in %r if m in sys.modules), "compiled": used,

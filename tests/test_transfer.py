@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dreamly import transfer
+from dreamly import formats
 from dreamly.store import Filters, Journal, content_hash, normalise_tag
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -139,17 +139,17 @@ _dream = st.fixed_dictionaries({
 
 
 def _import_file(path: Path, db: Path) -> int:
-    incoming, _ = transfer.read_import(path)
+    incoming, _ = formats.read_import(path)
     with Journal.open(db) as journal:
-        plan = transfer.plan_import(incoming, journal.content_hashes())
-        transfer.analyse_plan(plan, None)
-        return transfer.write_import(journal, plan)
+        plan = formats.plan_import(incoming, journal.content_hashes())
+        formats.analyse_plan(plan, None)
+        return formats.write_import(journal, plan)
 
 
 def _export_text(db: Path) -> str:
     out = io.StringIO()
     with Journal.open(db) as journal:
-        transfer.export(journal, Filters(), "json", None, out)
+        formats.export(journal, Filters(), "json", None, out)
     return out.getvalue()
 
 
@@ -419,13 +419,13 @@ def test_import_of_a_missing_file_or_unknown_json_is_one_line(cli, tmp_path):
 @given(st.text())
 def test_yaml_strings_read_back_as_written(value):
     value = "".join(ch for ch in value if not 0xD800 <= ord(ch) <= 0xDFFF)
-    assert yaml.safe_load(f"key: {transfer.yaml_string(value)}") == {"key": value}
+    assert yaml.safe_load(f"key: {formats.yaml_string(value)}") == {"key": value}
 
 
 @given(st.text(max_size=200))
 def test_slugs_are_always_safe(title):
     taken: set = set()
-    name = transfer.note_name({"dreamt_on": "2026-01-01", "title": title, "body": "body"}, taken)
+    name = formats.note_name({"dreamt_on": "2026-01-01", "title": title, "body": "body"}, taken)
     assert name.endswith(".md") and name.startswith("2026-01-01")
     assert "/" not in name and "\\" not in name and ".." not in name[:-3]
     assert all(ch.isprintable() and not ch.isspace() for ch in name)
@@ -459,12 +459,12 @@ def test_worker_processes_analyse_exactly_as_one_process_does(tmp_path, monkeypa
     source.write_text(json.dumps({"dreamly_export": 1, "dreams": rows}), encoding="utf-8")
 
     def analysed(workers):
-        incoming, _ = transfer.read_import(source)
-        plan = transfer.plan_import(incoming, set())
-        assert transfer.analyse_plan(plan, None, workers=workers) == 0
+        incoming, _ = formats.read_import(source)
+        plan = formats.plan_import(incoming, set())
+        assert formats.analyse_plan(plan, None, workers=workers) == 0
         return [(item.dream["motifs"], item.dream["emotions"]) for item in plan.new]
 
-    monkeypatch.setattr(transfer, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(transfer, "CHUNK", 7)
+    monkeypatch.setattr(formats, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(formats, "CHUNK", 7)
     alone, together = analysed(1), analysed(2)
     assert together == alone and any(motifs for motifs, _ in alone)

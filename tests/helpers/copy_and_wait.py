@@ -11,7 +11,7 @@ and waits (for the kill). Pages are copied one at a time so a kill can land mid-
 import sys
 from pathlib import Path
 
-from dreamly import copies
+from dreamly.store import copies
 from dreamly.cli import main
 
 stop_at = sys.argv[1]

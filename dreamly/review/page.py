@@ -13,7 +13,7 @@ import math
 import re
 
 from dreamly import picture
-from dreamly.review_words import (MAX_LINKS, capital, day, empty_message, is_empty, label, link_sentence, motif_rows,
+from dreamly.review.words import (MAX_LINKS, capital, day, empty_message, is_empty, label, link_sentence, motif_rows,
                                   now_word, per_week, pursuer_name, pursuer_shift_sentence, recurring_name,
                                   red_flag_lines, span, window_weeks)
 from dreamly.picture import num as _n

@@ -376,7 +376,7 @@ class Journal:
         """A verified copy of the journal as it is, before migrating it. A copy already there is
         kept only if it opens with every dream at this version: a kill or a full disk during an
         earlier copy must not leave a broken `.bak-N` that passes for the good one."""
-        from dreamly.copies import copy_problems, verified_copy
+        from dreamly.store.copies import copy_problems, verified_copy
 
         target = self.path.with_name(f"{self.path.name}.bak-{version}")
         dreams = self.conn.execute("SELECT count(*) FROM dreams").fetchone()[0]
@@ -443,7 +443,7 @@ class Journal:
                       text: str | None = None) -> None:
         """Replace a dream's matcher output: its motif hits and its text-found emotions.
 
-        `motifs` are objects with id, evidence, start, end and subject (analyze.Hit).
+        `motifs` are objects with id, evidence, start, end and subject (analysis.Hit).
         Emotions the user tagged are kept; found ones are added only where the user said nothing.
         """
         with self.transaction():
@@ -914,8 +914,8 @@ class Journal:
 
     def backup_to(self, target: Path, *, replace: bool = True) -> int:
         """A consistent, verified copy through SQLite's backup API, private to the user, given
-        its name only once it is whole (dreamly/copies.py). Returns the dreams in the copy."""
-        from dreamly.copies import verified_copy
+        its name only once it is whole (store/copies.py). Returns the dreams in the copy."""
+        from dreamly.store.copies import verified_copy
 
         return verified_copy(self.conn, target, replace=replace, journal=self.path)
 

@@ -112,7 +112,7 @@ def verified_copy(conn: sqlite3.Connection, target: Path, *, replace: bool, jour
         _observe("named")
         return dreams
     except sqlite3.Error as exc:
-        from dreamly.store import _is_damage
+        from dreamly.store.journal import _is_damage
 
         if _is_damage(exc):
             raise DamagedJournal(f"the journal {journal} is damaged, so a copy of it would be too; nothing was "

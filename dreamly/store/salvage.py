@@ -47,7 +47,7 @@ class TableReport:
 
 def salvage(damaged: Path, out: Path) -> dict:
     """Copy what can be read from `damaged` into a new journal at `out` (which must not exist)."""
-    from dreamly.store import Journal, _is_damage
+    from dreamly.store.journal import Journal, _is_damage
 
     if os.path.lexists(out):
         raise DreamlyError(f"{out} already exists; give a new file name for the salvaged journal")
@@ -103,7 +103,7 @@ def _tables(conn: sqlite3.Connection) -> dict[str, dict]:
 
 
 def _copy_all(source: sqlite3.Connection, tables: dict, target) -> list[TableReport]:
-    from dreamly.store import _is_damage
+    from dreamly.store.journal import _is_damage
 
     wanted = {name: [row[1] for row in target.conn.execute(f'PRAGMA table_info("{name}")')]
               for (name,) in target.conn.execute(

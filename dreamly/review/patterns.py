@@ -177,7 +177,7 @@ class Vocabulary:
 
 
 def vocabulary_from(knowledge) -> Vocabulary:
-    """Read an `analyze.Knowledge` (or None) into a Vocabulary."""
+    """Read an `analysis.Knowledge` (or None) into a Vocabulary."""
     vocab = Vocabulary()
     if knowledge is None:
         return vocab

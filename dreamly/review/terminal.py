@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from dreamly.render import console
-from dreamly.review_words import (MAX_EMOTIONS, MAX_LINKS, MAX_MOTIFS, MAX_RECURRING, day, empty_message, is_empty,
+from dreamly.review.words import (MAX_EMOTIONS, MAX_LINKS, MAX_MOTIFS, MAX_RECURRING, day, empty_message, is_empty,
                                   label, link_sentence, motif_rows, now_word, per_week, pursuer_name, pursuer_shift_sentence,
                                   recurring_name,
                                   red_flag_lines, span, window_weeks)

@@ -1046,10 +1046,10 @@ def _plan_import(incoming: list[Incoming], existing_hashes: set[str], content_ha
 
 def make_analyser(user_file: Path | None):
     """(analyse(text) -> Analysis, matcher version), with the knowledge loaded once."""
-    from dreamly import analyze
+    from dreamly import analysis
 
-    matcher = analyze.Matcher(analyze.load_knowledge(user_file))
-    return matcher.analyze, analyze.MATCHER_VERSION
+    matcher = analysis.Matcher(analysis.load_knowledge(user_file))
+    return matcher.analyze, analysis.MATCHER_VERSION
 
 
 PARALLEL_FROM = 3000  # fewer dreams than this: starting worker processes costs more than it saves

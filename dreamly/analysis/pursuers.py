@@ -1,0 +1,138 @@
+"""Pursuers and inferences: who does the chasing (typed from the chase's agent), and flight implying fear."""
+
+from __future__ import annotations
+
+import re
+
+from dreamly.analysis.results import Hit
+from dreamly.analysis.text import _DETERMINERS, _DREAMER, _MY, _OTHER, _VERBISH, _WORD, _Doc
+
+_BY = re.compile(r"\s+by\s+((?:[\w'.-]+\s+){0,6}?[\w'.-]+)(?=\s*(?:[,.;!?]|$|\s(?:with|who|that|in|on|at|from|and|through|around|all|across|down|up|into)\b))", re.I)
+# a passive's by-phrase a few words on: "chased through a station by someone"
+_BY_LATER = re.compile(r"(?:\s+[\w'-]+){1,5}?" + _BY.pattern, re.I)
+_PASSIVE = re.compile(r"(?:chased|hunted|stalked|followed|pursued)$", re.I)
+_FROM = re.compile(r"\bfrom\s+(.{1,60}?)(?=[,.;!?]|$)", re.I)
+_AFTER_STOP = re.compile(r"(?:^|[.!?\"]\s*)$")
+_AFTER_NAMED = re.compile(r"\b(?:called|named)\s+$", re.I)
+_AFTER_ARTICLE = re.compile(r"\b(?:a|an)\s+$", re.I)  # "a Doberman", "an Italian": a kind, not a name
+_NEXT_WORD = re.compile(r"\s+([a-z][\w'-]*)")
+
+
+class Pursuers:
+    """The Matcher's pursuer typing and flight inference (a mixin: it reads the Matcher's agents)."""
+
+    def _candidates(self, doc: _Doc, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """Pursuer-like words in text[lo:hi]: (start, end, type); names count as known people."""
+        text = doc.text
+        out = []
+        first, last = doc.sentence_of(lo), doc.sentence_of(max(lo, hi - 1))
+        for label in self._agent_order:
+            for pat, lits in self.agents[label]:
+                if doc.may_hold(lits, first, last):
+                    out += [(m.start(), m.end(), label) for m in pat.finditer(doc.hay, lo, hi)]
+        for m in _WORD.finditer(text, lo, hi):
+            if not text[m.start()].isupper():
+                continue  # most words: nothing more to look at
+            w = m.group()
+            lw = w.lower()
+            if (w not in ("I", "I'm", "I'd", "I've", "God", "Oh") and lw not in _OTHER
+                    and lw not in _DETERMINERS and lw not in _MY and lw not in _DREAMER
+                    and not _AFTER_STOP.search(text[max(0, m.start() - 3):m.start()])
+                    and not _AFTER_NAMED.search(text[max(0, m.start() - 8):m.start()])
+                    and not _AFTER_ARTICLE.search(text[max(0, m.start() - 4):m.start()])):
+                nxt = _NEXT_WORD.match(text[m.end():m.end() + 20])
+                if nxt and nxt.group(1) not in _VERBISH and not nxt.group(1).endswith(("ed", "s")):
+                    continue  # "French thing", "Bridal Store": an adjective or a title, not a person
+                out.append((m.start(), m.end(), "pursuer_known_person"))
+        return sorted(out)
+
+    def _antecedent(self, doc: _Doc, pronoun: str, pos: int) -> tuple[str, int, int] | None:
+        """What he / she / it / they most likely stands for: the nearest earlier candidate
+        of a fitting kind (people for he/she, animals or things for it) within six sentences."""
+        lo, _ = doc.window(pos, 8)
+        cands = self._candidates(doc, lo, pos)
+        if pronoun in ("he", "she", "him", "her", "his"):
+            tiers = [("pursuer_known_person", "pursuer_stranger_or_monster"), ("pursuer_invisible",), ("pursuer_animal",)]
+        elif pronoun == "it":
+            tiers = [("pursuer_animal", "pursuer_invisible"), ("pursuer_stranger_or_monster",)]
+        else:  # they / them
+            tiers = [("pursuer_known_person", "pursuer_stranger_or_monster", "pursuer_animal"), ("pursuer_invisible",)]
+        for tier in tiers:
+            fit = [c for c in cands if c[2] in tier]
+            if fit:
+                s, e, label = fit[-1]
+                return label, s, e
+        return None
+
+    def _agent(self, doc: _Doc, lo: int, hi: int, first: bool = False) -> tuple[str, int, int] | None:
+        """The pursuer named in text[lo:hi]: the word nearest the verb (or, for an earlier
+        clause whose subject is inherited, its first one); pronouns are resolved."""
+        text = doc.text
+        items = [(s, e, label) for s, e, label in self._candidates(doc, lo, hi)]
+        items += [(lo + m.start(), lo + m.end(), "=" + m.group(1).lower())
+                  for m in re.finditer(r"\b(he|she|they|it|him|her|them)\b", text[lo:hi], re.I)]
+        if not items:
+            return None
+        s, e, label = min(items) if first else max(items)
+        if label.startswith("="):
+            return self._antecedent(doc, label[1:], s)
+        return label, s, e
+
+    def _pursuers(self, doc: _Doc, original: str, chases: list[Hit]) -> list[Hit]:
+        text = doc.text
+        out: list[Hit] = []
+        for h in chases:
+            ev = text[h.start:h.end].lower()
+            found = None
+            by = _BY.match(text, h.end) or (_BY_LATER.match(text, h.end) if _PASSIVE.search(ev) else None)
+            if by:  # "chased by a man with a dog": the head noun of the by-phrase
+                cands = self._candidates(doc, by.start(1), by.end(1))
+                found = (cands[-1][2], cands[-1][0], cands[-1][1]) if cands else None
+            elif re.search(r"\bfrom\b", ev):  # "running from something"
+                fm = _FROM.search(text, h.start)
+                if fm:
+                    found = self._agent(doc, fm.start(1), fm.end(1))
+            elif not re.match(r"(?:i|we)\b", ev):  # active: the doer, in the hit's clause or before it
+                cl, ci = doc.clause_of(h.start)
+                lead = re.match(r"[\w']+", text[h.start:h.end])  # "he chases": the subject is in the hit
+                hi = h.end if lead and lead.group().lower() in ("he", "she", "they", "it") else h.start
+                found = self._agent(doc, cl[ci].start, hi)
+                # "the guy who was following me": the noun just before the relative pronoun
+                relative = re.match(r"\s*(?:who|that|which)\b", text[cl[ci].start:h.start], re.I)
+                if found is None and relative and ci > 0:
+                    found = self._agent(doc, cl[ci - 1].start, cl[ci].start)
+                # an inherited subject ("… and advances toward me"): the first one of the
+                # nearest earlier clause that states its own
+                while found is None and ci > 0:
+                    ci -= 1
+                    c_lo, c_hi, explicit = cl[ci].start, cl[ci].end, cl[ci].explicit
+                    if explicit:
+                        found = self._agent(doc, c_lo, min(c_hi, c_lo + 40), first=True)
+                        break
+            # a passive without an agent ("we're being pursued") or nothing found: unseen
+            if found is None:
+                out.append(Hit("motif", "pursuer_invisible", original[h.start:h.end], h.start, h.end, h.subject))
+            else:  # the pursuer is part of the chase it types: the dreamer's when the dreamer is chased
+                label, s, e = found
+                out.append(Hit("motif", label, original[s:e], s, e, h.subject))
+        return out
+
+    # ------------------------------------------------------------------ inference
+
+    def _flight_fear(self, doc: _Doc, original: str, chases: list[Hit]) -> list[Hit]:
+        """Fleeing, hiding or being chased near something clearly dangerous implies fear."""
+        # no danger literal anywhere: no danger match anywhere, nothing to look for
+        everywhere = (0, len(doc.sents) - 1)
+        if not doc.may_hold(self._danger_lits, *everywhere):
+            return []
+        self._flight_rules()  # compiled only once a dream mentions danger
+        rule = self._flight_rule
+        flees = self._flight.finditer(doc.hay) if doc.may_hold(self._flight_lits, *everywhere) else ()
+        spans = [(m.start(), m.end()) for m in flees if self._check(doc, rule, m.start(), m.end()) == "dreamer"]
+        for start, end in sorted(spans + [(h.start, h.end) for h in chases]):
+            first, _ = doc.window_sents(start, self._flight_window)
+            si = doc.sentence_of(start)  # the danger is already shown, not what comes later
+            if (doc.may_hold(self._danger_lits, first, si)
+                    and self._danger.search(doc.hay, doc.sents[first][0], doc.sents[si][1])):
+                return [Hit("emotion", self._flight_emotion, original[start:end], start, end)]
+        return []

@@ -1,0 +1,342 @@
+"""The rules and the Matcher: knowledge compiled into indexed rules, run on a text, each hit checked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import count
+
+from dreamly.analysis.knowledge import Knowledge, _expand
+from dreamly.analysis.literals import _INLINE_FLAGS, _lower_pattern, _remember_groups, _required_literals
+from dreamly.analysis.pursuers import Pursuers
+from dreamly.analysis.results import Analysis, Hit, _tidy
+from dreamly.analysis.text import (_FINITE, _FOLD, _IRREALIS, _NEGATION, _NP_NEGATION, _QUOTES, _Doc, _last_subject,
+                                   _token_runs)
+
+# The dreamer as the object of the hit's own words ("chasing me", "after us")
+_DREAMER_OBJECT = re.compile(r"\b(?:me|us)\b")
+
+
+@dataclass(eq=False, slots=True)
+class _Rule:
+    """One phrase of a label. Its regexes are compiled the first time it has to run."""
+
+    kind: str
+    label: str
+    source: str  # the phrase with macros expanded
+    subject: str  # "dreamer" | "any" | "scene"
+    window: int
+    realis: bool
+    # Literals: every match contains one of them (lower case); None: no such guarantee.
+    lits: frozenset[str] | None
+    order: int  # position in the knowledge base, so that hits come out in a stable order
+    near_source: str | None = None
+    not_near_source: str | None = None
+    unless_sources: tuple[str, ...] = ()
+    near_lits: frozenset[str] | None = None
+    not_near_lits: frozenset[str] | None = None
+    unless_lits: tuple[frozenset[str] | None, ...] = ()
+    regex: re.Pattern | None = None  # set by Matcher._compile, with the three below
+    near: re.Pattern | None = None
+    not_near: re.Pattern | None = None
+    unless: tuple[re.Pattern, ...] = ()
+
+
+
+class Matcher(Pursuers):
+    """Indexes the knowledge base once per process; `analyze` is then cheap and pure.
+
+    Every rule is indexed under the literals its matches must contain, so a dream only
+    runs the rules whose literal it holds, and only on the sentences holding it. A rule's
+    regexes are compiled the first time it runs, so start-up (the `add` path) pays only
+    for what it uses."""
+
+    # word -> what it wakes; bounded so a long-running process cannot grow without limit
+    _WORD_CACHE_SIZE = 50_000
+
+    def __init__(self, knowledge: Knowledge):
+        self.knowledge = knowledge
+        self._macros = knowledge.macros
+        self._patterns: dict[str, re.Pattern] = {}  # expanded source -> compiled, shared by rules
+        self._literals: dict[str, frozenset[str] | None] = {}  # expanded source -> its literals
+        self._order = count()
+        self.rules: dict[str, list[_Rule]] = {}
+        self.requires: dict[str, str] = {}
+        self._agent_specs: dict[str, list[str]] = {}
+        self._agents: dict[str, list[tuple[re.Pattern, frozenset[str] | None]]] | None = None
+        self._key_owner: dict[str, set[str]] = {}
+        self.always: set[str] = set()
+        self._by_literal: dict[str, list[_Rule]] = {}
+        self._unindexed: list[_Rule] = []  # no literal found: run whenever their label may fire
+        _remember_groups(_expand(v, self._macros) for v in self._macros.values())
+        inf = self._inference = knowledge.inference.get("flight_fear")
+        self._flight_lits = self._lits(_expand(inf["flight"], self._macros)) if inf else None
+        self._danger_lits = self._lits(_expand(inf["danger"], self._macros)) if inf else None
+        for kind, specs in (("motif", knowledge.motif_specs), ("emotion", knowledge.emotion_specs)):
+            for label, spec in specs.items():
+                if spec.get("requires"):
+                    self.requires[label] = spec["requires"]
+                if spec.get("agents"):
+                    self._agent_specs[label] = [_expand(a, self._macros) for a in spec["agents"]]
+                    for src in self._agent_specs[label]:
+                        self._lits(src)  # indexed with the rest
+                rules = self.rules[label] = self._make_rules(kind, label, spec)
+                if label in self.requires:
+                    continue  # run after the main pass, only when what they need was found
+                keys = [k.lower() for k in spec.get("keys", ())]
+                if spec.get("phrases") and not keys:
+                    self.always.add(label)
+                for k in keys:
+                    self._key_owner.setdefault(k, set()).add(label)
+                for rule in rules:
+                    if rule.lits is None:
+                        self._unindexed.append(rule)
+                    for lit in rule.lits or ():
+                        self._by_literal.setdefault(lit, []).append(rule)
+        self._key_lengths = sorted({len(k) for k in self._key_owner})
+        # Patterns run on the folded lower-case text, unless one of them uses inline flags
+        # (rare; then all run with re.IGNORECASE on the original text, as they are written).
+        self._on_low = not any(_INLINE_FLAGS.search(src) for src in self._literals)
+        self._flight: re.Pattern | None = None
+        self._danger: re.Pattern | None = None
+        self._flight_rule: _Rule | None = None  # the flight pattern as a rule, for _check
+        self._flight_window = int(inf.get("window", 2)) if inf else 0
+        self._flight_emotion = inf.get("emotion", "fear") if inf else "fear"
+        # every literal of every pattern, by its first three characters (no literal is
+        # shorter): finds the literals inside a word with a few dict lookups
+        self._lits_by_head: dict[str, list[str]] = {}
+        for lit in set().union(*(x for x in self._literals.values() if x)):
+            self._lits_by_head.setdefault(lit[:3], []).append(lit)
+        # word -> (labels it wakes, literals inside it); words that do neither are kept
+        # apart, so that a set difference (in C) drops most of a text's words at once
+        self._words: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
+        self._dull: set[str] = set()
+        self._agent_order = [a for a in ("pursuer_known_person", "pursuer_animal",
+                                         "pursuer_stranger_or_monster", "pursuer_invisible")
+                             if a in self._agent_specs] + [a for a in self._agent_specs if not a.startswith("pursuer_")]
+
+    def _make_rules(self, kind: str, label: str, spec: dict) -> list[_Rule]:
+        unless = tuple(_expand(p, self._macros) for p in spec.get("unless", ()))
+        unless_lits = tuple(self._lits(u) for u in unless)
+        default_subject = spec.get("subject", "dreamer")
+        default_realis = bool(spec.get("realis", kind == "motif"))
+        rules = []
+        for item in spec.get("phrases", ()):
+            item = {"re": item} if isinstance(item, str) else item
+            source = _expand(item["re"], self._macros)
+            near = _expand(item["near"], self._macros) if item.get("near") else None
+            not_near = _expand(item["not_near"], self._macros) if item.get("not_near") else None
+            rules.append(_Rule(
+                kind, label, source, item.get("subject", default_subject), int(item.get("window", 0)),
+                bool(item.get("realis", default_realis)), self._lits(source), order=next(self._order),
+                near_source=near, not_near_source=not_near, unless_sources=unless,
+                near_lits=self._lits(near), not_near_lits=self._lits(not_near), unless_lits=unless_lits,
+            ))
+        return rules
+
+    def _re(self, source: str) -> re.Pattern:
+        """The compiled pattern, for the text `_Doc.hay` (IGNORECASE on lower-case text is
+        still right when a pattern cannot be lower-cased, just slower)."""
+        pattern = self._patterns.get(source)
+        if pattern is None:
+            lowered = _lower_pattern(source) if self._on_low else None
+            pattern = re.compile(lowered) if lowered is not None else re.compile(source, re.I)
+            self._patterns[source] = pattern
+        return pattern
+
+    def _rx(self, p: str) -> re.Pattern:
+        return self._re(_expand(p, self._macros))
+
+    def _lits(self, source: str | None) -> frozenset[str] | None:
+        """The literals of a pattern, remembered for the word index: call during __init__
+        only, since `_Doc.found` only knows the literals indexed there."""
+        if source is None:
+            return None
+        if source not in self._literals:
+            lits = _required_literals(source)
+            self._literals[source] = None if lits is None else frozenset(lits)
+        return self._literals[source]
+
+    def _compile(self, rule: _Rule) -> re.Pattern:
+        rule.unless = tuple(self._re(u) for u in rule.unless_sources)
+        rule.near = self._re(rule.near_source) if rule.near_source else None
+        rule.not_near = self._re(rule.not_near_source) if rule.not_near_source else None
+        rule.regex = self._re(rule.source)  # last: a rule with a regex is ready
+        return rule.regex
+
+    def compile_all(self) -> None:
+        """Compile every rule now (tests and benchmarks; analysis does it lazily)."""
+        for rules in self.rules.values():
+            for rule in rules:
+                self._compile(rule)
+        self.agents
+        self._flight_rules()
+
+    @property
+    def agents(self) -> dict[str, list[tuple[re.Pattern, frozenset[str] | None]]]:
+        """Per pursuer type: its agent patterns, with their literals."""
+        if self._agents is None:
+            self._agents = {k: [(self._re(src), self._literals[src]) for src in v]
+                            for k, v in self._agent_specs.items()}
+        return self._agents
+
+    def _flight_rules(self) -> bool:
+        if self._inference is None:
+            return False
+        if self._flight is None:
+            self._flight = self._rx(self._inference["flight"])
+            self._danger = self._rx(self._inference["danger"])
+            self._flight_rule = _Rule("emotion", self._flight_emotion, "", "dreamer", 0, True, None, order=-1,
+                                      regex=self._flight)
+        return True
+
+    # ------------------------------------------------------------------ analysis
+
+    def _word(self, word: str) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The labels whose keys start `word`, and the rule literals inside it."""
+        labels: set[str] = set()
+        for n in self._key_lengths:
+            if n > len(word):
+                break
+            got = self._key_owner.get(word[:n])
+            if got:
+                labels |= got
+        lits = []
+        for i in range(len(word) - 2):
+            for lit in self._lits_by_head.get(word[i:i + 3], ()):
+                if word.startswith(lit, i):
+                    lits.append(lit)
+        if len(self._words) + len(self._dull) >= self._WORD_CACHE_SIZE:
+            self._words.clear()
+            self._dull.clear()
+        if not labels and not lits:
+            self._dull.add(word)
+        info = self._words[word] = (frozenset(labels), tuple(lits))
+        return info
+
+    def _matches(self, rule: _Rule, doc: _Doc, sents: set[int] | None):
+        """Matches of a rule: in the given sentences, or in the whole text when the rule
+        has no literal to look for."""
+        regex = rule.regex or self._compile(rule)
+        if sents is None:
+            yield from regex.finditer(doc.hay)
+            return
+        for si in sorted(sents):
+            s, e = doc.sents[si]
+            yield from regex.finditer(doc.hay, s, e)
+
+    def analyze(self, text: str) -> Analysis:
+        if not text:
+            return Analysis()
+        work = text.translate(_QUOTES)
+        low = work.translate(_FOLD).lower()
+        doc = _Doc(work, low, low if self._on_low else work)
+        # One pass over the words of the whole text: which labels can fire (a word starts
+        # with one of their keys) and which rule literals occur. Literals only hold letters,
+        # ' and -, so a literal occurs in the text exactly when it occurs inside one of these
+        # words. Which sentences hold it is worked out (with str.find) only for the
+        # literals of the rules that run, a fraction of the forty-odd a dream holds.
+        labels = set(self.always)
+        words, word_info = self._words, self._word
+        found = doc.found
+        for w in set(_token_runs(low)).difference(self._dull):
+            if w[0] in "'-":  # "'cause", "--run": the word starts at its first letter
+                w = w.lstrip("'-")
+                if not w:
+                    continue
+            woken, lits = words.get(w) or word_info(w)
+            if woken:
+                labels |= woken
+            found.update(lits)
+        # the woken rules, with their index literals found in the text
+        todo: dict[_Rule, list[str] | None] = {}
+        by_literal = self._by_literal
+        for lit in found:
+            for rule in by_literal.get(lit, ()):
+                if rule.label in labels:
+                    got = todo.get(rule)
+                    if got is None:
+                        todo[rule] = [lit]
+                    else:
+                        got.append(lit)
+        for rule in self._unindexed:
+            if rule.label in labels:
+                todo[rule] = None
+        hits: list[Hit] = []
+        hay, sents = doc.hay, doc.sents
+        for rule in sorted(todo, key=lambda r: r.order):
+            lits = todo[rule]
+            if lits is None:
+                spans = [(0, len(hay))]
+            else:
+                where = doc.holding(lits[0]) if len(lits) == 1 else set().union(*map(doc.holding, lits))
+                spans = [sents[si] for si in sorted(where)]
+            regex = rule.regex or self._compile(rule)
+            for s, e in spans:
+                for m in regex.finditer(hay, s, e):
+                    start, end = m.span()
+                    if end == start:
+                        continue
+                    subj = self._check(doc, rule, start, end)
+                    if subj is not None:
+                        hits.append(Hit(rule.kind, rule.label, text[start:end], start, end, subj))
+        if any(h.id == "chase" for h in hits):
+            chases = [h for h in hits if h.id == "chase"]
+            chased = "dreamer" if any(h.subject == "dreamer" for h in chases) else "other"
+            hits += self._pursuers(doc, text, chases)
+            for label, req in self.requires.items():
+                if any(h.id == req for h in hits):
+                    for rule in self.rules[label]:
+                        sents = None if rule.lits is None else set().union(*map(doc.holding, rule.lits & found))
+                        if sents == set():
+                            continue
+                        for m in self._matches(rule, doc, sents):
+                            subj = self._check(doc, rule, m.start(), m.end())
+                            if subj is not None:
+                                hits.append(Hit(rule.kind, label, text[m.start():m.end()], m.start(), m.end(), chased))
+        if self._inference is not None and not any(h.id == self._flight_emotion for h in hits):
+            hits += self._flight_fear(doc, text, [h for h in hits if h.id == "chase"])
+        return _tidy(hits)
+
+    def _check(self, doc: _Doc, rule: _Rule, start: int, end: int) -> str | None:
+        """None if the hit does not stand; else who it is about."""
+        hay = doc.hay
+        # nearby context first: it needs no clauses (every check can only veto the hit,
+        # so their order does not change the outcome)
+        if rule.near is not None or rule.not_near is not None:
+            first, last = doc.window_sents(start, rule.window)
+            lo, hi = doc.sents[first][0], doc.sents[last][1]
+            if rule.near is not None and not (doc.may_hold(rule.near_lits, first, last)
+                                              and rule.near.search(hay, lo, hi)):
+                return None
+            if rule.not_near is not None and (doc.may_hold(rule.not_near_lits, first, last)
+                                              and rule.not_near.search(hay, lo, hi)):
+                return None
+        cl, ci = doc.clause_of(start)
+        c_start, c_end, subj = cl[ci].start, cl[ci].end, cl[ci].subject
+        scope = doc.scope_start(cl, ci)
+        prefix = doc.low[scope:start]
+        for neg in _NEGATION.finditer(prefix):
+            if not (_NP_NEGATION.match(prefix, neg.start()) and _FINITE.search(prefix, neg.end())):
+                return None
+        if rule.realis and _IRREALIS.search(prefix):
+            return None
+        if rule.unless:
+            # idioms are checked in the hit's clause, and across the hit itself
+            si = doc.sentence_of(start)
+            lo, hi = doc.sents[si][0], max(c_end, end)
+            last = doc.sentence_of(hi - 1)
+            for u, u_lits in zip(rule.unless, rule.unless_lits):
+                um = u.search(hay, lo, hi) if doc.may_hold(u_lits, si, last) else None
+                while um is not None:
+                    if um.start() < end and um.end() > start or um.start() >= c_start:
+                        return None
+                    um = u.search(hay, um.end(), hi) if um.end() < hi else None
+        if rule.subject == "scene":  # where the dream happens is the dreamer's, whoever acts in it
+            return "dreamer"
+        subj = _last_subject(doc.text, doc.low, c_start, start) or subj
+        if subj and subj != "dreamer" and _DREAMER_OBJECT.search(doc.low, start, end):
+            subj = "dreamer"  # "a man was chasing me", "it scared us": it happens to the dreamer
+        if rule.subject == "dreamer" and subj != "dreamer":
+            return None
+        return subj or "dreamer"
