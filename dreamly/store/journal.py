@@ -1180,12 +1180,15 @@ def _is_damage(exc: sqlite3.Error) -> bool:
 
 
 def _make_private_folder(folder: Path) -> None:
-    from dreamly.files import make_private_folders
-
+    """The journal's folder and any missing above it, each 0700 (as dreamly.files.make_private_folders;
+    not imported here: `add` on a new journal stays light)."""
+    old_umask = os.umask(0o077)
     try:
-        make_private_folders(folder)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise DreamlyError(f"can't create the journal folder {folder}: {exc.strerror or exc}") from None
+    finally:
+        os.umask(old_umask)
 
 
 def _split_sql(script: str) -> list[str]:
