@@ -289,6 +289,9 @@ def add(
             if draft:
                 draft.discard()
             fail("the dream is empty; nothing was saved")
+        from dreamly.entry import repair_surrogates
+
+        title, context = repair_surrogates(title), repair_surrogates(context)  # as the dream's own text
         dream = NewDream(body=body, dreamt_on=day, title=title.strip(), context=context.strip(), lucid=lucid,
                          nightmare=nightmare, recurring=recurring, sleep_quality=sleep, tags=tag or (),
                          emotions=emotions)
@@ -497,7 +500,7 @@ def edit(
     Example: dreamly edit 12 --title "The station again" -t work --nightmare
     """
     from dreamly.dates import parse_day
-    from dreamly.entry import EditorDraft, clean_text, parse_emotion
+    from dreamly.entry import EditorDraft, clean_text, parse_emotion, repair_surrogates
     from dreamly.store import open_journal
 
     fields: dict = {}
@@ -507,7 +510,7 @@ def edit(
     for name, value in (("title", title), ("context", context), ("lucid", lucid), ("nightmare", nightmare),
                         ("recurring", recurring), ("sleep_quality", sleep)):
         if value is not None:
-            fields[name] = value.strip() if isinstance(value, str) else value
+            fields[name] = repair_surrogates(value).strip() if isinstance(value, str) else value
     set_emotions = [parse_emotion(spec) for spec in emotion or ()]
     dropped = [parse_emotion(e)[0] for e in drop_emotion or ()]
     from dreamly.store import check_tags

@@ -594,7 +594,7 @@ def no_traceback(result) -> None:
 @pytest.mark.parametrize("args", [
     ["show", HUGE], ["list", "-n", HUGE], ["add", "x", "--sleep", HUGE], ["patterns", "--weeks", HUGE],
     ["delete", HUGE, "--yes"], ["edit", HUGE, "--title", "x"], ["add", "x", "-e", "fear:²"],
-    ["add", "x", "-e", "fear:٣"], ["patterns", "--since", "0001-01-01"], ["patterns", "--until", "0001-01-05"],
+    ["add", "x", "-e", "fear:٣"], ["add", "x", "-e", "joy:" + "9" * 60], ["patterns", "--since", "0001-01-01"], ["patterns", "--until", "0001-01-05"],
     ["export", "-o", "n" * 300], ["backup", "n" * 300], ["picture", "1", "-o", "n" * 300],
     ["list", "--db", "n" * 300 + "/journal.db"], ["add", "x", "-t", "a" * 100_000], ["list", "--db", "/dev/null"],
 ])
