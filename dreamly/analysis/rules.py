@@ -34,6 +34,9 @@ _NEG_RAISER = re.compile(r"(?:think|thought|believe|believed|suppose|supposed|re
 
 # The dreamer as the object of the hit's own words ("chasing me", "after us")
 _DREAMER_OBJECT = re.compile(r"\b(?:me|us)\b")
+# ... or as the subject inside them ("no matter how hard I ran"); "I" as the text was
+# normalised (a lone lower-case i is "I" by then)
+_DREAMER_SUBJECT = re.compile(r"\b(?:I|[Ww]e)\b")
 
 
 @dataclass(eq=False, slots=True)
@@ -377,7 +380,9 @@ class Matcher(Pursuers):
             if who is not None:
                 return "dreamer" if who == "dreamer" else None  # "other", "skip": not the dreamer's feeling
         subj = _last_subject(doc.text, doc.low, c_start, start) or subj
-        if subj and subj != "dreamer" and _DREAMER_OBJECT.search(doc.low, start, end):
+        if subj != "dreamer" and _DREAMER_SUBJECT.search(doc.text, start, end):
+            subj = "dreamer"  # "no matter how fast I ran": the hit names the dreamer as its own subject
+        elif subj and subj != "dreamer" and _DREAMER_OBJECT.search(doc.low, start, end):
             subj = "dreamer"  # "a man was chasing me", "it scared us": it happens to the dreamer
         elif subj != "dreamer" and doc.low.startswith(("my ", "our "), start):
             subj = "dreamer"  # the hit is the dreamer's own thing: "my history final", "our flight"

@@ -43,7 +43,7 @@ def _by_first_letter(words) -> str:
 # One scan of a sentence's folded lower-case text finds the punctuation cuts and the
 # clause words ("that" is checked after); \b on both sides, so a hit is a whole \w+ word,
 # the same words as splitting into words and looking them up, with no Python per word.
-_CLAUSE_CUT = re.compile(r"([,;:()\"\u2014]|--|\s-\s)|\b(?:" + _by_first_letter(_CLAUSE_WORDS | {"that", "so"}) + r")\b")
+_CLAUSE_CUT = re.compile(r"([,;:()\"\u2014]|--|\s-\s)|(?<![-'])\b(?:" + _by_first_letter(_CLAUSE_WORDS | {"that", "so"}) + r")\b")
 # "that" and "so" start a clause only before a subject ("I knew that he …", not "that house";
 # "he wouldn't listen so I got angry", not "so angry")
 _THAT_CLAUSE = re.compile(r"\s+(?:i|we|he|she|they|it|you|the|a|an|my|his|her|our|their|there|this|someone|"
@@ -91,6 +91,15 @@ _VERB_FIRST = {"felt", "feel", "feels", "got", "get", "gets", "seemed", "looked"
                "saw", "thought", "knew", "found", "kept", "left", "tried", "wanted", "started", "began", "stayed",
                "remained", "turned", "grew", "went", "came", "ended", "was", "were", "had", "suddenly", "then",
                "just", "really", "very", "so", "still", "also", "never", "always", "being", "having"}
+# adverbs that can open a clause before its verb ("but never got any closer"): no noun
+_ADVERB_FIRST = {"never", "always", "just", "still", "also", "really", "very", "so", "then", "even", "only",
+                 "barely", "hardly", "suddenly", "finally", "soon", "almost", "nearly", "already", "again",
+                 "quickly", "slowly", "somehow", "simply", "actually", "literally", "totally", "completely"}
+# a quantity opening a subject ("most of the cattle", "all of us"): whose it is follows "of"
+_QUANTITY = {"all", "most", "some", "many", "few", "several", "both", "none", "each", "half", "one", "two",
+             "three", "four", "five", "about", "almost", "nearly", "over", "lots", "plenty", "rest", "part"}
+_ING_NOUNS = {"something", "nothing", "everything", "anything", "building", "ceiling", "evening", "morning",
+              "wedding", "pudding", "clothing", "painting", "drawing", "feeling", "meeting", "darling", "offspring"}
 _BARE_BODY = {"legs", "leg", "feet", "knees", "limbs", "teeth"}
 _VERBISH = {"is", "was", "were", "are", "had", "has", "have", "did", "does", "do", "could", "would",
             "will", "can", "should", "might", "must", "kept", "keeps", "started", "began", "came",
@@ -257,6 +266,11 @@ class _Doc:
             return None  # "(I did not) know anyone there": an object; "(I knew) someone was there" is a subject
         if lw in _DREAMER:
             return "dreamer"
+        if lw in _QUANTITY and "of" in lows[1:3]:  # "all of us", "most of the cattle", "about 85% of them"
+            k = lows.index("of", 1)
+            return "dreamer" if lows[k + 1:k + 2] in (["us"], ["we"], ["me"]) else "other"
+        if lead and lead[-1] == "like" and lw.endswith("ing") and len(lw) > 5 and lw not in _ING_NOUNS:
+            return "dreamer"  # "it was like running on a treadmill": the dreamer's own movement
         if "i" in lows[:5]:  # "Fisher and I", "my brother and I"
             k = lows.index("i")
             if k > 0 and lows[k - 1] == "and" or k + 1 < len(lows) and lows[k + 1] == "and":
@@ -271,7 +285,8 @@ class _Doc:
             return "other"
         if lw in _PEOPLE_NOUNS:
             return "other"
-        if len(words) > 1 and lw not in _VERBISH and lw not in _IRREGULAR_PAST and not lw.endswith(("ed", "ing", "ly")):
+        if (len(words) > 1 and lw not in _VERBISH and lw not in _IRREGULAR_PAST and lw not in _ADVERB_FIRST
+                and not lw.endswith(("ed", "ing", "ly"))):
             nxt = words[1][1].lower()
             if (nxt in _VERBISH or nxt.endswith("ed") and len(nxt) > 4 and lw not in _VERB_FIRST) and nxt != "and":
                 return "other"  # "kids were laughing": a noun followed by its verb

@@ -1,0 +1,123 @@
+"""Motif rules by kind of error (issue 14): each test names the kind in its own words, in
+sentences written for these tests (typed style: lower case, no apostrophes), and checks
+the near misses the rule must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from dreamly.analysis import analyze
+
+
+def motifs(text: str) -> set[str]:
+    return set(analyze(text).motif_ids())
+
+
+def as_written(text: str) -> None:
+    res = analyze(text)
+    for h in res.motifs:
+        assert text[h.start:h.end] == h.evidence, (h, text)
+
+
+CANT_RUN = {"heavy_legs", "slow_motion", "paralysis", "running_nowhere", "jelly_legs", "uphill_or_water"}
+
+
+# -- who a clause is about --------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "i ran and ran but never got any closer to the gate",
+    "we kept running but still couldnt get anywhere",
+])
+def test_an_adverb_opening_a_clause_is_no_noun_with_its_verb(text):
+    # "never got", "still couldnt": the subject is the dreamer's from before, not "never"
+    assert "running_nowhere" in motifs(text)
+    as_written(text)
+
+
+def test_the_dreamer_named_inside_the_hit_is_the_dreamer():
+    assert "running_nowhere" in motifs("no matter how hard i ran i stayed in the same spot")
+
+
+def test_a_gerund_after_like_is_the_dreamers_own_movement():
+    assert "running_nowhere" in motifs("it was like running on a treadmill in my sleep")
+    assert "slow_motion" in motifs("every step felt like wading through glue")
+
+
+@pytest.mark.parametrize("text", [
+    "most of the sheep were lost in the storm",
+    "about half of the passengers were lost at sea",
+])
+def test_a_quantity_of_others_is_not_the_dreamer(text):
+    assert "lost" not in motifs(text)
+
+
+def test_a_quantity_of_us_is_the_dreamer():
+    assert "lost" in motifs("all of us were lost in the forest")
+
+
+def test_a_hyphenated_like_starts_no_clause():
+    # "a raft-like thing": "like" inside a word is no clause boundary
+    assert "falling" not in motifs("there was a raft-like thing and the people on it fell off the side")
+
+
+# -- the can't-run family ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "i could only move super slowly",
+    "i tried to fly away but i flew very slow",
+    "i could only run slowly and it was coming",
+])
+def test_the_dreamers_own_slowness_with_any_degree_word(text):
+    assert "slow_motion" in motifs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the traffic moved super slowly",
+    "the bus was so slow today",
+])
+def test_slowness_of_things_is_no_slow_motion(text):
+    assert "slow_motion" not in motifs(text)
+
+
+def test_legs_full_of_sand_are_heavy():
+    assert "heavy_legs" in motifs("it felt like my legs were full of sand")
+
+
+def test_crawling_because_the_legs_fail():
+    assert "heavy_legs" in motifs("i couldnt walk so i was crawling along the floor")
+    assert "heavy_legs" not in motifs("the baby was crawling on the rug")
+    assert "heavy_legs" not in motifs("i was crawling under the fence to get the ball")
+
+
+@pytest.mark.parametrize("text", [
+    "i froze in fear when i saw him",
+    "im frozen with shock at the news",
+])
+def test_frozen_with_fear_is_the_idiom(text):
+    assert "paralysis" not in motifs(text)
+
+
+def test_frozen_still_counts_when_it_is_immobility():
+    assert "paralysis" in motifs("i froze and couldnt move at all")
+    assert "paralysis" in motifs("i was frozen to the spot")
+
+
+@pytest.mark.parametrize("text", [
+    "i was trying to run through thick mud",
+    "we struggled to wade across the river",
+    "the mud kept sucking me down as i ran",
+    "the basement was filling with water and i had to wade out",
+    "walking down a muddy bank, careful not to slip, i went in",
+])
+def test_effort_through_water_mud_or_slopes(text):
+    assert "uphill_or_water" in motifs(text)
+    as_written(text)
+
+
+@pytest.mark.parametrize("text", [
+    "we waded in the shallows and looked for shells",
+    "i was going to walk up the hill later",
+    "the kids were trying to run through the sprinkler",
+])
+def test_water_or_hills_without_the_dreamers_effort(text):
+    assert "uphill_or_water" not in motifs(text)
