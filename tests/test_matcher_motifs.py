@@ -121,3 +121,45 @@ def test_effort_through_water_mud_or_slopes(text):
 ])
 def test_water_or_hills_without_the_dreamers_effort(text):
     assert "uphill_or_water" not in motifs(text)
+
+
+# -- can't-run, second round (kinds found on the blind work set, checked on dev) -------------
+
+@pytest.mark.parametrize("text", [
+    "i was jogging on the spot and the door never came nearer",
+    "my legs were pumping but i wasnt moving",
+    "the escalator kept going backwards under me",
+    "each time i got close to the car it was further away",
+])
+def test_moving_without_getting_anywhere(text):
+    assert "running_nowhere" in motifs(text)
+
+
+def test_the_legs_weight_named():
+    assert "heavy_legs" in motifs("my legs felt like they weighed a ton")
+    assert "heavy_legs" in motifs("legs heavy as bricks, i could not get away")
+
+
+def test_stumbling_in_snow_is_the_grounds_doing():
+    assert "heavy_legs" not in motifs("we trudged through deep snow and kept stumbling")
+    assert "heavy_legs" in motifs("i kept stumbling as i ran for the door")
+
+
+@pytest.mark.parametrize("text", [
+    "the tide was strong and i could barely swim against it",
+    "my feet sank into the mud with every step",
+    "the flood water was up to my chest and i was pushing through it",
+    "sand up to my ankles and i was running from it",
+    "it chased me up a steep hill",
+])
+def test_water_mud_and_hills_the_dreamer_fights(text):
+    assert "uphill_or_water" in motifs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the water was up to my chest and i was wading about casually",
+    "my feet sank into the sofa",
+    "outside the lake was frozen and kids were skating",
+])
+def test_no_struggle_no_motif(text):
+    assert not motifs(text) & CANT_RUN

@@ -58,6 +58,7 @@ _LEAD_SKIP = re.compile(
     r"actually|really|even|only|well|oh|yes|anyway|meanwhile|afterwards?|instantly|gradually|first|next|"
     r"all of a sudden|at first|at last|at that (?:point|moment|time)|at one point|little by little|"
     r"bit by bit|in the end|of course|right away|after a while|for some reason|in turn|unless|"
+    r"outside|inside|upstairs|downstairs|outdoors|indoors|nearby|overhead|meanwhile|"
     r"knew|know|knows|think|thought|thinks|reali[sz]e[ds]?|reali[sz]ing|noticed?|notices|see|saw|sees|"
     r"seeing|watched|watch|heard|hear|hears|said|say|says|told|tell|tells|guess|remember|remembered|"
     r"recall|recalled|believed?|decided|hoped?|wish|wished|found|find|finds|seemed|seems|dreamed|dreamt|"
