@@ -23,7 +23,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from dreamly import _typer_fast
 from dreamly.errors import DreamlyError, ExitStatus
-from dreamly.model import EXPORT_FORMATS, IMPORT_FORMATS, LENSES
+from dreamly.model import EXPORT_FORMATS, IMPORT_FORMATS, LENSES, PURSUER_IDS
 
 
 class DreamlyCommand(TyperCommand):
@@ -559,6 +559,10 @@ def edit(
             fail("the new text is empty; the dream was not changed (use `dreamly delete` to remove it)")
         if fields.get("body") == current["body"]:
             del fields["body"]
+        if ("motif", "chase", "drop") in corrections:  # the pursuer is part of the chase: no chase, no pursuer
+            added = {name for kind, name, action in corrections if action == "add"}
+            have = {m["motif"] for m in current["motifs"]}
+            corrections += [("motif", p, "drop") for p in PURSUER_IDS if p in have and p not in added]
         tags = actions.merged_tags(current["tags"], tag, untag)
         emotions = actions.merged_feelings(current["emotions"], set_emotions, drop_emotion)
         if set_emotions or drop_emotion:  # a feeling found in the text and dropped stays dropped
