@@ -163,3 +163,51 @@ def test_water_mud_and_hills_the_dreamer_fights(text):
 ])
 def test_no_struggle_no_motif(text):
     assert not motifs(text) & CANT_RUN
+
+
+# -- chase without a chase verb, and who chases ---------------------------------------------
+
+def pursuers(text: str) -> set[str]:
+    return {m for m in motifs(text) if m.startswith("pursuer_")}
+
+
+@pytest.mark.parametrize("text, who", [
+    ("a grey van with nobody in it was following me and i ran", "pursuer_invisible"),
+    ("some dude on a scooter was tailing me for ages", "pursuer_stranger_or_monster"),
+    ("there were drones after us the whole night and we ran", "pursuer_invisible"),
+    ("i sprinted for the car with something huge behind me", "pursuer_invisible"),
+    ("the goat was right behind me as i legged it", "pursuer_animal"),
+    ("my aunt kept showing up and i kept trying to get away from her", "pursuer_known_person"),
+    ("chased by a goose at the park, it bit my hand", "pursuer_animal"),
+])
+def test_chase_frames_without_a_chase_verb(text, who):
+    assert "chase" in motifs(text)
+    assert who in pursuers(text)
+    as_written(text)
+
+
+@pytest.mark.parametrize("text", [
+    "a man came at me with a bat but i didnt run, i told him to get out of my house",
+    "i thought i heard someone behind me so i ran, but it was just a cat",
+    "my friend was right behind me in the queue",
+])
+def test_no_chase_when_the_flight_is_denied_or_imagined(text):
+    assert "chase" not in motifs(text)
+
+
+@pytest.mark.parametrize("text, who", [
+    ("my landlord was chasing me down the stairs", "pursuer_known_person"),
+    ("this bloke from work kept following me round the office and i hid", "pursuer_known_person"),
+    ("i was chased round the field by the lads who used to bully me", "pursuer_known_person"),
+    ("the teachers from my old school were chasing us", "pursuer_known_person"),
+    ("the neighbour and a friend of his chased me", "pursuer_stranger_or_monster"),
+    ("a spider, the size of a bus, was chasing me", "pursuer_animal"),
+    ("a lobster was chasing me across the beach", "pursuer_animal"),
+])
+def test_the_pursuer_typed_from_who_they_are_to_the_dreamer(text, who):
+    assert who in pursuers(text)
+
+
+def test_someone_elses_friend_is_no_one_the_dreamer_knows():
+    assert "pursuer_known_person" not in pursuers("the guard and a friend of his chased me")
+    assert "pursuer_invisible" not in pursuers("a spider, the size of a bus, was chasing me")

@@ -125,7 +125,8 @@ _PEOPLE_NOUNS = {"kids", "children", "people", "friends", "men", "women", "boys"
 _NEGATION = re.compile(r"\b(?:not|no|never|nobody|nothing|none|neither|nor|without|noone)\b|n't\b")
 # "without" and a bare "no" negate their noun phrase ("a man with no face", "a figure
 # without a face"), not a verb that follows it: a finite verb in between ends their reach.
-_NP_NEGATION = re.compile(r"\b(?:without|no(?! ?one\b|body\b| longer\b| more\b))\b")
+# "with nobody driving it" likewise: a noun phrase that has no one in it, not a denial
+_NP_NEGATION = re.compile(r"\b(?:without|no(?! ?one\b|body\b| longer\b| more\b)|(?<=with )(?:nobody|no one|noone))\b")
 _FINITE = re.compile(r"\b(?:is|was|were|are|am|had|has|have|did|does|do|could|would|will|can|kept|keeps|came|comes|"
                      r"started|starts|began|begins|got|gets|went|goes)\b")
 # Words that can open a clause (_CLAUSE_WORDS) but are often prepositions: "before the
