@@ -211,3 +211,23 @@ def test_the_pursuer_typed_from_who_they_are_to_the_dreamer(text, who):
 def test_someone_elses_friend_is_no_one_the_dreamer_knows():
     assert "pursuer_known_person" not in pursuers("the guard and a friend of his chased me")
     assert "pursuer_invisible" not in pursuers("a spider, the size of a bus, was chasing me")
+
+
+# -- who a clause is about, second round (kinds proposed by the feelings side) -----------------
+
+def test_an_object_after_find_is_no_new_subject():
+    # "couldnt find the exit": the exit is the object; the clause after is still the dreamer's
+    assert "lost" in motifs("i went round and round and couldnt find the exit, was totally lost")
+
+
+def test_a_parent_typed_without_a_determiner_is_someone_else():
+    assert "falling" not in motifs("dad just fell off the ladder into the pool")
+
+
+def test_a_place_phrase_before_the_subject():
+    assert "lost" not in motifs("At the fair her little brother was lost for an hour")
+    assert "lost" in motifs("At the fair I was lost for an hour")
+
+
+def test_a_scene_recalled_keeps_its_own_subject():
+    assert "flying" not in motifs("i remember the geese soaring over the lake")

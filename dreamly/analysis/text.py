@@ -101,6 +101,18 @@ _QUANTITY = {"all", "most", "some", "many", "few", "several", "both", "none", "e
              "three", "four", "five", "about", "almost", "nearly", "over", "lots", "plenty", "rest", "part"}
 _ING_NOUNS = {"something", "nothing", "everything", "anything", "building", "ceiling", "evening", "morning",
               "wedding", "pudding", "clothing", "painting", "drawing", "feeling", "meeting", "darling", "offspring"}
+# clause words after which a noun phrase with no verb is their object ("found the exit")
+# (not remember/recall/imagine: like see, they take a scene, "I recall the parrots soaring")
+_OBJECT_TAKERS = {"find", "found", "finds", "decided", "know", "knew", "hope", "hoped", "wish", "wished", "like",
+                  "believe", "believed"}
+# people typed without a determiner at a clause's start ("mum was crying", "dad just laughed")
+_KIN_FIRST = {"mum", "mom", "dad", "mother", "father", "nan", "nana", "grandma", "grandpa", "gran", "grandad",
+              "sister", "brother", "bf", "gf", "boyfriend", "girlfriend", "husband", "wife", "mate", "mates",
+              "friend", "boss", "teacher", "examiner", "manager", "flatmate", "roommate"}
+# a clause opened by a place or time phrase: the subject comes after it
+_PREP_OPEN = {"at", "in", "on", "inside", "outside", "near", "under", "behind", "during", "through", "across",
+              "into", "from", "beside", "around", "along", "upstairs", "downstairs"}
+_PP_OTHER = {"he", "she", "they", "his", "her", "their", "someone", "somebody", "people", "everyone", "everybody"}
 _BARE_BODY = {"legs", "leg", "feet", "knees", "limbs", "teeth"}
 _VERBISH = {"is", "was", "were", "are", "had", "has", "have", "did", "does", "do", "could", "would",
             "will", "can", "should", "might", "must", "kept", "keeps", "started", "began", "came",
@@ -261,6 +273,9 @@ class _Doc:
             # "before the exam", "like a fool", "after me": a phrase, not a clause; the
             # subject is the one before it
             return None
+        if lead and lead[-1] in _OBJECT_TAKERS and (lw in _DETERMINERS or lw in _MY) and not any(
+                x in _VERBISH or x.endswith(("ed", "ing")) for x in lows[1:4]):
+            return None  # "(I) couldn't find the exit for ages": its object, not a new subject
         if lw in ("me", "us", "him", "them") and lead and len(lows) > 1 and lows[1] in _ABOUT:
             return None  # "(he) tells me of a woman ...": an object, and the clause is about something else
         if (lw in _INDEFINITE and lead and lead[-1] in _CLAUSE_WORDS and len(lows) > 1
@@ -285,8 +300,15 @@ class _Doc:
             return "other"
         if lw in _OTHER or lw in _DETERMINERS or lw == "her":
             return "other"
-        if lw in _PEOPLE_NOUNS:
-            return "other"
+        if lw in _PEOPLE_NOUNS or lw in _KIN_FIRST:
+            return "other"  # "dad just laughed": a person named without a determiner, typed style
+        if lw in _PREP_OPEN and lead == [] and len(lows) > 2:
+            # "At the hospital his mom was crying", "In my dream I was flying": past the place
+            for x in lows[2:6]:
+                if x in _DREAMER:
+                    return "dreamer"
+                if x in _PP_OTHER:
+                    return "other"
         if (len(words) > 1 and lw not in _VERBISH and lw not in _IRREGULAR_PAST and lw not in _ADVERB_FIRST
                 and not lw.endswith(("ed", "ing", "ly"))):
             nxt = words[1][1].lower()
