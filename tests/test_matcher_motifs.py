@@ -231,3 +231,39 @@ def test_a_place_phrase_before_the_subject():
 
 def test_a_scene_recalled_keeps_its_own_subject():
     assert "flying" not in motifs("i remember the geese soaring over the lake")
+
+
+# -- typical dreams: the words people use, and the senses that are no motif -------------------
+
+@pytest.mark.parametrize("text, label", [
+    ("i went over the railing and fell down into the car park", "falling"),
+    ("i fell for what felt like ages, watching the floors go past", "falling"),
+    ("lost in some town i didnt recognise, no clue where i was", "lost"),
+    ("i couldnt find the right gate anywhere and my flight was boarding", "lost"),
+    ("we couldnt find our way back to the tent", "lost"),
+    ("i had no idea how to get home from there", "lost"),
+    ("i had been tied to a chair in someones garage", "trapped"),
+    ("the doors were locked and there was nowhere to run", "trapped"),
+    ("i was only a little bit late for the meeting", "late_or_exam"),
+    ("overslept and missed half the lecture", "late_or_exam"),
+    ("exam dream again. paper was in a language i couldnt read", "late_or_exam"),
+    ("i was starkers in the middle of the shop and ppl were staring", "naked_in_public"),
+])
+def test_typical_dreams_in_the_words_people_use(text, label):
+    assert label in motifs(text)
+    as_written(text)
+
+
+@pytest.mark.parametrize("text, label", [
+    ("i fell for his jokes every time", "falling"),
+    ("the gulls were soaring over the harbour", "flying"),
+    ("she passed her driving test with flying colours", "flying"),
+    ("we landed in the pool and floated there", "flying"),
+    ("the zip on my bag was missing a few teeth", "teeth"),
+    ("the bus was dead fast and my phone was dead", "death"),
+    ("the comedian was killing it and we were dying laughing", "death"),
+    ("my brother caught me at the bottom of the slide", "trapped"),
+    ("a fallen tree was blocking the path", "trapped"),
+])
+def test_other_senses_are_no_motif(text, label):
+    assert label not in motifs(text)
