@@ -39,6 +39,20 @@ _DREAMER_OBJECT = re.compile(r"\b(?:me|us)\b")
 _DREAMER_SUBJECT = re.compile(r"\b(?:I|[Ww]e)\b")
 
 
+# a context cue that is denied right before it ("I didn't run") is no cue
+_DENIED_CUE = re.compile(r"(?:n't|\bnot|\bnever)\s+$")
+
+
+def _affirmed(pattern: re.Pattern, hay: str, lo: int, hi: int) -> bool:
+    """Whether `pattern` occurs in hay[lo:hi] at least once without a denial just before it."""
+    m = pattern.search(hay, lo, hi)
+    while m is not None:
+        if not _DENIED_CUE.search(hay, max(lo, m.start() - 8), m.start()):
+            return True
+        m = pattern.search(hay, m.end() if m.end() > m.start() else m.start() + 1, hi)
+    return False
+
+
 @dataclass(eq=False, slots=True)
 class _Rule:
     """One phrase of a label. Its regexes are compiled the first time it has to run."""
@@ -342,7 +356,7 @@ class Matcher(Pursuers):
             first, last = doc.window_sents(start, rule.window)
             lo, hi = doc.sents[first][0], doc.sents[last][1]
             if rule.near is not None and not (doc.may_hold(rule.near_lits, first, last)
-                                              and rule.near.search(hay, lo, hi)):
+                                              and _affirmed(rule.near, hay, lo, hi)):
                 return None
             if rule.not_near is not None and (doc.may_hold(rule.not_near_lits, first, last)
                                               and rule.not_near.search(hay, lo, hi)):

@@ -43,7 +43,7 @@ def _by_first_letter(words) -> str:
 # One scan of a sentence's folded lower-case text finds the punctuation cuts and the
 # clause words ("that" is checked after); \b on both sides, so a hit is a whole \w+ word,
 # the same words as splitting into words and looking them up, with no Python per word.
-_CLAUSE_CUT = re.compile(r"([,;:()\"\u2014]|--|\s-\s)|(?<![-'])\b(?:" + _by_first_letter(_CLAUSE_WORDS | {"that", "so"}) + r")\b")
+_CLAUSE_CUT = re.compile(r"([,;:()\"\u2014]|--|\s-\s)|\b(?:" + _by_first_letter(_CLAUSE_WORDS | {"that", "so"}) + r")\b")
 # "that" and "so" start a clause only before a subject ("I knew that he …", not "that house";
 # "he wouldn't listen so I got angry", not "so angry")
 _THAT_CLAUSE = re.compile(r"\s+(?:i|we|he|she|they|it|you|the|a|an|my|his|her|our|their|there|this|someone|"
@@ -242,6 +242,8 @@ class _Doc:
                 pos = m.end()
             else:  # a boundary word starts the next one
                 word = m.group()
+                if m.start() > 0 and low[m.start() - 1] in "-'":
+                    continue  # "raft-like", "so-called": part of the word before
                 if word in ("that", "so") and not _THAT_CLAUSE.match(low, m.end(), e):
                     continue
                 pos = m.start()
