@@ -34,6 +34,19 @@ def _build_commands_once() -> None:
 
 
 _build_commands_once()
+
+
+def pytest_configure(config):
+    """Hypothesis runs 30 examples a test in the fast loop (`-m "not slow"`) and its default
+    100 in the full suite (what CI runs). A test that wants N examples in the full suite asks
+    for `N * settings.default.max_examples // 100`, so the fast loop runs 30% of them.
+    `--hypothesis-profile fast|full` chooses either profile whatever the markers."""
+    from hypothesis import settings
+
+    settings.register_profile("full", max_examples=100)
+    settings.register_profile("fast", max_examples=30)
+    if not config.getoption("hypothesis_profile", None):
+        settings.load_profile("fast" if "not slow" in (config.getoption("markexpr") or "") else "full")
 EDITOR_SCRIPT = ROOT / "tests" / "fake_editor.py"
 
 

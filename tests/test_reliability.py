@@ -30,7 +30,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 PY = sys.executable
 SECRET = "my sister's secret wedding in the flooded chapel"
 
-hostile = settings(max_examples=60, deadline=None,
+hostile = settings(max_examples=60 * settings.default.max_examples // 100, deadline=None,
                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
