@@ -1683,7 +1683,8 @@ def key(
 
 def main() -> None:
     args = _argv()
-    with _typer_fast.only_the_command(app, args[0] if args else None):
+    completing = "_DREAMLY_COMPLETE" in os.environ  # shell completion reads the words from the environment
+    with _typer_fast.only_the_command(app, args[0] if args else None, completing=completing):
         app(args=args, prog_name="dreamly")
 
 
