@@ -3,6 +3,9 @@
 Nothing here touches the database or the terminal. `review()` takes the compact rows of
 `Journal.pattern_rows()` and returns plain data (the `--json` output); the renderers only
 show it. Only `dreamly patterns` imports this module, so dateutil's cost stays off `add`.
+
+It is long (just over 600 lines) because every section of the review is computed here
+from one pass over the rows; splitting it would spread that one pass over several files.
 """
 
 from __future__ import annotations
