@@ -258,8 +258,14 @@ def add(
                      sleep_quality=sleep, tags=[*settings.tags, *(tag or ()), *extra_tags], emotions=emotions)
     from dreamly import actions
 
-    with open_journal(db) as journal:
-        saved = actions.save_dream(journal, dream, on_saved=draft.discard if draft else lambda: None)
+    with _keeping(draft):  # a failed save (busy journal, full disk) names the draft that keeps the text
+        journal = open_journal(db)
+        try:
+            saved = actions.save_dream(journal, dream, on_saved=draft.discard if draft else lambda: None)
+        except BaseException:
+            journal.close()
+            raise
+    with journal:
         dream_id, found = saved.dream_id, saved.analysis
         _warn_if_repeated(journal, dream_id, dream)
         if saved.warning:
@@ -372,13 +378,20 @@ def _ask_questions(journal, dream_id: int, found, *, always: bool) -> None:
                    f"(`dreamly show {dream_id}`; change them with `dreamly reflect {dream_id}`).")
 
 
-def _analyse_and_store(journal, dream_id: int, body: str):
-    from dreamly import actions
+def _keeping(draft):
+    """While an editor's draft is not yet saved: any failure names the file that keeps the text."""
+    from contextlib import contextmanager
 
-    found, warning = actions.analyse_and_store(journal, dream_id, body)
-    if warning:
-        note(warning)
-    return found
+    @contextmanager
+    def keeping():
+        try:
+            yield
+        except DreamlyError as exc:
+            if draft is None or not draft.path.exists() or str(draft.path) in str(exc):
+                raise
+            raise DreamlyError(f"{str(exc).rstrip('.')}; your text is kept in {draft.path}") from None
+
+    return keeping()
 
 
 def _echo_findings(result) -> None:
@@ -547,37 +560,42 @@ def edit(
     set_emotions = _feelings_from_options(emotion)
     corrections = _motif_corrections(motif, drop_motif)
     nothing_else = not (fields or set_emotions or drop_emotion or tag or untag or text is not None or corrections)
+    dropped_feelings = [parse_emotion(e)[0] for e in drop_emotion or ()]
     with open_journal(db, create=False) as journal:
-        current = journal.get(dream_id, with_history=False)
         draft = None
+        expect = None
         if text is not None:
             fields["body"] = clean_text(text)
         elif editor or nothing_else:
-            draft = EditorDraft(current["body"])
-            fields["body"] = clean_text(draft.edit())
-        if "body" in fields and not fields["body"].strip():
-            fail("the new text is empty; the dream was not changed (use `dreamly delete` to remove it)")
-        if fields.get("body") == current["body"]:
-            del fields["body"]
-        tags = actions.merged_tags(current["tags"], tag, untag)
-        emotions = actions.merged_feelings(current["emotions"], set_emotions, drop_emotion)
-        if set_emotions or drop_emotion:  # a feeling found in the text and dropped stays dropped
-            dropped = {parse_emotion(e)[0] for e in drop_emotion or ()}
-            found_in_text = {e["emotion"] for e in current["emotions"] if e["origin"] == "text"}
-            dropped_before = {c["name"] for c in current["corrections"] if c["kind"] == "emotion"}
-            corrections += [("emotion", name, "drop") for name in dropped if name in found_in_text | dropped_before]
-            corrections += [("emotion", name, "forget") for name, _ in set_emotions if name in dropped_before]
-        if not fields and tags is None and emotions is None and not _changes(corrections, current):
+            current = journal.get(dream_id, with_history=False)
+            # the optimistic check: the save is refused if the dream changed while the editor was open
+            expect = {"updated": current["updated"], "body": current["body"]}
+            draft = EditorDraft(current["body"], name=f"dream-{dream_id}")
+            fields["body"] = draft.edit()
+        with _keeping(draft):
             if draft:
-                draft.discard()
-            note(f"Nothing changed in dream {dream_id}.")
-            return
-        journal.update(dream_id, fields, tags=tags, emotions=emotions)
+                fields["body"] = clean_text(fields["body"])
+                if fields["body"] == expect["body"]:  # nothing typed: no check needed
+                    del fields["body"]
+                    expect = None
+            if "body" in fields and not fields["body"].strip():
+                if draft:
+                    draft.discard()
+                fail("the new text is empty; the dream was not changed (use `dreamly delete` to remove it)")
+            outcome = actions.analyse_text(fields["body"]) if "body" in fields else None
+            changed = journal.edit(dream_id, fields, add_tags=tag or (), drop_tags=untag or (),
+                                   set_emotions=set_emotions, drop_emotions=dropped_feelings,
+                                   corrections=corrections, expect=expect,
+                                   analysis=outcome.stored if outcome else None)
         if draft:
             draft.discard()
-        if corrections:
-            journal.correct(dream_id, corrections)
-        found = _analyse_and_store(journal, dream_id, fields["body"]) if "body" in fields else None
+        if changed is None:
+            note(f"Nothing changed in dream {dream_id}.")
+            return
+        corrections = changed["corrections"]
+        found = outcome.result if outcome and changed["body"] else None
+        if outcome and changed["body"] and outcome.warning:
+            note(outcome.warning)
         if json_:
             print_json(journal.get(dream_id))
             return
@@ -607,15 +625,6 @@ def _motif_corrections(add, drop) -> list:
     if both:
         fail(f"--motif and --drop-motif both name {sorted(both)[0]!r}; say which")
     return [("motif", name, action) for name, action in wanted]
-
-
-def _changes(corrections, current) -> bool:
-    """Whether the corrections change anything the dream holds now."""
-    decided = {(c["kind"], c["name"]): c["action"] for c in current["corrections"]}
-    for kind, name, action in corrections:
-        if decided.get((kind, name)) != (None if action == "forget" else action):
-            return True
-    return False
 
 
 @command()
@@ -878,7 +887,11 @@ def themes(
 
 
 @command()
-def reanalyze(db: DbOption = None) -> None:
+def reanalyze(
+    *,
+    missing: Annotated[bool, typer.Option("--missing", help="Only the dreams whose analysis is missing or older than their text (what `dreamly check` reports).")] = False,
+    db: DbOption = None,
+) -> None:
     """Re-tag every dream with the current matcher (after dreamly or your motifs.toml changed).
 
     Work is committed in batches: if it is interrupted, each batch is either done or
@@ -892,14 +905,14 @@ def reanalyze(db: DbOption = None) -> None:
 
     actions.knowledge()  # a broken motifs.toml is reported before the journal is touched
     with open_journal(db, create=False) as journal:
-        total = journal.count()
+        total = len(journal.unanalysed_ids()) if missing else journal.count()
         with _progress(total, "Re-analysing") as advance:
             def on_batch(done: int, size: int) -> None:
                 advance(size)
                 if done < total and not sys.stderr.isatty():
                     note(f"Re-analysed {done} of {total}…")  # for logs: how far a run got
 
-            done = actions.reanalyze(journal, on_batch)
+            done = actions.finish_analysis(journal, on_batch) if missing else actions.reanalyze(journal, on_batch)
     typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {MATCHER_VERSION}.")
 
 
@@ -1555,12 +1568,12 @@ def backup(
 @command()
 def check(
     *,
-    repair: Annotated[bool, typer.Option("--repair", help="Rebuild what can be rebuilt (the search index) and say what was done.")] = False,
+    repair: Annotated[bool, typer.Option("--repair", help="Rebuild what can be rebuilt (the search index, missing or stale analysis) and say what was done.")] = False,
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Check the journal: SQLite's integrity check, the search index against the dreams,
-    the schema version. Exits 1 if a problem remains.
+    each dream's analysis against its text, the schema version. Exits 1 if a problem remains.
 
     Example: dreamly check --repair
     """
@@ -1568,13 +1581,21 @@ def check(
 
     with open_journal(db, create=False) as journal:
         report = journal.check(repair=repair)
+        if repair and report["analysis"]:
+            from dreamly import actions
+
+            done = actions.finish_analysis(journal)
+            report["analysis"] = journal.analysis_problems()
+            report["repaired"].append(f"analysed {done} dream{'' if done == 1 else 's'} with their current text")
+            report["ok"] = not (report["integrity"] or report["search_index"] or report["analysis"]
+                                or report["schema_version"] != report["known_schema_version"])
     if json_:
         print_json(report)
     else:
         dreams = "?" if report["dreams"] is None else report["dreams"]
         typer.echo(f"Journal: {report['path']} ({dreams} dream{'' if dreams == 1 else 's'})")
         typer.echo(f"Schema: version {report['schema_version']} (this dreamly knows {report['known_schema_version']})")
-        for label, key in (("Integrity", "integrity"), ("Search index", "search_index")):
+        for label, key in (("Integrity", "integrity"), ("Search index", "search_index"), ("Analysis", "analysis")):
             problems = report[key]
             typer.echo(f"{label}: {'ok' if not problems else 'PROBLEM'}")
             for problem in problems:
@@ -1587,6 +1608,9 @@ def check(
     if report["search_index"]:
         fail("the search index is out of step with the dreams" +
              ("" if repair else "; `dreamly check --repair` rebuilds it"))
+    if report["analysis"]:
+        fail("some dreams are not analysed with their current text; `dreamly reanalyze --missing` "
+             "(or `dreamly check --repair`) finishes them")
     if not report["ok"]:
         fail("the journal's schema version is not the one this dreamly knows")
 
