@@ -1558,9 +1558,10 @@ def backup(
     """
     from dreamly.store import open_journal
 
+    if target == Path("-"):
+        fail("a backup is a journal file, not text for stdout; give a file or folder name")
     with open_journal(db, create=False) as journal:
-        written = journal.backup(target.expanduser() if target else None)
-        count = journal.count()
+        written, count = journal.backup(target.expanduser() if target else None)  # count: what the copy holds
     typer.echo(str(written))
     note(f"Backed up {count} dream{'' if count == 1 else 's'}.")
 
@@ -1603,8 +1604,9 @@ def check(
         for done in report["repaired"]:
             typer.echo(f"Repaired: {done}")
     if report["integrity"]:
-        fail("the journal file is damaged; restore a backup (`dreamly backup` makes them), "
-             "or salvage what is readable with `sqlite3 JOURNAL .recover`")
+        fail("the journal file is damaged; nothing will be written into it until it is sound again. "
+             "`dreamly salvage` copies every dream that can still be read into a new journal, "
+             "or restore a backup")
     if report["search_index"]:
         fail("the search index is out of step with the dreams" +
              ("" if repair else "; `dreamly check --repair` rebuilds it"))

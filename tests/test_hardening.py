@@ -126,6 +126,165 @@ def test_a_failed_editor_save_names_the_draft(cli, db_path, monkeypatch, fake_ed
     assert kept.read_text(encoding="utf-8") == "typed while the journal was busy"
 
 
+# -- 2. copies you can trust: the pre-migration copy and backup ----------------------------------
+
+KILL_POINTS = ("temp", "page 1", "page 3", "page 8", "copied", "verified", "named")
+
+
+def _v1_journal_with(db_path: Path, extra: int) -> int:
+    """A journal of the first released schema, with `extra` more dreams; returns the count."""
+    from tests.test_reliability import v1_journal
+
+    v1_journal(db_path)
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.executemany(
+            "INSERT INTO dreams (dreamt_on, created, updated, body) VALUES ('2026-01-01', 'x', 'x', ?)",
+            [(f"dream {n}: " + "the long corridor again " * 40,) for n in range(extra)])
+    count = conn.execute("SELECT count(*) FROM dreams").fetchone()[0]
+    conn.close()
+    return count
+
+
+def _run_until(stop_at: str, *args) -> subprocess.CompletedProcess:
+    """Start the copy helper, wait until it reports `stop_at`, kill -9 it there."""
+    process = subprocess.Popen([PY, HELPERS / "copy_and_wait.py", stop_at, *map(str, args)],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen = []
+    for line in process.stdout:
+        seen.append(line.strip())
+        if line.strip() in ("stopped", "finished"):
+            break
+    assert seen[-1] == "stopped", (seen, process.stderr.read() if process.poll() is not None else "")
+    process.kill()
+    process.wait()
+    process.stdout.close(), process.stdin.close(), process.stderr.close()
+    return seen
+
+
+@pytest.mark.slow
+def test_a_kill_during_the_pre_migration_copy_never_leaves_a_bad_copy_under_its_name(cli, db_path):
+    from dreamly.store.copies import copy_problems
+
+    dreams = _v1_journal_with(db_path, 300)
+    copy = db_path.with_name("journal.db.bak-1")
+    for stop_at in KILL_POINTS:
+        _run_until(stop_at, "migrate", db_path)
+        assert not copy.exists() or copy_problems(copy, version=1, dreams=dreams) == [], stop_at
+        assert query(db_path, "PRAGMA user_version")[0][0] == 1  # not migrated without its copy
+    # and a broken copy left by an older dreamly is not taken for the good one
+    copy.write_bytes(b"")
+    result = cli("list", "--json", "--limit", "1000")
+    assert result.exit_code == 0, result.stderr
+    assert copy_problems(copy, version=1, dreams=dreams) == []
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+
+
+def test_a_broken_or_empty_bak_file_is_replaced_by_a_good_copy_before_migrating(cli, db_path, monkeypatch):
+    from tests.test_reliability import v1_journal, with_future_migration
+
+    from dreamly.store.copies import copy_problems
+
+    v1_journal(db_path)
+    cli("list")
+    version = query(db_path, "PRAGMA user_version")[0][0]
+    dreams = query(db_path, "SELECT count(*) FROM dreams")[0][0]
+    copy = db_path.with_name(f"journal.db.bak-{version}")
+    for broken in (b"", b"SQLite format 3\x00" + b"\x00" * 200):
+        copy.write_bytes(broken)
+        with_future_migration(monkeypatch, "SELECT 1;")
+        assert cli("list").exit_code == 0
+        assert copy_problems(copy, version=version, dreams=dreams) == []
+        monkeypatch.undo()
+        monkeypatch.setenv("DREAMLY_DB", str(db_path))
+        conn = sqlite3.connect(db_path)
+        conn.execute(f"PRAGMA user_version = {version}")
+        conn.close()
+
+
+@pytest.mark.slow
+def test_a_kill_during_backup_never_leaves_a_bad_file_under_the_final_name(cli, db_path, tmp_path):
+    from dreamly.store.copies import copy_problems
+
+    _fill(db_path, 120)
+    for number, stop_at in enumerate(KILL_POINTS):
+        target = tmp_path / f"copy-{number}.db"
+        _run_until(stop_at, "backup", db_path, target)
+        assert not target.exists() or copy_problems(target, dreams=120) == [], stop_at
+    assert (tmp_path / "copy-6.db").exists()  # killed after naming: the copy is whole
+
+
+def test_backup_of_a_damaged_journal_is_refused_and_says_what_to_do(cli, db_path, tmp_path):
+    _fill(db_path, 200)
+    _flip_pages(db_path, [6])
+    before = file_hash(db_path)
+    line = one_error_line(cli("backup", tmp_path / "copy.db"))
+    assert "damaged" in line and "salvage" in line
+    assert not (tmp_path / "copy.db").exists() and not list(tmp_path.glob(".copy.db*"))
+    assert file_hash(db_path) == before
+    # check found it damaged: from now on nothing is written into it
+    assert cli("check").exit_code == 1
+    line = one_error_line(cli("add", "one more dream"))
+    assert "damaged" in line and "salvage" in line
+    assert file_hash(db_path) == before
+
+
+def test_backed_up_n_counts_the_copy(cli, db_path, tmp_path, monkeypatch):
+    from dreamly.store import Journal, copies
+
+    for n in range(3):
+        add(cli, f"dream {n}")
+
+    def another_terminal_adds():  # a dream written just after the copy was taken
+        with sqlite3.connect(db_path) as conn:
+            conn.execute("INSERT INTO dreams (dreamt_on, created, updated, body) VALUES ('2026-01-01', 'x', 'x', 'late')")
+
+    monkeypatch.setattr(copies, "_observe", lambda event: event == "named" and another_terminal_adds())
+    count = Journal.count
+    monkeypatch.setattr(Journal, "count", lambda self, *a, **k: (another_terminal_adds(), count(self, *a, **k))[1])
+    result = cli("backup", tmp_path / "copy.db")
+    assert result.exit_code == 0
+    assert "Backed up 3 dreams" in result.stderr
+    assert query(tmp_path / "copy.db", "SELECT count(*) FROM dreams")[0][0] == 3
+
+
+def test_a_backup_into_a_planted_symlink_is_refused_and_the_links_target_untouched(cli, db_path, tmp_path):
+    add(cli, "a dream")
+    victim = tmp_path / "bashrc"
+    victim.write_text("export PATH=/usr/bin\n")
+    (tmp_path / "shared.db").symlink_to(victim)
+    line = one_error_line(cli("backup", tmp_path / "shared.db"))
+    assert "already exists" in line
+    assert victim.read_text() == "export PATH=/usr/bin\n"
+
+
+def _fill(db_path: Path, count: int, start: int = 0) -> None:
+    """`count` dreams of about 1 KB, each with a tag and a feeling, written fast (one transaction)."""
+    from datetime import date
+
+    from dreamly.store import Journal, NewDream
+
+    with Journal.open(db_path) as journal:
+        for n in range(start, start + count):
+            journal.add(NewDream(body=f"dream {n}: " + "the long corridor again " * 40, dreamt_on=date(2026, 1, 1),
+                                 tags=[f"tag{n}"], emotions=[("fear", 1 + n % 5)]), analysis=((), (), 1))
+
+
+def _flip_pages(path: Path, pages: list[int], size: int = 400) -> None:
+    """Flip `size` bytes at the start of each page (1-based page numbers)."""
+    page_size = query(path, "PRAGMA page_size")[0][0]
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(path.read_bytes())
+    for page in pages:
+        start = (page - 1) * page_size  # the page header and cell pointers: the b-tree breaks
+        data[start:start + size] = bytes((b ^ 0xA5) for b in data[start:start + size])
+    path.write_bytes(bytes(data))
+
+
+
+
 # -- 6. analysis state (issue item "analysis that is silently stale") -----------------------------
 
 

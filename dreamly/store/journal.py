@@ -266,9 +266,17 @@ class Journal(MorningJournal):
                 time.sleep(0.01)
 
     def _back_up_before_migration(self, version: int) -> None:
+        """A verified copy of the journal as it is, before migrating it. A copy already there is
+        kept only if it opens with every dream at this version: a kill or a full disk during an
+        earlier copy must not leave a broken `.bak-N` that passes for the good one."""
+        from dreamly.store.copies import copy_problems, opener_for, verified_copy
+
         target = self.path.with_name(f"{self.path.name}.bak-{version}")
-        if not target.exists():
-            self.backup_to(target)
+        dreams = self.conn.execute("SELECT count(*) FROM dreams").fetchone()[0]
+        if os.path.lexists(target) and not copy_problems(target, version=version, dreams=dreams,
+                                                         opener=opener_for(self.conn)):
+            return
+        verified_copy(self.conn, target, replace=True, journal=self.path)
 
     def close(self) -> None:
         self.conn.close()
@@ -857,44 +865,42 @@ class Journal(MorningJournal):
 
     # -- whole-file operations -------------------------------------------------------
 
-    def backup_to(self, target: Path) -> None:
-        """A consistent copy through SQLite's backup API, private to the user."""
-        old_umask = os.umask(0o077)
-        try:
-            dest = getattr(self.conn, "open_copy", sqlite3.connect)(target)  # encrypted: same key
-            try:
-                self.conn.backup(dest)
-            finally:
-                dest.close()
-        finally:
-            os.umask(old_umask)
-        os.chmod(target, 0o600)
+    def backup_to(self, target: Path, *, replace: bool = True) -> int:
+        """A consistent, verified copy through SQLite's backup API (encrypted with the same key
+        when the journal is), private to the user, given its name only once it is whole
+        (store/copies.py). Returns the number of dreams in the copy."""
+        from dreamly.store.copies import verified_copy
+
+        return verified_copy(self.conn, target, replace=replace, journal=self.path)
 
     # -- reliability: backup, check, repair ---------------------------------------------
 
-    def backup(self, target: Path | None = None, *, now: datetime | None = None) -> Path:
+    def backup(self, target: Path | None = None, *, now: datetime | None = None) -> tuple[Path, int]:
         """Copy the journal to `target` (a new file, or a folder to put it in); by default
-        next to the journal as `<name>.backup-YYYYMMDDTHHMMSS.db`. Never overwrites."""
+        next to the journal as `<name>.backup-YYYYMMDDTHHMMSS.db`. Never overwrites, never
+        follows a link planted at the name. Returns the copy's path and how many dreams it holds."""
         stamp = (now or datetime.now()).strftime("%Y%m%dT%H%M%S")
         default_name = f"{self.path.stem}.backup-{stamp}{self.path.suffix or '.db'}"
         if target is None:
             target = self.path.with_name(default_name)
-        elif target.is_dir():
+        elif target.is_dir() and not target.is_symlink():
             target = target / default_name
-        if target.exists() or target.resolve() == self.path.resolve():
+        if os.path.lexists(target):
             raise DreamlyError(f"{target} already exists; give a new file name")
         if not target.parent.is_dir():
             raise DreamlyError(f"can't write the backup {target}: the folder {target.parent} does not exist")
         if not os.access(target.parent, os.W_OK):
             raise DreamlyError(f"can't write the backup {target}: the folder {target.parent} is read-only; "
                                "give a folder elsewhere (dreamly backup PATH)")
+        refuse_if_marked_damaged(self.path, "backed up")
+        from dreamly.store.copies import DamagedJournal
+
         try:
-            self.backup_to(target)
-        except (sqlite3.Error, OSError) as exc:
-            target.unlink(missing_ok=True)  # never leave half a backup that looks whole
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc  # never holds text
-            raise DreamlyError(f"can't write the backup {target}: {reason}") from None
-        return target
+            dreams = self.backup_to(target, replace=False)
+        except DamagedJournal as exc:
+            mark_damaged(self.path, [str(exc)])
+            raise
+        return target, dreams
 
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -979,7 +985,10 @@ class Journal(MorningJournal):
             "repaired": [],
             "analysis": [],
         }
-        if not report["integrity"]:
+        if report["integrity"]:
+            mark_damaged(self.path, report["integrity"])
+        else:
+            clear_damaged(self.path)
             report["search_index"] = self.search_index_problems()
             report["analysis"] = self.analysis_problems()
         if repair and report["search_index"]:
@@ -1011,6 +1020,7 @@ class _Transaction:
         self.identity = identity
 
     def __enter__(self):
+        refuse_if_marked_damaged(self.path)
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
@@ -1045,6 +1055,43 @@ class _Transaction:
             if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.IntegrityError):
                 raise translate_error(exc, self.path) from None
         return False
+
+
+def damage_marker(path: Path) -> Path:
+    """`journal.db.damaged`: written when `check` (or a backup) finds the file damaged. While it
+    is there nothing is written into the journal or copied from it as a backup; `check` removes
+    it once the file is sound again (a backup restored over it, say)."""
+    return path.with_name(f"{path.name}.damaged")
+
+
+def mark_damaged(path: Path, problems: list[str]) -> None:
+    marker = damage_marker(path)
+    old_umask = os.umask(0o077)
+    try:
+        marker.write_text("dreamly check found this journal damaged:\n" +
+                          "".join(f"- {p}\n" for p in problems[:20]) +
+                          "Run `dreamly salvage` to copy what can be read into a new journal, or restore a "
+                          "backup; `dreamly check` removes this file once the journal is sound.\n",
+                          encoding="utf-8")
+    except OSError:
+        pass  # a read-only folder: the refusal then rests on SQLite's own errors
+    finally:
+        os.umask(old_umask)
+
+
+def clear_damaged(path: Path) -> None:
+    try:
+        damage_marker(path).unlink()
+    except OSError:
+        pass
+
+
+def refuse_if_marked_damaged(path: Path, what: str = "written") -> None:
+    if os.path.lexists(damage_marker(path)):
+        raise DreamlyError(
+            f"the journal {path} is damaged (`dreamly check` found it), so nothing was {what}; "
+            "`dreamly salvage` copies every dream that can still be read into a new journal, "
+            "or restore a backup")
 
 
 def _identity(path: Path) -> tuple | None:
