@@ -1617,6 +1617,49 @@ def check(
         fail("the journal's schema version is not the one this dreamly knows")
 
 
+@command()
+def salvage(
+    output: Annotated[Optional[Path], typer.Argument(
+        metavar="OUT", help="The new journal to write (a new file). Default: next to the journal, "
+        "named with the date and time.", show_default=False)] = None,
+    *,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Copy every dream that can still be read from a damaged journal into a new, sound
+    journal, and say what could not be read. The damaged file is never changed.
+
+    Example: dreamly salvage ~/dreams-salvaged.db
+    """
+    from datetime import datetime
+
+    from dreamly.paths import journal_path
+    from dreamly.store.salvage import salvage as salvaging
+
+    damaged = journal_path(db)
+    if output is None:
+        output = damaged.with_name(f"{damaged.stem}.salvaged-{datetime.now():%Y%m%dT%H%M%S}{damaged.suffix or '.db'}")
+    report = salvaging(damaged, output.expanduser())
+    if json_:
+        print_json(report)
+        return
+    typer.echo(str(report["to"]))
+    for table in report["tables"]:
+        lost = [f"{a}" + ("" if a == b else f"-{b}" if b < 2**62 else " on") for a, b in table["unreadable_ranges"]]
+        extra = []
+        if lost:
+            whose = "dreams" if table["table"] == "dreams" else "the rows of dreams"
+            extra.append(f"could not read {whose} " + ", ".join(lost))
+        if table["orphans"]:
+            extra.append(f"{table['orphans']} belonged to dreams that could not be read")
+        if table["refused"]:
+            extra.append(f"{table['refused']} were garbled beyond use")
+        note(f"  {table['table']}: {table['written']} rows saved" + (f" ({'; '.join(extra)})" if extra else ""))
+    note(f"Salvaged {report['dreams']} dream{'' if report['dreams'] == 1 else 's'} into {report['to']}; "
+         f"{damaged} was not changed. Check the new journal (`dreamly check --db {report['to']}`), then use it "
+         "in place of the damaged one.")
+
+
 # -- privacy: encrypt, decrypt, the key ---------------------------------------------------------------
 
 

@@ -285,6 +285,87 @@ def _flip_pages(path: Path, pages: list[int], size: int = 400) -> None:
 
 
 
+# -- 3. salvage of a damaged page ---------------------------------------------------------------------------------
+
+
+def _pages_of(path: Path, table: str, kind: str = "leaf") -> list[int]:
+    return [r[0] for r in query(path, "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = ? ORDER BY pageno",
+                                (table, kind))]
+
+
+def _readable_by_hand(path: Path, ids) -> dict[int, tuple]:
+    """Each dream that a plain one-row query can still read from (a copy of) the damaged file."""
+    conn = sqlite3.connect(path)
+    found = {}
+    for dream_id in ids:
+        try:
+            row = conn.execute("SELECT id, dreamt_on, body, title FROM dreams WHERE id = ?", (dream_id,)).fetchone()
+        except sqlite3.DatabaseError:
+            continue
+        if row:
+            found[dream_id] = row
+    conn.close()
+    return found
+
+
+@pytest.mark.parametrize("where", ["one dreams page", "dreams pages at three places", "dreams, tags and an index"])
+def test_salvage_copies_every_readable_dream_and_never_touches_the_damaged_file(cli, db_path, tmp_path, where):
+    _fill(db_path, 600)
+    leaves = _pages_of(db_path, "dreams")
+    pages = {"one dreams page": [leaves[len(leaves) // 2]],
+             "dreams pages at three places": [leaves[2], leaves[len(leaves) // 2], leaves[-3]],
+             "dreams, tags and an index": [leaves[5], _pages_of(db_path, "dream_tags")[1],
+                                           _pages_of(db_path, "dreams_by_day")[0]]}[where]
+    _flip_pages(db_path, pages)
+    before = file_hash(db_path)
+    assert cli("check").exit_code == 1
+    scratch = tmp_path / "by-hand.db"
+    scratch.write_bytes(db_path.read_bytes())
+    by_hand = _readable_by_hand(scratch, range(1, 601))
+    assert 0 < len(by_hand) < 600  # the damage did cost dreams
+    out = tmp_path / "salvaged.db"
+    result = cli("salvage", out)
+    assert result.exit_code == 0, result.stderr
+    assert file_hash(db_path) == before  # the damaged file is never changed
+    assert "could not read" in result.stderr and "Traceback" not in result.stderr
+    salvaged = {r[0]: r for r in query(out, "SELECT id, dreamt_on, body, title FROM dreams")}
+    assert salvaged == by_hand  # every dream readable by hand, each exactly as it reads
+    check = cli("check", "--db", out)
+    assert check.exit_code == 0, check.stdout + check.stderr
+    # the other tables came along for the dreams that were saved
+    conn = sqlite3.connect(scratch)
+    tags_by_hand = 0
+    for dream_id in salvaged:
+        try:
+            tags_by_hand += len(conn.execute("SELECT tag FROM dream_tags WHERE dream_id = ?", (dream_id,)).fetchall())
+        except sqlite3.DatabaseError:
+            pass
+    conn.close()
+    assert query(out, "SELECT count(*) FROM dream_tags")[0][0] == tags_by_hand
+    # the new journal works: search, and new dreams get new ids
+    assert "Saved dream 601" in add(cli, "after the salvage", "--db", out).stdout
+
+
+def test_salvage_of_a_journal_whose_table_list_is_gone_is_one_line(cli, db_path, tmp_path):
+    _fill(db_path, 10)
+    _flip_pages(db_path, [1], size=100)
+    one_error_line(cli("salvage", tmp_path / "out.db"))
+    assert not (tmp_path / "out.db").exists()
+
+
+
+
+def test_add_refuses_to_write_into_a_journal_check_found_damaged(cli, db_path):
+    _fill(db_path, 300)
+    _flip_pages(db_path, [_pages_of(db_path, "dreams")[3]])
+    before = file_hash(db_path)
+    assert cli("check").exit_code == 1
+    for args in (("add", "one more dream"), ("edit", "1", "-t", "x")):
+        line = one_error_line(cli(*args))
+        assert "damaged" in line and "salvage" in line
+    assert file_hash(db_path) == before
+
+
 # -- 6. analysis state (issue item "analysis that is silently stale") -----------------------------
 
 
