@@ -97,7 +97,47 @@ def note(message: str) -> None:
 
 
 def print_json(data) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    from dreamly.text import json_for_terminal
+
+    typer.echo(json_for_terminal(json.dumps(data, ensure_ascii=False, indent=2)))
+
+
+def echo_view(text: str, nl: bool = True) -> None:
+    """A text view for a person (Markdown review, prompts, a model's answer): the terminal policy
+    of dreamly/text.py applied, so nothing from the journal reaches the terminal as a control."""
+    from dreamly.text import for_terminal
+
+    typer.echo(for_terminal(text), nl=nl)
+
+
+def _stdout_for_data():
+    """stdout for data (an export, a picture, a page): as it is into a pipe or a file, where it
+    must come back byte for byte; through the terminal policy when a person is looking at it."""
+    if not _isatty(sys.stdout):
+        return sys.stdout
+    from dreamly.text import for_terminal
+
+    class TerminalStream:
+        def write(self, text: str) -> int:
+            sys.stdout.write(for_terminal(text))
+            return len(text)
+
+        def flush(self) -> None:
+            sys.stdout.flush()
+
+    return TerminalStream()
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def echo_data(text: str, nl: bool = True) -> None:
+    _stdout_for_data().write(text + ("\n" if nl else ""))
+    sys.stdout.flush()
 
 
 # -- shell completion (`dreamly --install-completion`): runs only when the shell asks ----------
@@ -1024,7 +1064,7 @@ def interpret(
                 print_json({"dream_id": dream_id, "model": model, "lens": lens_id, "system": request.system,
                             "prompt": request.prompt, "sent": False})
                 return
-            typer.echo(f"--- system prompt ---\n{request.system}\n\n--- prompt ---\n{request.prompt}")
+            echo_view(f"--- system prompt ---\n{request.system}\n\n--- prompt ---\n{request.prompt}")
             note(f"Dry run: this is what would go to {model or 'your llm default model'}; nothing was sent.")
             return
         stored = _interpret_and_store(journal, dream_id, model, lens_id, quiet=json_)
@@ -1166,7 +1206,7 @@ def picture(
     svg = drawing.draw(scene)
     to_stdout = output == Path("-") or (output is None and not json_ and not _stdout_is_terminal())
     if to_stdout:
-        typer.echo(svg, nl=False)
+        echo_data(svg, nl=False)
         return
     from dreamly.files import write_text
 
@@ -1190,7 +1230,7 @@ def _print_image_prompt(dream: dict, draft: str, model: Optional[str], *, json_:
         if json_:
             print_json({"dream_id": dream["id"], "prompt": draft, "model": None, "sent": False})
         else:
-            typer.echo(draft)
+            echo_view(draft)
         return
     from dreamly import interpret as interpreting
 
@@ -1255,7 +1295,7 @@ def patterns(
                              more_dreams=report["overview"]["dreams"] - len(shown))
     if html is not None:
         if html == Path("-"):
-            typer.echo(text, nl=False)
+            echo_data(text, nl=False)
             return
         from dreamly.files import write_text
 
@@ -1269,7 +1309,7 @@ def patterns(
     from dreamly.review import terminal as render_patterns
 
     if markdown:
-        typer.echo(render_patterns.markdown(report))
+        echo_view(render_patterns.markdown(report))
         return
     render_patterns.show(report)
 
@@ -1459,7 +1499,7 @@ def export(
         total = journal.count_matching(filters) if output is not None and sys.stdout.isatty() else 0
         try:
             with _progress(total, "Exporting") as advance:
-                count = formats.export(journal, filters, fmt, output, sys.stdout, split=split,
+                count = formats.export(journal, filters, fmt, output, _stdout_for_data(), split=split,
                                         on_progress=advance, motif_labels=labels)
         except BrokenPipeError:  # `dreamly export | head`: the reader has all it wanted
             _silence_stdout()

@@ -438,6 +438,82 @@ def test_import_errors_never_quote_a_field(cli, db_path, tmp_path):
     assert "secret" not in line and "sister" not in line
 
 
+# -- 7. terminal escapes and rich markup ----------------------------------------------------------
+
+# OSC 52 (clipboard write), OSC 8 (a link), a screen clear, C1 CSI (U+009B), bidi overrides
+HOSTILE = ("I was chased \x1b]52;c;ZXZpbA==\x07 down \x1b]8;;http://evil.example/\x07a hall\x1b]8;;\x07 "
+           "\x1b[2J\x9b31m and my legs were heavy \u202eesrever\u202c \u2066isolate\u2069")
+CONTROLS = ["\x1b", "\x07", "\x9b", "\u202e", "\u202c", "\u2066", "\u2069"]
+
+
+def no_controls(text: str) -> None:
+    for ch in CONTROLS:
+        assert ch not in text, f"U+{ord(ch):04X} reached the output"
+
+
+def test_every_terminal_view_replaces_control_and_bidi_characters(cli, db_path):
+    add(cli, HOSTILE, "--title", "Hall \x1b[31mred\u202e", "-t", "work\u202e", "-c", "exams \x1b]52;c;eA==\x07",
+        "--nightmare")
+    for args in (["list"], ["show", "1"], ["search", "chased"], ["patterns"], ["patterns", "--markdown"],
+                 ["interpret", "1", "--dry-run"], ["picture", "1", "--prompt"], ["rehearse", "1"]):
+        result = cli(*args)
+        if args[0] != "rehearse":
+            assert result.exit_code == 0, (args, result.stderr)
+        no_controls(result.stdout)
+        no_controls(result.stderr)
+    # --json keeps the data exactly, but as \u escapes: nothing raw reaches a terminal
+    raw = cli("show", "1", "--json").stdout
+    no_controls(raw)
+    assert json.loads(raw)["body"] == HOSTILE
+
+
+def test_rich_markup_in_a_tag_is_shown_as_typed(cli, db_path):
+    add(cli, "a dream", "-t", "[/]")
+    add(cli, "another dream", "-t", "[link=https://evil.example]click[/link]")
+    result = cli("list")
+    assert result.exit_code == 0, result.stderr
+    assert "[/]" in result.stdout and "[link=https://evil." in result.stdout  # the tag column is 20 wide
+    assert "\x1b]8" not in result.stdout
+    assert cli("show", "2").exit_code == 0
+
+
+
+def _run_on_a_terminal(args: list[str], env: dict) -> str:
+    """Run dreamly with stdout on a real pseudo-terminal; what the terminal received."""
+    import pty
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen([PY, "-m", "dreamly", *args], stdout=slave, stderr=subprocess.PIPE, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the other side closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    process.wait(60)
+    process.stderr.close()
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.slow
+def test_export_to_a_terminal_is_cleaned_but_into_a_pipe_comes_back_whole(cli, db_path):
+    add(cli, HOSTILE)
+    env = {**os.environ, "DREAMLY_DB": str(db_path)}
+    for fmt in ("markdown", "json", "csv"):
+        shown = _run_on_a_terminal(["export", "-f", fmt], env)
+        assert "chased" in shown
+        no_controls(shown)
+    piped = subprocess.run([PY, "-m", "dreamly", "export", "-f", "json"], env=env, capture_output=True, text=True)
+    assert json.loads(piped.stdout)["dreams"][0]["body"] == HOSTILE
+
+
+
+
 # -- 6. analysis state (issue item "analysis that is silently stale") -----------------------------
 
 
