@@ -1483,6 +1483,8 @@ def export(
     """
     if split and format_.value != "markdown":
         conflict("--split writes one Markdown file per dream; use it with --format markdown")
+    if output == Path("-") and not split:  # as everywhere else: - is stdout
+        output = None
     if split and output is None:
         conflict("--split needs --output FOLDER: the folder to write one file per dream into")
     from dreamly import formats

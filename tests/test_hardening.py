@@ -514,6 +514,79 @@ def test_export_to_a_terminal_is_cleaned_but_into_a_pipe_comes_back_whole(cli, d
 
 
 
+# -- 8. symlinks and permissions ------------------------------------------------------------------
+
+
+def test_planted_symlinks_are_never_followed_by_export_backup_or_picture(cli, db_path, tmp_path):
+    add(cli, "I was chased through the station")
+    victim = tmp_path / "bashrc"
+    victim.write_text("export PATH=/usr/bin\n", encoding="utf-8")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    for args, name in ((["export", "-o"], "dreams.md"), (["picture", "1", "-o"], "dream.svg"),
+                       (["export", "-f", "csv", "-o"], "dreams.csv")):
+        link = shared / name
+        link.symlink_to(victim)
+        result = cli(*args, link)
+        assert result.exit_code == 0, result.stderr
+        assert victim.read_text(encoding="utf-8") == "export PATH=/usr/bin\n", args
+        assert not link.is_symlink() and link.stat().st_size > 0
+    link = shared / "backup.db"
+    link.symlink_to(victim)
+    one_error_line(cli("backup", link))
+    dangling = shared / "dangling.db"
+    dangling.symlink_to(tmp_path / "not-yet")
+    one_error_line(cli("backup", dangling))
+    assert not (tmp_path / "not-yet").exists()
+    assert victim.read_text(encoding="utf-8") == "export PATH=/usr/bin\n"
+
+
+def test_devices_named_by_the_user_are_written_into(cli, db_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    add(cli, "I was chased through the station")
+    result = cli("export", "-o", "-")
+    assert result.exit_code == 0 and "chased" in result.stdout
+    assert not (Path.cwd() / "-").exists()
+
+
+def test_an_empty_file_at_the_journal_path_becomes_a_private_wal_journal(cli, db_path):
+    old = os.umask(0o022)
+    try:
+        db_path.touch()
+        assert stat.S_IMODE(db_path.stat().st_mode) == 0o644
+        add(cli, "the first dream")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    assert query(db_path, "PRAGMA journal_mode")[0][0] == "wal"
+
+
+def test_every_folder_created_above_the_journal_is_private(cli, tmp_path):
+    db = tmp_path / "a" / "b" / "c" / "journal.db"
+    old = os.umask(0o022)
+    try:
+        add(cli, "a dream", "--db", db)
+    finally:
+        os.umask(old)
+    for folder in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "c"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_llm_logs_db_is_created_private_before_llm_writes_it(cli, db_path, tmp_path):
+    pytest.importorskip("llm")
+    add(cli, "I was chased through the station")
+    old = os.umask(0o022)
+    try:
+        result = cli("interpret", "1", "-m", "echo")
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.stderr
+    logs = tmp_path / "llm" / "logs.db"
+    assert logs.exists() and stat.S_IMODE(logs.stat().st_mode) == 0o600
+
+
+
+
 # -- 6. analysis state (issue item "analysis that is silently stale") -----------------------------
 
 

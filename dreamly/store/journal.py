@@ -183,8 +183,11 @@ class Journal(MorningJournal):
         path = Path(path)
         if path.is_dir():
             raise DreamlyError(f"{path} is a folder, not a journal file")
-        fresh = not path.exists()
-        if fresh and not create:
+        if path.exists() and not path.is_file():  # /dev/null, a pipe: SQLite would leave -journal files beside it
+            raise DreamlyError(f"{path} is not a regular file; a journal is a file (give --db a file name)")
+        # an empty file (`touch journal.db`) is a new journal too: private, and in WAL mode
+        fresh = not path.exists() or path.stat().st_size == 0
+        if fresh and not create and not path.exists():
             raise DreamlyError(f"no journal at {path}")
         if fresh:
             _make_private_folder(path.parent)
@@ -1103,10 +1106,15 @@ def _identity(path: Path) -> tuple | None:
 
 
 def _make_private_folder(folder: Path) -> None:
+    """The journal's folder and any missing above it, each 0700 (as dreamly.files.make_private_folders;
+    not imported here: `add` on a new journal stays light)."""
+    old_umask = os.umask(0o077)
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise DreamlyError(f"can't create the journal folder {folder}: {exc.strerror or exc}") from None
+    finally:
+        os.umask(old_umask)
 
 
 def open_journal(db: str | os.PathLike | None, *, create: bool = True) -> Journal:
