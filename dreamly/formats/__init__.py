@@ -257,7 +257,12 @@ def analyse_plan(plan: ImportPlan, user_file: Path | None, on_progress: Progress
 
 def _analyse_plan(plan: ImportPlan, user_file: Path | None, on_progress: Progress, workers: int | None) -> int:
     analyse, version = make_analyser(user_file)  # loads (and checks) the knowledge before any worker starts
-    todo = [item.dream for item in plan.new if not _reusable(item, version)]
+    todo = []
+    for item in plan.new:
+        if _reusable(item, version):
+            item.dream["analysis_version"] = version  # the export carries this matcher's analysis of this text
+        else:
+            todo.append(item.dream)
     if on_progress and len(todo) < len(plan.new):
         on_progress(len(plan.new) - len(todo))
     bodies = [dream["body"] for dream in todo]
@@ -278,6 +283,7 @@ def _analyse_plan(plan: ImportPlan, user_file: Path | None, on_progress: Progres
         user = [e for e in dream["emotions"] if e["origin"] == "user"]
         found_rows = [{"emotion": name, "intensity": None, "origin": "text"} for name in emotion_ids]
         dream["emotions"] = _unique_emotions([*user, *found_rows])
+        dream["analysis_version"] = version
     return failed
 
 

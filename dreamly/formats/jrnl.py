@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dreamly.errors import DreamlyError
 
-from dreamly.formats.records import Incoming, _Fields, _clean_body, _record, _shown
+from dreamly.formats.records import Incoming, _Fields, _clean_body, _record
 
 NAME = "jrnl"  # what --format calls it (the registry in formats/__init__.py)
 
@@ -31,7 +31,7 @@ def _read_jrnl(path: Path, data: dict) -> list[Incoming]:
         try:  # jrnl's date and time are local: stored as the UTC moment it was written
             written = datetime.fromisoformat(f"{day}T{time}").astimezone(timezone.utc)
         except ValueError:
-            raise f.fail("time", f"must be a time like 07:15, not {_shown(time)}") from None
+            raise f.fail("time", "must be a time like 07:15") from None
         tags = f.items("tags")
         if not all(isinstance(t, str) for t in tags):
             raise f.fail("tags", "must be a list of text")

@@ -133,11 +133,11 @@ class _Fields:
 
     def day(self, key: str) -> str:
         value = self.required(key)
-        return _iso_day(value, lambda: self.fail(key, f"must be a date like 2026-11-20, not {_shown(value)}"))
+        return _iso_day(value, lambda: self.fail(key, "must be a date like 2026-11-20"))
 
     def stamp(self, key: str, default: str) -> str:
         value = self.text(key, default)
-        return _iso_stamp(value, lambda: self.fail(key, f"must be an ISO timestamp, not {_shown(value)}"))
+        return _iso_stamp(value, lambda: self.fail(key, "must be an ISO timestamp"))
 
     def items(self, key: str) -> list:
         value = self.raw.get(key, [])
@@ -161,11 +161,6 @@ def _iso_stamp(value: str, error: Callable[[], DreamlyError]) -> str:
     except ValueError:
         raise error() from None
     return value  # kept exactly as written: a restore gives back the same timestamps
-
-
-def _shown(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 30 else text[:29] + "…"
 
 
 def _record(*, dreamt_on: str, body: str, created: str, updated: str | None = None, title: str = "",
