@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 
 from dreamly.errors import DreamlyError
+from dreamly.model import PURSUER_IDS
 
 FREE = "free"  # the question id of a reflection written freely (`dreamly reflect ID --free`)
 HAND_EVIDENCE = ""  # the evidence of a motif the dreamer added: no words, their decision
@@ -54,26 +55,30 @@ class MorningJournal:
     def correct(self, dream_id: int, changes, version: int | None = None) -> None:
         """Record the dreamer's decisions, `changes` = [(kind, name, action)] with action
         'add', 'drop' or 'forget' (take back an earlier decision), and apply them now."""
-        from dreamly.store import now_utc
-
-        stamp = now_utc()
         with self.transaction():
             if self.conn.execute("SELECT 1 FROM dreams WHERE id = ?", (dream_id,)).fetchone() is None:
                 raise DreamlyError(f"no dream with id {dream_id}")
-            for kind, name, action in changes:
-                if action == "forget":
-                    self.conn.execute("DELETE FROM dream_corrections WHERE dream_id = ? AND kind = ? AND name = ?",
-                                      (dream_id, kind, name))
-                else:
+            self._write_corrections(dream_id, changes, version)
+
+    def _write_corrections(self, dream_id: int, changes, version: int | None = None) -> None:
+        """Inside a transaction: record `changes` (see `correct`) and apply them."""
+        from dreamly.store import now_utc
+
+        stamp = now_utc()
+        for kind, name, action in changes:
+            if action == "forget":
+                self.conn.execute("DELETE FROM dream_corrections WHERE dream_id = ? AND kind = ? AND name = ?",
+                                  (dream_id, kind, name))
+            else:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO dream_corrections (dream_id, kind, name, action, created) "
+                    "VALUES (?, ?, ?, ?, ?)", (dream_id, kind, name, action, stamp))
+                if action == "add" and kind == "emotion":
+                    # a feeling added by hand is one the dreamer tagged: it keeps any intensity given
                     self.conn.execute(
-                        "INSERT OR REPLACE INTO dream_corrections (dream_id, kind, name, action, created) "
-                        "VALUES (?, ?, ?, ?, ?)", (dream_id, kind, name, action, stamp))
-                    if action == "add" and kind == "emotion":
-                        # a feeling added by hand is one the dreamer tagged: it keeps any intensity given
-                        self.conn.execute(
-                            "INSERT OR IGNORE INTO dream_emotions (dream_id, emotion, intensity, origin) "
-                            "VALUES (?, ?, NULL, 'user')", (dream_id, name))
-            self._apply_corrections(dream_id, version)
+                        "INSERT OR IGNORE INTO dream_emotions (dream_id, emotion, intensity, origin) "
+                        "VALUES (?, ?, NULL, 'user')", (dream_id, name))
+        self._apply_corrections(dream_id, version)
 
     def corrections(self, dream_id: int) -> list[dict]:
         return [dict(r) for r in self.conn.execute(
@@ -104,6 +109,12 @@ class MorningJournal:
             elif kind == "emotion" and action == "drop":
                 self.conn.execute("DELETE FROM dream_emotions WHERE dream_id = ? AND emotion = ? AND origin = 'text'",
                                   (dream_id, name))
+        if ("motif", "chase", "drop") in {tuple(r) for r in rows}:
+            # the pursuer is part of the chase: no chase, no pursuer (unless the dreamer names one)
+            named = {name for kind, name, action in rows if kind == "motif" and action == "add"}
+            for pursuer in PURSUER_IDS:
+                if pursuer not in named:
+                    self.conn.execute("DELETE FROM dream_motifs WHERE dream_id = ? AND motif = ?", (dream_id, pursuer))
 
     # -- tags --------------------------------------------------------------------------------
 
