@@ -267,3 +267,64 @@ def test_typical_dreams_in_the_words_people_use(text, label):
 ])
 def test_other_senses_are_no_motif(text, label):
     assert label not in motifs(text)
+
+
+# -- trapped without "trapped", death without "died", and their idioms ------------------------
+
+@pytest.mark.parametrize("text", [
+    "i woke up in a locked room with no idea how i got there",
+    "the only door had been bolted from the outside and i couldnt get out",
+    "the lift stopped and i couldnt get the doors open",
+    "two men grabbed me and threw me in the back of a truck",
+    "the kidnappers kept me in a shed for days",
+    "they kept us locked up in the cellar",
+    "i was pinned under a fallen beam",
+    "i was a prisoner on a ship",
+    "there was no way out of the tunnel",
+])
+def test_confinement_in_other_words(text):
+    assert "trapped" in motifs(text)
+    as_written(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my friend pulled me into her car and we drove off",
+    "mum put us in the car and we went to the beach",
+    "the door was locked so i went round the back",
+])
+def test_being_moved_or_a_locked_door_is_not_confinement(text):
+    assert "trapped" not in motifs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my grandad passed away in the dream and we all cried",
+    "my aunt committed suicide and we found her",
+    "there were piles of bodies in the square",
+])
+def test_death_in_other_words(text):
+    assert "death" in motifs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the town was dead by nine so we went home",
+    "he looked like death warmed up",
+    "my uncle who died last year was at the party and nobody minded",
+    "my nan, who passed away in 2009, was in it too",
+    "we talked about a film called suicide squad",
+    "it is a recipe passed on from my gran",
+])
+def test_death_idioms_and_deaths_dated_outside_the_dream(text):
+    assert "death" not in motifs(text)
+
+
+def test_a_death_dated_outside_but_recognised_in_the_dream_counts():
+    assert "death" in motifs("my grandad who died when i was six was there, and i knew he was dead")
+
+
+@pytest.mark.parametrize("text", [
+    "the creature pursued me down the corridor",
+    "the germans were after us all night",
+])
+def test_pursuit_through_a_place_and_groups_of_people(text):
+    assert "chase" in motifs(text)
+    assert "pursuer_stranger_or_monster" in motifs(text)

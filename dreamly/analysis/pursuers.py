@@ -63,6 +63,7 @@ class Pursuers:
                                 or _SOMEONE_ELSES_AFTER.match(doc.hay, m.end())):
                             kind = "pursuer_stranger_or_monster"  # "a friend of his": not someone the dreamer knows
                         out.append((m.start(), m.end(), kind))
+        lexical = {(s, e) for s, e, _ in out}
         for m in _WORD.finditer(text, lo, hi):
             if not text[m.start()].isupper():
                 continue  # most words: nothing more to look at
@@ -76,7 +77,8 @@ class Pursuers:
                 nxt = _NEXT_WORD.match(text[m.end():m.end() + 20])
                 if nxt and nxt.group(1) not in _VERBISH and not nxt.group(1).endswith(("ed", "s")):
                     continue  # "French thing", "Bridal Store": an adjective or a title, not a person
-                out.append((m.start(), m.end(), "pursuer_known_person"))
+                if (m.start(), m.end()) not in lexical:  # "the Indians": the lexicon's word, not a name
+                    out.append((m.start(), m.end(), "pursuer_known_person"))
         # a word inside a longer candidate is part of it: "my landlord" is someone known, not a stranger
         known = [(s, e) for s, e, label in out if label == "pursuer_known_person"]
         if known:
@@ -144,7 +146,7 @@ class Pursuers:
                 if lead in _OPENS_NOUN_PHRASE:  # "the dog was right behind me": the hit opens with its agent
                     found = self._agent(doc, h.start, h.end, first=True)
                 else:
-                    hi = h.end if lead in ("he", "she", "they", "it") else h.start
+                    hi = h.end if lead in ("he", "she", "they", "it", "them", "him", "her") else h.start
                     found = self._agent(doc, cl[ci].start, hi)
                 # "the guy who was following me": the noun just before the relative pronoun
                 relative = re.match(r"\s*(?:who|that|which)\b", text[cl[ci].start:h.start], re.I)
