@@ -328,3 +328,40 @@ def test_a_death_dated_outside_but_recognised_in_the_dream_counts():
 def test_pursuit_through_a_place_and_groups_of_people(text):
     assert "chase" in motifs(text)
     assert "pursuer_stranger_or_monster" in motifs(text)
+
+
+# -- third round of kinds from dev-2/3 (checked on dev-1 and the blind set) --------------------
+
+def test_a_phrase_word_opening_a_real_clause():
+    # "until the man became …": an irregular past makes it a clause with its own subject
+    assert "pursuer_stranger_or_monster" in motifs("all was calm until the guard grew angry and tried to chase me")
+    assert "pursuer_invisible" not in motifs("all was calm until the guard grew angry and tried to chase me")
+
+
+def test_a_noun_phrase_with_its_thinking_verb_is_one_clause():
+    # "the driver realized it": not a clause "realized it" whose "it" is the van
+    text = "a van was going the wrong way. the driver realized it and chased me"
+    assert "pursuer_stranger_or_monster" in motifs(text)
+    assert "pursuer_invisible" not in motifs(text)
+
+
+def test_the_chased_list_may_hold_an_aside():
+    assert "chase" in motifs("the bull chased my cousin (who was staying with us for the whole of the summer holidays that year) and me")
+
+
+def test_an_agent_doing_all_it_can_to_get_the_dreamer():
+    assert "chase" in motifs("the warden did everything he could to get us, but we kept escaping")
+
+
+def test_acronyms_in_rules_do_not_match_plain_words():
+    assert "late_or_exam" not in motifs("i went in and sat at the bar until closing")
+
+
+def test_an_option_to_kill_and_a_writers_note_are_no_death():
+    assert "death" not in motifs('the game said i could "befriend it" or kill it.')
+    assert "death" not in motifs("we met the singer who is now dead, and he sang for us")
+
+
+def test_crawling_up_a_ramp_because_of_paralysis():
+    motifs_found = motifs("i struggled up a steep ramp and was crawling because i was paralysed from the waist down")
+    assert {"uphill_or_water", "heavy_legs"} <= motifs_found
