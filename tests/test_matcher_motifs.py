@@ -365,3 +365,17 @@ def test_an_option_to_kill_and_a_writers_note_are_no_death():
 def test_crawling_up_a_ramp_because_of_paralysis():
     motifs_found = motifs("i struggled up a steep ramp and was crawling because i was paralysed from the waist down")
     assert {"uphill_or_water", "heavy_legs"} <= motifs_found
+
+
+def test_an_idiom_across_a_clause_word_inside_it():
+    # "thought" is a clause word, but "lost in thought" is one idiom
+    assert "lost" not in motifs("i was lost in thought as i walked home")
+
+
+def test_a_chase_in_play_is_no_chase():
+    assert "chase" not in motifs("my gf chased me round the kitchen tickling me")
+    assert "chase" in motifs("a man chased me round the kitchen with a knife")
+
+
+def test_a_death_told_from_someone_elses_past():
+    assert "death" not in motifs("he told me his dad had died when he was a boy")

@@ -378,15 +378,17 @@ class Matcher(Pursuers):
             return None
         if rule.unless:
             # idioms are checked in the hit's clause, and across the hit itself
+            # (an idiom across the hit may run past a clause word inside it: "lost in thought")
             si = doc.sentence_of(start)
             lo, hi = doc.sents[si][0], max(c_end, end)
-            last = doc.sentence_of(hi - 1)
+            reach = max(hi, min(doc.sents[si][1], end + 30))
+            last = doc.sentence_of(reach - 1)
             for u, u_lits in zip(rule.unless, rule.unless_lits):
-                um = u.search(hay, lo, hi) if doc.may_hold(u_lits, si, last) else None
+                um = u.search(hay, lo, reach) if doc.may_hold(u_lits, si, last) else None
                 while um is not None:
-                    if um.start() < end and um.end() > start or um.start() >= c_start:
+                    if um.start() < end and um.end() > start or um.start() >= c_start and um.end() <= hi:
                         return None
-                    um = u.search(hay, um.end(), hi) if um.end() < hi else None
+                    um = u.search(hay, um.end(), reach) if um.end() < reach else None
         if rule.subject == "scene":  # where the dream happens is the dreamer's, whoever acts in it
             return "dreamer"
         if rule.kind == "emotion":  # "it made me sad", "a sense of dread", "I'll be sad": feelings.py
