@@ -1510,21 +1510,21 @@ def export(
 
     Example: dreamly export --format markdown --split -o ~/notes/dreams
     """
-    if split and format_.value != "markdown":
-        conflict("--split writes one Markdown file per dream; use it with --format markdown")
     if output == Path("-") and not split:  # as everywhere else: - is stdout
         output = None
-    if split and output is None:
-        conflict("--split needs --output FOLDER: the folder to write one file per dream into")
     from dreamly import formats
     from dreamly.store import open_journal
 
-    filters = _filters(since, until, tag, emotion, motif, oldest_first=oldest_first)
     fmt = format_.value
-    labels = {}
-    if fmt == "markdown":
+    split_problem = formats.split_conflict(fmt, split, output)
+    if split_problem:
+        conflict(split_problem)
+    filters = _filters(since, until, tag, emotion, motif, oldest_first=oldest_first)
+
+    def labels() -> dict:  # asked only by a format that names motifs (Markdown)
         knowledge = _knowledge_or_none()
-        labels = {motif_id: m.label for motif_id, m in knowledge.motifs.items()} if knowledge else {}
+        return {motif_id: m.label for motif_id, m in knowledge.motifs.items()} if knowledge else {}
+
     with open_journal(db, create=False) as journal:
         # the bar draws on the terminal: never when the export itself goes there, nor into a pipe
         total = journal.count_matching(filters) if output is not None and sys.stdout.isatty() else 0
@@ -1836,7 +1836,8 @@ def main() -> None:
         except (AttributeError, ValueError, OSError):  # not on this system, or not the main thread
             pass
     args = _argv()
-    with _typer_fast.only_the_command(app, args[0] if args else None):
+    completing = "_DREAMLY_COMPLETE" in os.environ  # shell completion reads the words from the environment
+    with _typer_fast.only_the_command(app, args[0] if args else None, completing=completing):
         app(args=args, prog_name="dreamly")
 
 

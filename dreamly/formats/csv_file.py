@@ -161,3 +161,17 @@ def _read_csv(path: Path, stamp: str, today: date | None, date_column: str, text
         )
         records.append(Incoming(where, record, order=(start,)))
     return records
+
+
+# -- the registry's contract (formats/__init__.py) ---------------------------------------------
+
+SUFFIXES = (".csv", ".tsv")  # what `import` reads as CSV when no --format is given
+NEWLINE = ""  # the csv module writes its own line ends
+
+
+def export(dreams: Iterable[dict], out: TextIO, job) -> int:
+    return write_csv(dreams, out)
+
+
+def read(path: Path, options) -> list[Incoming]:
+    return _read_csv(path, options.stamp, options.today, options.date_column, options.text_column)

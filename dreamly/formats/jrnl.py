@@ -42,3 +42,18 @@ def _read_jrnl(path: Path, data: dict) -> list[Incoming]:
         records.append(Incoming(where, _record(dreamt_on=day, body=text, created=stamp, tags=tags,
                                                source=f"jrnl:{path.name}"), order=(number,)))
     return records
+
+
+# -- the registry's contract (formats/__init__.py) ---------------------------------------------
+
+SUFFIXES = (".json",)  # what `import` reads as JSON when no --format is given (this or dreamly's, by content)
+NOT_THIS = "a jrnl JSON export (no 'entries' list)"  # what a JSON file that `recognises` refuses is not
+LABEL = "jrnl"
+
+
+def recognises(data) -> bool:
+    return isinstance(data, dict) and "entries" in data
+
+
+def read_json(path: Path, data: dict, options) -> list[Incoming]:
+    return _read_jrnl(path, data)

@@ -407,3 +407,28 @@ def _record_from_meta(meta: dict, body: str, path: Path, stamp: str, today: date
         source=source if isinstance(source, str) and source else f"markdown:{path.name}",
         tags=[t.lstrip("#") for t in text_list("tags")], emotions=emotions,
     )
+
+
+# -- the registry's contract (formats/__init__.py) ---------------------------------------------
+
+SUFFIXES = (".md", ".markdown")  # what `import` reads as a Markdown note when no --format is given
+NEWLINE = None
+
+
+def export(dreams: Iterable[dict], out: TextIO, job) -> int:
+    return write_markdown(dreams, out, total=job.total, oldest_first=job.filters.oldest_first, labels=job.labels(),
+                          today=job.today)
+
+
+def export_split(dreams: Iterable[dict], folder: Path, job) -> int:
+    """`export --split`: one note per dream and an index.md, in `folder`."""
+    return _write_split(dreams, folder, job.labels())
+
+
+def read(path: Path, options) -> list[Incoming]:
+    return [_read_markdown_file(path, options.stamp, options.today, required=True)]
+
+
+def read_folder(folder: Path, options) -> tuple[list[Incoming], list[Path]]:
+    """A folder of notes: the records, and the Markdown files passed over (no front matter date)."""
+    return _read_markdown_folder(folder, options.stamp, options.today)

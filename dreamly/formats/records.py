@@ -208,3 +208,42 @@ _FALSE = {"", "0", "false", "no", "n"}
 
 def _split_list(value: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
+
+
+# -- what the registry hands a format (formats/__init__.py) ------------------------------------
+
+
+@dataclass
+class ExportJob:
+    """What an exporter may need besides the dreams and the stream: the journal and filters
+    (JSON writes straight from SQL when it can), how many dreams there are, the progress
+    callback, today, and the motifs' labels, looked up only by a format that names motifs."""
+
+    journal: object
+    filters: object
+    total: int
+    on_progress: Callable[[int], None] | None = None
+    motif_labels: Callable[[], dict] | dict | None = None
+    today: date | None = None
+
+    def labels(self) -> dict:
+        found = self.motif_labels() if callable(self.motif_labels) else self.motif_labels
+        return found or {}
+
+    def counting(self, items: Iterable) -> Iterable:
+        """`items`, reporting each to the progress callback as it goes by."""
+        for item in items:
+            yield item
+            if self.on_progress:
+                self.on_progress(1)
+
+
+@dataclass
+class ImportOptions:
+    """What a reader may need besides the path: the import's timestamp (`created` of records
+    that carry none), today (for relative dates) and the CSV column names."""
+
+    stamp: str
+    today: date | None = None
+    date_column: str = "date"
+    text_column: str = "text"
