@@ -4,9 +4,10 @@ Nothing here touches the database or the terminal. `review()` takes the compact 
 `Journal.pattern_rows()` and returns plain data (the `--json` output); the renderers only
 show it. Only `dreamly patterns` imports this module, so dateutil's cost stays off `add`.
 
-It is long (over 600 lines) because the recurring-dream search, union-find and the bounded
-candidate generation that keeps it linear in the window (`similar_pairs`), sits with the
-rest of the review's maths it shares words and dreams with.
+It is long (over 600 lines) because every section of the review is computed here from one
+pass over the rows, the recurring-dream search among them (union-find and the bounded
+candidate generation that keeps it linear in the window, `similar_pairs`); splitting it
+would spread that one pass over several files.
 """
 
 from __future__ import annotations
