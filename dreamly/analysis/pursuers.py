@@ -52,9 +52,9 @@ class Pursuers:
         out = []
         first, last = doc.sentence_of(lo), doc.sentence_of(max(lo, hi - 1))
         for label in self._agent_order:
-            for pat, lits in self.agents[label]:
-                if doc.may_hold(lits, first, last):
-                    for m in pat.finditer(doc.hay, lo, hi):
+            for src in self._agent_specs[label]:  # compiled only when its literals are there
+                if doc.may_hold(self._literals[src], first, last):
+                    for m in self._re(src).finditer(doc.hay, lo, hi):
                         if _PLACE_OR_OWNER.match(doc.hay, m.end()) or _LIKENED.search(doc.hay, max(0, m.start() - 24), m.start()):
                             continue  # "near my grandparents house", "a crab the size of a car"
                         kind = label
