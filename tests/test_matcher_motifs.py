@@ -379,3 +379,19 @@ def test_a_chase_in_play_is_no_chase():
 
 def test_a_death_told_from_someone_elses_past():
     assert "death" not in motifs("he told me his dad had died when he was a boy")
+
+
+@pytest.mark.parametrize("text, who", [
+    ("we were crossing the field when a bull saw us. it charged and we ran for the gate", "pursuer_animal"),
+    ("i was being chased by what seemed to be a huge lizard", "pursuer_animal"),
+    ("dracula pursued us across the rooftops", "pursuer_stranger_or_monster"),
+])
+def test_chase_by_a_charge_a_hedged_agent_or_a_famous_monster(text, who):
+    assert "chase" in motifs(text)
+    assert who in pursuers(text)
+    assert "pursuer_invisible" not in pursuers(text)
+
+
+def test_chased_down_a_hill_is_no_uphill():
+    assert "uphill_or_water" not in motifs("two big guys were chasing us down the hill")
+    assert "uphill_or_water" in motifs("two big guys were chasing us up the steep hill")

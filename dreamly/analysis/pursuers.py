@@ -133,7 +133,10 @@ class Pursuers:
             if by:  # "chased by a man with a dog": the head noun of the by-phrase
                 # (a known-person frame may run on past it: "by the girls who used to bully me")
                 reach = min(doc.sents[doc.sentence_of(by.start(1))][1], by.end(1) + 60)
-                cands = [c for c in self._candidates(doc, by.start(1), reach) if c[0] < by.end(1)]
+                further = self._candidates(doc, by.start(1), reach)
+                cands = [c for c in further if c[0] < by.end(1)]
+                if not cands and further:  # a hedge cut the phrase: "by what seemed to be a giant creature"
+                    cands = further[:1]
                 found = (cands[-1][2], cands[-1][0], cands[-1][1]) if cands else None
             elif re.search(r"\bfrom\b", ev):  # "running from something"
                 fm = _FROM.search(text, h.start)
