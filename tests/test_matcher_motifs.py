@@ -395,3 +395,17 @@ def test_chase_by_a_charge_a_hedged_agent_or_a_famous_monster(text, who):
 def test_chased_down_a_hill_is_no_uphill():
     assert "uphill_or_water" not in motifs("two big guys were chasing us down the hill")
     assert "uphill_or_water" in motifs("two big guys were chasing us up the steep hill")
+
+
+def test_a_clause_cut_at_its_verb_keeps_its_subject_for_the_pursuer():
+    text = "the rope turned into a snake. it sees me by the shed and comes toward me. i try to run"
+    assert "pursuer_animal" in pursuers(text)
+    assert "pursuer_invisible" not in pursuers(text)
+
+
+@pytest.mark.parametrize("text", [
+    "a big dog sat there ready to run after me",
+    "the guard was about to chase me when i woke up",
+])
+def test_a_chase_about_to_happen_is_none(text):
+    assert "chase" not in motifs(text)

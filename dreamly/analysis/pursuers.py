@@ -35,6 +35,9 @@ _LIKENED = re.compile(r"(?:\b(?:size|shape|height|length|colou?r) of|\bas (?:big
 # someone else's acquaintance: "his friend", "a friend of hers"
 _SOMEONE_ELSES_BEFORE = re.compile(r"\b(?:his|her|their|its)\s+$")
 _SOMEONE_ELSES_AFTER = re.compile(r"\s+of\s+(?:his|hers|theirs|him|them)\b")
+# a clause cut at its own verb (a clause word such as "sees", "saw", "noticed")
+_OPENS_WITH_VERB = re.compile(r"\s*(?:sees|see|saw|seen|watch(?:es|ed)?|notic(?:es|ed)|hears?|heard|spots|spotted|"
+                              r"knows|knew|finds|found|realiz(?:es|ed)|realis(?:es|ed)|thinks|thought)\b")
 # how far back (characters) a pronoun looks for what it stands for
 _ANTECEDENT_REACH = 2000
 _AFTER_STOP = re.compile(r"(?:^|[.!?\"]\s*)$")
@@ -160,6 +163,8 @@ class Pursuers:
                 while found is None and ci > 0:
                     ci -= 1
                     c_lo, c_hi, explicit = cl[ci].start, cl[ci].end, cl[ci].explicit
+                    if explicit and _OPENS_WITH_VERB.match(doc.low, c_lo) and ci > 0:
+                        continue  # "It | sees me … and advances": the clause cut at its verb; its subject is before
                     if explicit:
                         found = self._agent(doc, c_lo, min(c_hi, c_lo + 40), first=True)
                         if found is None and cl[ci].subject == "other":
