@@ -409,3 +409,13 @@ def test_a_clause_cut_at_its_verb_keeps_its_subject_for_the_pursuer():
 ])
 def test_a_chase_about_to_happen_is_none(text):
     assert "chase" not in motifs(text)
+
+
+def test_the_event_the_dreamer_is_in_unfolds_in_slow_motion():
+    assert "slow_motion" in motifs("the moment of the crash, so quiet, so strange, played out in slow motion")
+    assert "slow_motion" in motifs("then everything went slow mo")
+
+
+def test_a_pursuer_not_shaken_off_is_no_confinement():
+    assert "trapped" not in motifs("they chased me down the lane and i couldnt get away")
+    assert "trapped" in motifs("the room had no door and i couldnt get out")
