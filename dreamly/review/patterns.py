@@ -507,7 +507,7 @@ def similar_pairs(words: dict[int, Collection[str]], skip=None) -> Iterator[tupl
     """
     eligible = {i: w for i, w in words.items() if len(w) >= SIMILAR_TEXT_MIN_SHARED}
     frequency = Counter(chain.from_iterable(eligible.values()))
-    order = sorted(frequency, key=lambda w: (frequency[w], w))
+    order = sorted(frequency, key=lambda w, counts=frequency: (counts[w], w))  # bound now: `del frequency` below
     shared_by_one = sum(1 for word in order if frequency[word] == 1)  # ranks below this pair nothing
     rank = {word: n for n, word in enumerate(order)}
     del order, frequency
