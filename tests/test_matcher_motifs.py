@@ -419,3 +419,20 @@ def test_the_event_the_dreamer_is_in_unfolds_in_slow_motion():
 def test_a_pursuer_not_shaken_off_is_no_confinement():
     assert "trapped" not in motifs("they chased me down the lane and i couldnt get away")
     assert "trapped" in motifs("the room had no door and i couldnt get out")
+
+
+@pytest.mark.parametrize("text, label", [
+    ("i was not lost, i knew the way", "lost"),
+    ("we were never late, not once", "late_or_exam"),
+])
+def test_a_negation_in_the_free_word_slot_denies(text, label):
+    assert label not in motifs(text)
+
+
+def test_the_event_already_over_when_the_dreamer_arrives():
+    assert "late_or_exam" in motifs("we got to the hall and the concert was already over")
+    assert "late_or_exam" not in motifs("the concert was already over, so we went for chips")
+
+
+def test_not_wearing_any_clothes_in_front_of_people():
+    assert "naked_in_public" in motifs("i realised i wasnt wearing anything and the whole bus was staring")
