@@ -436,3 +436,16 @@ def test_the_event_already_over_when_the_dreamer_arrives():
 
 def test_not_wearing_any_clothes_in_front_of_people():
     assert "naked_in_public" in motifs("i realised i wasnt wearing anything and the whole bus was staring")
+
+
+@pytest.mark.parametrize("text, label", [
+    ("my legs never gave way", "jelly_legs"),
+    ("by the time i got there the bus had not left", "late_or_exam"),
+])
+def test_a_denial_inside_a_hit_that_asks_for_none(text, label):
+    assert label not in motifs(text)
+
+
+def test_a_phrase_that_holds_its_own_negation_still_fires():
+    assert "paralysis" in motifs("i couldnt move at all")
+    assert "trapped" in motifs("there was no way out of the cellar")

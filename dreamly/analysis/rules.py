@@ -43,6 +43,18 @@ _DREAMER_SUBJECT = re.compile(r"\b(?:I|[Ww]e)\b")
 _DENIED_CUE = re.compile(r"(?:n't|\bnot|\bnever)\s+$")
 
 
+_NEGATION_WORDS = re.compile(r"n't|n.t\b|\b(?:not|no|never|nobody|nothing|none|neither|nor|without|noone|nowhere)\b", re.I)
+_ASKS: dict[str, bool] = {}
+
+
+def _asks_negation(source: str) -> bool:
+    """Whether a phrase holds a negation of its own ("couldn't move", "no way out")."""
+    got = _ASKS.get(source)
+    if got is None:
+        got = _ASKS[source] = bool(_NEGATION_WORDS.search(source))
+    return got
+
+
 def _affirmed(pattern: re.Pattern, hay: str, lo: int, hi: int) -> bool:
     """Whether `pattern` occurs in hay[lo:hi] at least once without a denial just before it."""
     m = pattern.search(hay, lo, hi)
@@ -377,6 +389,8 @@ class Matcher(Pursuers):
             return None
         if rule.realis and _IRREALIS.search(prefix):
             return None
+        if rule.kind == "motif" and _NEGATION.search(doc.low, start, end) and not _asks_negation(rule.source):
+            return None  # "my legs never gave way": a denial inside a hit whose phrase does not ask for one
         if rule.unless:
             # idioms are checked in the hit's clause, and across the hit itself
             # (an idiom across the hit may run past a clause word inside it: "lost in thought")
