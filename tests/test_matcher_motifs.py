@@ -449,3 +449,31 @@ def test_a_denial_inside_a_hit_that_asks_for_none(text, label):
 def test_a_phrase_that_holds_its_own_negation_still_fires():
     assert "paralysis" in motifs("i couldnt move at all")
     assert "trapped" in motifs("there was no way out of the cellar")
+
+
+# -- a chase told from the pursuer's side ------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "the wolves were right on my heels",
+    "a bull charged and i fled into the trees",
+    "a huge boar charged at us and we legged it over the gate",
+    "the monster got closer and closer as i ran",
+    "the thing was gaining ground, i kept running",
+    "the guards were coming for me so i ran",
+    "the men searched the house for me while i hid in the wardrobe",
+])
+def test_a_chase_whose_subject_is_the_pursuer_is_the_dreamers_when_the_dreamer_flees(text):
+    # the sentence's subject is the agent; the chase is the dreamer's because the dreamer is
+    # the one it reaches ("my heels") or the one who runs
+    assert "chase" in motifs(text)
+    as_written(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the dog chased the cat and the cat fled",
+    "the bear charged at my brother and he ran",
+    "the kids looked for me during hide and seek",
+    "my dad came for me at school and we drove home",
+])
+def test_a_chase_of_someone_else_or_a_game_is_not_the_dreamers(text):
+    assert "chase" not in {h.id for h in analyze(text).motifs if h.subject == "dreamer"}

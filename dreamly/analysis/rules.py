@@ -37,6 +37,10 @@ _DREAMER_OBJECT = re.compile(r"\b(?:me|us)\b")
 # ... or as the subject inside them ("no matter how hard I ran"); "I" as the text was
 # normalised (a lone lower-case i is "I" by then)
 _DREAMER_SUBJECT = re.compile(r"\b(?:I|[Ww]e)\b")
+# ... or as the owner of what the hit names ("on my heels", "our tail")
+_DREAMER_OWN = re.compile(r"\b(?:my|our)\b")
+# the dreamer fleeing, within a chase hit's window (macros from motifs.toml)
+_DREAMER_FLIGHT = r"\b{SELF} (?:[\w']+ ){0,3}?{FLIGHT}"
 
 
 # a context cue that is denied right before it ("I didn't run") is no cue
@@ -360,6 +364,15 @@ class Matcher(Pursuers):
                     for h in hits for a, b in ((offsets.start(h.start), offsets.end(h.end)),)]
         return _tidy(hits)
 
+    def _dreamer_pursued(self, doc: _Doc, rule: _Rule, start: int, end: int) -> bool:
+        """A chase told from the pursuer's side is the dreamer's when the dreamer is the one
+        it reaches or the one who flees: "the wolves were right on my heels", "a bear charged
+        and I fled", "the monster got closer as we ran" (the sentence's subject is the agent)."""
+        if _DREAMER_OWN.search(doc.low, start, end):
+            return True
+        first, last = doc.window_sents(start, rule.window)
+        return self._rx(_DREAMER_FLIGHT).search(doc.hay, doc.sents[first][0], doc.sents[last][1]) is not None
+
     def _check(self, doc: _Doc, rule: _Rule, start: int, end: int) -> str | None:
         """None if the hit does not stand; else who it is about."""
         hay = doc.hay
@@ -417,6 +430,8 @@ class Matcher(Pursuers):
             subj = "dreamer"  # "a man was chasing me", "it scared us": it happens to the dreamer
         elif subj != "dreamer" and doc.low.startswith(("my ", "our "), start):
             subj = "dreamer"  # the hit is the dreamer's own thing: "my history final", "our flight"
+        if subj != "dreamer" and rule.label == "chase" and self._dreamer_pursued(doc, rule, start, end):
+            subj = "dreamer"
         if rule.subject == "dreamer" and subj != "dreamer":
             return None
         return subj or "dreamer"
