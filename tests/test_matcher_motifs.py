@@ -508,3 +508,20 @@ def test_a_motif_of_the_dream_itself_is_counted_as_the_dreamers(text, motif):
 ])
 def test_someone_elses_motif_stays_theirs(text, motif):
     assert motif not in dreamers(text)
+
+
+@pytest.mark.parametrize("text, pursuer", [
+    ("a truck with no driver was chasing me", "pursuer_invisible"),
+    ("the neighbours were chasing me", "pursuer_known_person"),
+    ("a man with no face chased me", "pursuer_stranger_or_monster"),
+    ("a horse without a rider chased us", "pursuer_animal"),
+])
+def test_a_negated_noun_phrase_is_no_agent_and_negates_no_chase(text, pursuer):
+    # "no driver" names nobody; "with no face" negates the face, not the chasing after it
+    found = dreamers(text)
+    assert {"chase", pursuer} <= found, found
+
+
+@pytest.mark.parametrize("text", ["nobody chased me", "no one followed me and i ran"])
+def test_nobody_chasing_is_still_no_chase(text):
+    assert "chase" not in dreamers(text)

@@ -32,6 +32,8 @@ _OPENS_NOUN_PHRASE = frozenset(("a", "an", "the", "this", "that", "these", "thos
 # a candidate that is only a comparison: "a crab the size of a car", "as big as a horse"
 _LIKENED = re.compile(r"(?:\b(?:size|shape|height|length|colou?r) of|\bas (?:big|large|tall|huge|fast) as|"
                       r"\b(?:bigger|larger|taller|faster) than|\blooked like|\bdressed (?:up )?as)\s+(?:an?\s+|the\s+)?$")
+# someone said not to be there: "a truck with no driver", "without a rider"
+_ABSENT = re.compile(r"\b(?:no|without(?: a| an| any)?)\s+$")
 # someone else's acquaintance: "his friend", "a friend of hers"
 _SOMEONE_ELSES_BEFORE = re.compile(r"\b(?:his|her|their|its)\s+$")
 _SOMEONE_ELSES_AFTER = re.compile(r"\s+of\s+(?:his|hers|theirs|him|them)\b")
@@ -58,8 +60,9 @@ class Pursuers:
             for src in self._agent_specs[label]:  # compiled only when its literals are there
                 if doc.may_hold(self._literals[src], first, last):
                     for m in self._re(src).finditer(doc.hay, lo, hi):
-                        if _PLACE_OR_OWNER.match(doc.hay, m.end()) or _LIKENED.search(doc.hay, max(0, m.start() - 24), m.start()):
-                            continue  # "near my grandparents house", "a crab the size of a car"
+                        if (_PLACE_OR_OWNER.match(doc.hay, m.end()) or _LIKENED.search(doc.hay, max(0, m.start() - 24), m.start())
+                                or _ABSENT.search(doc.hay, max(0, m.start() - 16), m.start())):
+                            continue  # "near my grandparents house", "a crab the size of a car", "with no driver"
                         kind = label
                         if kind == "pursuer_known_person" and (
                                 _SOMEONE_ELSES_BEFORE.search(doc.hay, max(0, m.start() - 8), m.start())

@@ -43,6 +43,9 @@ _DREAMER_OWN = re.compile(r"\b(?:my|our)\b")
 # owner is named at all ("one tooth kept falling out")
 _MINE_BEFORE = re.compile(r"(?:^|\s)(?:my|our)\s+(?:[\w-]+\s+){0,2}$")
 _NO_OWNER_BEFORE = re.compile(r"[\s,;:]*(?:(?:and|but|then|so|suddenly) )?(?:(?:one|two|three|a few|some|all|both|most|several) (?:of )?)?")
+# a hit that opens with a past-tense verb ends a noun phrase's negation before it: "a man
+# with no face chased me", "a horse without a rider chased us"
+_PAST_VERB_FIRST = re.compile(r"[a-z]{2,}ed\b")
 # a clause whose subject is the scene itself: what happens there happens to the dreamer
 _SCENE_SUBJECT = re.compile(r"[\s,;:]*(?:(?:and|but|then|so|now|suddenly) )?(?:there|everything|it all|all of it|the whole thing)\b")
 # the dreamer fleeing, within a chase hit's window (macros from motifs.toml)
@@ -400,7 +403,8 @@ class Matcher(Pursuers):
             scope = emotion_scope(doc.low, scope, c_start, doc.sents[cl[ci].sentence][0], start)
         prefix = doc.low[scope:start]
         for neg in _NEGATION.finditer(prefix):
-            if not (_NP_NEGATION.match(prefix, neg.start()) and _FINITE.search(prefix, neg.end())):
+            if not (_NP_NEGATION.match(prefix, neg.start()) and (_FINITE.search(prefix, neg.end())
+                                                                 or _PAST_VERB_FIRST.match(doc.low, start))):
                 return None
         # "I don't think anyone was after me": a denied think/believe reaches the clause it opens
         if ci > 0 and _NEG_RAISER.match(doc.low, cl[ci].start) and _NEGATION.search(doc.low, cl[ci - 1].start,
