@@ -525,3 +525,27 @@ def test_a_negated_noun_phrase_is_no_agent_and_negates_no_chase(text, pursuer):
 @pytest.mark.parametrize("text", ["nobody chased me", "no one followed me and i ran"])
 def test_nobody_chasing_is_still_no_chase(text):
     assert "chase" not in dreamers(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the test was in an hour and i hadnt studied at all",
+    "i got to the airport and the gate had closed",
+    "the meeting was over when i arrived",
+    "the interview had started without me",
+    "ran for the bus but it drove off",
+    "i had to retake my maths gcse",
+    "i arrived just as the ceremony ended",
+])
+def test_lateness_told_by_the_event_and_exams_faced_unprepared(text):
+    # the event is the clause's subject, but the lateness is the dreamer's
+    assert "late_or_exam" in dreamers(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the game was over and we had won",
+    "the party was over so we went home",
+    "my sister got to the airport and the gate had closed",
+    "he had a test tomorrow and he hadnt studied",
+])
+def test_an_event_simply_over_or_someone_elses_lateness_is_not_the_dreamers(text):
+    assert "late_or_exam" not in dreamers(text)
