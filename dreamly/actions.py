@@ -183,6 +183,65 @@ def reanalyze(journal, on_batch: Callable[[int, int], None]) -> int:
     return done
 
 
+# -- bringing dreams in: import ------------------------------------------------------------
+
+
+def _no_progress(total: int, label: str):
+    from contextlib import nullcontext
+
+    return nullcontext(lambda n: None)
+
+
+@dataclass
+class Imported:
+    """What `import` did, or with `dry_run` would do: `added` dreams written (0 in a dry run),
+    `known` skipped as already in the journal, `new` the dreams to add (dry run only:
+    `preview`, a line for each of the first ten)."""
+
+    added: int
+    known: int
+    new: int
+    preview: list
+
+
+def import_dreams(db, path, fmt: str, *, date_column: str, text_column: str, dry_run: bool = False,
+                  on_note: Callable[[str], None] = lambda message: None, progress=_no_progress) -> Imported:
+    """Read `path` (all or nothing: a malformed record raises DreamlyError, nothing written),
+    skip what the journal already holds, analyse the rest and write it in one transaction.
+    A dry run never creates the journal. `on_note` gets each note and warning as it happens;
+    `progress(total, label)` is a context manager giving an `advance(n)` function."""
+    from dreamly import formats
+    from dreamly.paths import journal_path
+    from dreamly.store import open_journal
+
+    incoming, skipped = formats.read_import(path, fmt, date_column=date_column, text_column=text_column)
+    if skipped:
+        on_note(f"Passed over {len(skipped)} Markdown file{'' if len(skipped) == 1 else 's'} without a front matter "
+                f"date (e.g. {skipped[0]}).")
+    if dry_run:
+        existing = set()
+        if journal_path(db).exists():  # a dry run never creates the journal
+            with open_journal(db, create=False) as journal:
+                existing = journal.content_hashes()
+        plan = formats.plan_import(incoming, existing)
+        return Imported(0, plan.known, len(plan.new), [formats.describe(item) for item in plan.new[:10]])
+    with open_journal(db) as journal:
+        plan = formats.plan_import(incoming, journal.content_hashes())
+        failed = 0
+        if plan.new:
+            try:
+                with progress(len(plan.new), "Analysing") as advance:
+                    failed = formats.analyse_plan(plan, personal_motifs_file(), on_progress=advance)
+            except DreamlyError as exc:  # the dreams matter more than their analysis, as in `add`
+                on_note(f"Warning: the dreams are imported without analysis: {exc}; run `dreamly reanalyze` later")
+        if failed:
+            on_note(f"Warning: {failed} dream{'' if failed == 1 else 's'} could not be analysed; "
+                    "run `dreamly reanalyze` later")
+        with progress(len(plan.new), "Writing") as advance:
+            added = formats.write_import(journal, plan, on_progress=advance)
+    return Imported(added, plan.known, len(plan.new), [])
+
+
 # -- interpretation (llm, optional) ------------------------------------------------------------
 
 

@@ -1556,42 +1556,19 @@ def import_(
 
     Example: dreamly import dreams.csv --date-column day --text-column dream --dry-run
     """
-    from dreamly import formats
-    from dreamly.paths import journal_path
-    from dreamly.store import open_journal
+    from dreamly import actions
 
-    incoming, skipped = formats.read_import(path, format_.value, date_column=date_column, text_column=text_column)
-    if skipped:
-        note(f"Passed over {len(skipped)} Markdown file{'' if len(skipped) == 1 else 's'} without a front matter date "
-             f"(e.g. {skipped[0]}).")
+    done = actions.import_dreams(db, path, format_.value, date_column=date_column, text_column=text_column,
+                                 dry_run=dry_run, on_note=note, progress=_progress)
     if dry_run:
-        existing = set()
-        if journal_path(db).exists():  # a dry run never creates the journal
-            with open_journal(db, create=False) as journal:
-                existing = journal.content_hashes()
-        plan = formats.plan_import(incoming, existing)
-        typer.echo(f"Would add {len(plan.new)} dream{'' if len(plan.new) == 1 else 's'} from {path}"
-                   f"{_known_clause(plan.known)}; nothing was written.")
-        for item in plan.new[:10]:
-            typer.echo(f"  {formats.describe(item)}")
-        if len(plan.new) > 10:
-            typer.echo(f"  … and {len(plan.new) - 10} more")
+        typer.echo(f"Would add {done.new} dream{'' if done.new == 1 else 's'} from {path}"
+                   f"{_known_clause(done.known)}; nothing was written.")
+        for line in done.preview:
+            typer.echo(f"  {line}")
+        if done.new > 10:
+            typer.echo(f"  … and {done.new - 10} more")
         return
-    with open_journal(db) as journal:
-        plan = formats.plan_import(incoming, journal.content_hashes())
-        failed = 0
-        if plan.new:
-            try:
-                with _progress(len(plan.new) if sys.stdout.isatty() else 0, "Analysing") as advance:
-                    failed = formats.analyse_plan(plan, _personal_motifs_file(), on_progress=advance)
-            except DreamlyError as exc:  # the dreams matter more than their analysis, as in `add`
-                note(f"Warning: the dreams are imported without analysis: {exc}; run `dreamly reanalyze` later")
-        if failed:
-            note(f"Warning: {failed} dream{'' if failed == 1 else 's'} could not be analysed; "
-                 "run `dreamly reanalyze` later")
-        with _progress(len(plan.new) if sys.stdout.isatty() else 0, "Writing") as advance:
-            added = formats.write_import(journal, plan, on_progress=advance)
-    typer.echo(f"Imported {added} dream{'' if added == 1 else 's'} from {path}{_known_clause(plan.known)}.")
+    typer.echo(f"Imported {done.added} dream{'' if done.added == 1 else 's'} from {path}{_known_clause(done.known)}.")
 
 
 def _silence_stdout() -> None:
