@@ -183,6 +183,25 @@ def reanalyze(journal, on_batch: Callable[[int, int], None]) -> int:
     return done
 
 
+def reanalyze_journal(db, *, missing: bool = False, progress=None,
+                      on_batch: Callable[[int, int], None] = lambda done, total: None) -> int:
+    """`reanalyze`: re-tag every dream (or with `missing` only those `check` reports), one
+    committed batch at a time. A broken motifs.toml raises before the journal is touched.
+    `progress(total, label)` as for import; `on_batch(done so far, total)` after each batch."""
+    from dreamly.store import open_journal
+
+    progress = progress or _no_progress
+    knowledge()  # a broken motifs.toml is reported before the journal is touched
+    with open_journal(db, create=False) as journal:
+        total = len(journal.unanalysed_ids()) if missing else journal.count()
+        with progress(total, "Re-analysing") as advance:
+            def each_batch(done: int, size: int) -> None:
+                advance(size)
+                on_batch(done, total)
+
+            return finish_analysis(journal, each_batch) if missing else reanalyze(journal, each_batch)
+
+
 # -- bringing dreams in: import ------------------------------------------------------------
 
 

@@ -964,18 +964,12 @@ def reanalyze(
     """
     from dreamly import actions
     from dreamly.analysis import MATCHER_VERSION
-    from dreamly.store import open_journal
 
-    actions.knowledge()  # a broken motifs.toml is reported before the journal is touched
-    with open_journal(db, create=False) as journal:
-        total = len(journal.unanalysed_ids()) if missing else journal.count()
-        with _progress(total, "Re-analysing") as advance:
-            def on_batch(done: int, size: int) -> None:
-                advance(size)
-                if done < total and not sys.stderr.isatty():
-                    note(f"Re-analysed {done} of {total}…")  # for logs: how far a run got
+    def on_batch(done: int, total: int) -> None:
+        if done < total and not sys.stderr.isatty():
+            note(f"Re-analysed {done} of {total}…")  # for logs: how far a run got
 
-            done = actions.finish_analysis(journal, on_batch) if missing else actions.reanalyze(journal, on_batch)
+    done = actions.reanalyze_journal(db, missing=missing, progress=_progress, on_batch=on_batch)
     typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {MATCHER_VERSION}.")
 
 
