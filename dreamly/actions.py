@@ -202,6 +202,22 @@ def reanalyze_journal(db, *, missing: bool = False, progress=None,
             return finish_analysis(journal, each_batch) if missing else reanalyze(journal, each_batch)
 
 
+def check_journal(db, *, repair: bool = False) -> dict:
+    """`check`: the journal's health report (the `--json` output). With `repair`, the store
+    rebuilds what it can and the dreams whose analysis is missing or stale are analysed."""
+    from dreamly.store import open_journal
+
+    with open_journal(db, create=False) as journal:
+        report = journal.check(repair=repair)
+        if repair and report["analysis"]:
+            done = finish_analysis(journal)
+            report["analysis"] = journal.analysis_problems()
+            report["repaired"].append(f"analysed {done} dream{'' if done == 1 else 's'} with their current text")
+            report["ok"] = not (report["integrity"] or report["search_index"] or report["analysis"]
+                                or report["schema_version"] != report["known_schema_version"])
+    return report
+
+
 # -- bringing dreams in: import ------------------------------------------------------------
 
 

@@ -1620,18 +1620,9 @@ def check(
 
     Example: dreamly check --repair
     """
-    from dreamly.store import open_journal
+    from dreamly import actions
 
-    with open_journal(db, create=False) as journal:
-        report = journal.check(repair=repair)
-        if repair and report["analysis"]:
-            from dreamly import actions
-
-            done = actions.finish_analysis(journal)
-            report["analysis"] = journal.analysis_problems()
-            report["repaired"].append(f"analysed {done} dream{'' if done == 1 else 's'} with their current text")
-            report["ok"] = not (report["integrity"] or report["search_index"] or report["analysis"]
-                                or report["schema_version"] != report["known_schema_version"])
+    report = actions.check_journal(db, repair=repair)
     if json_:
         print_json(report)
     else:
