@@ -277,6 +277,31 @@ def import_dreams(db, path, fmt: str, *, date_column: str, text_column: str, dry
     return Imported(added, plan.known, len(plan.new), [])
 
 
+# -- taking dreams out: export ------ ------------------------------------------------------
+
+
+def export_dreams(db, filters, fmt: str, output, out, *, split: bool = False, progress=None,
+                  on_note: Callable[[str], None] = lambda message: None) -> int:
+    """`export`: write the dreams `filters` pick as `fmt` to `output` (a file, or with `split`
+    a folder), or to the stream `out`; returns how many. `progress(total, label)` as for
+    import, or None for no bar (the dreams are then not counted first). Motif labels are
+    loaded only if the format names motifs; a broken motifs.toml is a note, not a failure."""
+    from dreamly import formats
+    from dreamly.store import open_journal
+
+    def labels() -> dict:  # asked only by a format that names motifs (Markdown)
+        found, warning = knowledge_or_warning()
+        if warning:
+            on_note(warning)
+        return {motif_id: m.label for motif_id, m in found.motifs.items()} if found else {}
+
+    with open_journal(db, create=False) as journal:
+        total = journal.count_matching(filters) if progress is not None else 0
+        with (progress or _no_progress)(total, "Exporting") as advance:
+            return formats.export(journal, filters, fmt, output, out, split=split, on_progress=advance,
+                                  motif_labels=labels)
+
+
 # -- interpretation (llm, optional) ------------------------------------------------------------
 
 

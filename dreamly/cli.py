@@ -1506,29 +1506,21 @@ def export(
     """
     if output == Path("-") and not split:  # as everywhere else: - is stdout
         output = None
-    from dreamly import formats
-    from dreamly.store import open_journal
+    from dreamly import actions, formats
 
     fmt = format_.value
     split_problem = formats.split_conflict(fmt, split, output)
     if split_problem:
         conflict(split_problem)
     filters = _filters(since, until, tag, emotion, motif, oldest_first=oldest_first)
-
-    def labels() -> dict:  # asked only by a format that names motifs (Markdown)
-        knowledge = _knowledge_or_none()
-        return {motif_id: m.label for motif_id, m in knowledge.motifs.items()} if knowledge else {}
-
-    with open_journal(db, create=False) as journal:
-        # the bar draws on the terminal: never when the export itself goes there, nor into a pipe
-        total = journal.count_matching(filters) if output is not None and sys.stdout.isatty() else 0
-        try:
-            with _progress(total, "Exporting") as advance:
-                count = formats.export(journal, filters, fmt, output, _stdout_for_data(), split=split,
-                                        on_progress=advance, motif_labels=labels)
-        except BrokenPipeError:  # `dreamly export | head`: the reader has all it wanted
-            _silence_stdout()
-            raise typer.Exit(ExitStatus.BROKEN_PIPE) from None
+    # the bar draws on the terminal: never when the export itself goes there, nor into a pipe
+    bar = _progress if output is not None and sys.stdout.isatty() else None
+    try:
+        count = actions.export_dreams(db, filters, fmt, output, _stdout_for_data(), split=split, progress=bar,
+                                      on_note=note)
+    except BrokenPipeError:  # `dreamly export | head`: the reader has all it wanted
+        _silence_stdout()
+        raise typer.Exit(ExitStatus.BROKEN_PIPE) from None
     if output is not None:
         note(f"Exported {count} dream{'' if count == 1 else 's'} to {output}{' (one note each, and index.md)' if split else ''}.")
 
