@@ -277,7 +277,7 @@ def import_dreams(db, path, fmt: str, *, date_column: str, text_column: str, dry
     return Imported(added, plan.known, len(plan.new), [])
 
 
-# -- taking dreams out: export ------ ------------------------------------------------------
+# -- taking dreams out: export, backup ------------------------------------------------------
 
 
 def export_dreams(db, filters, fmt: str, output, out, *, split: bool = False, progress=None,
@@ -300,6 +300,15 @@ def export_dreams(db, filters, fmt: str, output, out, *, split: bool = False, pr
         with (progress or _no_progress)(total, "Exporting") as advance:
             return formats.export(journal, filters, fmt, output, out, split=split, on_progress=advance,
                                   motif_labels=labels)
+
+
+def backup(db, target) -> tuple:
+    """`backup`: a consistent copy of the journal at `target` (a file or folder; None: next to
+    the journal). Returns the copy's path and how many dreams it holds."""
+    from dreamly.store import open_journal
+
+    with open_journal(db, create=False) as journal:
+        return journal.backup(target)
 
 
 # -- interpretation (llm, optional) ------------------------------------------------------------

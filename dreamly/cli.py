@@ -1590,12 +1590,11 @@ def backup(
 
     Example: dreamly backup ~/backups/
     """
-    from dreamly.store import open_journal
+    from dreamly import actions
 
     if target == Path("-"):
         fail("a backup is a journal file, not text for stdout; give a file or folder name")
-    with open_journal(db, create=False) as journal:
-        written, count = journal.backup(target.expanduser() if target else None)  # count: what the copy holds
+    written, count = actions.backup(db, target.expanduser() if target else None)  # count: what the copy holds
     typer.echo(str(written))
     note(f"Backed up {count} dream{'' if count == 1 else 's'}.")
 
