@@ -165,6 +165,46 @@ def merged_feelings(current: list[dict], set_: list[tuple], drop) -> Optional[li
     return None if dict(emotions) == before else emotions
 
 
+def motif_corrections(add, drop) -> list:
+    """`edit --motif / --drop-motif` as corrections, each checked against the knowledge base."""
+    wanted = [(name.strip().lower(), "add") for name in add or ()] + [(name.strip().lower(), "drop") for name in drop or ()]
+    if not wanted:
+        return []
+    known = knowledge().motifs
+    for name, _ in wanted:
+        if name not in known:
+            raise DreamlyError(f"no motif {name!r}; `dreamly themes` lists them")
+    both = {name for name, action in wanted if action == "add"} & {name for name, action in wanted if action == "drop"}
+    if both:
+        raise DreamlyError(f"--motif and --drop-motif both name {sorted(both)[0]!r}; say which")
+    return [("motif", name, action) for name, action in wanted]
+
+
+@dataclass
+class Edited:
+    """What `edit` wrote: `changed` (the journal's account: which fields, the corrections
+    kept; None when nothing changed), the new text's analysis `found` (None when the text did
+    not change or analysing it failed) and a `warning` about that analysis."""
+
+    changed: Optional[dict]
+    found: object = None
+    warning: Optional[str] = None
+
+
+def save_edit(journal, dream_id: int, fields: dict, *, add_tags=(), drop_tags=(), set_emotions=(),
+              drop_emotions=(), corrections=(), expect=None) -> Edited:
+    """Write an edit in one transaction; a new text is analysed first and its analysis written
+    with it. `expect` (the dream as the editor opened it) refuses the save if it changed since."""
+    outcome = analyse_text(fields["body"]) if "body" in fields else None
+    changed = journal.edit(dream_id, fields, add_tags=add_tags, drop_tags=drop_tags,
+                           set_emotions=set_emotions, drop_emotions=drop_emotions,
+                           corrections=corrections, expect=expect,
+                           analysis=outcome.stored if outcome else None)
+    if changed is None or not (outcome and changed["body"]):
+        return Edited(changed)
+    return Edited(changed, outcome.result, outcome.warning)
+
+
 def reanalyze(journal, on_batch: Callable[[int, int], None]) -> int:
     """Re-tag every dream with the current matcher, one committed batch at a time;
     `on_batch(done so far, batch size)` after each. Returns how many were re-analysed."""

@@ -621,7 +621,7 @@ def edit(
     from dreamly.store import check_tags
 
     check_tags(tag or ())
-    corrections = _motif_corrections(motif, drop_motif)
+    corrections = actions.motif_corrections(motif, drop_motif)
     nothing_else = not (fields or set_emotions or drop_emotion or tag or untag or text is not None or corrections)
     dropped_feelings = [parse_emotion(e)[0] for e in drop_emotion or ()]
     with open_journal(db, create=False) as journal:
@@ -645,20 +645,18 @@ def edit(
                 if draft:
                     draft.discard()
                 fail("the new text is empty; the dream was not changed (use `dreamly delete` to remove it)")
-            outcome = actions.analyse_text(fields["body"]) if "body" in fields else None
-            changed = journal.edit(dream_id, fields, add_tags=tag or (), drop_tags=untag or (),
-                                   set_emotions=set_emotions, drop_emotions=dropped_feelings,
-                                   corrections=corrections, expect=expect,
-                                   analysis=outcome.stored if outcome else None)
+            edited = actions.save_edit(journal, dream_id, fields, add_tags=tag or (), drop_tags=untag or (),
+                                       set_emotions=set_emotions, drop_emotions=dropped_feelings,
+                                       corrections=corrections, expect=expect)
         if draft:
             draft.discard()
-        if changed is None:
+        if edited.changed is None:
             note(f"Nothing changed in dream {dream_id}.")
             return
-        corrections = changed["corrections"]
-        found = outcome.result if outcome and changed["body"] else None
-        if outcome and changed["body"] and outcome.warning:
-            note(outcome.warning)
+        corrections = edited.changed["corrections"]
+        found = edited.found
+        if edited.warning:
+            note(edited.warning)
         if json_:
             print_json(journal.get(dream_id))
             return
@@ -673,21 +671,6 @@ def edit(
         if action != "forget":
             typer.echo(f"Kept as your decision: {'no ' if action == 'drop' else ''}{kind} {name} "
                        "(`dreamly reanalyze` leaves it as it is).")
-
-
-def _motif_corrections(add, drop) -> list:
-    """--motif / --drop-motif as corrections, each checked against the knowledge base."""
-    wanted = [(name.strip().lower(), "add") for name in add or ()] + [(name.strip().lower(), "drop") for name in drop or ()]
-    if not wanted:
-        return []
-    known = _load_knowledge().motifs
-    for name, _ in wanted:
-        if name not in known:
-            fail(f"no motif {name!r}; `dreamly themes` lists them")
-    both = {name for name, action in wanted if action == "add"} & {name for name, action in wanted if action == "drop"}
-    if both:
-        fail(f"--motif and --drop-motif both name {sorted(both)[0]!r}; say which")
-    return [("motif", name, action) for name, action in wanted]
 
 
 @command()
