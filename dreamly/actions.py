@@ -140,31 +140,6 @@ def finish_analysis(journal, on_batch: Callable[[int, int], None] = lambda done,
     return done
 
 
-def merged_tags(current: list[str], add, drop) -> Optional[list[str]]:
-    """`edit`'s tags: the dream's tags plus `add`, less `drop` (compared normalised); None
-    when neither was given."""
-    if not (add or drop):
-        return None
-    from dreamly.store import normalise_tag
-
-    dropped = {normalise_tag(t) for t in drop or ()}
-    return [t for t in [*current, *(add or ())] if normalise_tag(t) not in dropped]
-
-
-def merged_feelings(current: list[dict], set_: list[tuple], drop) -> Optional[list[tuple]]:
-    """`edit`'s feelings: the ones the user tagged, with `set_` (name, intensity) set and
-    `drop` removed; None when that changes nothing (e.g. dropping a feeling the dream lacks)."""
-    if not (set_ or drop):
-        return None
-    from dreamly.entry import parse_emotion
-
-    dropped = {parse_emotion(e)[0] for e in drop or ()}
-    before = {e["emotion"]: e["intensity"] for e in current if e["origin"] == "user"}
-    mine = before | dict(set_)
-    emotions = [(name, level) for name, level in mine.items() if name not in dropped]
-    return None if dict(emotions) == before else emotions
-
-
 def motif_corrections(add, drop) -> list:
     """`edit --motif / --drop-motif` as corrections, each checked against the knowledge base."""
     wanted = [(name.strip().lower(), "add") for name in add or ()] + [(name.strip().lower(), "drop") for name in drop or ()]
