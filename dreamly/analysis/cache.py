@@ -4,11 +4,13 @@ Parsing motifs.toml and indexing its rules is most of what `dreamly add` spends 
 matcher (~50 ms of a ~200 ms process; matching a dream is under 5 ms). The Matcher as
 `Matcher(knowledge)` leaves it (no regex compiled yet: patterns are kept as their sources
 and compiled lazily, the first time a rule runs) is written into the user's cache folder as
-plain data with `marshal` (the standard library's serialiser of built-in types, about three
-times quicker to load than a pickle, which also needs the pickle module imported): the
-knowledge base's tables, each rule as a tuple of its fields, the rule index as rule
-numbers, the Matcher's other attributes as they are. Loading puts the objects back together.
-An attribute that is not plain data makes the save fail quietly (then every process builds).
+plain data with `marshal` (the standard library's serialiser of built-in types: no pickle
+module to import, no code run on load; with what is left out below, a load costs about two
+thirds of the pickle's): the knowledge base's tables, each rule as a tuple of its fields,
+the rule index as rule numbers, only the literals still read after building (the agent
+patterns'), the Matcher's other attributes as they are; the rule specs stay bytes until
+something reads them. Loading puts the objects back together. An attribute that is not
+plain data makes the save fail quietly (then every process builds; a test checks it is).
 
 The file starts with one line naming what it was built from: dreamly's version,
 MATCHER_VERSION, the Python version (marshal's format is the interpreter's), the mtime and
