@@ -116,6 +116,29 @@ def save_dream(journal, dream, on_saved: Callable[[], None] = lambda: None) -> S
     return Saved(dream_id, outcome.result, outcome.warning)
 
 
+def repeated_today(journal, dream_id: int, dream) -> bool:
+    """Whether another dream of the same morning already has this text (`add` warns; both kept)."""
+    from dreamly.store import content_hash
+
+    day = dream.dreamt_on.isoformat()
+    return journal.same_text_today(day, content_hash(day, dream.body), dream_id)
+
+
+def recall_streak(journal) -> int:
+    """How many mornings in a row have a dream, ending today (or yesterday, if today has none yet)."""
+    from datetime import date, timedelta
+
+    today = date.today()
+    streak, expected = 0, today
+    for day in journal.recall_days(today):
+        if day == expected or (streak == 0 and day == today - timedelta(days=1)):
+            streak += 1
+            expected = day - timedelta(days=1)
+        else:
+            break
+    return streak
+
+
 def finish_analysis(journal, on_batch: Callable[[int, int], None] = lambda done, size: None) -> int:
     """Analyse the dreams whose analysis is missing or older than their text (`check
     --repair`, `reanalyze --missing`); returns how many."""

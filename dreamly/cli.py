@@ -381,26 +381,19 @@ def _feelings_from_options(specs) -> list:
 
 
 def _warn_if_repeated(journal, dream_id: int, dream) -> None:
-    from dreamly.store import content_hash
+    from dreamly import actions
 
-    day = dream.dreamt_on.isoformat()
-    if journal.same_text_today(day, content_hash(day, dream.body), dream_id):
+    if actions.repeated_today(journal, dream_id, dream):
+        day = dream.dreamt_on.isoformat()
         note(f"Warning: this text was already added for {day}; both are kept "
              f"(`dreamly delete {dream_id}` removes the new one).")
 
 
 def _echo_streak(journal) -> None:
     """One line after `add`: how many mornings in a row have a dream (today, or up to yesterday)."""
-    from datetime import date as _date, timedelta
+    from dreamly import actions
 
-    today = _date.today()
-    streak, expected = 0, today
-    for day in journal.recall_days(today):
-        if day == expected or (streak == 0 and day == today - timedelta(days=1)):
-            streak += 1
-            expected = day - timedelta(days=1)
-        else:
-            break
+    streak = actions.recall_streak(journal)
     if streak > 1:
         typer.echo(f"Recall streak: {streak} mornings in a row.")
     elif streak == 1:
