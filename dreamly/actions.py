@@ -256,6 +256,41 @@ def check_journal(db, *, repair: bool = False) -> dict:
     return report
 
 
+# -- reflecting: answers and free words ------------------------------------------------------
+
+
+def known_feelings(on_note: Callable[[str], None] = lambda message: None) -> tuple:
+    """The feeling names answers are read against: the knowledge base's, else the twelve."""
+    from dreamly.feeling_names import FEELINGS
+
+    found, warning = knowledge_or_warning()
+    if warning:
+        on_note(warning)
+    return tuple(getattr(found, "emotions", None) or ()) or FEELINGS
+
+
+def keep_reflection(journal, dream_id: int, question: Optional[str], words: str,
+                    on_note: Callable[[str], None] = lambda message: None) -> None:
+    """`reflect --free WORDS` (no `question`) or `--question NAME WORDS`: keep them with the
+    dream. An empty answer clears that question's answer; a pursuer named by key, motif or
+    label is the choice; feelings are read as names (the notes on them go to `on_note`)."""
+    from dreamly import questions as asking
+
+    if question is None:
+        journal.add_reflection(dream_id, "free", words)
+    elif not words:
+        journal.drop_reflection(dream_id, question)
+    else:
+        answer = words
+        if question == asking.PURSUER:
+            answer = next((m for k, m, label in asking.PURSUER_CHOICES if words in (k, m, label)), words)
+        elif question == asking.FEELING:
+            answer, said = asking.parse_feelings(words, known_feelings(on_note))
+            for line in said:
+                on_note(line)
+        asking.store_answer(journal, dream_id, question, answer)
+
+
 # -- bringing dreams in: import ------------------------------------------------------------
 
 

@@ -685,7 +685,7 @@ def reflect(
 
     Example: dreamly reflect 12 --free "It was about the move, I think"
     """
-    from dreamly import questions as asking
+    from dreamly import actions, questions as asking
     from dreamly.entry import clean_text, read_text, stdin_is_terminal
     from dreamly.store import open_journal
 
@@ -704,20 +704,9 @@ def reflect(
                 if draft:
                     draft.discard()
                 fail("the reflection is empty; nothing was saved")
+            actions.keep_reflection(journal, dream_id, question or None, words, on_note=note)
             if question and not words:
-                journal.drop_reflection(dream_id, question)
                 note(f"Cleared your answer to {question} for dream {dream_id}.")
-            elif question:
-                answer = words
-                if question == asking.PURSUER:
-                    answer = next((m for k, m, label in asking.PURSUER_CHOICES if words in (k, m, label)), words)
-                elif question == asking.FEELING:
-                    answer, said = asking.parse_feelings(words, _known_feelings())
-                    for line in said:
-                        note(line)
-                asking.store_answer(journal, dream_id, question, answer)
-            else:
-                journal.add_reflection(dream_id, "free", words)
             if draft:
                 draft.discard()
             if json_:
@@ -743,10 +732,9 @@ def reflect(
 
 
 def _known_feelings():
-    from dreamly.feeling_names import FEELINGS
+    from dreamly import actions
 
-    knowledge = _knowledge_or_none()
-    return tuple(getattr(knowledge, "emotions", None) or ()) or FEELINGS
+    return actions.known_feelings(on_note=note)
 
 
 @command()
