@@ -384,6 +384,33 @@ def backup(db, target) -> tuple:
         return journal.backup(target)
 
 
+# -- pictures ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Scene:
+    """What `picture` draws: the stored `dream`, its `scene` (picture.scene_for) and the motif
+    `labels` it was composed with."""
+
+    dream: dict
+    scene: object
+    labels: dict
+
+
+def picture_scene(db, dream_id: int, on_note: Callable[[str], None] = lambda message: None) -> Scene:
+    """The scene of a stored dream. A broken motifs.toml is a note (motif ids stand for labels)."""
+    from dreamly import picture as drawing
+    from dreamly.store import open_journal
+
+    with open_journal(db, create=False) as journal:
+        dream = journal.get(dream_id, with_history=False)
+    found, warning = knowledge_or_warning()
+    if warning:
+        on_note(warning)
+    labels = {motif_id: m.label for motif_id, m in found.motifs.items()} if found else {}
+    return Scene(dream, drawing.scene_for(dream, labels), labels)
+
+
 # -- interpretation (llm, optional) ------------------------------------------------------------
 
 

@@ -1167,8 +1167,7 @@ def picture(
 
     Example: dreamly picture 12 -o dream.svg
     """
-    from dreamly import picture as drawing
-    from dreamly.store import open_journal
+    from dreamly import actions, picture as drawing
 
     if model is not None and not prompt:
         conflict("-m refines a --prompt; add --prompt (a picture is drawn here, by no model)")
@@ -1176,11 +1175,8 @@ def picture(
         conflict("--prompt prints the prompt; --output is for the picture")
     if json_ and output == Path("-"):
         conflict("--json describes the picture written to a file; give -o FILE, or drop --json to get the SVG")
-    with open_journal(db, create=False) as journal:
-        dream = journal.get(dream_id, with_history=False)
-    knowledge = _knowledge_or_none()
-    labels = {motif_id: m.label for motif_id, m in knowledge.motifs.items()} if knowledge else {}
-    scene = drawing.scene_for(dream, labels)
+    drawn = actions.picture_scene(db, dream_id, on_note=note)
+    dream, scene, labels = drawn.dream, drawn.scene, drawn.labels
     if prompt:
         _print_image_prompt(dream, drawing.image_prompt(dream, scene), model, json_=json_)
         return
