@@ -291,6 +291,34 @@ def keep_reflection(journal, dream_id: int, question: Optional[str], words: str,
         asking.store_answer(journal, dream_id, question, answer)
 
 
+# -- privacy: encryption and the key ---------------------------------------------------------
+
+
+def encrypt(db, passphrase: bool):
+    """`encrypt`: the store's outcome (`already`, `path`, `dreams`, `key_in`, `removed`, `left`)."""
+    from dreamly.paths import journal_path
+    from dreamly.store import busy_timeout
+    from dreamly.store.crypto import encrypt_journal
+
+    return encrypt_journal(journal_path(db), passphrase=passphrase, timeout=busy_timeout())
+
+
+def decrypt(db):
+    from dreamly.paths import journal_path
+    from dreamly.store import busy_timeout
+    from dreamly.store.crypto import decrypt_journal
+
+    return decrypt_journal(journal_path(db), timeout=busy_timeout())
+
+
+def save_key(db) -> str:
+    """`key save`: keep the key that opens the journal in the keyring; returns where."""
+    from dreamly.paths import journal_path
+    from dreamly.store import crypto
+
+    return crypto.save_key(journal_path(db))
+
+
 # -- bringing dreams in: import ------------------------------------------------------------
 
 

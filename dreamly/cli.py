@@ -1663,11 +1663,9 @@ def encrypt(
 
     Example: dreamly encrypt
     """
-    from dreamly.store.crypto import encrypt_journal
-    from dreamly.paths import journal_path
-    from dreamly.store import busy_timeout
+    from dreamly import actions
 
-    outcome = encrypt_journal(journal_path(db), passphrase=passphrase, timeout=busy_timeout())
+    outcome = actions.encrypt(db, passphrase)
     if outcome.already:
         typer.echo(f"{outcome.path} is already encrypted.")
     else:
@@ -1693,11 +1691,9 @@ def decrypt(*, db: DbOption = None) -> None:
 
     Example: dreamly decrypt
     """
-    from dreamly.store.crypto import decrypt_journal
-    from dreamly.paths import journal_path
-    from dreamly.store import busy_timeout
+    from dreamly import actions
 
-    outcome = decrypt_journal(journal_path(db), timeout=busy_timeout())
+    outcome = actions.decrypt(db)
     typer.echo(f"Decrypted {outcome.path} ({outcome.dreams} dream{'' if outcome.dreams == 1 else 's'}); "
                "it is a plain SQLite file again.")
 
@@ -1723,14 +1719,15 @@ def key(
 
     Example: dreamly key show
     """
-    from dreamly.store import crypto
-    from dreamly.paths import journal_path
-
     if action is KeyAction.show:
+        from dreamly.store import crypto
+
         typer.echo(crypto.show_key())
         note("Keep it somewhere safe: with it and the journal file anyone can read your dreams.")
     else:
-        name = crypto.save_key(journal_path(db))
+        from dreamly import actions
+
+        name = actions.save_key(db)
         note(f"Saved the key in the system keyring ({name}); commands won't ask for it.")
 
 
