@@ -291,7 +291,22 @@ def keep_reflection(journal, dream_id: int, question: Optional[str], words: str,
         asking.store_answer(journal, dream_id, question, answer)
 
 
-# -- privacy: encryption and the key ---------------------------------------------------------
+# -- keeping it safe: salvage, encryption ---------------------------------------------------
+
+
+def salvage(db, output) -> dict:
+    """`salvage`: copy every readable dream of a damaged journal into `output` (None: next to
+    it, named with the date and time); the damaged file is never changed. Returns the report
+    (`from`, `to`, `tables`, `dreams`), the `--json` output."""
+    from datetime import datetime
+
+    from dreamly.paths import journal_path
+    from dreamly.store.salvage import salvage as salvaging
+
+    damaged = journal_path(db)
+    if output is None:
+        output = damaged.with_name(f"{damaged.stem}.salvaged-{datetime.now():%Y%m%dT%H%M%S}{damaged.suffix or '.db'}")
+    return salvaging(damaged, output.expanduser())
 
 
 def encrypt(db, passphrase: bool):

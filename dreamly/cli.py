@@ -1615,15 +1615,9 @@ def salvage(
 
     Example: dreamly salvage ~/dreams-salvaged.db
     """
-    from datetime import datetime
+    from dreamly import actions
 
-    from dreamly.paths import journal_path
-    from dreamly.store.salvage import salvage as salvaging
-
-    damaged = journal_path(db)
-    if output is None:
-        output = damaged.with_name(f"{damaged.stem}.salvaged-{datetime.now():%Y%m%dT%H%M%S}{damaged.suffix or '.db'}")
-    report = salvaging(damaged, output.expanduser())
+    report = actions.salvage(db, output)
     if json_:
         print_json(report)
         return
@@ -1640,7 +1634,7 @@ def salvage(
             extra.append(f"{table['refused']} were garbled beyond use")
         note(f"  {table['table']}: {table['written']} rows saved" + (f" ({'; '.join(extra)})" if extra else ""))
     note(f"Salvaged {report['dreams']} dream{'' if report['dreams'] == 1 else 's'} into {report['to']}; "
-         f"{damaged} was not changed. Check the new journal (`dreamly check --db {report['to']}`), then use it "
+         f"{report['from']} was not changed. Check the new journal (`dreamly check --db {report['to']}`), then use it "
          "in place of the damaged one.")
 
 
