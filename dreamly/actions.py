@@ -427,6 +427,63 @@ def backup(db, target) -> tuple:
         return journal.backup(target)
 
 
+# -- the weekly review and dream signs --------------------------------------------------------
+
+
+def read_new_signs(journal, progress=None) -> None:
+    """Find the dream signs of dreams added, edited or imported since the last look (each
+    dream's text is read once; motif signs are stored with the matcher's output);
+    `progress(total, label)` as for import, for when there are many (after a big import)."""
+    from dreamly import sign_actions
+    from dreamly.analysis.signs import SIGNS_VERSION
+    from dreamly.store import signs as sign_store
+
+    if journal.read_only:  # a read-only journal is read as it is: nothing new can be kept
+        return
+    pending = sign_store.pending_count(journal, SIGNS_VERSION)
+    if not pending:
+        return
+    with (progress or _no_progress)(pending, "Finding dream signs") as advance:
+        sign_actions.keep_current(journal, on_progress=advance)
+
+
+@dataclass
+class Review:
+    """`patterns`: the `report` (plain data, the --json output) and, when asked, the HTML page."""
+
+    report: dict
+    page: Optional[str] = None
+
+
+def weekly_review(db, window, *, page: bool = False, progress=None,
+                  on_note: Callable[[str], None] = lambda message: None) -> Review:
+    """The review of `window` (review.patterns.make_window) against the weeks before it, with
+    the dream signs read first; with `page`, the self-contained HTML page and its thumbnails.
+    A broken motifs.toml is a note: the review goes on with the built-in words."""
+    from dreamly import sign_actions
+    from dreamly.review import patterns as reviewing
+    from dreamly.store import open_journal
+
+    found, warning = knowledge_or_warning()
+    if warning:
+        on_note(warning)
+    vocabulary = reviewing.vocabulary_from(found)
+    with open_journal(db) as journal:
+        rows = journal.pattern_rows(window.load_since, window.until)
+        read_new_signs(journal, progress)
+        rows.update(sign_actions.review_rows(journal, found, window.baseline_since, window.until, window.since))
+        report = reviewing.review(rows, window, recall_days=journal.recall_days(window.until), vocabulary=vocabulary)
+        if not page:
+            return Review(report)
+        from dreamly.review import page as pages
+        from dreamly.store import Filters
+
+        shown = journal.list(Filters(since=window.since, until=window.until, oldest_first=True,
+                                     limit=pages.MAX_THUMBNAILS))
+        return Review(report, pages.html(report, shown, labels=vocabulary.labels,
+                                         more_dreams=report["overview"]["dreams"] - len(shown)))
+
+
 # -- pictures ----------------------------------------------------------------------------------
 
 

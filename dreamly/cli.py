@@ -938,20 +938,10 @@ def reanalyze(
 
 
 def _read_new_signs(journal) -> None:
-    """Find the dream signs of dreams added, edited or imported since the last look (each
-    dream's text is read once; motif signs are stored with the matcher's output), with a
-    progress bar when there are many (after a big import)."""
-    from dreamly import sign_actions
-    from dreamly.analysis.signs import SIGNS_VERSION
-    from dreamly.store import signs as sign_store
+    """actions.read_new_signs, with a progress bar when there are many (after a big import)."""
+    from dreamly import actions
 
-    if journal.read_only:  # a read-only journal is read as it is: nothing new can be kept
-        return
-    pending = sign_store.pending_count(journal, SIGNS_VERSION)
-    if not pending:
-        return
-    with _progress(pending, "Finding dream signs") as advance:
-        sign_actions.keep_current(journal, on_progress=advance)
+    actions.read_new_signs(journal, _progress)
 
 
 def _progress(total: int, label: str):
@@ -1247,7 +1237,6 @@ def patterns(
 
     from dreamly.review import patterns as reviewing
     from dreamly.dates import day_range
-    from dreamly.store import open_journal
 
     if sum((json_, markdown, html is not None)) > 1:
         conflict("use one of --json, --markdown and --html")
@@ -1259,23 +1248,10 @@ def patterns(
     except OverflowError:  # the weeks before --since 0001-01-01 are before the calendar starts
         fail(f"the {weeks} weeks before {start or end} are before the calendar begins; give a later day")
     window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
-    knowledge = _knowledge_or_none()
-    vocabulary = reviewing.vocabulary_from(knowledge)
-    with open_journal(db) as journal:
-        from dreamly import sign_actions
+    from dreamly import actions
 
-        rows = journal.pattern_rows(window.load_since, window.until)
-        _read_new_signs(journal)
-        rows.update(sign_actions.review_rows(journal, knowledge, window.baseline_since, window.until, window.since))
-        report = reviewing.review(rows, window, recall_days=journal.recall_days(window.until), vocabulary=vocabulary)
-        if html is not None:
-            from dreamly.review import page
-            from dreamly.store import Filters
-
-            shown = journal.list(Filters(since=window.since, until=window.until, oldest_first=True,
-                                         limit=page.MAX_THUMBNAILS))
-            text = page.html(report, shown, labels=vocabulary.labels,
-                             more_dreams=report["overview"]["dreams"] - len(shown))
+    review = actions.weekly_review(db, window, page=html is not None, progress=_progress, on_note=note)
+    report, text = review.report, review.page
     if html is not None:
         if html == Path("-"):
             echo_data(text, nl=False)
