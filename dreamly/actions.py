@@ -427,24 +427,7 @@ def backup(db, target) -> tuple:
         return journal.backup(target)
 
 
-# -- the weekly review and dream signs --------------------------------------------------------
-
-
-def read_new_signs(journal, progress=None) -> None:
-    """Find the dream signs of dreams added, edited or imported since the last look (each
-    dream's text is read once; motif signs are stored with the matcher's output);
-    `progress(total, label)` as for import, for when there are many (after a big import)."""
-    from dreamly import sign_actions
-    from dreamly.analysis.signs import SIGNS_VERSION
-    from dreamly.store import signs as sign_store
-
-    if journal.read_only:  # a read-only journal is read as it is: nothing new can be kept
-        return
-    pending = sign_store.pending_count(journal, SIGNS_VERSION)
-    if not pending:
-        return
-    with (progress or _no_progress)(pending, "Finding dream signs") as advance:
-        sign_actions.keep_current(journal, on_progress=advance)
+# -- the weekly review ---------------------------------------------------------------------------
 
 
 @dataclass
@@ -458,7 +441,7 @@ class Review:
 def weekly_review(db, window, *, page: bool = False, progress=None,
                   on_note: Callable[[str], None] = lambda message: None) -> Review:
     """The review of `window` (review.patterns.make_window) against the weeks before it, with
-    the dream signs read first; with `page`, the self-contained HTML page and its thumbnails.
+    new dreams' signs read first; with `page`, the self-contained HTML page and its thumbnails.
     A broken motifs.toml is a note: the review goes on with the built-in words."""
     from dreamly import sign_actions
     from dreamly.review import patterns as reviewing
@@ -470,7 +453,7 @@ def weekly_review(db, window, *, page: bool = False, progress=None,
     vocabulary = reviewing.vocabulary_from(found)
     with open_journal(db) as journal:
         rows = journal.pattern_rows(window.load_since, window.until)
-        read_new_signs(journal, progress)
+        sign_actions.read_new(journal, progress)
         rows.update(sign_actions.review_rows(journal, found, window.baseline_since, window.until, window.since))
         report = reviewing.review(rows, window, recall_days=journal.recall_days(window.until), vocabulary=vocabulary)
         if not page:

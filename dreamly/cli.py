@@ -938,10 +938,10 @@ def reanalyze(
 
 
 def _read_new_signs(journal) -> None:
-    """actions.read_new_signs, with a progress bar when there are many (after a big import)."""
-    from dreamly import actions
+    """sign_actions.read_new, with a progress bar when there are many (after a big import)."""
+    from dreamly import sign_actions
 
-    actions.read_new_signs(journal, _progress)
+    sign_actions.read_new(journal, _progress)
 
 
 def _progress(total: int, label: str):
