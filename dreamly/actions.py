@@ -41,6 +41,14 @@ def knowledge_or_warning():
         return None, f"Warning: {exc}"
 
 
+def analyze(text: str):
+    """`analyze`: the matcher's findings in a text, nothing saved (errors are raised: nothing
+    else depends on this analysis)."""
+    from dreamly import analysis
+
+    return analysis.analyze(text, user_file=personal_motifs_file())
+
+
 def unknown_motif(motifs) -> Optional[str]:
     """The first of `motifs` the knowledge base does not know (a typo in --motif)."""
     known = knowledge().motifs

@@ -839,12 +839,6 @@ def path(db: DbOption = None) -> None:
 # -- the matcher: analyze, themes, reanalyze ------------------------------------------------
 
 
-def _personal_motifs_file():
-    from dreamly.actions import personal_motifs_file
-
-    return personal_motifs_file()
-
-
 def _load_knowledge():
     from dreamly.actions import knowledge
 
@@ -861,7 +855,7 @@ def analyze_(
 
     Example: echo "my legs were like concrete" | dreamly analyze --json
     """
-    from dreamly import analysis
+    from dreamly import actions
     from dreamly.entry import read_stdin, stdin_is_terminal
 
     if text is None:
@@ -870,7 +864,7 @@ def analyze_(
         text = read_stdin()
     if not text.strip():
         fail("nothing to analyse: the text is empty")
-    result = analysis.analyze(text, user_file=_personal_motifs_file())
+    result = actions.analyze(text)
     if json_:
         print_json(result.to_json())
         return
