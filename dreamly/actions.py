@@ -55,6 +55,19 @@ def unknown_motif(motifs) -> Optional[str]:
     return next((m for m in motifs or () if m.strip().lower() not in known), None)
 
 
+def tags_starting(prefix: str) -> list:
+    """The journal's tags that start with `prefix`, most used first (shell completion; no
+    journal, no tags: a completion never creates one)."""
+    from dreamly.paths import journal_path
+    from dreamly.store import open_journal
+
+    path = journal_path(None)
+    if not path.exists():
+        return []
+    with open_journal(path, create=False) as journal:
+        return [t["tag"] for t in journal.tag_counts() if t["tag"].startswith(prefix.lower())]
+
+
 # -- saving and analysing ----------------------------------------------------------------------
 
 

@@ -174,15 +174,10 @@ def _complete_feelings(incomplete: str) -> list:
 
 def _complete_tags(incomplete: str) -> list:
     try:
-        from dreamly.paths import journal_path
-        from dreamly.store import open_journal
+        from dreamly import actions
 
-        path = journal_path(None)
-        if not path.exists():
-            return []
-        with open_journal(path, create=False) as journal:
-            return [t["tag"] for t in journal.tag_counts() if t["tag"].startswith(incomplete.lower())]
-    except Exception:  # noqa: BLE001
+        return actions.tags_starting(incomplete)
+    except Exception:  # noqa: BLE001 - a completion never breaks the shell
         return []
 
 
