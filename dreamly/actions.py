@@ -488,6 +488,21 @@ def weekly_review(db, window, *, page: bool = False, progress=None,
                                          more_dreams=report["overview"]["dreams"] - len(shown)))
 
 
+def write_demo(db) -> tuple:
+    """`demo`: the sample journal, at `db` (a new or empty file) or in a new temporary folder
+    (never DREAMLY_DB: the caller passes only --db). Returns how many dreams and where."""
+    import tempfile
+    from pathlib import Path
+
+    from dreamly.demo import write_demo as writing
+    from dreamly.store import open_journal
+
+    if db is None:
+        db = Path(tempfile.mkdtemp(prefix="dreamly-demo-")) / "journal.db"
+    with open_journal(db) as journal:
+        return writing(journal), journal.path
+
+
 # -- pictures ----------------------------------------------------------------------------------
 
 

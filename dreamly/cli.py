@@ -1275,16 +1275,10 @@ def demo(
 
     Example: dreamly demo
     """
-    import tempfile
+    from dreamly import actions
+    from dreamly.demo import how_to_explore
 
-    from dreamly.demo import how_to_explore, write_demo
-    from dreamly.store import open_journal
-
-    if db is None:
-        db = Path(tempfile.mkdtemp(prefix="dreamly-demo-")) / "journal.db"
-    with open_journal(db) as journal:
-        count = write_demo(journal)
-        where = journal.path
+    count, where = actions.write_demo(db)
     typer.echo(f"Wrote {count} sample dreams (ten weeks) to {where}\n")
     typer.echo("\n".join(how_to_explore(where)))
 
