@@ -555,3 +555,10 @@ def prepare_interpretation(journal, dream_id: int, lens: Optional[str]):
     from dreamly import interpret as interpreting
 
     return interpreting.prepare(journal, dream_id, lens=lens, knowledge=knowledge())
+
+
+def refine_image_prompt(dream: dict, draft: str, model: Optional[str], *, on_chunk, on_start):
+    """`picture --prompt -m MODEL`: the user's llm model rewrites the drawn scene's prompt."""
+    from dreamly import interpret as interpreting
+
+    return interpreting.refine_image_prompt(dream, draft, model_id=model, on_chunk=on_chunk, on_start=on_start)

@@ -1188,10 +1188,10 @@ def _print_image_prompt(dream: dict, draft: str, model: Optional[str], *, json_:
         else:
             echo_view(draft)
         return
-    from dreamly import interpret as interpreting
+    from dreamly import actions
 
-    reply = _streamed(lambda on_chunk: interpreting.refine_image_prompt(
-        dream, draft, model_id=model, on_chunk=on_chunk,
+    reply = _streamed(lambda on_chunk: actions.refine_image_prompt(
+        dream, draft, model, on_chunk=on_chunk,
         on_start=lambda model_id: note(f"Asking {model_id} to refine the image prompt for dream {dream['id']}…"),
     ), quiet=json_)
     if json_:
