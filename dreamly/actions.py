@@ -2,7 +2,9 @@
 
 Shared by the command line (`cli.py`) and the llm plugin (`llm_plugin.py`). Nothing here
 prints or knows about Typer or click: results and warnings are returned, model output
-goes to the `on_chunk` callback the caller passes. Light at import (standard library
+goes to the `on_chunk` callback the caller passes, notes that must appear as they happen
+to `on_note`, and a long job's bar to `progress(total, label)` (a context manager giving
+`advance(n)`; the CLI passes its rich bar). Light at import (standard library
 only): `dreamly add` imports it, and the store, matcher and llm load inside the functions.
 """
 
