@@ -1340,10 +1340,8 @@ def signs(
                 typer.echo(f"Showing {key} again.")
         return
     if hidden:
-        from dreamly.store import signs as sign_store
-
         with open_journal(db) as journal:
-            names = sorted(sign_store.hidden(journal))
+            names = sign_actions.hidden(journal)
         if json_:
             print_json(names)
             return

@@ -197,6 +197,11 @@ def _label_from(journal, chosen: list[dict], dream_id: int) -> None:
         sign["label"] = said.get(sign["sign"], sign["label"])
 
 
+def hidden(journal) -> list[str]:
+    """`signs --hidden`: the hidden signs' keys, sorted."""
+    return sorted(sign_store.hidden(journal))
+
+
 def hide(journal, word: str, labels: dict | None = None) -> tuple[str, bool]:
     """Hide a sign by the word shown for it ("the old school", "Grandma", "chase", "Being
     chased"); returns (the sign's key, whether any dream has it)."""
