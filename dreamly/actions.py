@@ -51,6 +51,15 @@ def analyze(text: str):
     return analysis.analyze(text, user_file=personal_motifs_file())
 
 
+def knowledge_or_note(on_note: Callable[[str], None]):
+    """The knowledge base, or None after passing the warning to `on_note` (a broken personal
+    motifs.toml: the caller goes on with motif ids for labels)."""
+    found, warning = knowledge_or_warning()
+    if warning:
+        on_note(warning)
+    return found
+
+
 def unknown_motif(motifs) -> Optional[str]:
     """The first of `motifs` the knowledge base does not know (a typo in --motif)."""
     known = knowledge().motifs
@@ -286,9 +295,7 @@ def known_feelings(on_note: Callable[[str], None] = lambda message: None) -> tup
     """The feeling names answers are read against: the knowledge base's, else the twelve."""
     from dreamly.feeling_names import FEELINGS
 
-    found, warning = knowledge_or_warning()
-    if warning:
-        on_note(warning)
+    found = knowledge_or_note(on_note)
     return tuple(getattr(found, "emotions", None) or ()) or FEELINGS
 
 
@@ -429,9 +436,7 @@ def export_dreams(db, filters, fmt: str, output, out, *, split: bool = False, pr
     from dreamly.store import open_journal
 
     def labels() -> dict:  # asked only by a format that names motifs (Markdown)
-        found, warning = knowledge_or_warning()
-        if warning:
-            on_note(warning)
+        found = knowledge_or_note(on_note)
         return {motif_id: m.label for motif_id, m in found.motifs.items()} if found else {}
 
     with open_journal(db, create=False) as journal:
@@ -470,9 +475,7 @@ def weekly_review(db, window, *, page: bool = False, progress=None,
     from dreamly.review import patterns as reviewing
     from dreamly.store import open_journal
 
-    found, warning = knowledge_or_warning()
-    if warning:
-        on_note(warning)
+    found = knowledge_or_note(on_note)
     vocabulary = reviewing.vocabulary_from(found)
     with open_journal(db) as journal:
         rows = journal.pattern_rows(window.load_since, window.until)
@@ -525,9 +528,7 @@ def picture_scene(db, dream_id: int, on_note: Callable[[str], None] = lambda mes
 
     with open_journal(db, create=False) as journal:
         dream = journal.get(dream_id, with_history=False)
-    found, warning = knowledge_or_warning()
-    if warning:
-        on_note(warning)
+    found = knowledge_or_note(on_note)
     labels = {motif_id: m.label for motif_id, m in found.motifs.items()} if found else {}
     return Scene(dream, drawing.scene_for(dream, labels), labels)
 

@@ -515,10 +515,7 @@ def show(
 def _knowledge_or_none():
     from dreamly import actions
 
-    knowledge, warning = actions.knowledge_or_warning()
-    if warning:
-        note(warning)
-    return knowledge
+    return actions.knowledge_or_note(note)
 
 
 @command()
