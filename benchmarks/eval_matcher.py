@@ -87,6 +87,7 @@ def main(argv=None) -> int:
     ap.add_argument("--set", action="append", dest="sets", help="only reports of this set (repeatable)")
     ap.add_argument("--exclude-untouched", action="store_true", help="leave the untouched part out of every figure")
     ap.add_argument("--untouched-only", action="store_true", help="score only the untouched part")
+    ap.add_argument("--all-subjects", action="store_true", help="count motifs the matcher files as someone else's too (the app does not)")
     args = ap.parse_args(argv)
     load_knowledge()
     reports = [json.loads(line) for line in Path(args.jsonl).read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -99,7 +100,7 @@ def main(argv=None) -> int:
     m_rows, e_rows, pooled = [], [], []
     for rep in reports:
         res = analyze(rep["text"])
-        gm, pm = set(rep["motifs"]), set(res.motif_ids())
+        gm, pm = set(rep["motifs"]), set(res.motif_ids()) if args.all_subjects else {h.id for h in res.motifs if h.subject == "dreamer"}
         ge, pe = set(rep["emotions"]), set(res.emotion_ids())
         m_rows.append((gm, pm))
         e_rows.append((ge, pe))

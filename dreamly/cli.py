@@ -312,6 +312,9 @@ def add(
         if draft:
             draft.discard()
         fail("the dream is empty; nothing was saved")
+    from dreamly.entry import repair_surrogates
+
+    title, context = repair_surrogates(title), repair_surrogates(context)  # as the dream's own text
     dream = NewDream(body=body, dreamt_on=day, title=title.strip(), context=context.strip(),
                      lucid=lucid or lucidity is not None, lucidity=lucidity, nightmare=nightmare, recurring=recurring,
                      sleep_quality=sleep, tags=[*settings.tags, *(tag or ()), *extra_tags], emotions=emotions)
@@ -592,7 +595,7 @@ def edit(
     Example: dreamly edit 12 --title "The station again" -t work --nightmare
     """
     from dreamly.dates import parse_day, refuse_future
-    from dreamly.entry import EditorDraft, clean_text, parse_emotion
+    from dreamly.entry import EditorDraft, clean_text, parse_emotion, repair_surrogates
     from dreamly import actions
     from dreamly.store import open_journal
 
@@ -605,7 +608,7 @@ def edit(
     for name, value in (("title", title), ("context", context), ("lucid", lucid), ("nightmare", nightmare),
                         ("recurring", recurring), ("sleep_quality", sleep), ("lucidity", lucidity)):
         if value is not None:
-            fields[name] = value.strip() if isinstance(value, str) else value
+            fields[name] = repair_surrogates(value).strip() if isinstance(value, str) else value
     set_emotions = _feelings_from_options(emotion)
     from dreamly.store import check_tags
 
@@ -1237,6 +1240,10 @@ def patterns(
         (start or end or _date.today()) - timedelta(weeks=weeks + 2)
     except OverflowError:  # the weeks before --since 0001-01-01 are before the calendar starts
         fail(f"the {weeks} weeks before {start or end} are before the calendar begins; give a later day")
+    try:
+        max(d for d in (start, end, _date.today()) if d) + timedelta(weeks=2)
+    except OverflowError:  # the week of --until 9999-12-31 runs past the calendar's end
+        fail(f"{max(d for d in (start, end) if d)} is too close to the end of the calendar; give an earlier day")
     window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
     from dreamly import actions
 

@@ -607,10 +607,20 @@ def no_traceback(result) -> None:
     ["add", "x", "-e", "fear:٣"], ["add", "x", "-e", "joy:" + "9" * 60], ["patterns", "--since", "0001-01-01"], ["patterns", "--until", "0001-01-05"],
     ["export", "-o", "n" * 300], ["backup", "n" * 300], ["picture", "1", "-o", "n" * 300],
     ["list", "--db", "n" * 300 + "/journal.db"], ["add", "x", "-t", "a" * 100_000], ["list", "--db", "/dev/null"],
+    ["patterns", "--since", "9999-12-31"], ["patterns", "--until", "9999-12-31"],
 ])
 def test_hostile_arguments_give_one_clear_line(cli, db_path, args):
     add(cli, "I was chased through the station")
     no_traceback(cli(*args))
+
+
+def test_lone_surrogates_in_a_title_or_context_are_stored_as_u_fffd(cli, db_path):
+    add(cli, "a dream", "--title", "\ud800 title", "-c", "\udfff context")
+    assert cli("edit", "1", "--title", "new \ud800").exit_code == 0
+    dream = json.loads(cli("show", "1", "--json").stdout)
+    for value in (dream["title"], dream["context"]):  # as in the dream's own text (entry.repair_surrogates)
+        assert "\ufffd" in value and not any(0xD800 <= ord(ch) <= 0xDFFF for ch in value)
+    assert dream["title"].startswith("new ") and dream["context"].endswith(" context")
 
 
 def test_limits_past_sqlites_integers_mean_all(cli, db_path):

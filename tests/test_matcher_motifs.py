@@ -477,3 +477,34 @@ def test_a_chase_whose_subject_is_the_pursuer_is_the_dreamers_when_the_dreamer_f
 ])
 def test_a_chase_of_someone_else_or_a_game_is_not_the_dreamers(text):
     assert "chase" not in {h.id for h in analyze(text).motifs if h.subject == "dreamer"}
+
+
+# -- what the dreamer counts is what the matcher finds -----------------------------------
+
+def dreamers(text: str) -> set[str]:
+    """The motifs `patterns` counts as the dreamer's (someone else's are shown, not counted)."""
+    return {h.id for h in analyze(text).motifs if h.subject == "dreamer"}
+
+
+@pytest.mark.parametrize("text, motif", [
+    ("my grandma was dead in the dream", "death"),
+    ("my dog died and i cried", "death"),
+    ("someone shot my friend and he died", "death"),
+    ("one of my front teeth came loose and fell out", "teeth"),
+    ("all my teeth were rotten", "teeth"),
+    ("we ran for the bus and everything went slow motion", "slow_motion"),
+    ("we climbed the tower and then there was no way back down", "trapped"),
+    ("rats came after me in the sewer and the water was up to my chest as i dragged myself on", "uphill_or_water"),
+])
+def test_a_motif_of_the_dream_itself_is_counted_as_the_dreamers(text, motif):
+    # a death anywhere in the dream, the dreamer's own teeth, a scene ("there", "everything")
+    # or the dreamer's own body ("up to my chest") is the dreamer's, whoever the subject is
+    assert motif in dreamers(text)
+
+
+@pytest.mark.parametrize("text, motif", [
+    ("the old mans teeth were rotten and falling out", "teeth"),
+    ("my sister fell off the roof", "falling"),
+])
+def test_someone_elses_motif_stays_theirs(text, motif):
+    assert motif not in dreamers(text)

@@ -39,6 +39,12 @@ _DREAMER_OBJECT = re.compile(r"\b(?:me|us)\b")
 _DREAMER_SUBJECT = re.compile(r"\b(?:I|[Ww]e)\b")
 # ... or as the owner of what the hit names ("on my heels", "our tail")
 _DREAMER_OWN = re.compile(r"\b(?:my|our)\b")
+# the thing a hit names is the dreamer's own ("one of my front teeth", "all my teeth"), or no
+# owner is named at all ("one tooth kept falling out")
+_MINE_BEFORE = re.compile(r"(?:^|\s)(?:my|our)\s+(?:[\w-]+\s+){0,2}$")
+_NO_OWNER_BEFORE = re.compile(r"[\s,;:]*(?:(?:and|but|then|so|suddenly) )?(?:(?:one|two|three|a few|some|all|both|most|several) (?:of )?)?")
+# a clause whose subject is the scene itself: what happens there happens to the dreamer
+_SCENE_SUBJECT = re.compile(r"[\s,;:]*(?:(?:and|but|then|so|now|suddenly) )?(?:there|everything|it all|all of it|the whole thing)\b")
 # the dreamer fleeing, within a chase hit's window (macros from motifs.toml)
 _DREAMER_FLIGHT = r"\b{SELF} (?:[\w']+ ){0,3}?{FLIGHT}"
 
@@ -419,6 +425,9 @@ class Matcher(Pursuers):
                     um = u.search(hay, um.end(), reach) if um.end() < reach else None
         if rule.subject == "scene":  # where the dream happens is the dreamer's, whoever acts in it
             return "dreamer"
+        if rule.subject == "owner" and (_MINE_BEFORE.search(doc.low, c_start, start) or
+                                        _NO_OWNER_BEFORE.fullmatch(doc.low, c_start, start)):
+            return "dreamer"  # "one of my front teeth", "one tooth kept falling out"; else the clause decides
         if rule.kind == "emotion":  # "it made me sad", "a sense of dread", "I'll be sad": feelings.py
             who = emotion_subject(doc.low, c_start, start, end, doc.sents[cl[ci].sentence][0])
             if who is not None:
@@ -430,7 +439,10 @@ class Matcher(Pursuers):
             subj = "dreamer"  # "a man was chasing me", "it scared us": it happens to the dreamer
         elif subj != "dreamer" and doc.low.startswith(("my ", "our "), start):
             subj = "dreamer"  # the hit is the dreamer's own thing: "my history final", "our flight"
-        if subj != "dreamer" and rule.label == "chase" and self._dreamer_pursued(doc, rule, start, end):
+        if subj != "dreamer" and rule.kind == "motif" and (
+                _DREAMER_OWN.search(doc.low, start, end) or _SCENE_SUBJECT.match(doc.low, c_start, end)):
+            subj = "dreamer"  # "the water was up to my chest", "there was no way out", "everything went slow motion"
+        elif subj != "dreamer" and rule.label == "chase" and self._dreamer_pursued(doc, rule, start, end):
             subj = "dreamer"
         if rule.subject == "dreamer" and subj != "dreamer":
             return None
