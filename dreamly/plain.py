@@ -2,7 +2,8 @@
 
 Importing rich costs ~20 ms, a fifth of a cold `dreamly search`; search results and the
 findings `dreamly add` prints are a couple of styled lines each, which the echo and style
-of Typer's own click (typer._click, already loaded) draw as well. Not the `click` package:
+of Typer's own click (typer._click, already loaded) draw as well, or dreamly/_echo.py's copy
+of them when `add` runs without Typer. Not the `click` package:
 Typer 0.29 no longer uses it, and importing it would cost ~20 ms. Like render.py, it
 decides nothing.
 """
@@ -11,9 +12,12 @@ from __future__ import annotations
 
 import os
 
-import typer as click  # Typer's own echo and style (its vendored click); the llm plugin draws with these views too
-
+from dreamly._echo import output
 from dreamly.text import one_line as _clean  # dream text never moves the cursor or recolours the terminal
+
+click = output()  # Typer's own echo and style (its vendored click; the llm plugin draws with these views too),
+# or, in the `dreamly add` that runs without Typer, dreamly/_echo.py's, which writes the same bytes
+
 
 
 def _styled() -> bool:
