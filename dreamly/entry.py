@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
@@ -87,7 +86,7 @@ def editor_command() -> list[str]:
         raise DreamlyError(f"can't read the editor command {editor!r} from $VISUAL/$EDITOR") from None
 
 
-def _wait_leaving_ctrl_c_to(editor: subprocess.Popen) -> int:
+def _wait_leaving_ctrl_c_to(editor) -> int:
     """Wait for the editor while Ctrl-C is its business alone, as git does: killing it
     mid-edit left the terminal in raw mode and the draft behind without a word."""
     try:
@@ -115,6 +114,8 @@ class EditorDraft:
     def edit(self) -> str:
         command = editor_command()
         try:
+            import subprocess  # only for the editor: `add "…"` never starts one
+
             editor = subprocess.Popen([*command, str(self.path)])
         except OSError as exc:
             self.discard()

@@ -11,6 +11,7 @@ decides nothing.
 from __future__ import annotations
 
 import os
+import sys
 
 from dreamly._echo import output
 from dreamly.text import one_line as _clean  # dream text never moves the cursor or recolours the terminal
@@ -53,10 +54,9 @@ def search_results(hits: list[dict]) -> None:
 def findings(result, knowledge) -> None:
     """What the matcher found (an analysis.Analysis): each motif once, with its evidence and
     what it tends to mean, then the feelings, wrapped to the terminal."""
-    import shutil
     import textwrap
 
-    width = max(40, min(100, shutil.get_terminal_size((80, 24)).columns) - 1)
+    width = max(40, min(100, _columns()) - 1)
     shown = set()
     own = {h.id for h in result.motifs if h.subject == "dreamer"}
     # the dreamer's motifs first (what `patterns` counts), then those only about someone else
@@ -80,6 +80,20 @@ def findings(result, knowledge) -> None:
     if feelings:
         click.echo(textwrap.fill(f"Feelings found in the text: {', '.join(feelings)}", width,
                                  initial_indent="  ", subsequent_indent="    "))
+
+
+def _columns() -> int:
+    """shutil.get_terminal_size((80, 24)).columns, without importing shutil on `add`'s path."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
 
 
 def dream_lines(dreams: list[dict]) -> None:
