@@ -196,3 +196,33 @@ def test_add_with_the_spec_imports_no_typer_and_prints_what_typer_prints(tmp_pat
     assert typer_[3]  # the Typer path has Typer
     usage_error = "--sleep" in args and "9" in args
     assert (fast[3] == []) != usage_error, fast
+
+
+# -- patterns compiled on first use (dreamly/lazy_re.py) -----------------------------------------
+
+LAZY_PROBE = """
+import json, sys
+import dreamly.analysis, dreamly.analysis.cache, dreamly.text, dreamly.dates
+from dreamly.lazy_re import LazyPattern
+lazy = [(name, value) for mod in list(sys.modules.values()) if getattr(mod, "__name__", "").startswith("dreamly")
+        for name, value in vars(mod).items() if isinstance(value, LazyPattern)]
+print(json.dumps({"lazy": len(lazy), "compiled": sum("_compiled" in vars(v) for _, v in lazy)}))
+"""
+
+
+def test_module_patterns_are_compiled_on_first_use_only():
+    out = subprocess.run([sys.executable, "-c", LAZY_PROBE], capture_output=True, text=True, check=True)
+    probe = json.loads(out.stdout)
+    assert probe["lazy"] > 60 and probe["compiled"] == 0
+
+
+def test_a_lazy_pattern_answers_as_the_compiled_one():
+    import re
+
+    from dreamly.lazy_re import compile_later
+
+    lazy, real = compile_later(r"(\w+) (?P<b>\w+)", re.I), re.compile(r"(\w+) (?P<b>\w+)", re.I)
+    assert lazy.pattern == real.pattern and lazy.flags == real.flags
+    assert lazy.search("Hello World").groups() == real.search("Hello World").groups()
+    assert lazy.sub("x", "a b c") == real.sub("x", "a b c") and lazy.groupindex == real.groupindex
+    assert lazy.compiled() is lazy.compiled() and lazy.search == lazy.search

@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import re
 
+from dreamly.lazy_re import compile_later
+
 # ---------------------------------------------------------------- lexicons -> rules
 
-_RUN = re.compile(r"[a-z][a-z'-]*")
+_RUN = compile_later(r"[a-z][a-z'-]*")
 
 
 def _entry_keys(entry: str) -> set[str]:
@@ -63,7 +65,7 @@ def _entry_keys(entry: str) -> set[str]:
     raise ValueError(f"feeling word {entry!r} needs a plain word of three letters or more")
 
 
-_PLAIN_WORD = re.compile(r"[a-z]+(?:[-'][a-z]+)*")
+_PLAIN_WORD = compile_later(r"[a-z]+(?:[-'][a-z]+)*")
 
 
 def words_pattern(words) -> str:
@@ -235,21 +237,21 @@ def feeling_family(name: str, knowledge=None) -> str | None:
 # ---------------------------------------------------------------- whose feeling
 
 # "it made me sad", "that got us so worked up", "they laughed at me for being scared"
-_CAUSED_IN_ME = re.compile(
+_CAUSED_IN_ME = compile_later(
     r"(?:\b(?:made|make|makes|making|left|leave|leaves|leaving|got|get|gets|getting|drove|drive|drives|driving|"
     r"kept|keep|keeps|keeping)\s+(?:me|us)\s+(?:feel(?:ing)?\s+)?|\b(?:me|us)\s+for\s+(?:being|feeling|getting|looking)\s+)"
     r"(?:(?:so|very|really|quite|kind of|sort of|a bit|a little|totally|even more|more|all|pretty|extremely|terribly|"
     r"incredibly)\s+)*$"
 )
 # "I made her sad", "it made my mother cry", "drove the teacher mad": someone else's
-_CAUSED_IN_OTHER = re.compile(
+_CAUSED_IN_OTHER = compile_later(
     r"\b(?:made|make|makes|making|drove|drive|drives|driving)\s+"
     r"(?:(?:the|a|an|my|our|his|her|their|your|this|that)\s+)?(?!me\b|us\b|myself\b|ourselves\b|it\b|sure\b)"
     r"[a-z'-]+\s+(?:(?:feel|so|very|really|quite|kind of|sort of|a bit|a little|totally|even more|more|all)\s+)*$"
 )
 # a feeling that is the subject noun phrase itself: "a feeling of dread", "some guilt",
 # "sheer panic set in", "Feeling of fear and uneasiness"
-_FEELING_NP = re.compile(
+_FEELING_NP = compile_later(
     r"(?:\s|[,;:(\"'-]|\b(?:and|but|or|then|with|now|suddenly|just|also|again|only)\b)*"
     r"(?:(?:a|an|the|my|our|some|such|much|great|sudden|deep|intense|real|sheer|pure|utter|overwhelming|terrible|awful|"
     r"huge|strong|slight|mild|little|bit|of|bits|lot|lots|feelings?|sense|sensation|wave|waves|surge|pang|pangs|"
@@ -257,21 +259,21 @@ _FEELING_NP = re.compile(
 )
 # the feelings heading of a report form ("Feelings and Thoughts: Happy, worried."),
 # or a numbered questionnaire answer on how the dreamer felt ("Answers to questions 2. Anxious")
-_HEADING = re.compile(
+_HEADING = compile_later(
     r"\b(?:feelings?(?:\s+and\s+thoughts)?|emotions?|moods?|feelings? during the dream|how i felt|i felt)\s*[:\-]\s*"
     r"(?:[a-z'-]+(?:\s+[a-z'-]+)?\s*(?:,|/|and|&|\s)\s*){0,8}$"
     r"|\banswers to questions\s+2\.\s+(?:[a-z'-]+\s*(?:,|and|\s)\s*){0,6}$"
 )
 # feeling nouns (the noun-phrase reading needs one: "a bit embarrassed" is an adjective)
-_NOUN = re.compile(r"[a-z'-]*(?:ness|ment|ion|ity|ety|ism)|fear|dread|terror|panic|horror|fright|guilt|shame|joy|relief|"
+_NOUN = compile_later(r"[a-z'-]*(?:ness|ment|ion|ity|ety|ism)|fear|dread|terror|panic|horror|fright|guilt|shame|joy|relief|"
                    r"anger|rage|fury|grief|sorrow|surprise|shock|awe|worry|worries|unease|stress|delight|pleasure|bliss|"
                    r"despair|remorse|regret|pity|love|calm|peace|glee|gloom|dismay|alarm|angst|disgust|envy|jealousy|"
                    r"euphoria|ecstasy|contempt|hatred|hate|resentment|sympathy")
-_NP_WORD = re.compile(r"\b(?:a|an|the|my|our|some|feelings?|sense|sensation|wave|waves|surge|pangs?|rush|twinge|mixture|mix)\b")
-_ON_FACE = re.compile(r"\s+(?:in|on)\s+(?:his|her|their|its|the\s+[a-z]+'s|[a-z]+'s)\s+(?:eyes|face|voice)")
+_NP_WORD = compile_later(r"\b(?:a|an|the|my|our|some|feelings?|sense|sensation|wave|waves|surge|pangs?|rush|twinge|mixture|mix)\b")
+_ON_FACE = compile_later(r"\s+(?:in|on)\s+(?:his|her|their|its|the\s+[a-z]+'s|[a-z]+'s)\s+(?:eyes|face|voice)")
 # not (yet) felt: "I'll be sad to leave", "would be happy", "I'll feel free", "I'm going to
 # be scared", "wanted to be happy"; "anxious to meet them" is keen (below)
-_NOT_YET = re.compile(
+_NOT_YET = compile_later(
     r"(?:\b(?:will|would|shall|going to|gonna)|'ll)\s+(?:not\s+)?(?:(?:be|feel|get|become|so|very|really|quite|kind of|"
     r"sort of|a bit|a little|more|less|too)\s+)*$"
     r"|(?:\b(?:might|may|want to|wanted to|wants to|hope to|hoped to|try to|tried to|trying to|pretend(?:ed|ing)? to|"
@@ -280,25 +282,25 @@ _NOT_YET = re.compile(
 )
 # the dreamer as the object of a feeling verb ("it scared me", "lights that annoyed us"),
 # or someone else ("I scared them", "it surprised him")
-_ATTRIBUTIVE = re.compile(r"\b(?:a|an|the|this|that|these|those|some|his|her|their|its|my|our|your|such a|such an)\s+"
+_ATTRIBUTIVE = compile_later(r"\b(?:a|an|the|this|that|these|those|some|his|her|their|its|my|our|your|such a|such an)\s+"
                           r"(?:(?:very|really|rather|quite|pretty|most|little|big|old|young|strange|small)\s+)?$")
-_NEXT = re.compile(r"\s+([a-z][a-z'-]*)")
+_NEXT = compile_later(r"\s+([a-z][a-z'-]*)")
 _NOT_A_NOUN = frozenset("""of in on at and or but to for with about as than that because when while if so then by from into
     over after before like is was were are am be been being had has have did does do would could will can
     should might must not nor yet all too enough now again i we he she they you it me us him them there""".split())
 # "I was a nervous wreck", "I felt like the happiest person alive": the dreamer is the noun
-_COPULA = re.compile(r"\b(?:was|were|am|'m|is|are|be|been|felt like|feel like|became|become|seemed|looked like)\s+$")
+_COPULA = compile_later(r"\b(?:was|were|am|'m|is|are|be|been|felt like|feel like|became|become|seemed|looked like)\s+$")
 _FELT_NOUNS = frozenset("""time times day days moment moments feeling feelings mood sense sensation experience
     ending end night evening morning week weekend state wreck look looks glance tone voice""".split())
-_MINE = re.compile(r"\b(?:my|our|me|us)\b")
-_OBJECT_ME = re.compile(r"\s+(?:me|us)\b")
-_OBJECT_OTHER = re.compile(r"\s+(?:him|them|everyone|everybody|someone|somebody|people|her(?=\s*[.,;!?]|\s+(?:and|so|away|off|with|by)\b))")
-_AFTERWARDS = re.compile(
+_MINE = compile_later(r"\b(?:my|our|me|us)\b")
+_OBJECT_ME = compile_later(r"\s+(?:me|us)\b")
+_OBJECT_OTHER = compile_later(r"\s+(?:him|them|everyone|everybody|someone|somebody|people|her(?=\s*[.,;!?]|\s+(?:and|so|away|off|with|by)\b))")
+_AFTERWARDS = compile_later(
     r"\bjust (?:thinking|to think) (?:about|of) (?:it|this|that|the dream|this dream)\b"
     r"|\b(?:thinking|think) (?:about|of) (?:it|this|that|the dream|this dream) (?:now|again|later|afterwards)\b"
     r"|\beven (?:now|today)\b|\bto this day\b|\bas i (?:write|type|tell|recall|remember) (?:this|it)\b"
     r"|\bwhen i (?:think|remember|recall) (?:about )?(?:it|this|that|the dream)\b|\bstill (?:gives|makes) me\b")
-_SENT_END = re.compile(r"[.!?\n]")
+_SENT_END = compile_later(r"[.!?\n]")
 
 
 def _sentence_end(low: str, end: int) -> int:
@@ -306,9 +308,9 @@ def _sentence_end(low: str, end: int) -> int:
     return m.start() if m else min(len(low), end + 80)
 
 
-_EXPECTED = re.compile(r"\b(?:i|we)\s+(?:thought|think|knew|know|felt|feel|could tell)\s+(?:that\s+)?(?:it|this|that)\s+"
+_EXPECTED = compile_later(r"\b(?:i|we)\s+(?:thought|think|knew|know|felt|feel|could tell)\s+(?:that\s+)?(?:it|this|that)\s+"
                        r"(?:would|will|'d|'ll|was going to|is going to)\s+$")
-_EAGER = re.compile(r"\s+(?:to|for)\s+(?!death\b|me\b|us\b)")
+_EAGER = compile_later(r"\s+(?:to|for)\s+(?!death\b|me\b|us\b)")
 
 
 def emotion_scope(low: str, scope: int, clause_start: int, sent_start: int, start: int) -> int:
@@ -329,9 +331,9 @@ def emotion_scope(low: str, scope: int, clause_start: int, sent_start: int, star
 
 
 # an elided clause with a feeling verb of its own: "and felt", "but got", "and became"
-_OWN_VERB = re.compile(r"\s*(?:and|but|then|yet)\s+(?:then\s+|suddenly\s+|just\s+|also\s+)?"
+_OWN_VERB = compile_later(r"\s*(?:and|but|then|yet)\s+(?:then\s+|suddenly\s+|just\s+|also\s+)?"
                        r"(?:felt|feel|feels|feeling|became|become|grew|got|get|gets|getting|was|were|started|began)\b")
-_NEVER_SO = re.compile(r"\bnever\s+(?:been|felt|was|were)\s+(?:so|this|that|more|as)\s+$")
+_NEVER_SO = compile_later(r"\bnever\s+(?:been|felt|was|were)\s+(?:so|this|that|more|as)\s+$")
 
 
 def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_start: int) -> str | None:
