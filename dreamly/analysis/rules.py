@@ -92,6 +92,7 @@ class Matcher(Pursuers):
         inf = self._inference = knowledge.inference.get("flight_fear")
         self._flight_lits = self._lits(_expand(inf["flight"], self._macros)) if inf else None
         self._danger_lits = self._lits(_expand(inf["danger"], self._macros)) if inf else None
+        self._calm_lits = self._lits(_expand(inf["calm"], self._macros)) if inf and inf.get("calm") else None
         for kind, specs in (("motif", knowledge.motif_specs), ("emotion", knowledge.emotion_specs)):
             for label, spec in specs.items():
                 if spec.get("requires"):
@@ -119,6 +120,7 @@ class Matcher(Pursuers):
         self._on_low = not any(_INLINE_FLAGS.search(src) for src in self._literals)
         self._flight: re.Pattern | None = None
         self._danger: re.Pattern | None = None
+        self._calm: re.Pattern | None = None  # no threat after all ("the bear was tame", "I wasn't scared")
         self._flight_rule: _Rule | None = None  # the flight pattern as a rule, for _check
         self._flight_window = int(inf.get("window", 2)) if inf else 0
         self._flight_emotion = inf.get("emotion", "fear") if inf else "fear"
@@ -212,6 +214,8 @@ class Matcher(Pursuers):
         if self._flight is None:
             self._flight = self._rx(self._inference["flight"])
             self._danger = self._rx(self._inference["danger"])
+            if self._inference.get("calm"):
+                self._calm = self._rx(self._inference["calm"])
             self._flight_rule = _Rule("emotion", self._flight_emotion, "", "dreamer", 0, True, None, order=-1,
                                       regex=self._flight)
         return True
@@ -363,13 +367,16 @@ class Matcher(Pursuers):
             # idioms are checked in the hit's clause, and across the hit itself
             si = doc.sentence_of(start)
             lo, hi = doc.sents[si][0], max(c_end, end)
-            last = doc.sentence_of(hi - 1)
+            # a feeling's idiom may look past its clause ("scared (that) I'd be late"): it
+            # is read to the end of the sentence, and counts when it starts in the clause
+            reach = max(hi, doc.sents[si][1]) if rule.kind == "emotion" else hi
+            last = doc.sentence_of(reach - 1)
             for u, u_lits in zip(rule.unless, rule.unless_lits):
-                um = u.search(hay, lo, hi) if doc.may_hold(u_lits, si, last) else None
-                while um is not None:
+                um = u.search(hay, lo, reach) if doc.may_hold(u_lits, si, last) else None
+                while um is not None and um.start() < hi:
                     if um.start() < end and um.end() > start or um.start() >= c_start:
                         return None
-                    um = u.search(hay, um.end(), hi) if um.end() < hi else None
+                    um = u.search(hay, um.end(), reach) if um.end() < hi else None
         if rule.subject == "scene":  # where the dream happens is the dreamer's, whoever acts in it
             return "dreamer"
         if rule.kind == "emotion":  # "it made me sad", "a sense of dread", "I'll be sad": feelings.py

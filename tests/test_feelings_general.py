@@ -1,0 +1,36 @@
+"""General kinds of emotion error, one test each (issue 14): every sentence is written for
+the test, none comes from a labelled report. Each kind is named in its docstring."""
+
+from __future__ import annotations
+
+from dreamly.analysis import analyze
+
+
+def emotions(text: str) -> set[str]:
+    return set(analyze(text).emotion_ids())
+
+
+def test_fleeing_a_dangerous_animal_is_fear():
+    """Kind: flight from something clearly dangerous, where the danger is an animal."""
+    assert "fear" in emotions("A bear came out of the trees and chased us.")
+    assert "fear" in emotions("There was a shark in the lagoon. I swam for the rocks and hid.")
+    assert "fear" in emotions("a huge snarling dog came at me and i ran")
+    assert "fear" in emotions("The lion got out of its cage and we ran for the car.")
+    # an ordinary animal, or a threat the text calls harmless, is no fear by itself
+    assert "fear" not in emotions("A dog was chasing me around the park.")
+    assert "fear" not in emotions("There was a bear in the yard. It was tame, but I ran inside anyway.")
+    assert "fear" not in emotions("A wolf followed us. I wasn't scared, but we ran to the hut.")
+
+
+def test_fear_of_a_social_consequence_is_anxiety():
+    """Kind: a fear word whose object is trouble, lateness, an exam or others' judgement."""
+    got = emotions("I was scared that I'd be late for school.")
+    assert "anxiety" in got and "fear" not in got
+    got = emotions("i was panicking that i would miss the bus")
+    assert "anxiety" in got and "fear" not in got
+    got = emotions("I was afraid of what my mother would say.")
+    assert "anxiety" in got and "fear" not in got
+    got = emotions("We were frightened we would get caught by the teacher.")
+    assert "anxiety" in got and "fear" not in got
+    # a fear of something physical stays fear
+    assert "fear" in emotions("I was scared that the roof would fall on us.")
