@@ -34,3 +34,19 @@ def test_fear_of_a_social_consequence_is_anxiety():
     assert "anxiety" in got and "fear" not in got
     # a fear of something physical stays fear
     assert "fear" in emotions("I was scared that the roof would fall on us.")
+
+
+def test_a_feeling_the_dreamer_causes_or_watches_is_someone_elses():
+    """Kind: whose feeling — the dreamer scares, sees or hears someone else feel it, or
+    someone else judges it; a person noun right before the verb is the one who feels."""
+    assert "fear" not in emotions("I hid behind the door and scared my little cousin.")
+    assert "fear" not in emotions("i threw a shoe and scared it off")
+    assert "surprise" not in emotions("We surprised the neighbours with a party.")
+    assert "sadness" not in emotions("I stood by the grave watching my aunt cry.")
+    assert "joy" not in emotions("The waiters all thought it was hilarious.")
+    assert "sadness" not in emotions("At the station her brother was crying.")
+    # ... while the dreamer's own stays the dreamer's
+    assert "joy" in emotions("I enjoyed the whole trip.")
+    assert "anxiety" in emotions("I was worried people would notice my shoes.")
+    assert "fear" in emotions("My knees were shaking.")
+    assert "fear" in emotions("I thought it was terrifying.")

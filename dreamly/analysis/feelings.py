@@ -291,8 +291,48 @@ _COPULA = re.compile(r"\b(?:was|were|am|'m|is|are|be|been|felt like|feel like|be
 _FELT_NOUNS = frozenset("""time times day days moment moments feeling feelings mood sense sensation experience
     ending end night evening morning week weekend state wreck look looks glance tone voice""".split())
 _MINE = re.compile(r"\b(?:my|our|me|us)\b")
+_MINE_BODY = re.compile(r"(?:my|our)\s+(?:[a-z'-]+\s+)?(?:legs?|feet|foot|knees?|body|arms?|hands?|heart|mouth|eyes|head|"
+                        r"muscles|limbs|stomach|chest|voice|mind|whole body)\b")
 _OBJECT_ME = re.compile(r"\s+(?:me|us)\b")
-_OBJECT_OTHER = re.compile(r"\s+(?:him|them|everyone|everybody|someone|somebody|people|her(?=\s*[.,;!?]|\s+(?:and|so|away|off|with|by)\b))")
+# the object of a feeling verb the dreamer does to someone ("I scared them", "scared it off",
+# "I annoyed my brother"); not the subject of what follows ("worried people would see")
+_OBJECT_OTHER = re.compile(
+    r"\s+(?:him|them|everyone|everybody|someone|somebody|people|her(?=\s*[.,;!?]|\s+(?:and|so|away|off|with|by)\b)"
+    r"|it\s+(?:off|away)\b|(?:the|a|an|my|his|her|their|our|your|this|that|some|these|those)\s+[a-z'-]+(?:\s+[a-z'-]+)?\s+(?:off|away)\b)"
+    r"(?!\s+(?:would|will|could|might|may|were|was|are|is|had|have|has|did|do|does|can|must|should|'d|wouldn't|didn't|"
+    r"weren't|wasn't|won't|couldn't|hadn't|knew|saw|thought|got|kept|noticed|found|see|think|know|find)\b)")
+# the dreamer doing it to someone named by a noun ("I scared my little brother", "I surprised the
+# teacher"): a feeling verb in the past, right after I/we, with a noun phrase for object
+_DID_TO_OTHER = re.compile(r"\s+(?:the|a|an|my|his|her|their|our|your|this|that|these|those|some)\s+"
+                           r"(?!way\b|hell\b|shit\b|crap\b|life\b|wits\b|living\b)[a-z'-]+")
+_I_DID = re.compile(r"\b(?:i|we|and|then)\s+(?:(?:just|really|accidentally|even|also|then|totally|probably|must have|had)\s+)*$")
+# verbs whose object feels it ("I scared my brother"), unlike "I enjoyed the party", "I feared the man"
+_CAUSATIVE = frozenset("""scared frightened terrified horrified spooked startled surprised shocked amazed astonished
+    stunned annoyed irritated angered enraged infuriated upset bothered worried alarmed saddened disappointed
+    embarrassed humiliated shamed confused puzzled baffled bewildered frustrated relieved reassured calmed
+    delighted pleased amused excited thrilled""".split())
+# someone else seen or heard doing it ("watching my mom cry", "heard her scream", "let him laugh")
+_SEEN_IN_OTHER = re.compile(
+    r"\b(?:watch|watched|watching|watches|saw|see|sees|seeing|heard|hear|hearing|hears|noticed|notice|let|lets|letting"
+    r")\s+(?:(?:the|a|an|my|his|her|their|our|your|this|that|some)\s+)?(?!(?:me|us|myself|ourselves|and|or|but|then|so|"
+    r"very|really|completely|totally|quite|too|in|at|with|for|on|from|it|that|this|everything|something|nothing|all)\b)"
+    r"[a-z'-]+\s+(?:(?:start|begin|begun|began|just)\s+(?:to\s+)?)?$")
+# someone else's judgement of it: "the others thought it was hilarious", "she said it was scary"
+_THEIR_VIEW = re.compile(
+    r"\b(?!i\s|we\s)[a-z'-]+\s+(?:all\s+|also\s+|just\s+)?(?:thought|think|thinks|said|say|says|found|finds|agreed|"
+    r"reckoned|reckons|told me|told us|told him|told her)\s+(?:that\s+)?(?:(?:it|this|that|everything)\s+"
+    r"(?:was|is|'s|were|would be|seemed|looked)\s+(?:(?:so|really|very|pretty|quite|totally|absolutely|just|a bit|kind of)\s+)*)?$")
+
+# a person named just before the feeling, with the verb between: "(At the hospital) his mom was
+# crying", "the kids were laughing"; but "my legs were shaking", "the whole time I was" are not
+_NP_BEFORE = re.compile(
+    r"\b(?:his|her|their|the|a|an|my|our|your|this|that|these|those)\s+((?:[a-z'-]+\s+){0,2}?[a-z'-]+)\s+"
+    r"(?:was|were|is|are|got|gets|became|seemed|looked|started|began|kept|just|also|still|then|suddenly)\s+"
+    r"(?:(?:was|were|started|began|kept|to|just|really|so|very|quite|pretty|all|also|still|looking|getting|feeling)\s+)*$")
+_NOT_PEOPLE = frozenset("""legs leg feet foot knees knee body arms arm hands hand heart mouth eyes head muscles limbs
+    stomach chest voice mind whole dream dreams feeling feelings experience thing things situation atmosphere place
+    mood moment scene night day room house air sense idea thought fact time whole was is were are be been felt seemed
+    looked got i we me us i'm it it's""".split())
 _AFTERWARDS = re.compile(
     r"\bjust (?:thinking|to think) (?:about|of) (?:it|this|that|the dream|this dream)\b"
     r"|\b(?:thinking|think) (?:about|of) (?:it|this|that|the dream|this dream) (?:now|again|later|afterwards)\b"
@@ -350,8 +390,19 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
     one_word = " " not in low[start:end]
     if one_word and _OBJECT_ME.match(low, end):
         return "dreamer"
-    if one_word and _OBJECT_OTHER.match(low, end) and low.endswith("ed", start, end):
-        return "other"
+    if one_word and low.endswith("ed", start, end):
+        if _OBJECT_OTHER.match(low, end):
+            return "other"
+        if (low[start:end] in _CAUSATIVE and _I_DID.search(low, max(0, start - 40), start)
+                and _DID_TO_OTHER.match(low, end)):
+            return "other"  # "I scared my little brother"
+    if _SEEN_IN_OTHER.search(near):
+        return "other"  # "watching my mom cry"
+    if _THEIR_VIEW.search(near):
+        return "other"  # "the other visitors thought it was hilarious"
+    np = _NP_BEFORE.search(low, max(clause_start, start - 60), start)
+    if np and not _MINE_BODY.match(low, np.start()) and not (set(np.group(1).split()) & _NOT_PEOPLE):
+        return "other"  # "his mom was crying"
     if _CAUSED_IN_ME.search(near):
         return "dreamer"
     if _CAUSED_IN_OTHER.search(near):
