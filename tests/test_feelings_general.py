@@ -50,3 +50,18 @@ def test_a_feeling_the_dreamer_causes_or_watches_is_someone_elses():
     assert "anxiety" in emotions("I was worried people would notice my shoes.")
     assert "fear" in emotions("My knees were shaking.")
     assert "fear" in emotions("I thought it was terrifying.")
+
+
+def test_negation_stops_at_a_turn():
+    """Kind: negation scope — a contrast, a typed "lol", or a new subject with its own verb
+    ends a negation's reach; a feeling held back ("trying not to laugh") is still shown."""
+    assert "anger" in emotions("i wasnt even scared just really annoyed")
+    assert "joy" in emotions("wasnt scared at all weirdly it was thrilling")
+    assert "relief" in emotions("checked and i didnt have the exam lol relieved")
+    assert {"fear", "anger"} <= emotions("I was not only scared but angry.")
+    assert "joy" in emotions("We were all trying not to giggle.")
+    assert "sadness" in emotions("I was trying hard not to cry.")
+    # ... and still reaches what it denies
+    assert "fear" not in emotions("I didn't think it was scary.")
+    assert "fear" not in emotions("i wasnt scared at all")
+    assert "fear" not in emotions("I didn't feel scared, just very calm.")

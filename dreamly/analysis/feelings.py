@@ -365,7 +365,37 @@ def emotion_scope(low: str, scope: int, clause_start: int, sent_start: int, star
         scope = clause_start
     if _NEVER_SO.search(low, max(scope, start - 40), start):
         scope = start
+    if scope < start:
+        scope = _past_turn(low, scope, start)
     return scope
+
+
+# what ends a negation's reach inside one clause: a contrast ("wasn't scared, just annoyed",
+# "not only scared but angry"), a typed-note break ("didn't have an exam lol relieved"), or a
+# new subject with its own verb in a run-on ("wasnt scared weirdly it was thrilling")
+_TURN = re.compile(r"\b(?:just|only|rather|instead|more like|lol|lmao|lmfao|rofl|haha+|hehe+|tbh|ngl|omg)\b"
+                   r"|\b(?:i|we|it|that|this|everything)\s+(?:was|were|felt|feel|got|am|is|'m|'s|became)\b(?!n't)"
+                   r"|\b(?:i'm|it's|that's)\b")
+_RAISED = re.compile(r"\b(?:think|thought|believe|believed|say|said|know|knew|sure|realise|realize|realised|realized|"
+                     r"feel|felt|that|if|whether)\s+$")
+_NEG_WORD = re.compile(r"\b(?:not|no|never|nobody|nothing|none|neither|nor|without)\b|n't\b")
+
+
+def _past_turn(low: str, scope: int, start: int) -> int:
+    """The scope moved past the last turn after a negation (see _TURN)."""
+    neg = None
+    for neg in _NEG_WORD.finditer(low, scope, start):
+        pass
+    if neg is None:
+        return scope
+    last = None
+    for m in _TURN.finditer(low, neg.end(), min(len(low), start + 12)):
+        if m.start() > start:
+            break
+        last = m  # (a turn may open the hit itself: "wasnt scared, it was thrilling")
+    if last is None or _RAISED.search(low, max(scope, last.start() - 12), last.start()):
+        return scope
+    return min(start, last.start() if last.group()[0] in "iwte" and " " in last.group() else last.end())
 
 
 # an elided clause with a feeling verb of its own: "and felt", "but got", "and became"
