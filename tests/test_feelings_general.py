@@ -65,3 +65,26 @@ def test_negation_stops_at_a_turn():
     assert "fear" not in emotions("I didn't think it was scary.")
     assert "fear" not in emotions("i wasnt scared at all")
     assert "fear" not in emotions("I didn't feel scared, just very calm.")
+
+
+def test_typed_notes_comment_on_their_own_feelings():
+    """Kind: the verbless comment of a typed note ("..., so annoying", "humiliating",
+    "gutted", "lol so relieved") is the dreamer's feeling, and British/typed joy words count."""
+    assert "anger" in emotions("my brother kept nicking my chips all night, so annoying")
+    assert "shame" in emotions("tripped up the stairs on stage in front of everyone, humiliating")
+    assert "confusion" in emotions("the house had six kitchens. confusing as hell")
+    assert "sadness" in emotions("missed the last train home. gutted")
+    assert "anxiety" in emotions("exam in ten minutes and no pen. stomach in knots")
+    assert "relief" in emotions("couldnt find the cat for ages then she was under the bed, so relieved")
+    assert "relief" in emotions("nobody noticed lol so relieved")
+    assert "joy" in emotions("went to the beach with my mates. sunny and fun")
+    assert "joy" in emotions("It was a really fun afternoon.")
+    assert "joy" in emotions("passed my test and came out buzzing")
+    assert "joy" in emotions("we were all cracking up")
+    assert "joy" in emotions("i was crying laughing") and "sadness" not in emotions("i was crying laughing")
+    assert "shame" in emotions("stood there in my pants feeling daft")
+    # ... but not someone or something else's
+    assert "sadness" not in emotions("The barn was empty and gutted by the fire.")
+    assert "joy" not in emotions("the phone on the table was buzzing")
+    assert "joy" not in emotions("the older kids were making fun of me")
+    assert "anger" not in emotions("She turned around, furious.")

@@ -306,6 +306,11 @@ _OBJECT_OTHER = re.compile(
 _DID_TO_OTHER = re.compile(r"\s+(?:the|a|an|my|his|her|their|our|your|this|that|these|those|some)\s+"
                            r"(?!way\b|hell\b|shit\b|crap\b|life\b|wits\b|living\b)[a-z'-]+")
 _I_DID = re.compile(r"\b(?:i|we|and|then)\s+(?:(?:just|really|accidentally|even|also|then|totally|probably|must have|had)\s+)*$")
+# a typed note's verbless comment, after a comma or a "lol", with an intensifier: the writer's
+# own feeling ("..., so relieved", "lol sooo embarrassed"); a bare adjective after a comma
+# describes the subject instead ("she turned round, furious")
+_FRAGMENT_LEAD = re.compile(r"(?:^|[,;:(\n-]|\b(?:lol|lmao|haha+|omg))\s*(?:(?:so+|really|very|well|proper|super|totally|"
+                            r"absolutely|completely|utterly|bloody|fucking|fkn|dead|just|honestly|actually)\s+)+$")
 # verbs whose object feels it ("I scared my brother"), unlike "I enjoyed the party", "I feared the man"
 _CAUSATIVE = frozenset("""scared frightened terrified horrified spooked startled surprised shocked amazed astonished
     stunned annoyed irritated angered enraged infuriated upset bothered worried alarmed saddened disappointed
@@ -435,6 +440,8 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
         return "other"  # "his mom was crying"
     if _CAUSED_IN_ME.search(near):
         return "dreamer"
+    if _FRAGMENT_LEAD.search(low, max(0, start - 40), start):
+        return "dreamer"  # "found her by the rides, so relieved", "nobody saw lol so embarrassed"
     if _CAUSED_IN_OTHER.search(near):
         return "other"
     if _AFTERWARDS.search(low, max(sent_start, start - 80), _sentence_end(low, end)):
