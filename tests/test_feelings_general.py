@@ -88,3 +88,21 @@ def test_typed_notes_comment_on_their_own_feelings():
     assert "joy" not in emotions("the phone on the table was buzzing")
     assert "joy" not in emotions("the older kids were making fun of me")
     assert "anger" not in emotions("She turned around, furious.")
+
+
+def test_feeling_words_as_tired_people_type_them():
+    """Kind: typing — a double letter dropped, -ing without its g, the common misspellings."""
+    assert "shame" in emotions("i was sooo embarassed")
+    assert "sadness" in emotions("totally disapointed with myself")
+    assert "anxiety" in emotions("i was so stresed about it")
+    assert "fear" in emotions("i was panicing")
+    assert "frustration" in emotions("got really frustated")
+    assert "confusion" in emotions("i was so confussed")
+    assert "relief" in emotions("i was releived")
+    assert "surprise" in emotions("i was suprised")
+    assert "anger" in emotions("i was fumin")
+    assert "fear" in emotions("a huge spider ran at me, i was screamin")
+    assert "joy" in emotions("i was so exited to see her")
+    # ... and the real words they could be mistaken for are not feelings
+    assert not emotions("I exited the building by the side door.")
+    assert not emotions("I relived the whole day in my head.")

@@ -85,17 +85,37 @@ def grouped_pattern(words) -> str:
     return r"\b(?:" + "|".join(parts) + r")\b"
 
 
+_DOUBLE = re.compile(r"([a-z])\1")
+
+
+def typed_forms(word: str) -> set[str]:
+    """How a plain feeling word is often typed: one letter of a double dropped ("embarassed",
+    "disapointed", "stresed"), and -ing without its g ("panickin", "fumin"). Words of six
+    letters or more only, so that a short word's variant is not another word."""
+    if len(word) < 6 or not word.isalpha():
+        return set()
+    out = {word[:m.start()] + word[m.start() + 1:] for m in _DOUBLE.finditer(word)}
+    if word.endswith("ing"):
+        out.add(word[:-1])
+    return out
+
+
 def with_words(specs: dict[str, dict]) -> dict[str, dict]:
     """Emotion specs with their `words` lexicon turned into phrases and keys.
 
-    Plain words become one phrase that `WordFinder` matches (no regex scan); entries
-    with spaces or regex syntax become a second phrase, an ordinary alternation."""
+    Plain words become one phrase that `WordFinder` matches (no regex scan), with their
+    typed forms (`typed_forms`); entries with spaces or regex syntax become a second
+    phrase, an ordinary alternation."""
     out = {}
+    every = {w for spec in specs.values() for w in spec.get("words") or () if _PLAIN_WORD.fullmatch(w)}
     for label, spec in specs.items():
         words = spec.get("words")
         if words:
             spec = dict(spec)
             single = [w for w in words if _PLAIN_WORD.fullmatch(w)]
+            typed = sorted(set().union(*map(typed_forms, single)) - every)
+            single += typed
+            words = list(words) + typed
             multi = [w for w in words if not _PLAIN_WORD.fullmatch(w)]
             lexicon = []
             if single:
