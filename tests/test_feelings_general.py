@@ -26,7 +26,7 @@ def test_fear_of_a_social_consequence_is_anxiety():
     """Kind: a fear word whose object is trouble, lateness, an exam or others' judgement."""
     got = emotions("I was scared that I'd be late for school.")
     assert "anxiety" in got and "fear" not in got
-    got = emotions("i was panicking that i would miss the bus")
+    got = emotions("i was scared the teacher would find out")
     assert "anxiety" in got and "fear" not in got
     got = emotions("I was afraid of what my mother would say.")
     assert "anxiety" in got and "fear" not in got
@@ -106,3 +106,43 @@ def test_feeling_words_as_tired_people_type_them():
     # ... and the real words they could be mistaken for are not feelings
     assert not emotions("I exited the building by the side door.")
     assert not emotions("I relived the whole day in my head.")
+
+
+def test_words_and_frames_of_one_feeling_and_not_another():
+    """Kind: which emotion — British "wound up" is anger, "felt awful for making her wait"
+    guilt, "glad to wake up" and "what a relief" relief, calling out while nobody comes
+    helplessness; shaking put down to nerves is not fear, gasping for air not surprise."""
+    assert "anger" in emotions("i was so wound up i woke up grumpy")
+    assert "anxiety" in emotions("I was wound up about the big match.")
+    assert "anxiety" not in emotions("she really wound me up")
+    assert "anger" in emotions("I was cross with my sister all day.")
+    assert "anger" in emotions("I told the bus driver off.")
+    assert "guilt" in emotions("felt terrible for leaving him there")
+    assert "sadness" in emotions("I felt sorry for the old dog.")
+    got = emotions("I was so glad to wake up.")
+    assert "relief" in got and "joy" not in got
+    assert "relief" in emotions("What a relief that was.")
+    assert "helplessness" in emotions("I kept shouting for my dad but nobody came.")
+    assert "confusion" in emotions("I had no idea what was going on.")
+    assert "anxiety" in emotions("I was afraid they'd blame me for it.")
+    got = emotions("I was so nervous my knees were shaking.")
+    assert "anxiety" in got and "fear" not in got
+    assert "surprise" not in emotions("I came up from the water gasping for air.")
+    assert "joy" in emotions("I felt so in love with her.")
+    assert "fear" not in emotions("I'm afraid I don't remember the rest.")
+    assert "anger" not in emotions("I yelled at him to come and look at the view.")
+
+
+def test_fleeing_and_standing_ground():
+    """Kind: the flight rule — more ways to flee (swimming for the boat, as fast as I could),
+    and no flight when the dreamer stands and fights."""
+    assert "fear" in emotions("There was a shark behind me and I swam for the rocks.")
+    assert "fear" in emotions("A man with a gun came in so I ran as fast as I could.")
+    assert "fear" not in emotions("A man came at me with a knife. I didn't run, I hit him with a chair.")
+
+
+def test_a_verb_first_clause_after_it_was_is_the_dreamers():
+    """Kind: whose feeling in run-on notes — "it was ..., came out buzzing": a clause that opens
+    with its verb after an "it was" clause is the dreamer's, not the it's."""
+    assert "joy" in emotions("the test was fine and it was all easy, came out buzzing")
+    assert "fear" not in emotions("It was a dark valley, full of screaming crows.")

@@ -323,8 +323,9 @@ _OBJECT_OTHER = re.compile(
     r"weren't|wasn't|won't|couldn't|hadn't|knew|saw|thought|got|kept|noticed|found|see|think|know|find)\b)")
 # the dreamer doing it to someone named by a noun ("I scared my little brother", "I surprised the
 # teacher"): a feeling verb in the past, right after I/we, with a noun phrase for object
-_DID_TO_OTHER = re.compile(r"\s+(?:the|a|an|my|his|her|their|our|your|this|that|these|those|some)\s+"
-                           r"(?!way\b|hell\b|shit\b|crap\b|life\b|wits\b|living\b)[a-z'-]+")
+_DID_TO_OTHER = re.compile(r"\s+(?:the|a|an|my|his|her|their|our|your|these|those|some)\s+"
+                           r"(?!(?:way|hell|shit|crap|life|wits|living|i|we|he|she|they|it|you)\b)[a-z'-]+"
+                           r"(?!\s+(?:would|will|could|might|was|were|had|is|are|did)\b)")
 _I_DID = re.compile(r"\b(?:i|we|and|then)\s+(?:(?:just|really|accidentally|even|also|then|totally|probably|must have|had)\s+)*$")
 # a typed note's verbless comment, after a comma or a "lol", with an intensifier: the writer's
 # own feeling ("..., so relieved", "lol sooo embarrassed"); a bare adjective after a comma
@@ -479,3 +480,27 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
             and _NOUN.fullmatch(low, start, end) and not _ON_FACE.match(low, end)):
         return "dreamer"
     return None
+
+
+# a subject that cannot feel: "it was", "there were", "this is", "everything went"
+_DUMMY = re.compile(r"(?:\s|[,;:(\"'-]|\b(?:and|but|then|so|just|suddenly)\b)*(?:it|there|this|that|everything|nothing)"
+                    r"(?:'s|\s+(?:was|is|were|are|had|has|seemed|looked|felt|went|got|kept|became))\b")
+
+
+_ELIDED_VERB = re.compile(r"(?:\s|[,;:(-]|\b(?:and|then|but|just|so|still|also|finally)\b)*([a-z'-]+)")
+_PAST_OR_GERUND = frozenset("""came went got felt was were flew ran fell woke kept began stood sat saw heard found
+    thought knew left made took seemed looked sounded became grew ended started tried wanted stayed turned""".split())
+
+
+def inherits_dummy(low: str, clauses, ci: int) -> bool:
+    """Whether a clause that opens with its verb ("..., came out buzzing") inherits its
+    subject from an "it was" / "there were" clause (the nearest one that states one)."""
+    m = _ELIDED_VERB.match(low, clauses[ci].start, clauses[ci].end)
+    verb = m.group(1) if m else ""
+    if not (verb in _PAST_OR_GERUND or verb.endswith(("ed", "ing"))):
+        return False  # ", barren wasteland filled with ...": an apposition, not an elided subject
+    while ci > 0:
+        ci -= 1
+        if clauses[ci].explicit:
+            return bool(_DUMMY.match(low, clauses[ci].start, clauses[ci].end))
+    return False

@@ -27,7 +27,7 @@ from dreamly.analysis.text import (
     _last_subject,
     _token_runs,
 )
-from dreamly.analysis.feelings import WordFinder, emotion_scope, emotion_subject
+from dreamly.analysis.feelings import WordFinder, emotion_scope, emotion_subject, inherits_dummy
 
 # verbs whose denial denies the clause they open ("I don't think", "I didn't believe")
 _NEG_RAISER = re.compile(r"(?:think|thought|believe|believed|suppose|supposed|reckon|recall|remember)\b")
@@ -383,6 +383,8 @@ class Matcher(Pursuers):
             who = emotion_subject(doc.low, c_start, start, end, doc.sents[cl[ci].sentence][0])
             if who is not None:
                 return "dreamer" if who == "dreamer" else None  # "other", "skip": not the dreamer's feeling
+            if subj == "other" and not cl[ci].explicit and inherits_dummy(doc.low, cl, ci):
+                subj = "dreamer"  # "it was all stuff I knew, came out buzzing": an "it" feels nothing
         subj = _last_subject(doc.text, doc.low, c_start, start) or subj
         if subj and subj != "dreamer" and _DREAMER_OBJECT.search(doc.low, start, end):
             subj = "dreamer"  # "a man was chasing me", "it scared us": it happens to the dreamer
