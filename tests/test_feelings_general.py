@@ -146,3 +146,20 @@ def test_a_verb_first_clause_after_it_was_is_the_dreamers():
     with its verb after an "it was" clause is the dreamer's, not the it's."""
     assert "joy" in emotions("the test was fine and it was all easy, came out buzzing")
     assert "fear" not in emotions("It was a dark valley, full of screaming crows.")
+
+
+def test_report_constructions_of_feelings():
+    """Kind: constructions of narrative reports — a feeling as what there was, the manner of
+    what the dreamer says, attraction, relief that it is over, nothing to be done, feeling
+    threatened; and set phrases that are no feeling of the dreamer's."""
+    assert "anxiety" in emotions("There was a feeling of anxiety in the hall.")
+    assert "anger" in emotions("I tell the clerk angrily that it is wrong.")
+    assert "joy" in emotions("I really fancied him.")
+    assert "joy" not in emotions("I liked her coat.")
+    assert "confusion" in emotions("I don't understand what's happening.")
+    got = emotions("I'm glad it's over.")
+    assert "relief" in got and "joy" not in got
+    assert "helplessness" in emotions("I couldn't do anything to stop it.")
+    assert "fear" in emotions("I felt threatened by the men at the bar.")
+    assert "joy" not in emotions("I tried to cheer him up.")
+    assert "joy" not in emotions("We sang happy birthday to my aunt.")

@@ -271,6 +271,7 @@ _CAUSED_IN_OTHER = re.compile(
 # "sheer panic set in", "Feeling of fear and uneasiness"
 _FEELING_NP = re.compile(
     r"(?:\s|[,;:(\"'-]|\b(?:and|but|or|then|with|now|suddenly|just|also|again|only)\b)*"
+    r"(?:there\s+(?:was|is|were|came)\s+)?"
     r"(?:(?:a|an|the|my|our|some|such|much|great|sudden|deep|intense|real|sheer|pure|utter|overwhelming|terrible|awful|"
     r"huge|strong|slight|mild|little|bit|of|bits|lot|lots|feelings?|sense|sensation|wave|waves|surge|pang|pangs|"
     r"rush|twinge|flash|moment|hint|touch|mixture|mix)\s+)*$"
@@ -332,6 +333,8 @@ _I_DID = re.compile(r"\b(?:i|we|and|then)\s+(?:(?:just|really|accidentally|even|
 # describes the subject instead ("she turned round, furious")
 _FRAGMENT_LEAD = re.compile(r"(?:^|[,;:(\n-]|\b(?:lol|lmao|haha+|omg))\s*(?:(?:so+|really|very|well|proper|super|totally|"
                             r"absolutely|completely|utterly|bloody|fucking|fkn|dead|just|honestly|actually)\s+)+$")
+_SAID_IT = re.compile(r"\b(?:i|we)\s+(?:\w+\s+)?(?:tell|told|say|said|ask|asked|shout|shouted|yell|yelled|reply|replied|"
+                      r"answer|answered|whisper|whispered|call|called|look|looked|watch|watched)\s+(?:[a-z'-]+\s+){0,2}$")
 # verbs whose object feels it ("I scared my brother"), unlike "I enjoyed the party", "I feared the man"
 _CAUSATIVE = frozenset("""scared frightened terrified horrified spooked startled surprised shocked amazed astonished
     stunned annoyed irritated angered enraged infuriated upset bothered worried alarmed saddened disappointed
@@ -461,6 +464,8 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
         return "other"  # "his mom was crying"
     if _CAUSED_IN_ME.search(near):
         return "dreamer"
+    if low.endswith("ly", start, end) and _SAID_IT.search(low, max(0, start - 40), start):
+        return "dreamer"  # "I tell him angrily", "we answered nervously": the manner is the speaker's
     if _FRAGMENT_LEAD.search(low, max(0, start - 40), start):
         return "dreamer"  # "found her by the rides, so relieved", "nobody saw lol so embarrassed"
     if _CAUSED_IN_OTHER.search(near):
