@@ -1230,7 +1230,7 @@ def patterns(
 
         rows = journal.pattern_rows(window.load_since, window.until)
         _read_new_signs(journal)
-        rows.update(sign_actions.review_rows(journal, knowledge, window.load_since, window.until))
+        rows.update(sign_actions.review_rows(journal, knowledge, window.baseline_since, window.until, window.since))
         report = reviewing.review(rows, window, recall_days=journal.recall_days(window.until), vocabulary=vocabulary)
         if html is not None:
             from dreamly.review import page

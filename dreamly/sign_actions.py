@@ -75,12 +75,13 @@ def personal_motif_ids(knowledge) -> set:
     return set(knowledge.motifs) - set(built_in)
 
 
-def review_rows(journal, knowledge, since: date, until: date) -> dict:
+def review_rows(journal, knowledge, since: date, until: date, window_since: date) -> dict:
     """What the weekly review adds to `Journal.pattern_rows` for its "dream signs" section:
-    the reviewed dreams' signs, when each was first seen, the hidden signs, the personal
-    motif ids. Brings the stored signs up to date first."""
+    the reviewed dreams' signs counted (`since` to `until`, the window from `window_since`),
+    when each sign of the window was first seen, the hidden signs, the personal motif ids.
+    Brings the stored signs up to date first."""
     keep_current(journal)
-    rows = sign_store.review_rows(journal, since, until)
+    rows = sign_store.review_rows(journal, since, until, window_since)
     rows["signs_hidden"] = sign_store.hidden(journal)
     rows["personal_motifs"] = personal_motif_ids(knowledge)
     rows["signs_skipped"] = skipped_motifs(knowledge)

@@ -8,6 +8,45 @@ import pytest
 os.environ.setdefault("LLM_LOAD_PLUGINS", "llm-echo,dreamly")
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _build_commands_once() -> None:
+    """Typer's CliRunner builds the whole click command tree from the app's signatures on every
+    `invoke` (~0.14 s for dreamly's twenty commands: most of an in-process test's time). A run
+    builds it once, so the tests do too: the tree is kept per app, per set of registered
+    commands and per state of the start-up shim, and reused; each invoke still gets a fresh
+    click context, as each run of `dreamly` does."""
+    import typer.testing
+
+    build = typer.testing._get_command
+    built: dict = {}
+
+    def get_command(app):
+        from dreamly import _typer_fast
+
+        key = (id(app), tuple(map(id, app.registered_commands)), tuple(map(id, app.registered_groups)),
+               _typer_fast.ACTIVE)
+        if key not in built:
+            built[key] = (app, build(app))  # the app is kept so its id is not reused
+        return built[key][1]
+
+    typer.testing._get_command = get_command
+
+
+_build_commands_once()
+
+
+def pytest_configure(config):
+    """Hypothesis runs 30 examples a test in the fast loop (`-m "not slow"`) and its default
+    100 in the full suite (what CI runs). A test that wants N examples in the full suite asks
+    for `N * settings.default.max_examples // 100`, so the fast loop runs 30% of them.
+    `--hypothesis-profile fast|full` chooses either profile whatever the markers."""
+    from hypothesis import settings
+
+    settings.register_profile("full", max_examples=100)
+    settings.register_profile("fast", max_examples=30)
+    if not config.getoption("hypothesis_profile", None):
+        settings.load_profile("fast" if "not slow" in (config.getoption("markexpr") or "") else "full")
 EDITOR_SCRIPT = ROOT / "tests" / "fake_editor.py"
 
 

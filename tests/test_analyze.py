@@ -162,7 +162,7 @@ def test_ids_unique_in_order():
     assert res.emotion_ids() == ["fear"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300 * settings.default.max_examples // 100, deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400)
        | st.lists(st.sampled_from(["I", "was", "not", "chased", "by", "a", "dog", "fell", "off", ".", ",",
                                    "couldn't", "move", "and", "he", "scared", "\n", "’", "Carter", "after",
@@ -515,14 +515,14 @@ _TRICKY = st.lists(st.sampled_from(list("abIiJ .!?\"')]\n\t,;:-'") + ["and", "th
                    max_size=40).map("".join)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300 * settings.default.max_examples // 100)
 @given(_TRICKY)
 def test_sentence_ends_are_the_plain_pattern(text):
     plain = re.compile(r"[.!?]+[\"')\]]*\s+|\n\s*")
     assert [m.span() for m in _SENT_END.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
-@settings(max_examples=300)
+@settings(max_examples=300 * settings.default.max_examples // 100)
 @given(_TRICKY)
 def test_clause_cuts_are_punctuation_and_whole_clause_words(text):
     low = text.lower()
@@ -533,14 +533,14 @@ def test_clause_cuts_are_punctuation_and_whole_clause_words(text):
     assert [(m.span(), m.lastindex) for m in _CLAUSE_CUT.finditer(low)] == plain
 
 
-@settings(max_examples=300)
+@settings(max_examples=300 * settings.default.max_examples // 100)
 @given(_TRICKY)
 def test_token_runs_give_the_tokens(text):
     low = text.lower()
     assert {w.lstrip("'-") for w in _token_runs(low)} - {""} == set(_TOKENS.findall(low))
 
 
-@settings(max_examples=300)
+@settings(max_examples=300 * settings.default.max_examples // 100)
 @given(_TRICKY, st.sampled_from(["and", "see", "that", "mr", "ee"]))
 def test_sentences_holding_a_literal(text, lit):
     low = text.translate(_FOLD).lower()

@@ -3,6 +3,7 @@ imports only the rooms its row lists."""
 
 import ast
 import re
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -14,6 +15,7 @@ def room_of(module: str) -> str:
     return parts[1] if len(parts) > 1 else "dreamly"
 
 
+@cache  # read once per run: the tests only read it
 def imports_by_room() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):

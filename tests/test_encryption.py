@@ -364,11 +364,10 @@ def test_the_llm_plugin_on_an_encrypted_journal(cli, db_path, keyring_file):
 
 @pytest.mark.slow
 def test_two_writers_on_an_encrypted_journal_keep_every_dream(cli, db_path, keyring_file):
+    from helpers.add_loop import start_writers
+
     encrypted(cli)
-    start_at = time.time() + 2
-    writers = [subprocess.Popen([PY, HELPERS / "add_loop.py", name, "40", str(start_at)], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env={**os.environ, "DREAMLY_DB": str(db_path)})
-               for name in ("left", "right")]
+    writers = start_writers(("left", "right"), 40, env={**os.environ, "DREAMLY_DB": str(db_path)})
     for writer in writers:
         out, err = writer.communicate(timeout=300)
         assert out.strip().endswith("failures=0"), err[-2000:]

@@ -604,7 +604,7 @@ def test_plugin_lenses_match_dreamly():
     assert llm_plugin.LENSES == interpret.LENSES == tuple(lens.value for lens in Lens)
 
 
-@settings(max_examples=60, deadline=None,  # each example opens a journal: its time is the disk's, not the parser's
+@settings(max_examples=60 * settings.default.max_examples // 100, deadline=None,  # each example opens a journal: its time is the disk's, not the parser's
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spec=st.text(max_size=12))
 def test_fragment_spec_never_crashes(spec, db_path):

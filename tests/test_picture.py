@@ -223,7 +223,7 @@ def test_personal_motifs_are_drawn_as_signs(cli, tmp_path):
 dream_texts = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60 * settings.default.max_examples // 100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=st.text(max_size=80), body=dream_texts, feeling=st.text(min_size=1, max_size=20),
        intensity=st.one_of(st.none(), st.integers(1, 5)), dream_id=st.integers(1, 10**9))
 def test_any_dream_gives_well_formed_svg(title, body, feeling, intensity, dream_id):

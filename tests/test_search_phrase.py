@@ -41,7 +41,7 @@ def test_search_help_explains_phrases(cli):
 
 
 @given(st.lists(st.sampled_from(list('"*-()^:+ aé\x00') + ["AND", "NOT", "OR", "NEAR", "train"]), max_size=12).map("".join))
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150 * settings.default.max_examples // 100, deadline=None)
 def test_no_typed_query_is_read_as_fts_syntax(tmp_path_factory, text):
     """Whatever the person types, the query either runs or is refused as empty."""
     path = tmp_path_factory.getbasetemp() / "fts-syntax.db"

@@ -112,7 +112,7 @@ def test_a_common_word_never_outranks_a_rare_one_with_the_same_recurrence():
     assert ranked.index("attic") < ranked.index("house")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200 * settings.default.max_examples // 100, deadline=None)
 @given(st.sampled_from(sorted(finder.zipf_table())), st.sampled_from(sorted(finder.zipf_table())),
        st.integers(min_value=2, max_value=500))
 def test_at_equal_counts_the_rarer_word_ranks_first(a, b, dreams):
@@ -411,7 +411,7 @@ def test_odd_texts_do_not_break_the_finder(text):
         assert candidate.key and 0 <= candidate.start <= candidate.end <= len(text)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150 * settings.default.max_examples // 100, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("aAbBmMyY sS'’.,!?\n-tThHeEgGrRnN")), max_size=80))
 def test_the_finder_takes_any_text(text):
     for candidate in finder.extract(text, spans=True):

@@ -3,18 +3,21 @@
 Nothing here touches the database or the terminal. `review()` takes the compact rows of
 `Journal.pattern_rows()` and returns plain data (the `--json` output); the renderers only
 show it. Only `dreamly patterns` imports this module, so dateutil's cost stays off `add`.
+
+It is long (just over 600 lines) because every section of the review is computed here
+from one pass over the rows; splitting it would spread that one pass over several files.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from itertools import combinations, islice
-from typing import Iterable
+from typing import AbstractSet, Collection, Iterable
 
 from dateutil.relativedelta import MO, relativedelta
 
@@ -268,11 +271,11 @@ def review(rows: dict, window: Window, *, recall_days: Iterable[date] = (), voca
         "recurring": recurring(dreams),
         "red_flag": flag,
     }
-    if "signs" in rows:  # the dream signs section (issue 17): sign_review computes it for all three views
+    if "sign_counts" in rows:  # the dream signs section (issue 17): sign_review computes it for all three views
         from dreamly.review import signs as sign_review
 
         report["signs"] = sign_review.section(
-            dreams, rows["signs"], rows.get("sign_first_seen", {}), window, week_starts,
+            dreams, rows["sign_counts"], rows.get("sign_first_seen", {}), window, week_starts,
             hidden=rows.get("signs_hidden", frozenset()), personal=rows.get("personal_motifs", frozenset()),
             labels=vocab.labels, skip=rows.get("signs_skipped", frozenset()))
     for group in report["recurring"]:
@@ -431,8 +434,13 @@ def recurring(dreams) -> list[dict]:
         for other in ids[1:]:
             edges.append((ids[0], other, "same motifs"))
 
-    words = {d.id: frozenset(tokens(d.title + " " + d.body)) for d in dreams}
+    # each dream's content words once, as a tuple of strings shared across dreams (a set per
+    # dream would hold a hash table each: most of the memory at a million dreams)
+    shared_words: dict[str, str] = {}
+    keep = shared_words.setdefault
+    words = {d.id: tuple({keep(w, w) for w in tokens(d.title + " " + d.body)}) for d in dreams}
     edges.extend((a, b, "similar text") for a, b in similar_pairs(words))
+    del words, shared_words
 
     for a, b, _ in edges:
         parent[root(a)] = root(b)
@@ -460,9 +468,9 @@ def recurring(dreams) -> list[dict]:
     return found
 
 
-def similar_pairs(words: dict[int, frozenset]) -> list[tuple[int, int]]:
-    """Pairs of dreams (ids) whose content words are similar (see `similar`), found without
-    comparing every pair.
+def similar_pairs(words: dict[int, Collection[str]]) -> list[tuple[int, int]]:
+    """Pairs of dreams (ids) whose content words (each dream's distinct words) are similar
+    (see `similar`), found without comparing every pair, sorted.
 
     Prefix filtering: with every dream's words ordered rarest first (across the window), two
     similar dreams must share a word among the first |A| - m + 1 of each, where m is the
@@ -471,40 +479,68 @@ def similar_pairs(words: dict[int, frozenset]) -> list[tuple[int, int]]:
     SIMILAR_TEXT_BUCKET dreams compares all its pairs, so the result is that of comparing
     every pair whenever no prefix word is that common. A bigger bucket (a word common enough
     to say little) is sorted by its dreams' own rarest words and compares each dream with the
-    SIMILAR_TEXT_NEIGHBOURS that follow, and only for a dream's SIMILAR_TEXT_KEYS rarest words:
-    every dream meets a bounded number of others, so the work is linear in the window.
+    SIMILAR_TEXT_NEIGHBOURS on either side, and only for a dream's SIMILAR_TEXT_KEYS rarest
+    words: every dream meets a bounded number of others, so the work is linear in the window.
+
+    Memory stays a few small objects per dream: words become tuples of ranks, buckets are
+    sized in a first pass so a big one keeps only the dreams it pairs, and each dream's
+    candidates are gathered and checked in turn (no set of every candidate pair).
     """
     eligible = {i: w for i, w in words.items() if len(w) >= SIMILAR_TEXT_MIN_SHARED}
     frequency = Counter(word for found in eligible.values() for word in found)
     order = sorted(frequency, key=lambda w: (frequency[w], w))
-    rank = {word: n for n, word in enumerate(order)}
     shared_by_one = sum(1 for word in order if frequency[word] == 1)  # ranks below this pair nothing
-    keys: dict[int, tuple] = {}
-    buckets: dict[int, list[int]] = defaultdict(list)
+    rank = {word: n for n, word in enumerate(order)}
+    del order, frequency
     dice = SIMILAR_TEXT_DICE
+    ranked: dict[int, tuple] = {}  # id -> its words' ranks, rarest first
+    prefixes: dict[int, tuple[int, int]] = {}  # id -> where its prefix words are in ranked[id]
+    size: Counter = Counter()  # prefix word -> how many dreams it buckets
     for i, found in eligible.items():
-        ordered = sorted(rank[word] for word in found)
+        ordered = ranked[i] = tuple(sorted(map(rank.__getitem__, found)))
         fewest = max(SIMILAR_TEXT_MIN_SHARED, math.ceil(dice * len(found) / (2 - dice) - 1e-9))
-        prefix = [r for r in ordered[:len(found) - fewest + 1] if r >= shared_by_one]
-        keys[i] = tuple(ordered[:8])  # sorts dreams by their rarest words
-        for position, r in enumerate(prefix):
-            buckets[r].append((position, i))
-    candidates: set[tuple[int, int]] = set()
-    for entries in buckets.values():
-        if len(entries) <= SIMILAR_TEXT_BUCKET:
-            candidates.update(combinations(sorted(i for _, i in entries), 2))
-            continue
-        ids = sorted((i for position, i in entries if position < SIMILAR_TEXT_KEYS), key=lambda i: (keys[i], i))
-        for n, a in enumerate(ids):
-            for b in islice(ids, n + 1, n + 1 + SIMILAR_TEXT_NEIGHBOURS):
-                candidates.add((a, b) if a < b else (b, a))
+        bounds = prefixes[i] = (bisect_left(ordered, shared_by_one), len(found) - fewest + 1)
+        size.update(ordered[bounds[0]:bounds[1]])
+    del rank
+    small: dict[int, list[int]] = defaultdict(list)  # a bucket of at most SIMILAR_TEXT_BUCKET: all its dreams
+    big: dict[int, list[int]] = defaultdict(list)  # a bigger one: the dreams with the word among their KEYS rarest
+    for i, (first, stop) in prefixes.items():
+        ordered = ranked[i]
+        for position in range(first, max(first, stop)):
+            r = ordered[position]
+            if size[r] <= SIMILAR_TEXT_BUCKET:
+                small[r].append(i)
+            elif position - first < SIMILAR_TEXT_KEYS:
+                big[r].append(i)
+    place: dict[int, dict[int, int]] = {}  # big bucket -> dream -> its index in the bucket's order
+    for r, ids in big.items():
+        ids.sort(key=lambda i: (ranked[i][:8], i))  # by the dreams' rarest words
+        place[r] = {i: n for n, i in enumerate(ids)}
+    near = SIMILAR_TEXT_NEIGHBOURS
     check = similar
-    return sorted((a, b) for a, b in candidates if check(eligible[a], eligible[b]))
+    pairs = []
+    for a in sorted(ranked):
+        ordered = ranked[a]
+        first, stop = prefixes[a]
+        partners: set[int] = set()
+        for position in range(first, max(first, stop)):
+            r = ordered[position]
+            if size[r] <= SIMILAR_TEXT_BUCKET:
+                partners.update(small[r])
+            elif position - first < SIMILAR_TEXT_KEYS:
+                ids, n = big[r], place[r][a]
+                partners.update(ids[max(0, n - near):n + near + 1])
+        if not partners:
+            continue
+        mine = frozenset(ordered)
+        pairs.extend((a, b) for b in sorted(partners) if b > a and check(mine, ranked[b]))
+    return pairs
 
 
-def similar(a: frozenset, b: frozenset) -> bool:
-    """Two dreams' content words: enough in common, and a Dice coefficient high enough."""
-    shared = len(a & b)
+def similar(a: AbstractSet, b: Collection) -> bool:
+    """Two dreams' distinct content words (a set, and any collection): enough in common, and
+    a Dice coefficient high enough."""
+    shared = len(a.intersection(b))
     return shared >= SIMILAR_TEXT_MIN_SHARED and 2 * shared / (len(a) + len(b)) >= SIMILAR_TEXT_DICE
 
 

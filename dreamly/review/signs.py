@@ -106,20 +106,21 @@ def _rate(lucid: int, dreams: int) -> float | None:
     return round(lucid / dreams, 3) if dreams else None
 
 
-def section(dreams, sign_rows, first_seen: dict, window, week_starts, *, hidden=frozenset(), personal=frozenset(),
+def section(dreams, sign_counts, first_seen: dict, window, week_starts, *, hidden=frozenset(), personal=frozenset(),
             labels=None, skip=frozenset()) -> dict:
     """The weekly review's "dream signs" section, as plain data.
 
-    `dreams` are the review's assembled dreams (id, day, lucid); `sign_rows` (dream_id,
-    sign, kind) for them; `first_seen` the first day each sign was ever seen. Returns the
-    lucid rate of the window, its baseline and trend, per week; the signs new in the window;
-    the strongest signs of the window and its baseline; and the signs of the lucid dreams
-    against the rest."""
+    `dreams` are the review's assembled dreams (id, day, lucid); `sign_counts` each sign of
+    the window and its baseline, counted (`store.signs.review_rows`: sign, kind, dreams,
+    first, last, lucid dreams, window dreams); `first_seen` the first day each sign of the
+    window was ever seen. Returns the lucid rate of the window, its baseline and trend, per
+    week; the signs new in the window; the strongest signs of the window and its baseline;
+    and the signs of the lucid dreams against the rest."""
     labels = labels or {}
-    day_of = {d.id: d.day for d in dreams}
-    lucid_of = {d.id: d.lucid for d in dreams}
-    in_window = [d for d in dreams if window.since <= d.day <= window.until]
-    in_baseline = [d for d in dreams if window.baseline_since <= d.day <= window.baseline_until]
+    since, until = window.since, window.until
+    baseline_since, baseline_until = window.baseline_since, window.baseline_until
+    in_window = [d for d in dreams if since <= d.day <= until]
+    in_baseline = [d for d in dreams if baseline_since <= d.day <= baseline_until]
     weeks = {start: [0, 0] for start in week_starts}
     for d in dreams:
         start = d.day - timedelta(days=d.day.weekday())
@@ -134,30 +135,22 @@ def section(dreams, sign_rows, first_seen: dict, window, week_starts, *, hidden=
         "weeks": [{"start": s.isoformat(), "dreams": n, "lucid": lucid, "rate": _rate(lucid, n)} for s, (n, lucid) in weeks.items()],
     }
 
-    reviewed = {d.id for d in in_window} | {d.id for d in in_baseline}
-    window_ids = {d.id for d in in_window}
-    stats: dict[str, list] = {}  # sign -> [kind, dreams, first, last, lucid, in window]
-    for dream_id, sign, kind in sign_rows:
-        if dream_id not in reviewed or sign in hidden or sign in skip:
+    rows, window_dreams = [], {}
+    for sign, kind, count, first, last, lucid_count, in_window_count in sign_counts:
+        if sign in hidden or sign in skip:
             continue
-        day = day_of[dream_id].isoformat()
-        row = stats.setdefault(sign, [kind, 0, day, day, 0, 0])
-        row[1] += 1
-        row[2], row[3] = min(row[2], day), max(row[3], day)
-        row[4] += int(lucid_of[dream_id])
-        row[5] += dream_id in window_ids
-    rows = [(sign, s[0], s[1], s[2], s[3], s[4]) for sign, s in stats.items()]
-    total = len(reviewed)
-    lucid_total = sum(int(lucid_of[i]) for i in reviewed)
-    ranked = rank(rows, hidden=hidden, personal=personal, labels=labels, total=total, lucid_total=lucid_total)
+        rows.append((sign, kind, count, first, last, lucid_count))
+        window_dreams[sign] = in_window_count
+    total = len(in_window) + len(in_baseline)
+    lucid_dreams = sum(1 for d in in_window if d.lucid) + sum(1 for d in in_baseline if d.lucid)
+    ranked = rank(rows, hidden=hidden, personal=personal, labels=labels, total=total, lucid_total=lucid_dreams)
     since = window.since.isoformat()
     # new: first seen in the window (ever), ranked like the rest; once is enough to be new
-    new = [dict(s, window_dreams=stats[s["sign"]][5]) for s in
-           rank([r for r in rows if stats[r[0]][5] and (first_seen.get(r[0]) or r[3]) >= since],
+    new = [dict(s, window_dreams=window_dreams[s["sign"]]) for s in
+           rank([r for r in rows if window_dreams[r[0]] and (first_seen.get(r[0]) or r[3]) >= since],
                 hidden=hidden, personal=personal, labels=labels, min_dreams=1)][:SECTION_SIZE]
-    strongest = [dict(s, window_dreams=stats[s["sign"]][5]) for s in ranked if stats[s["sign"]][5]][:SECTION_SIZE]
+    strongest = [dict(s, window_dreams=window_dreams[s["sign"]]) for s in ranked if window_dreams[s["sign"]]][:SECTION_SIZE]
 
-    lucid_dreams = sum(1 for i in reviewed if lucid_of[i])
     other_dreams = total - lucid_dreams
     in_lucid = []
     if lucid_dreams:

@@ -136,18 +136,43 @@ def latest_not_lucid(journal) -> dict | None:
     return {"id": row[0], "dreamt_on": row[1], "title": row[2]} if row else None
 
 
-def review_rows(journal, since: date, until: date) -> dict:
-    """For the weekly review: the (dream_id, sign, kind) rows of the dreams from `since` to
-    `until` (picked by the day index), and the first day each of those signs was ever seen."""
+def review_rows(journal, since: date, until: date, window_since: date) -> dict:
+    """For the weekly review: each sign of the dreams from `since` to `until` (the baseline
+    and the window) counted in SQL, so that memory holds one row per sign, not one per dream
+    and sign: (sign, kind, dreams, first day, last day, lucid dreams, dreams from
+    `window_since` on); and the first day each sign of the window was ever seen.
+
+    A sign stored with two kinds (rare: a name that is also a word) takes the kind of its
+    earliest dream in the span."""
     span = (since.isoformat(), until.isoformat())
-    pairs = [tuple(r) for r in journal.conn.execute(
-        """SELECT s.dream_id, s.sign, s.kind FROM dreams d CROSS JOIN dream_signs s ON s.dream_id = d.id
-           WHERE d.dreamt_on BETWEEN ? AND ?""", span)]
+    counted = journal.conn.execute(
+        """SELECT s.sign, s.kind, count(*), min(d.dreamt_on), max(d.dreamt_on),
+                  count(CASE WHEN d.lucid THEN 1 END), count(CASE WHEN d.dreamt_on >= ? THEN 1 END)
+           FROM dreams d CROSS JOIN dream_signs s ON s.dream_id = d.id
+           WHERE d.dreamt_on BETWEEN ? AND ? GROUP BY s.sign, s.kind""", (window_since.isoformat(), *span))
+    by_sign: dict[str, list] = {}
+    mixed = set()
+    for sign, kind, count, first, last, lucid, in_window in counted:
+        row = by_sign.get(sign)
+        if row is None:
+            by_sign[sign] = [sign, kind, count, first, last, lucid, in_window]
+            continue
+        mixed.add(sign)
+        row[2] += count
+        row[3], row[4] = min(row[3], first), max(row[4], last)
+        row[5] += lucid
+        row[6] += in_window
+    for sign in mixed:
+        by_sign[sign][1] = journal.conn.execute(
+            """SELECT s.kind FROM dreams d CROSS JOIN dream_signs s ON s.dream_id = d.id
+               WHERE d.dreamt_on BETWEEN ? AND ? AND s.sign = ? ORDER BY d.dreamt_on, d.id LIMIT 1""",
+            (*span, sign)).fetchone()[0]
     first_seen = {}
-    for sign in {p[1] for p in pairs}:
-        row = journal.conn.execute("SELECT min(dreamt_on) FROM dream_signs WHERE sign = ?", (sign,)).fetchone()
-        first_seen[sign] = row[0]
-    return {"signs": pairs, "sign_first_seen": first_seen}
+    for sign, row in by_sign.items():
+        if row[6]:  # only the window's signs can be new in it
+            first_seen[sign] = journal.conn.execute(
+                "SELECT min(dreamt_on) FROM dream_signs WHERE sign = ?", (sign,)).fetchone()[0]
+    return {"sign_counts": [tuple(row) for row in by_sign.values()], "sign_first_seen": first_seen}
 
 
 # -- hidden signs -----------------------------------------------------------------------
