@@ -163,3 +163,12 @@ def test_report_constructions_of_feelings():
     assert "fear" in emotions("I felt threatened by the men at the bar.")
     assert "joy" not in emotions("I tried to cheer him up.")
     assert "joy" not in emotions("We sang happy birthday to my aunt.")
+
+
+def test_typed_subjects_the_subject_finder_misses():
+    """Kind: whose feeling in typed notes — a bare kin noun before the verb is someone else
+    ("dad just laughed"); a clause after "couldnt find the X" is still the dreamer's."""
+    assert "joy" not in emotions("i dented the car but nobody was hurt. dad just laughed")
+    assert "sadness" not in emotions("got home and mum was crying in the kitchen")
+    assert "frustration" in emotions("couldnt find my keys for ages, got really frustrated")
+    assert "fear" in emotions("I found the cellar door, got really scared.")

@@ -466,6 +466,8 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
         return "dreamer"
     if low.endswith("ly", start, end) and _SAID_IT.search(low, max(0, start - 40), start):
         return "dreamer"  # "I tell him angrily", "we answered nervously": the manner is the speaker's
+    if _KIN_BEFORE.search(low[max(clause_start - 2, start - 50, 0):start]):
+        return "other"  # "dad just laughed"
     if _FRAGMENT_LEAD.search(low, max(0, start - 40), start):
         return "dreamer"  # "found her by the rides, so relieved", "nobody saw lol so embarrassed"
     if _CAUSED_IN_OTHER.search(near):
@@ -507,5 +509,22 @@ def inherits_dummy(low: str, clauses, ci: int) -> bool:
     while ci > 0:
         ci -= 1
         if clauses[ci].explicit:
-            return bool(_DUMMY.match(low, clauses[ci].start, clauses[ci].end))
+            a, b = clauses[ci].start, clauses[ci].end
+            return bool(_DUMMY.match(low, a, b) or _FOUND_THING.match(low, a, b))
     return False
+
+
+# a clause opened by a verb of finding or knowing takes its "subject" from the object:
+# "(couldnt) find the exit for ages, got really frustrated" -- the exit feels nothing
+_FOUND_THING = re.compile(r"(?:\s|[,;:(-]|\b(?:and|but|then|so|just|still)\b)*(?:find|found|finds|finding|decided|remember|"
+                          r"remembered|recall|recalled|hope|hoped|wish|wished|imagine|imagined)\s+(?:the|a|an|his|her|"
+                          r"their|its|your|some|any|all|every|each|no|my|our)\s+[a-z'-]+(?:\s+(?!was\b|were\b|is\b|are\b|had\b|"
+                          r"would\b|could\b|did\b)[a-z'-]+){0,16}\s*[,;:]?\s*$")
+# a person named by a bare noun just before the feeling, as typed notes do: "dad just laughed",
+# "mum was crying", "examiner looked livid"
+_KIN_BEFORE = re.compile(
+    r"(?:^|[.!?,;:(]\s*|\b(?:and|but|then|so|when|while|because|cos|bc)\s+)(?:mum|mom|mam|dad|mother|father|nan|nana|gran|"
+    r"granny|grandma|grandpa|grandad|granddad|sister|brother|sis|bro|bf|gf|boyfriend|girlfriend|husband|wife|hubby|"
+    r"partner|fiance|fiancee|mate|mates|friend|boss|teacher|examiner|doctor|nurse|everyone|everybody|people|ppl|"
+    r"they|he|she)\s+(?:(?:just|also|then|really|still|was|were|is|got|gets|started|starts|began|kept|looked|looking|"
+    r"seemed|went|all|so|very)\s+)*$")
