@@ -172,3 +172,18 @@ def test_typed_subjects_the_subject_finder_misses():
     assert "sadness" not in emotions("got home and mum was crying in the kitchen")
     assert "frustration" in emotions("couldnt find my keys for ages, got really frustrated")
     assert "fear" in emotions("I found the cellar door, got really scared.")
+
+
+def test_broader_lexicons_per_emotion():
+    """Kind: lexicon breadth — more words and frames per emotion, from general usage."""
+    assert "anger" in emotions("I was really offended.")
+    assert "anger" in emotions("I gave the driver the finger.")
+    assert "anxiety" in emotions("I was under a lot of pressure.")
+    assert "anxiety" in emotions("I felt paranoid the whole time.")
+    assert "relief" in emotions("I was so glad my brother was okay.")
+    assert "relief" not in emotions("She was glad he was okay.")
+    assert "relief" in emotions("It was like a weight had been lifted.")
+    assert "joy" in emotions("I had a wonderful feeling.")
+    assert "sadness" in emotions("It broke my heart.")
+    assert "sadness" in emotions("I felt so alone.")
+    assert "surprise" in emotions("I nearly jumped out of my skin.")
