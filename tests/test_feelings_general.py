@@ -187,3 +187,24 @@ def test_broader_lexicons_per_emotion():
     assert "sadness" in emotions("It broke my heart.")
     assert "sadness" in emotions("I felt so alone.")
     assert "surprise" in emotions("I nearly jumped out of my skin.")
+
+
+def test_more_typed_note_forms():
+    """Kind: typed notes — waking up with a feeling is the dreamer's, a bare feeling with
+    "af"/"tbh" after a comma is the writer's, a sentence of the feeling alone ("bit scared
+    tbh"), subjectless "was so embarrassing", "heart racing", "best feeling ever", happy tears."""
+    assert "anger" in emotions("my mate ate my sandwich in the dream, woke up fuming")
+    assert "sadness" in emotions("woke up in tears about it")
+    assert "anger" not in emotions("my dad woke up fuming")
+    assert "anxiety" in emotions("the train was cancelled, stressed af")
+    assert "fear" in emotions("bit scared tbh")
+    assert "shame" in emotions("fell over in assembly. was so embarassing")
+    assert "fear" in emotions("fell down a well and woke with a jolt, heart racing")
+    assert "joy" in emotions("was surfing huge waves, best feeling ever")
+    got = emotions("my brother got married and i was crying happy tears")
+    assert "joy" in got and "sadness" not in got
+    assert "sadness" in emotions("gutted when i woke up")
+    assert "confusion" in emotions("no idea what was going on tbh")
+    # an apposition after a comma stays the subject's
+    assert "shame" not in emotions("He agrees, a bit embarrassed.")
+    assert "joy" not in emotions("He walks out, grinning.")

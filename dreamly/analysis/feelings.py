@@ -335,6 +335,16 @@ _FRAGMENT_LEAD = re.compile(r"(?:^|[,;:(\n-]|\b(?:lol|lmao|haha+|omg))\s*(?:(?:s
                             r"absolutely|completely|utterly|bloody|fucking|fkn|dead|just|honestly|actually)\s+)+$")
 _SAID_IT = re.compile(r"\b(?:i|we)\s+(?:\w+\s+)?(?:tell|told|say|said|ask|asked|shout|shouted|yell|yelled|reply|replied|"
                       r"answer|answered|whisper|whispered|call|called|look|looked|watch|watched)\s+(?:[a-z'-]+\s+){0,2}$")
+_INTENSIFIERS = re.compile(r"\s*(?:(?:so+|really|very|well|proper|super|totally|absolutely|completely|utterly|bloody|"
+                           r"fucking|fkn|dead|just|honestly|actually|bit|a bit|kinda|kind of|quite|pretty|a little|"
+                           r"little|abit)\s+)*")
+_BARE_AFTER_PUNCT = re.compile(r"[,;:(\n-]\s*$")
+_TYPED_MARK = re.compile(r"\s+(?:af|tbh|lol|lmao|ngl|as hell|as fuck|haha\w*|innit|tho)\b")
+# "woke up fuming", "woke up in tears": who woke is the dreamer unless the text says who
+_WOKE = re.compile(r"(\b[a-z'-]+\s+)?(?:woke|woken|wake|waking|wakes)\s+(?:up\s+)?(?:(?:so|really|feeling|still|very|"
+                   r"totally|absolutely|a bit|bit|all|proper|well|kind of|kinda)\s+)*$")
+_NOT_ME_BEFORE_WOKE = frozenset("""he she they it him her them mum mom dad sister brother baby boyfriend girlfriend husband
+    wife friend everyone everybody nobody someone somebody who which bf gf""".split())
 # verbs whose object feels it ("I scared my brother"), unlike "I enjoyed the party", "I feared the man"
 _CAUSATIVE = frozenset("""scared frightened terrified horrified spooked startled surprised shocked amazed astonished
     stunned annoyed irritated angered enraged infuriated upset bothered worried alarmed saddened disappointed
@@ -470,6 +480,16 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
         return "other"  # "dad just laughed"
     if _FRAGMENT_LEAD.search(low, max(0, start - 40), start):
         return "dreamer"  # "found her by the rides, so relieved", "nobody saw lol so embarrassed"
+    if low.startswith(("no idea", "no clue"), start) and not low[clause_start:start].strip():
+        return "dreamer"  # "no idea what was going on tbh": the note's own sentence, not "no" as a subject
+    if (clause_start == sent_start and low[clause_start:start].strip()
+            and _INTENSIFIERS.fullmatch(low, clause_start, start)):
+        return "dreamer"  # "bit scared tbh", "really worried.": a sentence of the feeling alone
+    if _BARE_AFTER_PUNCT.search(low, max(0, start - 3), start) and _TYPED_MARK.match(low, end):
+        return "dreamer"  # "..., stressed af", "..., knackered lol"
+    woke = _WOKE.search(low, max(0, start - 40), start)
+    if woke:
+        return None if woke.group(1) and woke.group(1).strip() in _NOT_ME_BEFORE_WOKE else "dreamer"
     if _CAUSED_IN_OTHER.search(near):
         return "other"
     if _AFTERWARDS.search(low, max(sent_start, start - 80), _sentence_end(low, end)):
