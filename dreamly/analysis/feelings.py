@@ -345,6 +345,12 @@ _WOKE = re.compile(r"(\b[a-z'-]+\s+)?(?:woke|woken|wake|waking|wakes)\s+(?:up\s+
                    r"totally|absolutely|a bit|bit|all|proper|well|kind of|kinda)\s+)*$")
 _NOT_ME_BEFORE_WOKE = frozenset("""he she they it him her them mum mom dad sister brother baby boyfriend girlfriend husband
     wife friend everyone everybody nobody someone somebody who which bf gf""".split())
+# cheap looks before the regexes that need one of these words
+_SEEN_WORDS = re.compile(r"watch|saw|see|hear|notic|let")
+_VIEW_WORDS = re.compile(r"thought|think|said|say|found|finds|agreed|reckon|told")
+_WOKE_WORDS = re.compile(r"wok|wak")
+
+
 # verbs whose object feels it ("I scared my brother"), unlike "I enjoyed the party", "I feared the man"
 _CAUSATIVE = frozenset("""scared frightened terrified horrified spooked startled surprised shocked amazed astonished
     stunned annoyed irritated angered enraged infuriated upset bothered worried alarmed saddened disappointed
@@ -465,9 +471,9 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
         if (low[start:end] in _CAUSATIVE and _I_DID.search(low, max(0, start - 40), start)
                 and _DID_TO_OTHER.match(low, end)):
             return "other"  # "I scared my little brother"
-    if _SEEN_IN_OTHER.search(near):
+    if _SEEN_WORDS.search(near) and _SEEN_IN_OTHER.search(near):
         return "other"  # "watching my mom cry"
-    if _THEIR_VIEW.search(near):
+    if _VIEW_WORDS.search(near) and _THEIR_VIEW.search(near):
         return "other"  # "the other visitors thought it was hilarious"
     np = _NP_BEFORE.search(low, max(clause_start, start - 60), start)
     if np and not _MINE_BODY.match(low, np.start()) and not (set(np.group(1).split()) & _NOT_PEOPLE):
@@ -487,7 +493,7 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
         return "dreamer"  # "bit scared tbh", "really worried.": a sentence of the feeling alone
     if _BARE_AFTER_PUNCT.search(low, max(0, start - 3), start) and _TYPED_MARK.match(low, end):
         return "dreamer"  # "..., stressed af", "..., knackered lol"
-    woke = _WOKE.search(low, max(0, start - 40), start)
+    woke = _WOKE.search(low, max(0, start - 40), start) if _WOKE_WORDS.search(low, max(0, start - 40), start) else None
     if woke:
         return None if woke.group(1) and woke.group(1).strip() in _NOT_ME_BEFORE_WOKE else "dreamer"
     if _CAUSED_IN_OTHER.search(near):

@@ -32,6 +32,8 @@ from dreamly.analysis.feelings import WordFinder, emotion_scope, emotion_subject
 # verbs whose denial denies the clause they open ("I don't think", "I didn't believe")
 _NEG_RAISER = re.compile(r"(?:think|thought|believe|believed|suppose|supposed|reckon|recall|remember)\b")
 
+_LEADING = frozenset(",;:.!?(-\n\t ")
+
 # The dreamer as the object of the hit's own words ("chasing me", "after us")
 _DREAMER_OBJECT = re.compile(r"\b(?:me|us)\b")
 
@@ -308,6 +310,9 @@ class Matcher(Pursuers):
             for s, e in spans:
                 for m in regex.finditer(hay, s, e):
                     start, end = m.span()
+                    if rule.kind == "emotion":  # a fragment's punctuation (motifs.toml FRAGMENT) is no evidence
+                        while start < end and hay[start] in _LEADING:
+                            start += 1
                     if end == start:
                         continue
                     subj = self._check(doc, rule, start, end)
