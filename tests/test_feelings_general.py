@@ -3,6 +3,8 @@ the test, none comes from a labelled report. Each kind is named in its docstring
 
 from __future__ import annotations
 
+import pytest
+
 from dreamly.analysis import analyze
 
 
@@ -208,3 +210,23 @@ def test_more_typed_note_forms():
     # an apposition after a comma stays the subject's
     assert "shame" not in emotions("He agrees, a bit embarrassed.")
     assert "joy" not in emotions("He walks out, grinning.")
+
+
+WHOLESALE = {
+    "fear": ["i was absolutely shitting it", "we feared for our lives", "i was frit to go in"],
+    "anxiety": ["i had the jitters all morning", "i was a bundle of nerves", "i was overthinking everything"],
+    "frustration": ["ffs the lift broke again", "i was at the end of my tether", "i was tearing my hair out"],
+    "shame": ["i went bright red", "my face was burning", "i wanted the ground to swallow me up"],
+    "anger": ["i lost my rag with the clerk", "i threw a tantrum", "i was in a foul mood with everyone"],
+    "sadness": ["i was in bits at the station", "my eyes welled up", "i cried my eyes out"],
+    "joy": ["i was beaming all day", "we were all smiles", "i was dead made up with it"],
+    "confusion": ["nothing made sense", "it just didnt make any sense", "i was completely flummoxed"],
+    "relief": ["i could breathe again", "thank fuck for that", "i breathed easy at last"],
+    "surprise": ["i was blown away", "i was dumbstruck", "i was knocked for six"],
+}
+
+
+@pytest.mark.parametrize("emotion,text", [(e, t) for e, ts in WHOLESALE.items() for t in ts])
+def test_wholesale_lexicons(emotion, text):
+    """Kind: lexicon breadth — words and idioms per emotion from general British/American usage."""
+    assert emotion in emotions(text)
