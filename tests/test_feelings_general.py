@@ -230,3 +230,16 @@ WHOLESALE = {
 def test_wholesale_lexicons(emotion, text):
     """Kind: lexicon breadth — words and idioms per emotion from general British/American usage."""
     assert emotion in emotions(text)
+
+
+def test_an_inherited_subject_that_names_no_one_feels_nothing():
+    """Kind: whose feeling — relaxing an over-narrow condition: a clause that opens with its verb
+    inherits its subject, and when that subject names no person or creature ("the train", "the
+    lights", "the car") the feeling is the dreamer's; a person or an animal keeps it theirs."""
+    assert "anger" in emotions("the train was late again, got really annoyed")
+    assert "fear" in emotions("the lights went out in the whole building, felt so scared")
+    assert "anxiety" in emotions("the car broke down on the motorway, got so stressed")
+    assert "anger" not in emotions("the man came in, looked furious")
+    assert "joy" not in emotions("she walked in, seemed really happy")
+    assert "fear" not in emotions("the dog ran off, looked scared")
+    assert "anger" not in emotions("the teacher shouted at us, got really angry")

@@ -525,9 +525,10 @@ _PAST_OR_GERUND = frozenset("""came went got felt was were flew ran fell woke ke
     thought knew left made took seemed looked sounded became grew ended started tried wanted stayed turned""".split())
 
 
-def inherits_dummy(low: str, clauses, ci: int) -> bool:
+def inherits_dummy(low: str, clauses, ci: int, text: str | None = None, feelers: frozenset | None = None) -> bool:
     """Whether a clause that opens with its verb ("..., came out buzzing") inherits its
-    subject from an "it was" / "there were" clause (the nearest one that states one)."""
+    subject from one that cannot feel: an "it was" / "there were" clause, the object of
+    "find", or (given the words for who can feel) a subject that names no one."""
     m = _ELIDED_VERB.match(low, clauses[ci].start, clauses[ci].end)
     verb = m.group(1) if m else ""
     if not (verb in _PAST_OR_GERUND or verb.endswith(("ed", "ing"))):
@@ -536,7 +537,9 @@ def inherits_dummy(low: str, clauses, ci: int) -> bool:
         ci -= 1
         if clauses[ci].explicit:
             a, b = clauses[ci].start, clauses[ci].end
-            return bool(_DUMMY.match(low, a, b) or _FOUND_THING.match(low, a, b))
+            if _DUMMY.match(low, a, b) or _FOUND_THING.match(low, a, b):
+                return True
+            return feelers is not None and not feeler_named(text, low, clauses, ci, feelers)
     return False
 
 
@@ -554,3 +557,39 @@ _KIN_BEFORE = re.compile(
     r"partner|fiance|fiancee|mate|mates|friend|boss|teacher|examiner|doctor|nurse|everyone|everybody|people|ppl|"
     r"they|he|she)\s+(?:(?:just|also|then|really|still|was|were|is|got|gets|started|starts|began|kept|looked|looking|"
     r"seemed|went|all|so|very)\s+)*$")
+
+
+_WORDS6 = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_CLAUSE_LEAD = re.compile(r"(?:\s|[,;:(\"'-]|\b(?:and|but|or|so|then|when|while|because|as|after|before|since|if|until|"
+                          r"though|although|where|that|like|suddenly|finally|just|also|still|even|only|now|later|soon)\b)*")
+_PERSON_WORDS = frozenset("""he she they him her them his their you someone somebody everyone everybody nobody anyone
+    anybody people who whom whose that which none noone one others other kids children baby babies family crowd
+    audience class team group staff students teachers guests passengers couple parents everybody's ppl bf gf""".split())
+_NOT_FEELERS = frozenset("""the a an this that these those my our your its some any all no every each bit kinda really
+    totally proper well so dead very just pretty quite""".split())
+
+
+def feeler_named(text: str, low: str, clauses, ci: int, feelers: frozenset) -> bool:
+    """Whether the clause a feeling inherits its subject from names someone who can feel: a
+    pronoun, a person or creature word of the knowledge base, or a name; "the exit", "the
+    plane", "the rest of the day" cannot ("couldnt find the exit for ages, got so frustrated")."""
+    j = ci
+    while j > 0 and not clauses[j].explicit:
+        j -= 1
+    a, b = clauses[j].start, clauses[j].end
+    m = _CLAUSE_LEAD.match(low, a, b)
+    for k, w in enumerate(_WORDS6.finditer(text, m.end() if m else a, b)):
+        if k >= 5:
+            break
+        lw = w.group().lower()
+        if lw in _PERSON_WORDS or lw in feelers or lw.rstrip("s") in feelers:
+            return True
+        if w.group()[0].isupper() and lw != "i" and (k > 0 or clauses[j].start > clauses[0].start):
+            return True  # a name
+        if lw in _NOT_FEELERS:
+            continue
+        if k == 0 and w.group()[0].isupper():
+            continue  # a capital opening the sentence says nothing
+        if lw.endswith(("ed", "ing")) or lw in ("was", "were", "is", "are", "had", "has", "got", "kept", "went", "came"):
+            break  # the verb: the subject is behind us
+    return False

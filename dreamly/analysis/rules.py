@@ -135,6 +135,10 @@ class Matcher(Pursuers):
         # apart, so that a set difference (in C) drops most of a text's words at once
         self._words: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
         self._dull: set[str] = set()
+        # words for who can feel (people, creatures), from the knowledge base's macros: an
+        # inherited subject that is none of them ("the exit", "the plane") feels nothing
+        self._feelers = frozenset(w for name in ("KNOWN", "STRANGER", "ANIMAL") for t in
+                                  re.findall(r"[a-z]+", self._macros.get(name, "").lower()) for w in (t, t + "s", t[:-1]))
         self._agent_order = [a for a in ("pursuer_known_person", "pursuer_animal",
                                          "pursuer_stranger_or_monster", "pursuer_invisible")
                              if a in self._agent_specs] + [a for a in self._agent_specs if not a.startswith("pursuer_")]
@@ -388,7 +392,7 @@ class Matcher(Pursuers):
             who = emotion_subject(doc.low, c_start, start, end, doc.sents[cl[ci].sentence][0])
             if who is not None:
                 return "dreamer" if who == "dreamer" else None  # "other", "skip": not the dreamer's feeling
-            if subj == "other" and not cl[ci].explicit and inherits_dummy(doc.low, cl, ci):
+            if subj == "other" and not cl[ci].explicit and inherits_dummy(doc.low, cl, ci, doc.text, self._feelers):
                 subj = "dreamer"  # "it was all stuff I knew, came out buzzing": an "it" feels nothing
         subj = _last_subject(doc.text, doc.low, c_start, start) or subj
         if subj and subj != "dreamer" and _DREAMER_OBJECT.search(doc.low, start, end):
