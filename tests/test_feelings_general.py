@@ -243,3 +243,12 @@ def test_an_inherited_subject_that_names_no_one_feels_nothing():
     assert "joy" not in emotions("she walked in, seemed really happy")
     assert "fear" not in emotions("the dog ran off, looked scared")
     assert "anger" not in emotions("the teacher shouted at us, got really angry")
+
+
+def test_feelings_done_to_the_dreamer():
+    """Kind: the dreamer as the object of a feeling idiom — "freaked me out", "gave me the
+    creeps", "my stomach dropped", "no clue whats happening" typed without its apostrophe."""
+    assert "anxiety" in emotions("the noises in the loft freaked me out")
+    assert "fear" in emotions("that clown gave me the creeps")
+    assert "fear" in emotions("when the door opened my stomach dropped")
+    assert "confusion" in emotions("no clue whats happening")
