@@ -9,7 +9,11 @@ Two shortcuts, both measured by `benchmarks/startup.py`:
   in-range ints, flags) and hands anything else to Typer's own coercion, built on first use.
   `tests/test_typer_fast.py` checks it parses every option of every command as Typer does.
 - `only_the_command`: Typer builds every command's parameters before running one; when the
-  first argument names a command, the app is given only that one, for that call only.
+  first argument names a command, the app is given only that one, for that call only. For
+  the app's own help (`dreamly`, `dreamly --help`), which shows only each command's name and
+  first line, the commands are given without their parameters (building them is a fifth of
+  the help's start-up with twenty-seven commands). `tests/test_typer_fast.py` checks the
+  help comes out the same, letter for letter.
 """
 
 from __future__ import annotations
@@ -94,15 +98,22 @@ def install_lazy_coercion(params) -> None:
             param._runtime_param = _LazyCoercion(param, build_runtime_param)
 
 
+APP_HELP = (None, "--help", "-h", "--version", "-V")  # first arguments that never reach a command
+
+
 @contextmanager
-def only_the_command(app, name):
+def only_the_command(app, name, *, completing: bool = False):
     """While the block runs, `app` holds only the command `name`, when the first argument
-    names one (anything else, --help or a typo, gets the whole app, so help and "No such
-    command" stay). The app is whole again afterwards: a second call in one process works."""
+    names one; for the app's help (`name` in APP_HELP), every command without its
+    parameters; anything else (a typo, shell completion) gets the whole app, so "No such
+    command" and completion stay. The app is whole again afterwards: a second call in one
+    process works."""
     registered = app.registered_commands
-    if ACTIVE:
+    if ACTIVE and not completing:
         from typer.main import get_command_name
 
+        if name in APP_HELP:
+            app.registered_commands = [_listed_only(info, get_command_name) for info in registered]
         for info in registered:
             if (info.name or get_command_name(info.callback.__name__)) == name:
                 app.registered_commands = [info]
@@ -111,3 +122,20 @@ def only_the_command(app, name):
         yield
     finally:
         app.registered_commands = registered
+
+
+def _listed_only(info, get_command_name):
+    """The command as the app's help lists it (name, help, panel, hidden), without parameters."""
+    import inspect
+
+    from typer.models import CommandInfo
+
+    def callback():  # never run: the app's help exits before any command
+        raise AssertionError("a listed-only command ran")
+
+    return CommandInfo(
+        name=info.name or get_command_name(info.callback.__name__), cls=info.cls, context_settings=info.context_settings,
+        callback=callback, help=info.help if info.help is not None else inspect.getdoc(info.callback),
+        epilog=info.epilog, short_help=info.short_help, options_metavar=info.options_metavar,
+        add_help_option=info.add_help_option, no_args_is_help=info.no_args_is_help, hidden=info.hidden,
+        deprecated=info.deprecated, rich_help_panel=info.rich_help_panel)

@@ -50,39 +50,94 @@ def unknown_motif(motifs) -> Optional[str]:
 # -- saving and analysing ----------------------------------------------------------------------
 
 
-def analyse_and_store(journal, dream_id: int, body: str):
-    """Tag the stored dream with motifs and found feelings: (analysis, None) or (None, warning).
-    A failure here never loses the dream (it is already committed): it becomes a warning and
-    `dreamly reanalyze` retries."""
+@dataclass
+class Analysed:
+    """What analysing a text before writing it gave: `result` (an analysis.Analysis) and
+    `stored` (motifs, found emotion ids, matcher version) for the journal, or neither and a
+    `warning` saying why (`deferred`: the text is too big to analyse now)."""
+
+    result: object = None
+    stored: Optional[tuple] = None
+    warning: Optional[str] = None
+    deferred: bool = False
+
+
+def analyse_text(body: str) -> Analysed:
+    """Run the matcher on `body` before it is written, so the dream and its analysis go into
+    the journal in one transaction. Never raises: the dream matters more than its analysis.
+    A text over analysis.ANALYSE_INLINE_LIMIT is not analysed now (saving must not wait for
+    it); such a dream has no analysis record, `check` reports it and `reanalyze` finishes it."""
     try:
         from dreamly import analysis
 
+        if analysis.too_big_to_analyse_now(body):
+            return Analysed(deferred=True, warning=(
+                f"Note: the dream is {len(body):,} characters long, so it is saved now and analysed later; "
+                "run `dreamly reanalyze` to analyse it"))
         result = analysis.analyze(body, user_file=personal_motifs_file())
-        journal.save_analysis(dream_id, result.motifs, result.emotion_ids(), analysis.MATCHER_VERSION)
-        return result, None
+        return Analysed(result, (result.motifs, list(result.emotion_ids()), analysis.MATCHER_VERSION))
     except DreamlyError as exc:
-        return None, f"Warning: the dream is saved, but it was not analysed: {exc}"
+        return Analysed(warning=f"Warning: the dream is saved, but it was not analysed: {exc}")
     except Exception as exc:  # noqa: BLE001 - analysis is optional, the dream is not
         if os.environ.get("DREAMLY_DEBUG"):
             raise
-        return None, (f"Warning: the dream is saved, but analysing it failed ({type(exc).__name__}); "
-                      "run `dreamly reanalyze` later")
+        return Analysed(warning=f"Warning: the dream is saved, but analysing it failed ({type(exc).__name__}); "
+                                "run `dreamly reanalyze` later")
+
+
+def analyse_and_store(journal, dream_id: int, body: str):
+    """Tag the stored dream with motifs and found feelings: (analysis, None) or (None, warning).
+    The analysis records `body` as the text analysed: if the dream changed meanwhile, `check`
+    shows it as stale."""
+    outcome = analyse_text(body)
+    if outcome.stored is not None:
+        motifs, found, version = outcome.stored
+        try:
+            journal.save_analysis(dream_id, motifs, found, version, text=body)
+        except DreamlyError as exc:
+            return None, f"Warning: the dream is saved, but it was not analysed: {exc}"
+    return outcome.result, outcome.warning
 
 
 @dataclass
 class Saved:
     dream_id: int
-    analysis: object  # an analysis.Analysis, or None when analysing failed
+    analysis: object  # an analysis.Analysis, or None when analysing failed or was deferred
     warning: Optional[str]
 
 
 def save_dream(journal, dream, on_saved: Callable[[], None] = lambda: None) -> Saved:
-    """Write a new dream (one transaction), then analyse it. `on_saved` runs as soon as the
-    dream is safe (the CLI discards the editor's draft there)."""
-    dream_id = journal.add(dream)  # the dream is safe from here on
+    """Analyse a new dream, then write it and its analysis in one transaction (a kill leaves
+    both or neither). `on_saved` runs as soon as the dream is safe (the CLI discards the
+    editor's draft there). If the analysis failed, the dream is written without it."""
+    outcome = analyse_text(dream.body)
+    dream_id = journal.add(dream, analysis=outcome.stored)  # the dream is safe from here on
     on_saved()
-    found, warning = analyse_and_store(journal, dream_id, dream.body)
-    return Saved(dream_id, found, warning)
+    return Saved(dream_id, outcome.result, outcome.warning)
+
+
+def finish_analysis(journal, on_batch: Callable[[int, int], None] = lambda done, size: None) -> int:
+    """Analyse the dreams whose analysis is missing or older than their text (`check
+    --repair`, `reanalyze --missing`); returns how many."""
+    from dreamly import analysis
+
+    ids = journal.unanalysed_ids()
+    if not ids:
+        return 0
+    matcher = analysis.Matcher(knowledge())
+    done = 0
+    for start in range(0, len(ids), 500):
+        results = []
+        for dream_id in ids[start:start + 500]:
+            row = journal.conn.execute("SELECT body FROM dreams WHERE id = ?", (dream_id,)).fetchone()
+            if row is None:
+                continue
+            found = matcher.analyze(row[0])
+            results.append((dream_id, found.motifs, found.emotion_ids(), row[0]))
+        journal.save_analyses(results, analysis.MATCHER_VERSION)
+        done += len(results)
+        on_batch(done, len(results))
+    return done
 
 
 def merged_tags(current: list[str], add, drop) -> Optional[list[str]]:
@@ -121,7 +176,7 @@ def reanalyze(journal, on_batch: Callable[[int, int], None]) -> int:
         results = []
         for dream_id, body in batch:
             found = matcher.analyze(body)
-            results.append((dream_id, found.motifs, found.emotion_ids()))
+            results.append((dream_id, found.motifs, found.emotion_ids(), body))  # the text analysed
         journal.save_analyses(results, analysis.MATCHER_VERSION)  # this batch is now safe
         done += len(batch)
         on_batch(done, len(batch))

@@ -97,7 +97,47 @@ def note(message: str) -> None:
 
 
 def print_json(data) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    from dreamly.text import json_for_terminal
+
+    typer.echo(json_for_terminal(json.dumps(data, ensure_ascii=False, indent=2)))
+
+
+def echo_view(text: str, nl: bool = True) -> None:
+    """A text view for a person (Markdown review, prompts, a model's answer): the terminal policy
+    of dreamly/text.py applied, so nothing from the journal reaches the terminal as a control."""
+    from dreamly.text import for_terminal
+
+    typer.echo(for_terminal(text), nl=nl)
+
+
+def _stdout_for_data():
+    """stdout for data (an export, a picture, a page): as it is into a pipe or a file, where it
+    must come back byte for byte; through the terminal policy when a person is looking at it."""
+    if not _isatty(sys.stdout):
+        return sys.stdout
+    from dreamly.text import for_terminal
+
+    class TerminalStream:
+        def write(self, text: str) -> int:
+            sys.stdout.write(for_terminal(text))
+            return len(text)
+
+        def flush(self) -> None:
+            sys.stdout.flush()
+
+    return TerminalStream()
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def echo_data(text: str, nl: bool = True) -> None:
+    _stdout_for_data().write(text + ("\n" if nl else ""))
+    sys.stdout.flush()
 
 
 # -- shell completion (`dreamly --install-completion`): runs only when the shell asks ----------
@@ -258,8 +298,14 @@ def add(
                      sleep_quality=sleep, tags=[*settings.tags, *(tag or ()), *extra_tags], emotions=emotions)
     from dreamly import actions
 
-    with open_journal(db) as journal:
-        saved = actions.save_dream(journal, dream, on_saved=draft.discard if draft else lambda: None)
+    with _keeping(draft):  # a failed save (busy journal, full disk) names the draft that keeps the text
+        journal = open_journal(db)
+        try:
+            saved = actions.save_dream(journal, dream, on_saved=draft.discard if draft else lambda: None)
+        except BaseException:
+            journal.close()
+            raise
+    with journal:
         dream_id, found = saved.dream_id, saved.analysis
         _warn_if_repeated(journal, dream_id, dream)
         if saved.warning:
@@ -372,13 +418,20 @@ def _ask_questions(journal, dream_id: int, found, *, always: bool) -> None:
                    f"(`dreamly show {dream_id}`; change them with `dreamly reflect {dream_id}`).")
 
 
-def _analyse_and_store(journal, dream_id: int, body: str):
-    from dreamly import actions
+def _keeping(draft):
+    """While an editor's draft is not yet saved: any failure names the file that keeps the text."""
+    from contextlib import contextmanager
 
-    found, warning = actions.analyse_and_store(journal, dream_id, body)
-    if warning:
-        note(warning)
-    return found
+    @contextmanager
+    def keeping():
+        try:
+            yield
+        except DreamlyError as exc:
+            if draft is None or not draft.path.exists() or str(draft.path) in str(exc):
+                raise
+            raise DreamlyError(f"{str(exc).rstrip('.')}; your text is kept in {draft.path}") from None
+
+    return keeping()
 
 
 def _echo_findings(result) -> None:
@@ -547,37 +600,42 @@ def edit(
     set_emotions = _feelings_from_options(emotion)
     corrections = _motif_corrections(motif, drop_motif)
     nothing_else = not (fields or set_emotions or drop_emotion or tag or untag or text is not None or corrections)
+    dropped_feelings = [parse_emotion(e)[0] for e in drop_emotion or ()]
     with open_journal(db, create=False) as journal:
-        current = journal.get(dream_id, with_history=False)
         draft = None
+        expect = None
         if text is not None:
             fields["body"] = clean_text(text)
         elif editor or nothing_else:
-            draft = EditorDraft(current["body"])
-            fields["body"] = clean_text(draft.edit())
-        if "body" in fields and not fields["body"].strip():
-            fail("the new text is empty; the dream was not changed (use `dreamly delete` to remove it)")
-        if fields.get("body") == current["body"]:
-            del fields["body"]
-        tags = actions.merged_tags(current["tags"], tag, untag)
-        emotions = actions.merged_feelings(current["emotions"], set_emotions, drop_emotion)
-        if set_emotions or drop_emotion:  # a feeling found in the text and dropped stays dropped
-            dropped = {parse_emotion(e)[0] for e in drop_emotion or ()}
-            found_in_text = {e["emotion"] for e in current["emotions"] if e["origin"] == "text"}
-            dropped_before = {c["name"] for c in current["corrections"] if c["kind"] == "emotion"}
-            corrections += [("emotion", name, "drop") for name in dropped if name in found_in_text | dropped_before]
-            corrections += [("emotion", name, "forget") for name, _ in set_emotions if name in dropped_before]
-        if not fields and tags is None and emotions is None and not _changes(corrections, current):
+            current = journal.get(dream_id, with_history=False)
+            # the optimistic check: the save is refused if the dream changed while the editor was open
+            expect = {"updated": current["updated"], "body": current["body"]}
+            draft = EditorDraft(current["body"], name=f"dream-{dream_id}")
+            fields["body"] = draft.edit()
+        with _keeping(draft):
             if draft:
-                draft.discard()
-            note(f"Nothing changed in dream {dream_id}.")
-            return
-        journal.update(dream_id, fields, tags=tags, emotions=emotions)
+                fields["body"] = clean_text(fields["body"])
+                if fields["body"] == expect["body"]:  # nothing typed: no check needed
+                    del fields["body"]
+                    expect = None
+            if "body" in fields and not fields["body"].strip():
+                if draft:
+                    draft.discard()
+                fail("the new text is empty; the dream was not changed (use `dreamly delete` to remove it)")
+            outcome = actions.analyse_text(fields["body"]) if "body" in fields else None
+            changed = journal.edit(dream_id, fields, add_tags=tag or (), drop_tags=untag or (),
+                                   set_emotions=set_emotions, drop_emotions=dropped_feelings,
+                                   corrections=corrections, expect=expect,
+                                   analysis=outcome.stored if outcome else None)
         if draft:
             draft.discard()
-        if corrections:
-            journal.correct(dream_id, corrections)
-        found = _analyse_and_store(journal, dream_id, fields["body"]) if "body" in fields else None
+        if changed is None:
+            note(f"Nothing changed in dream {dream_id}.")
+            return
+        corrections = changed["corrections"]
+        found = outcome.result if outcome and changed["body"] else None
+        if outcome and changed["body"] and outcome.warning:
+            note(outcome.warning)
         if json_:
             print_json(journal.get(dream_id))
             return
@@ -607,15 +665,6 @@ def _motif_corrections(add, drop) -> list:
     if both:
         fail(f"--motif and --drop-motif both name {sorted(both)[0]!r}; say which")
     return [("motif", name, action) for name, action in wanted]
-
-
-def _changes(corrections, current) -> bool:
-    """Whether the corrections change anything the dream holds now."""
-    decided = {(c["kind"], c["name"]): c["action"] for c in current["corrections"]}
-    for kind, name, action in corrections:
-        if decided.get((kind, name)) != (None if action == "forget" else action):
-            return True
-    return False
 
 
 @command()
@@ -878,7 +927,11 @@ def themes(
 
 
 @command()
-def reanalyze(db: DbOption = None) -> None:
+def reanalyze(
+    *,
+    missing: Annotated[bool, typer.Option("--missing", help="Only the dreams whose analysis is missing or older than their text (what `dreamly check` reports).")] = False,
+    db: DbOption = None,
+) -> None:
     """Re-tag every dream with the current matcher (after dreamly or your motifs.toml changed).
 
     Work is committed in batches: if it is interrupted, each batch is either done or
@@ -892,14 +945,14 @@ def reanalyze(db: DbOption = None) -> None:
 
     actions.knowledge()  # a broken motifs.toml is reported before the journal is touched
     with open_journal(db, create=False) as journal:
-        total = journal.count()
+        total = len(journal.unanalysed_ids()) if missing else journal.count()
         with _progress(total, "Re-analysing") as advance:
             def on_batch(done: int, size: int) -> None:
                 advance(size)
                 if done < total and not sys.stderr.isatty():
                     note(f"Re-analysed {done} of {total}…")  # for logs: how far a run got
 
-            done = actions.reanalyze(journal, on_batch)
+            done = actions.finish_analysis(journal, on_batch) if missing else actions.reanalyze(journal, on_batch)
     typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {MATCHER_VERSION}.")
 
 
@@ -1011,7 +1064,7 @@ def interpret(
                 print_json({"dream_id": dream_id, "model": model, "lens": lens_id, "system": request.system,
                             "prompt": request.prompt, "sent": False})
                 return
-            typer.echo(f"--- system prompt ---\n{request.system}\n\n--- prompt ---\n{request.prompt}")
+            echo_view(f"--- system prompt ---\n{request.system}\n\n--- prompt ---\n{request.prompt}")
             note(f"Dry run: this is what would go to {model or 'your llm default model'}; nothing was sent.")
             return
         stored = _interpret_and_store(journal, dream_id, model, lens_id, quiet=json_)
@@ -1153,7 +1206,7 @@ def picture(
     svg = drawing.draw(scene)
     to_stdout = output == Path("-") or (output is None and not json_ and not _stdout_is_terminal())
     if to_stdout:
-        typer.echo(svg, nl=False)
+        echo_data(svg, nl=False)
         return
     from dreamly.files import write_text
 
@@ -1177,7 +1230,7 @@ def _print_image_prompt(dream: dict, draft: str, model: Optional[str], *, json_:
         if json_:
             print_json({"dream_id": dream["id"], "prompt": draft, "model": None, "sent": False})
         else:
-            typer.echo(draft)
+            echo_view(draft)
         return
     from dreamly import interpret as interpreting
 
@@ -1242,7 +1295,7 @@ def patterns(
                              more_dreams=report["overview"]["dreams"] - len(shown))
     if html is not None:
         if html == Path("-"):
-            typer.echo(text, nl=False)
+            echo_data(text, nl=False)
             return
         from dreamly.files import write_text
 
@@ -1256,7 +1309,7 @@ def patterns(
     from dreamly.review import terminal as render_patterns
 
     if markdown:
-        typer.echo(render_patterns.markdown(report))
+        echo_view(render_patterns.markdown(report))
         return
     render_patterns.show(report)
 
@@ -1428,25 +1481,27 @@ def export(
 
     Example: dreamly export --format markdown --split -o ~/notes/dreams
     """
-    if split and format_.value != "markdown":
-        conflict("--split writes one Markdown file per dream; use it with --format markdown")
-    if split and output is None:
-        conflict("--split needs --output FOLDER: the folder to write one file per dream into")
+    if output == Path("-") and not split:  # as everywhere else: - is stdout
+        output = None
     from dreamly import formats
     from dreamly.store import open_journal
 
-    filters = _filters(since, until, tag, emotion, motif, oldest_first=oldest_first)
     fmt = format_.value
-    labels = {}
-    if fmt == "markdown":
+    split_problem = formats.split_conflict(fmt, split, output)
+    if split_problem:
+        conflict(split_problem)
+    filters = _filters(since, until, tag, emotion, motif, oldest_first=oldest_first)
+
+    def labels() -> dict:  # asked only by a format that names motifs (Markdown)
         knowledge = _knowledge_or_none()
-        labels = {motif_id: m.label for motif_id, m in knowledge.motifs.items()} if knowledge else {}
+        return {motif_id: m.label for motif_id, m in knowledge.motifs.items()} if knowledge else {}
+
     with open_journal(db, create=False) as journal:
         # the bar draws on the terminal: never when the export itself goes there, nor into a pipe
         total = journal.count_matching(filters) if output is not None and sys.stdout.isatty() else 0
         try:
             with _progress(total, "Exporting") as advance:
-                count = formats.export(journal, filters, fmt, output, sys.stdout, split=split,
+                count = formats.export(journal, filters, fmt, output, _stdout_for_data(), split=split,
                                         on_progress=advance, motif_labels=labels)
         except BrokenPipeError:  # `dreamly export | head`: the reader has all it wanted
             _silence_stdout()
@@ -1545,9 +1600,10 @@ def backup(
     """
     from dreamly.store import open_journal
 
+    if target == Path("-"):
+        fail("a backup is a journal file, not text for stdout; give a file or folder name")
     with open_journal(db, create=False) as journal:
-        written = journal.backup(target.expanduser() if target else None)
-        count = journal.count()
+        written, count = journal.backup(target.expanduser() if target else None)  # count: what the copy holds
     typer.echo(str(written))
     note(f"Backed up {count} dream{'' if count == 1 else 's'}.")
 
@@ -1555,12 +1611,12 @@ def backup(
 @command()
 def check(
     *,
-    repair: Annotated[bool, typer.Option("--repair", help="Rebuild what can be rebuilt (the search index) and say what was done.")] = False,
+    repair: Annotated[bool, typer.Option("--repair", help="Rebuild what can be rebuilt (the search index, missing or stale analysis) and say what was done.")] = False,
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Check the journal: SQLite's integrity check, the search index against the dreams,
-    the schema version. Exits 1 if a problem remains.
+    each dream's analysis against its text, the schema version. Exits 1 if a problem remains.
 
     Example: dreamly check --repair
     """
@@ -1568,13 +1624,21 @@ def check(
 
     with open_journal(db, create=False) as journal:
         report = journal.check(repair=repair)
+        if repair and report["analysis"]:
+            from dreamly import actions
+
+            done = actions.finish_analysis(journal)
+            report["analysis"] = journal.analysis_problems()
+            report["repaired"].append(f"analysed {done} dream{'' if done == 1 else 's'} with their current text")
+            report["ok"] = not (report["integrity"] or report["search_index"] or report["analysis"]
+                                or report["schema_version"] != report["known_schema_version"])
     if json_:
         print_json(report)
     else:
         dreams = "?" if report["dreams"] is None else report["dreams"]
         typer.echo(f"Journal: {report['path']} ({dreams} dream{'' if dreams == 1 else 's'})")
         typer.echo(f"Schema: version {report['schema_version']} (this dreamly knows {report['known_schema_version']})")
-        for label, key in (("Integrity", "integrity"), ("Search index", "search_index")):
+        for label, key in (("Integrity", "integrity"), ("Search index", "search_index"), ("Analysis", "analysis")):
             problems = report[key]
             typer.echo(f"{label}: {'ok' if not problems else 'PROBLEM'}")
             for problem in problems:
@@ -1582,13 +1646,60 @@ def check(
         for done in report["repaired"]:
             typer.echo(f"Repaired: {done}")
     if report["integrity"]:
-        fail("the journal file is damaged; restore a backup (`dreamly backup` makes them), "
-             "or salvage what is readable with `sqlite3 JOURNAL .recover`")
+        fail("the journal file is damaged; nothing will be written into it until it is sound again. "
+             "`dreamly salvage` copies every dream that can still be read into a new journal, "
+             "or restore a backup")
     if report["search_index"]:
         fail("the search index is out of step with the dreams" +
              ("" if repair else "; `dreamly check --repair` rebuilds it"))
+    if report["analysis"]:
+        fail("some dreams are not analysed with their current text; `dreamly reanalyze --missing` "
+             "(or `dreamly check --repair`) finishes them")
     if not report["ok"]:
         fail("the journal's schema version is not the one this dreamly knows")
+
+
+@command()
+def salvage(
+    output: Annotated[Optional[Path], typer.Argument(
+        metavar="OUT", help="The new journal to write (a new file). Default: next to the journal, "
+        "named with the date and time.", show_default=False)] = None,
+    *,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Copy every dream that can still be read from a damaged journal into a new, sound
+    journal, and say what could not be read. The damaged file is never changed.
+
+    Example: dreamly salvage ~/dreams-salvaged.db
+    """
+    from datetime import datetime
+
+    from dreamly.paths import journal_path
+    from dreamly.store.salvage import salvage as salvaging
+
+    damaged = journal_path(db)
+    if output is None:
+        output = damaged.with_name(f"{damaged.stem}.salvaged-{datetime.now():%Y%m%dT%H%M%S}{damaged.suffix or '.db'}")
+    report = salvaging(damaged, output.expanduser())
+    if json_:
+        print_json(report)
+        return
+    typer.echo(str(report["to"]))
+    for table in report["tables"]:
+        lost = [f"{a}" + ("" if a == b else f"-{b}" if b < 2**62 else " on") for a, b in table["unreadable_ranges"]]
+        extra = []
+        if lost:
+            whose = "dreams" if table["table"] == "dreams" else "the rows of dreams"
+            extra.append(f"could not read {whose} " + ", ".join(lost))
+        if table["orphans"]:
+            extra.append(f"{table['orphans']} belonged to dreams that could not be read")
+        if table["refused"]:
+            extra.append(f"{table['refused']} were garbled beyond use")
+        note(f"  {table['table']}: {table['written']} rows saved" + (f" ({'; '.join(extra)})" if extra else ""))
+    note(f"Salvaged {report['dreams']} dream{'' if report['dreams'] == 1 else 's'} into {report['to']}; "
+         f"{damaged} was not changed. Check the new journal (`dreamly check --db {report['to']}`), then use it "
+         "in place of the damaged one.")
 
 
 # -- privacy: encrypt, decrypt, the key ---------------------------------------------------------------
@@ -1683,7 +1794,8 @@ def key(
 
 def main() -> None:
     args = _argv()
-    with _typer_fast.only_the_command(app, args[0] if args else None):
+    completing = "_DREAMLY_COMPLETE" in os.environ  # shell completion reads the words from the environment
+    with _typer_fast.only_the_command(app, args[0] if args else None, completing=completing):
         app(args=args, prog_name="dreamly")
 
 

@@ -104,10 +104,10 @@ class EditorDraft:
     """A private temp file the user writes in. It is deleted only after the dream is
     safely stored, so a failed save never loses what was typed."""
 
-    def __init__(self, initial: str = "", suffix: str = ".md"):
+    def __init__(self, initial: str = "", suffix: str = ".md", name: str = "draft"):
         import tempfile  # the editor path only
 
-        fd, name = tempfile.mkstemp(prefix="dreamly-", suffix=suffix)  # mode 0600
+        fd, name = tempfile.mkstemp(prefix=f"dreamly-{name}-", suffix=suffix)  # mode 0600
         self.path = Path(name)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(initial)

@@ -9,6 +9,7 @@ model and never at the top of this module. Nothing here prints: streamed text go
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable
@@ -262,9 +263,30 @@ def require_llm():
     return llm
 
 
+def private_llm_logs(llm) -> None:
+    """llm keeps every prompt and answer in its logs.db (the dreams sent to a model). llm
+    creates it with the umask's mode (0644 for most): create it first, private (0600), in a
+    private folder. An existing logs.db open to others is made private too."""
+    try:
+        folder = llm.user_dir()
+        logs = folder / "logs.db"
+        if (folder / "logs-off").exists():  # `llm logs off`: llm writes no logs, so none is made
+            return
+        if not logs.exists():
+            from dreamly.files import make_private_folders
+
+            make_private_folders(folder)
+            os.close(os.open(logs, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+        elif logs.is_file() and not logs.is_symlink() and logs.stat().st_mode & 0o077:
+            os.chmod(logs, 0o600)
+    except OSError:
+        pass  # llm reports its own trouble with the folder
+
+
 def get_model(model_id: str | None = None):
     """An llm model by id or alias; None means the user's llm default model."""
     llm = require_llm()
+    private_llm_logs(llm)
     try:
         return llm.get_model(model_id or None)
     except llm.UnknownModelError as exc:

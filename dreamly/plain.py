@@ -94,7 +94,9 @@ def stream_printer():
     last = ["\n"]
 
     def on_chunk(chunk: str) -> None:
-        click.echo(chunk, nl=False)  # click flushes, so each piece shows as it comes
+        from dreamly.text import for_terminal
+
+        click.echo(for_terminal(chunk), nl=False)  # click flushes, so each piece shows as it comes
         last[0] = chunk[-1:] or last[0]
 
     def finish() -> None:

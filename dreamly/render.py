@@ -74,9 +74,9 @@ def dream_table(dreams: list[dict], empty: str) -> None:
             cells.append(marks)
         cells.append(Text(text, style="bold" if is_title else ""))
         if show_motifs:
-            cells.append(motifs)
+            cells.append(Text(motifs))
         if show_tags:
-            cells.append(tags)
+            cells.append(Text(tags))  # a Text, never markup: a tag `[/]` or `[link=…]` is shown as typed
         table.add_row(*cells)
     console.print(table)
 

@@ -13,10 +13,26 @@ def first_words(text: str, limit: int = 60) -> str:
 
 
 # The one control-character policy for the terminal (rich views, plain views, the llm
-# plugin): C0 and C1 control characters but tab and newline, and DEL, become U+FFFD, one for
-# one, so evidence spans still line up. An ESC in a dream (typed, or brought in by `import`)
-# would otherwise reach the terminal as an escape sequence; rich passes it on.
-_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# plugin, whole text views): C0 and C1 control characters but tab and newline, DEL, and the
+# bidi controls that reorder what is shown (U+202A-E, U+2066-9) become U+FFFD, one for one, so
+# evidence spans still line up. An ESC or U+009B CSI in a dream (typed, or brought in by
+# `import`) would otherwise reach the terminal as an escape sequence (OSC 52 clipboard
+# writes, OSC 8 links, screen clears); rich passes them on.
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# In JSON, the same characters (and the line separators JavaScript trips on) become \uXXXX
+# escapes: the data is unchanged, the terminal sees no control character.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def for_terminal(text: str) -> str:
+    """A whole text view (Markdown review, prompts, an export shown in a terminal) with every
+    terminal control character replaced by U+FFFD; tabs and newlines stay."""
+    return _TERMINAL_CONTROL.sub("\ufffd", text)
+
+
+def json_for_terminal(text: str) -> str:
+    """JSON text (json.dumps with ensure_ascii=False) with C1 and bidi controls escaped."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def printable(value):

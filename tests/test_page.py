@@ -4,8 +4,10 @@ The page is well-formed XML (polyglot HTML), so the standard library reads it; e
 finding of `patterns --json` has an element marked `data-finding` in it.
 """
 
+import html
 import json
 import os
+import re
 import stat
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
@@ -132,3 +134,38 @@ def test_html_with_json_or_markdown_is_refused(cli, tmp_path):
         assert not (tmp_path / "x.html").exists()
     result = cli("patterns", "--html", tmp_path / "no" / "x.html")
     assert result.exit_code == 1 and "does not exist" in result.stderr
+
+
+def test_the_three_views_show_the_sections_and_rows_one_place_chose(cli, demo_db):
+    """review/sections.py decides; the terminal, the Markdown and the page only draw: each
+    shows the same sections in the same order, every row of each, and the page the rest."""
+    from dreamly.review.sections import sections
+    from dreamly.review.words import link_sentence, recurring_name
+
+    args = ("--db", demo_db, "--until", hard_week())
+    report = json.loads(cli("patterns", *args, "--json").stdout)
+    chosen = sections(report)
+    titles = {"overview": "Overview", "weeks": "Dreams per week", "motifs": "Motifs", "emotions": "Feelings by week",
+              "pursuers": "Who or what chases you", "links": "What travels together", "signs": "Dream signs",
+              "recurring": "Dreams that come back", "red_flag": "Worth noticing", "suggestions": "To take with you"}
+    assert [s.key for s in chosen][:3] == ["overview", "weeks", "motifs"] and len(chosen) >= 8
+    terminal = " ".join(cli("patterns", *args).stdout.split())
+    markdown = cli("patterns", *args, "--markdown").stdout
+    page = cli("patterns", *args, "--html", "-").stdout
+    headings = [line[3:] for line in markdown.splitlines() if line.startswith("## ")]
+    assert headings == [titles[s.key] for s in chosen]
+    assert [t for t in re.findall(r"<h2>([^<]+)</h2>", page) if t in titles.values()] == [titles[s.key] for s in chosen]
+    positions = [terminal.index(titles[s.key]) for s in chosen]
+    assert positions == sorted(positions)
+    by_key = {s.key: s for s in chosen}
+    links = by_key["links"]
+    assert links.rows and any(kind == "emotion" for kind, _ in links.rows)
+    for kind, link in links.rows:  # every chosen row in every view
+        sentence = link_sentence(link, kind)
+        assert " ".join(sentence.split()) in terminal and sentence in markdown
+        assert html.escape(sentence[1:], quote=False) in page
+    for kind, link in links.more:  # the rest on the page only
+        sentence = link_sentence(link, kind)
+        assert sentence not in markdown and html.escape(sentence[1:], quote=False) in page
+    for group in by_key["recurring"].rows:
+        assert recurring_name(group) in markdown and recurring_name(group) in terminal

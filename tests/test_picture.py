@@ -242,15 +242,17 @@ def test_any_dream_gives_well_formed_svg(title, body, feeling, intensity, dream_
 
 
 def test_output_through_a_symlink_or_into_a_device(cli, tmp_path):
-    """-o writes through a symlink (the link stays) and into a device such as /dev/stdout
-    (never replacing it with a file)."""
+    """-o never follows a symlink (a link planted in a shared folder must not overwrite its
+    target: the file takes the link's place), and writes into a pipe or a device such as
+    /dev/stdout (never replacing it with a file)."""
     dream_id = add(cli, CHASE_DREAM)
     real = tmp_path / "real.svg"
     real.write_text("old", encoding="utf-8")
     link = tmp_path / "link.svg"
     link.symlink_to(real)
     assert cli("picture", dream_id, "-o", link).exit_code == 0
-    assert link.is_symlink() and real.read_text(encoding="utf-8").startswith("<?xml")
+    assert not link.is_symlink() and link.read_text(encoding="utf-8").startswith("<?xml")
+    assert real.read_text(encoding="utf-8") == "old"
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     import threading

@@ -73,3 +73,40 @@ def test_the_format_registry_is_the_clis_choices():
 
     assert tuple(formats.EXPORTERS) == model.EXPORT_FORMATS
     assert ("auto", *formats.IMPORTERS) == model.IMPORT_FORMATS
+
+
+def test_export_and_import_ask_the_registry_not_a_format_by_name(cli, db_path, tmp_path, monkeypatch):
+    """A format added to the registry is written and read with no other change: nothing in
+    `export` or `import` names a format (the CLI's choices are model.py's, checked above)."""
+    import types
+
+    from dreamly import formats
+    from dreamly.store import Filters, open_journal
+
+    assert cli("add", "a lighthouse in the fog", "-d", "2026-01-05").exit_code == 0
+
+    def export(dreams, out, job):
+        count = 0
+        for dream in dreams:
+            out.write(f"{dream['dreamt_on']}|{dream['body']}\n")
+            count += 1
+        return count
+
+    def read(path, options):
+        day, body = path.read_text(encoding="utf-8").strip().split("|")
+        return [formats.Incoming(f"{path}, line 1", formats.records._record(
+            dreamt_on=day, body=body, created=options.stamp), order=(1,))]
+
+    piped = types.SimpleNamespace(NAME="piped", SUFFIXES=(".piped",), NEWLINE=None, export=export, read=read)
+    monkeypatch.setitem(formats.EXPORTERS, "piped", piped)
+    monkeypatch.setitem(formats.IMPORTERS, "piped", piped)
+    target = tmp_path / "dreams.piped"
+    with open_journal(db_path) as journal:
+        assert formats.export(journal, Filters(), "piped", target) == 1
+    assert target.read_text(encoding="utf-8") == "2026-01-05|a lighthouse in the fog\n"
+    target.write_text("2026-01-06|a second lighthouse\n", encoding="utf-8")
+    assert "Imported 1 dream" in cli("import", target).stdout  # auto: told by the suffix the registry gives
+    assert [d["body"] for d in json.loads(cli("list", "--json").stdout)] == ["a second lighthouse",
+                                                                            "a lighthouse in the fog"]
+    split = formats.split_conflict("piped", True, tmp_path / "notes")
+    assert split and "--format markdown" in split  # only a format that can split is offered

@@ -314,11 +314,12 @@ def test_csv_export_has_one_row_per_dream_with_lists_joined(cli, tmp_path):
     station = next(r for r in rows if r["title"] == "Ünïcödé 🚂")
     assert station["tags"] == "big exam, work" and station["emotions"] == "confusion, fear:4"
     assert station["date"] == "2026-01-02" and station["nightmare"] == "1"
-    assert next(r for r in rows if r["title"] == "" and r["date"] == "2026-01-02")["text"] == TRICKY_BODY
+    # a cell a spreadsheet would run as a formula (this one starts with '-') gets a leading quote
+    assert next(r for r in rows if r["title"] == "" and r["date"] == "2026-01-02")["text"] == "'" + TRICKY_BODY
     # and it comes back in through `import` as it is
     ok(cli("import", out, "--db", tmp_path / "b.db"))
     back = export_json(cli, tmp_path / "b.db")["dreams"]
-    assert sorted(d["body"] for d in back) == sorted(r["text"] for r in rows)
+    assert sorted(d["body"] for d in back) == sorted(export_json(cli, db)["dreams"][i]["body"] for i in range(4))
 
 
 def test_csv_import_with_named_columns_and_written_dates(cli, tmp_path):
@@ -366,7 +367,7 @@ def test_a_real_jrnl_export_imports_with_dates_and_tags(cli):
     ("nodate.csv", "date,text\n2026-01-01,fine\n,no date here\n2026-01-03,fine too\n",
      ["nodate.csv, line 3", "no date in column 'date'"]),
     ("quoted.csv", 'date,text\n2026-01-01,"a dream\nover two lines"\nsomeday,bad date\n',
-     ["quoted.csv, line 4", "can't read 'someday' as a date"]),
+     ["quoted.csv, line 4", "the date is not a day dreamly reads"]),  # never the cell: it may be a dream
     ("nocolumn.csv", "when,what\n2026-01-01,x\n", ["nocolumn.csv: no 'date' column", "--date-column"]),
     ("notyaml.md", "---\ndate: 2026-01-01\ntitle: [unclosed\n---\nA dream\n", ["notyaml.md, line", "not valid YAML"]),
     ("unclosed.md", "---\ndate: 2026-01-01\nA dream without the closing line\n", ["unclosed.md", "never closed"]),

@@ -128,3 +128,31 @@ def test_without_the_shim_dreamly_works_the_same(monkeypatch, capsys):
     with pytest.raises(SystemExit) as done:
         cli.main()
     assert done.value.code == 2
+
+
+@pytest.mark.parametrize("argv", [[], ["--help"], ["-h"], ["--version"], ["-V"], ["--help", "add"]])
+def test_the_apps_help_is_the_same_without_the_commands_parameters(monkeypatch, capsys, argv):
+    """`dreamly --help` builds the commands without their parameters: what it prints (and
+    its exit code) is exactly what the whole app prints."""
+    def run(active):
+        monkeypatch.setattr(_typer_fast, "ACTIVE", active)
+        monkeypatch.setattr(sys, "argv", ["dreamly", *argv])
+        with pytest.raises(SystemExit) as done:
+            cli.main()
+        out = capsys.readouterr()
+        return done.value.code, out.out, out.err
+
+    shortcut, typers_own = run(True), run(False)
+    assert shortcut == typers_own
+    assert "dreamly" in shortcut[1] + shortcut[2]
+    assert cli.app.registered_commands[0].callback is cli.add  # the app is whole again
+
+
+def test_completion_gets_the_whole_app(monkeypatch, capsys):
+    monkeypatch.setenv("_DREAMLY_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", "dreamly list --motif pursuer_a")
+    monkeypatch.setenv("COMP_CWORD", "3")
+    monkeypatch.setattr(sys, "argv", ["dreamly"])
+    with pytest.raises(SystemExit):
+        cli.main()
+    assert capsys.readouterr().out.split() == ["pursuer_animal"]

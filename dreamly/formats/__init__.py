@@ -31,13 +31,15 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TextIO
+from typing import Callable, Iterator, TextIO
 
 from dreamly.errors import DreamlyError
 from dreamly.files import write_atomically
-from dreamly.model import EXPORT_FORMATS, IMPORT_FORMATS
+from dreamly.model import IMPORT_FORMATS
 from dreamly.text import first_words
 from dreamly.formats.records import (  # noqa: F401  (formats.X stays the API)
+    ExportJob,
+    ImportOptions,
     ImportPlan,
     Incoming,
     _load_json,
@@ -77,8 +79,16 @@ from dreamly.formats.csv_file import (  # noqa: F401  (formats.X stays the API)
 
 from dreamly.formats import csv_file, dreamly_json, jrnl, markdown  # noqa: E402
 
-# The registry: each format's module by the name `--format` takes. The CLI must not import
-# this package at start-up, so its choices are dreamly.model's names; a test keeps the two equal.
+# The registry: each format's module by the name `--format` takes; `export` and `import` ask
+# it, never a format by name. The CLI must not import this package at start-up, so its
+# choices are dreamly.model's names; a test keeps the two equal. What a module offers (see
+# the end of each):
+#   an exporter: export(dreams, stream, job) -> count, NEWLINE (for the file it writes),
+#                and export_split(dreams, folder, job) if it can write one file per dream;
+#   an importer: SUFFIXES (what `--format auto` reads as it), and read(path, options), or
+#                recognises(data) and read_json(path, data, options) for a JSON file (one
+#                suffix, several formats: the first that recognises the contents reads them),
+#                and read_folder(folder, options) if it reads a folder.
 EXPORTERS = {module.NAME: module for module in (markdown, dreamly_json, csv_file)}
 IMPORTERS = {module.NAME: module for module in (dreamly_json, jrnl, markdown, csv_file)}
 
@@ -112,110 +122,42 @@ def _with_history(journal, batch: list[dict]) -> Iterator[dict]:
 
 
 def export(journal, filters, fmt: str, output: Path | None, out: TextIO | None = None, *, split: bool = False,
-           on_progress: Progress = None, motif_labels: dict | None = None, today: date | None = None) -> int:
+           on_progress: Progress = None, motif_labels: Callable[[], dict] | dict | None = None,
+           today: date | None = None) -> int:
     """Write the dreams matching `filters` as `fmt` to `output` (a file, or with `split` a
     folder), or to `out` when there is no output. Returns how many dreams were written.
+    `motif_labels` (a dict, or a function giving one) is asked only by a format that names motifs.
 
     A file is written next to its target and renamed into place, and a split export is
     built in a hidden folder and renamed, so a failed export never leaves half a file.
     """
-    if fmt not in EXPORT_FORMATS:
-        raise DreamlyError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
-    if split and fmt != "markdown":
-        raise DreamlyError("--split writes one Markdown file per dream; use it with --format markdown")
-    if split and output is None:
-        raise DreamlyError("--split needs --output FOLDER: the folder to write one file per dream into")
+    exporter = EXPORTERS.get(fmt)
+    if exporter is None:
+        raise DreamlyError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORTERS)}")
+    split_problem = split_conflict(fmt, split, output)
+    if split_problem:
+        raise DreamlyError(split_problem)
     if output is not None and not split and output.is_dir():
         raise DreamlyError(f"{output} is a folder; give a file name, or add --split for one file per dream")
-    total = journal.count_matching(filters)
-    dreams = _counting(iter_export(journal, filters), on_progress)
-    labels = motif_labels or {}
+    job = ExportJob(journal, filters, journal.count_matching(filters), on_progress, motif_labels, today)
+    dreams = job.counting(iter_export(journal, filters))
     if split:
-        return _write_split(dreams, output, labels)
-
-    def write(stream: TextIO) -> int:
-        if fmt == "json":
-            from dreamly.formats import json_sql
-
-            records = json_sql.lines(journal, filters, JSON_KEYS)
-            if records is not None:
-                return write_json_lines(_counting(records, on_progress), stream)
-            return write_json(dreams, stream)
-        if fmt == "csv":
-            return write_csv(dreams, stream)
-        return write_markdown(dreams, stream, total=total, oldest_first=filters.oldest_first, labels=labels,
-                              today=today)
-
+        return exporter.export_split(dreams, output, job)
     if output is None:
-        return write(out)
-    return write_atomically(output, write, newline="" if fmt == "csv" else None)
+        return exporter.export(dreams, out, job)
+    return write_atomically(output, lambda stream: exporter.export(dreams, stream, job), newline=exporter.NEWLINE)
 
 
-def _counting(dreams: Iterable[dict], on_progress: Progress) -> Iterator[dict]:
-    for dream in dreams:
-        yield dream
-        if on_progress:
-            on_progress(1)
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-# -- Markdown ----------------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-# -- import: reading -------------------------------------------------------------------------
-
-
-
-
-
-
+def split_conflict(fmt: str, split: bool, output: Path | None) -> str | None:
+    """Why `--split` can't be used as asked (the CLI's usage error), or None."""
+    if not split:
+        return None
+    splitting = [name for name, module in EXPORTERS.items() if hasattr(module, "export_split")]
+    if fmt not in splitting:
+        return f"--split writes one Markdown file per dream; use it with --format {' or '.join(splitting)}"
+    if output is None:
+        return "--split needs --output FOLDER: the folder to write one file per dream into"
+    return None
 
 
 def read_import(path: Path, fmt: str = "auto", *, date_column: str = "date", text_column: str = "text",
@@ -234,83 +176,33 @@ def read_import(path: Path, fmt: str = "auto", *, date_column: str = "date", tex
 
 def _read_import(path: Path, fmt: str, *, date_column: str, text_column: str,
                  today: date | None) -> tuple[list[Incoming], list[Path]]:
-    if fmt not in IMPORT_FORMATS:
+    if fmt != "auto" and fmt not in IMPORTERS:
         raise DreamlyError(f"unknown import format {fmt!r}; use one of {', '.join(IMPORT_FORMATS)}")
     if not path.exists():
         raise DreamlyError(f"{path} does not exist")
     from dreamly.store import now_utc
 
-    stamp = now_utc()
+    options = ImportOptions(now_utc(), today, date_column, text_column)
     if path.is_dir():
-        if fmt not in ("auto", "markdown"):
+        folders = [m for name, m in IMPORTERS.items() if hasattr(m, "read_folder") and fmt in ("auto", name)]
+        if not folders:
             raise DreamlyError(f"{path} is a folder; only Markdown notes are read from a folder")
-        return _read_markdown_folder(path, stamp, today)
+        return folders[0].read_folder(path, options)
     suffix = path.suffix.lower()
-    if fmt == "markdown" or (fmt == "auto" and suffix in (".md", ".markdown")):
-        record = _read_markdown_file(path, stamp, today, required=True)
-        return [record], []
-    if fmt == "csv" or (fmt == "auto" and suffix in (".csv", ".tsv")):
-        return _read_csv(path, stamp, today, date_column, text_column), []
-    if fmt in ("json", "jrnl") or suffix == ".json":
-        data = _load_json(path)
-        if fmt in ("auto", "json") and isinstance(data, dict) and "dreamly_export" in data:
-            return _read_dreamly_json(path, data, stamp), []
-        if fmt in ("auto", "jrnl") and isinstance(data, dict) and "entries" in data:
-            return _read_jrnl(path, data), []
-        wanted = {"json": "a dreamly JSON export (no 'dreamly_export' field)",
-                  "jrnl": "a jrnl JSON export (no 'entries' list)"}.get(fmt, "a dreamly or jrnl JSON export")
-        raise DreamlyError(f"{path} is not {wanted}")
-    raise DreamlyError(f"can't tell the format of {path} from its name; use --format json, jrnl, markdown or csv")
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-# dreamly JSON
-
-
-
-
-# jrnl JSON (`jrnl --export json`)
-
-
-
-
-# CSV
-
-
-
-
-
-
-
-
-# Markdown with front matter
-
-
-
-
-
-
-
-
-
-
+    # --format names the reader; else the file's suffix does (and for JSON, what the file holds)
+    readers = [IMPORTERS[fmt]] if fmt != "auto" else [m for m in IMPORTERS.values() if suffix in m.SUFFIXES]
+    if not readers:
+        names = list(IMPORTERS)
+        raise DreamlyError(f"can't tell the format of {path} from its name; "
+                           f"use --format {', '.join(names[:-1])} or {names[-1]}")
+    if not hasattr(readers[0], "recognises"):
+        return readers[0].read(path, options), []
+    data = _load_json(path)  # once, for every JSON reader that might claim it
+    for reader in readers:
+        if reader.recognises(data):
+            return reader.read_json(path, data, options), []
+    wanted = readers[0].NOT_THIS if len(readers) == 1 else f"a {' or '.join(r.LABEL for r in readers)} JSON export"
+    raise DreamlyError(f"{path} is not {wanted}")
 
 
 # -- import: planning, analysis, writing --------------------------------------------------------
@@ -365,7 +257,12 @@ def analyse_plan(plan: ImportPlan, user_file: Path | None, on_progress: Progress
 
 def _analyse_plan(plan: ImportPlan, user_file: Path | None, on_progress: Progress, workers: int | None) -> int:
     analyse, version = make_analyser(user_file)  # loads (and checks) the knowledge before any worker starts
-    todo = [item.dream for item in plan.new if not _reusable(item, version)]
+    todo = []
+    for item in plan.new:
+        if _reusable(item, version):
+            item.dream["analysis_version"] = version  # the export carries this matcher's analysis of this text
+        else:
+            todo.append(item.dream)
     if on_progress and len(todo) < len(plan.new):
         on_progress(len(plan.new) - len(todo))
     bodies = [dream["body"] for dream in todo]
@@ -386,6 +283,7 @@ def _analyse_plan(plan: ImportPlan, user_file: Path | None, on_progress: Progres
         user = [e for e in dream["emotions"] if e["origin"] == "user"]
         found_rows = [{"emotion": name, "intensity": None, "origin": "text"} for name in emotion_ids]
         dream["emotions"] = _unique_emotions([*user, *found_rows])
+        dream["analysis_version"] = version
     return failed
 
 

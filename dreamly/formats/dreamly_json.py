@@ -135,3 +135,28 @@ def _read_dreamly_json(path: Path, data: dict, stamp: str) -> list[Incoming]:
         rank = old_id if isinstance(old_id, int) and not isinstance(old_id, bool) else float("inf")
         records.append(Incoming(where, record, carries_analysis=True, order=(rank, number)))
     return records
+
+
+# -- the registry's contract (formats/__init__.py) ---------------------------------------------
+
+SUFFIXES = (".json",)  # what `import` reads as JSON when no --format is given (this or jrnl's, by content)
+NEWLINE = None
+NOT_THIS = "a dreamly JSON export (no 'dreamly_export' field)"  # what a JSON file that `recognises` refuses is not
+LABEL = "dreamly"
+
+
+def export(dreams: Iterable[dict], out: TextIO, job) -> int:
+    from dreamly.formats import json_sql
+
+    records = json_sql.lines(job.journal, job.filters, JSON_KEYS)  # straight from SQL, when SQLite can
+    if records is not None:
+        return write_json_lines(job.counting(records), out)
+    return write_json(dreams, out)
+
+
+def recognises(data) -> bool:
+    return isinstance(data, dict) and "dreamly_export" in data
+
+
+def read_json(path: Path, data: dict, options) -> list[Incoming]:
+    return _read_dreamly_json(path, data, options.stamp)

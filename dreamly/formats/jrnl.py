@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dreamly.errors import DreamlyError
 
-from dreamly.formats.records import Incoming, _Fields, _clean_body, _record, _shown
+from dreamly.formats.records import Incoming, _Fields, _clean_body, _record
 
 NAME = "jrnl"  # what --format calls it (the registry in formats/__init__.py)
 
@@ -31,7 +31,7 @@ def _read_jrnl(path: Path, data: dict) -> list[Incoming]:
         try:  # jrnl's date and time are local: stored as the UTC moment it was written
             written = datetime.fromisoformat(f"{day}T{time}").astimezone(timezone.utc)
         except ValueError:
-            raise f.fail("time", f"must be a time like 07:15, not {_shown(time)}") from None
+            raise f.fail("time", "must be a time like 07:15") from None
         tags = f.items("tags")
         if not all(isinstance(t, str) for t in tags):
             raise f.fail("tags", "must be a list of text")
@@ -42,3 +42,18 @@ def _read_jrnl(path: Path, data: dict) -> list[Incoming]:
         records.append(Incoming(where, _record(dreamt_on=day, body=text, created=stamp, tags=tags,
                                                source=f"jrnl:{path.name}"), order=(number,)))
     return records
+
+
+# -- the registry's contract (formats/__init__.py) ---------------------------------------------
+
+SUFFIXES = (".json",)  # what `import` reads as JSON when no --format is given (this or dreamly's, by content)
+NOT_THIS = "a jrnl JSON export (no 'entries' list)"  # what a JSON file that `recognises` refuses is not
+LABEL = "jrnl"
+
+
+def recognises(data) -> bool:
+    return isinstance(data, dict) and "entries" in data
+
+
+def read_json(path: Path, data: dict, options) -> list[Incoming]:
+    return _read_jrnl(path, data)

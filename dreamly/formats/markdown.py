@@ -149,10 +149,26 @@ def dream_note(dream: dict) -> str:
     """A dream as a note: front matter, the dream's own text, then its history below a marker
     (the marker is where `import` stops reading the dream)."""
     history = _history(dream, "##")
-    note = front_matter(dream) + dream["body"] + "\n"
+    note = front_matter(dream) + escape_marker_lines(dream["body"]) + "\n"
     if history:
-        note += f"\n{NOTES_MARKER}\n{history}"
+        note += f"\n{NOTES_MARKER}\n{escape_marker_lines(history)}"
     return note
+
+
+# A line of a dream that reads like the notes marker (the marker itself, with any number of
+# backslashes before it) gets one more backslash in a note and loses one on import, so the
+# only line that *is* the marker is the one dreamly wrote, and every line of a dream comes back.
+_MARKER_LINE = re.compile(r"^(\\*)" + re.escape(NOTES_MARKER) + r"[ \t]*$", re.MULTILINE)
+_ESCAPED_MARKER_LINE = re.compile(r"^\\(\\*" + re.escape(NOTES_MARKER) + r"[ \t]*)$", re.MULTILINE)
+_THE_MARKER = re.compile(r"^" + re.escape(NOTES_MARKER) + r"[ \t]*$", re.MULTILINE)
+
+
+def escape_marker_lines(text: str) -> str:
+    return _MARKER_LINE.sub(lambda m: "\\" + m.group(0), text)
+
+
+def unescape_marker_lines(text: str) -> str:
+    return _ESCAPED_MARKER_LINE.sub(lambda m: m.group(1), text)
 
 
 _RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -274,10 +290,10 @@ def _read_markdown_file(path: Path, stamp: str, today: date | None, *, required:
             raise DreamlyError(f"{path}: the front matter has no 'date'")
         return None
     body = "\n".join(lines[end + 1:])
-    marker = body.find(NOTES_MARKER)
-    if marker != -1:
-        body = body[:marker]
-    body = _clean_body(body)
+    marker = _THE_MARKER.search(body)  # the marker line dreamly wrote, never a dream's own line
+    if marker:
+        body = body[:marker.start()]
+    body = _clean_body(unescape_marker_lines(body))
     where = f"{path}"
     if not body.strip():
         raise DreamlyError(f"{where}: no dream text after the front matter")
@@ -288,13 +304,19 @@ def _parse_yaml(path: Path, text: str) -> dict:
     import yaml  # only imports need it
 
     try:
+        # An alias (*name) makes one node stand for another: ten nested aliases of ten items are
+        # ten billion items (an alias bomb). Front matter never needs them: refuse them before loading.
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise DreamlyError(f"{path}: the front matter uses a YAML alias (*name); dreamly reads "
+                                   "plain front matter only")
         meta = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f", line {mark.line + 2}" if mark else ""
         raise DreamlyError(f"{path}{line}: the front matter is not valid YAML ({exc.problem or exc.context})") from None
-    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2026-02-30
-        raise DreamlyError(f"{path}: the front matter is not valid YAML ({exc})") from None
+    except (yaml.YAMLError, ValueError):  # ValueError: a date such as 2026-02-30 (its message quotes it)
+        raise DreamlyError(f"{path}: the front matter is not valid YAML") from None
     if meta is None:
         return {}
     if not isinstance(meta, dict):
@@ -320,8 +342,8 @@ def _record_from_meta(meta: dict, body: str, path: Path, stamp: str, today: date
     elif isinstance(raw_day, str) and raw_day.strip():
         try:
             day = parse_day(raw_day, today)
-        except DreamlyError as exc:
-            raise DreamlyError(f"{where}: {exc}") from None
+        except DreamlyError:  # its message quotes the value, which may be a dream in a swapped field
+            raise DreamlyError(f"{where}: the date is not a day dreamly reads (e.g. 2026-11-20)") from None
     else:
         raise bad("date", "must be a date like 2026-11-20")
 
@@ -373,8 +395,8 @@ def _record_from_meta(meta: dict, body: str, path: Path, stamp: str, today: date
     for spec in specs:
         try:
             name, level = parse_emotion(spec)
-        except DreamlyError as exc:
-            raise DreamlyError(f"{where}: {exc}") from None
+        except DreamlyError:  # never the value
+            raise DreamlyError(f"{where}: a feeling is not NAME or NAME:1-5 (e.g. fear:4)") from None
         emotions.append({"emotion": name, "intensity": level, "origin": "user"})
     created = stamp_of("created", stamp)
     source = meta.get("source")
@@ -385,3 +407,28 @@ def _record_from_meta(meta: dict, body: str, path: Path, stamp: str, today: date
         source=source if isinstance(source, str) and source else f"markdown:{path.name}",
         tags=[t.lstrip("#") for t in text_list("tags")], emotions=emotions,
     )
+
+
+# -- the registry's contract (formats/__init__.py) ---------------------------------------------
+
+SUFFIXES = (".md", ".markdown")  # what `import` reads as a Markdown note when no --format is given
+NEWLINE = None
+
+
+def export(dreams: Iterable[dict], out: TextIO, job) -> int:
+    return write_markdown(dreams, out, total=job.total, oldest_first=job.filters.oldest_first, labels=job.labels(),
+                          today=job.today)
+
+
+def export_split(dreams: Iterable[dict], folder: Path, job) -> int:
+    """`export --split`: one note per dream and an index.md, in `folder`."""
+    return _write_split(dreams, folder, job.labels())
+
+
+def read(path: Path, options) -> list[Incoming]:
+    return [_read_markdown_file(path, options.stamp, options.today, required=True)]
+
+
+def read_folder(folder: Path, options) -> tuple[list[Incoming], list[Path]]:
+    """A folder of notes: the records, and the Markdown files passed over (no front matter date)."""
+    return _read_markdown_folder(folder, options.stamp, options.today)

@@ -133,11 +133,11 @@ class _Fields:
 
     def day(self, key: str) -> str:
         value = self.required(key)
-        return _iso_day(value, lambda: self.fail(key, f"must be a date like 2026-11-20, not {_shown(value)}"))
+        return _iso_day(value, lambda: self.fail(key, "must be a date like 2026-11-20"))
 
     def stamp(self, key: str, default: str) -> str:
         value = self.text(key, default)
-        return _iso_stamp(value, lambda: self.fail(key, f"must be an ISO timestamp, not {_shown(value)}"))
+        return _iso_stamp(value, lambda: self.fail(key, "must be an ISO timestamp"))
 
     def items(self, key: str) -> list:
         value = self.raw.get(key, [])
@@ -161,11 +161,6 @@ def _iso_stamp(value: str, error: Callable[[], DreamlyError]) -> str:
     except ValueError:
         raise error() from None
     return value  # kept exactly as written: a restore gives back the same timestamps
-
-
-def _shown(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 30 else text[:29] + "…"
 
 
 def _record(*, dreamt_on: str, body: str, created: str, updated: str | None = None, title: str = "",
@@ -211,3 +206,42 @@ _FALSE = {"", "0", "false", "no", "n"}
 
 def _split_list(value: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,;]", value) if part.strip()]
+
+
+# -- what the registry hands a format (formats/__init__.py) ------------------------------------
+
+
+@dataclass
+class ExportJob:
+    """What an exporter may need besides the dreams and the stream: the journal and filters
+    (JSON writes straight from SQL when it can), how many dreams there are, the progress
+    callback, today, and the motifs' labels, looked up only by a format that names motifs."""
+
+    journal: object
+    filters: object
+    total: int
+    on_progress: Callable[[int], None] | None = None
+    motif_labels: Callable[[], dict] | dict | None = None
+    today: date | None = None
+
+    def labels(self) -> dict:
+        found = self.motif_labels() if callable(self.motif_labels) else self.motif_labels
+        return found or {}
+
+    def counting(self, items: Iterable) -> Iterable:
+        """`items`, reporting each to the progress callback as it goes by."""
+        for item in items:
+            yield item
+            if self.on_progress:
+                self.on_progress(1)
+
+
+@dataclass
+class ImportOptions:
+    """What a reader may need besides the path: the import's timestamp (`created` of records
+    that carry none), today (for relative dates) and the CSV column names."""
+
+    stamp: str
+    today: date | None = None
+    date_column: str = "date"
+    text_column: str = "text"

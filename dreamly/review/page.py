@@ -1,8 +1,9 @@
 """The weekly review as one self-contained HTML page: the findings of `patterns.review()`
 with inline SVG charts and the window's dream pictures as thumbnails.
 
-Decides nothing (every number comes from the review) and touches no database or
-terminal. The page loads nothing from anywhere: no scripts at all (its Content Security
+Decides nothing (every number comes from the review, and which sections and rows from
+`sections.sections()`: the page shows each section's rows and, folded or in its charts,
+its `more`) and touches no database or terminal. The page loads nothing from anywhere: no scripts at all (its Content Security
 Policy says so to the browser), no fonts, no images but its own inline SVG. It is also
 well-formed XML, so a test can read it with the standard library.
 """
@@ -13,9 +14,9 @@ import math
 import re
 
 from dreamly import picture
-from dreamly.review.words import (MAX_LINKS, capital, day, empty_message, is_empty, label, link_sentence, motif_rows,
-                                  now_word, per_week, pursuer_name, pursuer_shift_sentence, recurring_name,
-                                  red_flag_lines, span, window_weeks)
+from dreamly.review.sections import Section, sections
+from dreamly.review.words import (capital, day, empty_message, is_empty, label, link_sentence, now_word, per_week,
+                                  pursuer_name, recurring_name, red_flag_lines, span, window_weeks)
 from dreamly.picture import num as _n
 from dreamly.text import first_words
 from dreamly.text import xml_escape as esc
@@ -78,11 +79,8 @@ def html(report: dict, dreams: list[dict] = (), *, labels: dict[str, str] | None
     if is_empty(report):
         body.append(f'<section data-finding="empty"><p>{_prose(empty_message(report))}</p></section>')
     else:
-        for section in (_overview, _weeks, _motifs, _emotions, _pursuers, _links, _recurring, _signs, _red_flag,
-                        _suggestions):
-            block = section(report)
-            if block:
-                body.append(block)
+        for section in sections(report):
+            body.append(PAGE[section.key](section, report))
         body.append(_thumbnails(list(dreams), labels or {}, more_dreams))
     body.append("</main>")
     body.append("<footer>Written by dreamly from your own journal. Links between tags and motifs are "
@@ -108,14 +106,10 @@ def _section(title: str, inner: str, note: str = "", finding: str = "") -> str:
 # -- sections -----------------------------------------------------------------------------------
 
 
-def _overview(report: dict) -> str:
-    o = report["overview"]
-    facts = [(str(o["dreams"]), f"dream{'s' if o['dreams'] != 1 else ''} (before: {per_week(o['baseline'])} a week)"),
-             (str(o["nightmares"]), "nightmares"), (str(o["lucid"]), "lucid")]
-    if o["sleep_quality"] is not None:
-        facts.append((f"{o['sleep_quality']}/5", "sleep on average"))
-    facts.append((str(o["streak"]), "mornings in a row written down"))
-    items = "".join(f"<li><b>{esc(big)}</b> {esc(small)}</li>" for big, small in facts)
+def _overview(section: Section, report: dict) -> str:
+    items = "".join(f"<li><b>{esc(figure)}</b> {esc(words)}"
+                    f"{esc(' (' + section.extra['before'] + ')') if key == 'dreams' else ''}</li>"
+                    for key, figure, words in section.rows)
     return _section("Overview", f'<ul class="facts">{items}</ul>', finding="overview")
 
 
@@ -126,10 +120,8 @@ def _chart(name: str, ink: str, height: float, inner: str, caption: str, summary
             f'<figcaption>{esc(caption)}</figcaption></figure>')
 
 
-def _weeks(report: dict) -> str:
-    weeks = report["weeks"]
-    if not any(x["dreams"] for x in weeks):
-        return ""
+def _weeks(section: Section, report: dict) -> str:
+    weeks = section.rows
     top = max(x["dreams"] for x in weeks)
     now = window_weeks(report)
     slot = CHART_WIDTH / len(weeks)
@@ -180,23 +172,22 @@ def _bar_rows(rows: list[tuple[str, dict, str]], ink: str, ink_before: str, repo
     return "".join(out), 8 + len(rows) * row_h
 
 
-def _motifs(report: dict) -> str:
-    shown = {m["id"] for m in motif_rows(report)}  # the terminal's rows: seen now, or falling
-    pursuers = {p["id"] for p in report["pursuers"]}
-    rows = [(label(m), m, f"motif:{m['id']}") for m in report["motifs"] if m["id"] in shown]
-    quiet = [m for m in report["motifs"] if m["id"] not in shown and m["id"] not in pursuers]
-    if report.get("cant_run"):
-        rows.append(("all can't-run dreams", report["cant_run"], "cant_run"))
-    if not rows and not quiet:
-        return ""
-    chart = ""
-    if rows:
-        inner, height = _bar_rows(rows, MOTIF_INK, MOTIF_INK_BEFORE, report)
-        chart = _chart("motifs", MOTIF_INK, height, inner,
-                       f"Dark bar: dreams with the motif {now_word(report)}; pale bar and small figure: the weekly "
-                       "average in the weeks before.",
-                       "Motifs: " + "; ".join(f"{name} {row['count']} (before {per_week(row['baseline'])})"
-                                              for name, row, _ in rows))
+def _motifs(section: Section, report: dict) -> str:
+    family = section.extra["family"]
+    rows = [("all can't-run dreams", m, "cant_run") if m is family else (label(m), m, f"motif:{m['id']}")
+            for m in section.rows]
+    inner, height = _bar_rows(rows, MOTIF_INK, MOTIF_INK_BEFORE, report)
+    chart = _chart("motifs", MOTIF_INK, height, inner,
+                   f"Dark bar: dreams with the motif {now_word(report)}; pale bar and small figure: the weekly "
+                   "average in the weeks before.",
+                   "Motifs: " + "; ".join(f"{name} {row['count']} (before {per_week(row['baseline'])})"
+                                          for name, row, _ in rows))
+    seen = [m for m in section.more if m["count"]]
+    if seen:
+        names = ", ".join(f'<span data-finding="motif:{esc(m["id"])}">{esc(label(m))} ({m["count"]} {esc(now_word(report))}, '
+                          f'{esc(per_week(m["baseline"]))} a week before)</span>' for m in seen)
+        chart += f'<p class="note">Also: {names}.</p>'
+    quiet = [m for m in section.more if not m["count"]]
     if quiet:
         names = ", ".join(f'<span data-finding="motif:{esc(m["id"])}">{esc(label(m))} ({esc(per_week(m["baseline"]))} a '
                           f'week)</span>' for m in quiet)
@@ -204,10 +195,8 @@ def _motifs(report: dict) -> str:
     return _section("Motifs", chart)
 
 
-def _emotions(report: dict) -> str:
-    rows = report["emotions"]
-    if not rows:
-        return ""
+def _emotions(section: Section, report: dict) -> str:
+    rows = section.rows + section.more  # the page's chart holds every feeling
     weeks = [x["start"] for x in report["weeks"]]
     name = {e["id"]: capital(label(e)) for e in rows}
     top = max([1] + [n for e in rows for n in e.get("weeks", ())])
@@ -242,64 +231,58 @@ def _emotions(report: dict) -> str:
     return _section("Feelings by week", chart)
 
 
-def _pursuers(report: dict) -> str:
-    rows = [(pursuer_name(p), p, f"pursuer:{p['id']}") for p in report["pursuers"]]
-    if not rows:
-        return ""
+def _pursuers(section: Section, report: dict) -> str:
+    rows = [(pursuer_name(p), p, f"pursuer:{p['id']}") for p in section.rows]
     inner, height = _bar_rows(rows, PURSUER_INK, PURSUER_INK_BEFORE, report)
     chart = _chart("pursuers", PURSUER_INK, height, inner,
                    f"Who or what did the chasing {now_word(report)} (dark) and a week on average before (pale).",
                    "Pursuers: " + "; ".join(f"{name} {row['count']}" for name, row, _ in rows))
-    sentence = pursuer_shift_sentence(report)
+    sentence = section.extra["sentence"]
     shift_html = f'<p data-finding="pursuer-shift">{esc(sentence)}</p>' if sentence else ""
     return _section("Who or what chases you", chart + shift_html)
 
 
-def _links(report: dict) -> str:
-    items = [(f"link:{x['tag']}:{x['motif']}", link_sentence(x, "motif")) for x in report["links"]]
-    items += [(f"emotion-link:{x['tag']}:{x['emotion']}", link_sentence(x, "emotion")) for x in report.get("emotion_links", [])]
+def _link_item(kind: str, link: dict) -> str:
+    key = f"link:{link['tag']}:{link['motif']}" if kind == "motif" else f"emotion-link:{link['tag']}:{link['emotion']}"
+    return f'<li data-finding="{esc(key)}">{esc(capital(link_sentence(link, kind)))}.</li>'
+
+
+def _folded(items: list[str]) -> str:
+    """The section's `more`, under a "N more" the reader opens."""
     if not items:
         return ""
-    lis = [f'<li data-finding="{esc(key)}">{esc(capital(text))}.</li>' for key, text in items]
-    inner = f'<ul class="findings">{"".join(lis[:MAX_LINKS])}</ul>'
-    if len(lis) > MAX_LINKS:
-        inner += (f'<details><summary>{len(lis) - MAX_LINKS} more</summary>'
-                  f'<ul class="findings">{"".join(lis[MAX_LINKS:])}</ul></details>')
+    return f'<details><summary>{len(items)} more</summary><ul class="findings">{"".join(items)}</ul></details>'
+
+
+def _links(section: Section, report: dict) -> str:
+    inner = f'<ul class="findings">{"".join(_link_item(*row) for row in section.rows)}</ul>'
+    inner += _folded([_link_item(*row) for row in section.more])
     return _section("What travels together", inner, note="Co-occurrence in these weeks, not cause.")
 
 
-def _recurring(report: dict) -> str:
-    groups = report["recurring"]
-    if not groups:
-        return ""
-    lis = "".join(
-        f'<li data-finding="recurring:{i}"><b>{g["times"]} times</b> — {esc(recurring_name(g))}: '
-        f'{esc(", ".join(day(d) for d in g["dates"]))} <span class="note">({esc(g["reason"])})</span></li>'
-        for i, g in enumerate(groups))
-    return _section("Dreams that come back", f'<ul class="findings">{lis}</ul>')
+def _recurring(section: Section, report: dict) -> str:
+    lis = [f'<li data-finding="recurring:{i}"><b>{g["times"]} times</b> — {esc(recurring_name(g))}: '
+           f'{esc(", ".join(day(d) for d in g["dates"]))} <span class="note">({esc(g["reason"])})</span></li>'
+           for i, g in enumerate(section.rows + section.more)]
+    inner = f'<ul class="findings">{"".join(lis[:len(section.rows)])}</ul>' + _folded(lis[len(section.rows):])
+    return _section("Dreams that come back", inner)
 
 
-def _signs(report: dict) -> str:
+def _signs(section: Section, report: dict) -> str:
     from dreamly.review.sign_words import html_section
 
-    return html_section(report.get("signs"))
+    return html_section(section.rows[0])
 
 
-def _red_flag(report: dict) -> str:
-    flag = report.get("red_flag")
-    if not flag:
-        return ""
-    seen, message = red_flag_lines(flag)
+def _red_flag(section: Section, report: dict) -> str:
+    seen, message = red_flag_lines(section.rows[0])
     return (f'<section><aside class="flag" data-finding="red-flag"><h2>Worth noticing</h2>'
             f'<p>{esc(seen)}</p><p>{esc(message)}</p></aside></section>')
 
 
-def _suggestions(report: dict) -> str:
-    items = report.get("suggestions") or []
-    if not items:
-        return ""
+def _suggestions(section: Section, report: dict) -> str:
     parts = []
-    for item in items:
+    for item in section.rows:
         parts.append(f'<div data-finding="suggestion:{esc(item["motif"])}"><dt>{esc(item["label"])} '
                      f'<span class="note">({esc(item["finding"])})</span></dt>')
         if item.get("question"):
@@ -308,6 +291,10 @@ def _suggestions(report: dict) -> str:
             parts.append(f'<dd>Try: {esc(item["try"])}</dd>')
         parts.append("</div>")
     return _section("To take with you", f'<dl class="take">{"".join(parts)}</dl>')
+
+
+PAGE = {"overview": _overview, "weeks": _weeks, "motifs": _motifs, "emotions": _emotions, "pursuers": _pursuers,
+        "links": _links, "recurring": _recurring, "signs": _signs, "red_flag": _red_flag, "suggestions": _suggestions}
 
 
 def _thumbnails(dreams: list[dict], labels: dict[str, str], more: int) -> str:

@@ -1,6 +1,7 @@
 """How the weekly review looks: in the terminal (rich) and as Markdown. Decides nothing:
-every number and finding comes from `patterns.review()`; this only hides empty sections
-and fits the rest to the terminal's width."""
+every number and finding comes from `patterns.review()`, and which sections and rows are
+shown from `sections.sections()` (their `rows`; the page adds their `more`); this only
+draws them and fits them to the terminal's width."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from rich.panel import Panel
 from rich.text import Text
 
 from dreamly.render import console
-from dreamly.review.words import (MAX_EMOTIONS, MAX_LINKS, MAX_MOTIFS, MAX_RECURRING, day, empty_message, is_empty,
-                                  label, link_sentence, motif_rows, now_word, per_week, pursuer_name, pursuer_shift_sentence,
-                                  recurring_name,
-                                  red_flag_lines, span, window_weeks)
+from dreamly.review.sections import Section, sections
+from dreamly.review.words import (day, empty_message, is_empty, label, link_sentence, now_word, per_week, pursuer_name,
+                                  recurring_name, red_flag_lines, span, window_weeks)
 
 TREND_MARKS = {"rising": ("↑ rising", "bold yellow"), "falling": ("↓ falling", "cyan"),
                "new": ("★ new", "bold magenta"), "steady": ("· steady", "dim"), "none": ("", "")}
@@ -35,13 +35,10 @@ def show(report: dict) -> None:
         console.print()
         console.print(empty_message(report))
         return
-    for section in (_overview, _frequency, _motifs, _emotion_map, _pursuers, _links, _recurring, _signs, _red_flag,
-                    _suggestions):
-        block = section(report, width)
-        if block:
-            console.print()
-            for line in block:
-                console.print(line)
+    for section in sections(report):
+        console.print()
+        for line in TERMINAL[section.key](section, report, width):
+            console.print(line)
 
 
 def _item(marker: str, body: Text | str, width: int) -> Text:
@@ -67,29 +64,21 @@ def _heading(title: str, note: str, width: int) -> Text:
     return text
 
 
-def _overview(report: dict, width: int) -> list:
-    o = report["overview"]
-    line = Text.assemble((f"{o['dreams']} dream" + ("s" if o["dreams"] != 1 else ""), "bold"),
-                         (f" (before: {per_week(o['baseline'])} a week)", "dim"))
-    facts = []
-    if o["nightmares"]:
-        facts.append((f"{o['nightmares']} nightmare" + ("s" if o["nightmares"] != 1 else ""), "red"))
-    if o["lucid"]:
-        facts.append((f"{o['lucid']} lucid", "cyan"))
-    if o["sleep_quality"] is not None:
-        facts.append((f"slept {o['sleep_quality']}/5 on average", ""))
-    if o["streak"] > 1:
-        facts.append((f"recall streak {o['streak']} mornings", "green"))
-    for fact in facts:
-        line.append(" · ")
-        line.append(*fact)
+FACT_STYLE = {"dreams": "bold", "nightmares": "red", "lucid": "cyan", "streak": "green"}
+
+
+def _overview(section: Section, report: dict, width: int) -> list:
+    line = Text()
+    for i, (key, figure, words) in enumerate(section.rows):
+        line.append(" · " if i else "")
+        line.append(f"{figure} {words}", style=FACT_STYLE.get(key, ""))
+        if key == "dreams":
+            line.append(f" ({section.extra['before']})", style="dim")
     return [_heading("Overview", "", width), _item("  ", line, width)]
 
 
-def _frequency(report: dict, width: int) -> list:
-    weeks = report["weeks"]
-    if sum(w["dreams"] for w in weeks) == 0:
-        return []
+def _frequency(section: Section, report: dict, width: int) -> list:
+    weeks = section.rows
     top = max(w["dreams"] for w in weeks)
     room = max(8, min(40, width - 20))
     highlighted = window_weeks(report)
@@ -119,22 +108,15 @@ def _count_rows(entries: list[tuple[str, dict, str]], width: int) -> list[Text]:
     return lines
 
 
-def _motifs(report: dict, width: int) -> list:
-    rows = motif_rows(report)[:MAX_MOTIFS]
-    family = report.get("cant_run")
-    if not rows and not family:
-        return []
-    entries = [(label(m), m, "") for m in rows]
-    if family:
-        entries.append(("all can't-run dreams", family, "bold"))
+def _motifs(section: Section, report: dict, width: int) -> list:
+    family = section.extra["family"]
+    entries = [("all can't-run dreams", m, "bold") if m is family else (label(m), m, "") for m in section.rows]
     return [_heading("Motifs", f"{now_word(report)} · weekly average before · change", width),
             *_count_rows(entries, width)]
 
 
-def _emotion_map(report: dict, width: int) -> list:
-    rows = [e for e in report["emotions"] if any(e.get("weeks", ()))][:MAX_EMOTIONS]
-    if not rows:
-        return []
+def _emotion_map(section: Section, report: dict, width: int) -> list:
+    rows = section.rows
     starts = [w["start"] for w in report["weeks"]]
     name_w = 14
     fit = max(4, min(len(starts), (width - name_w - 4) // 3))
@@ -154,39 +136,27 @@ def _emotion_map(report: dict, width: int) -> list:
     return lines
 
 
-def _pursuers(report: dict, width: int) -> list:
-    rows = [p for p in report["pursuers"] if p["count"] or p["baseline"]]
-    if not rows:
-        return []
-    shift = report.get("pursuer_shift")
-    if not any(p["count"] for p in rows):  # a quiet week: one sentence, not a table of zeros
-        return [_heading("Who or what chases you", "", width), _item("  ", pursuer_shift_sentence(report), width)]
+def _pursuers(section: Section, report: dict, width: int) -> list:
+    sentence = section.extra["sentence"]
+    if section.extra["quiet"]:  # a quiet week: one sentence, not a table of zeros
+        return [_heading("Who or what chases you", "", width), _item("  ", sentence, width)]
     lines = [_heading("Who or what chases you", f"{now_word(report)} · weekly average before", width),
-             *_count_rows([(pursuer_name(p), p, "") for p in rows], width)]
-    if shift and shift["now"] and shift["before"] and shift["now"] != shift["before"]:  # only a change is news here
-        lines.append(_item("  ", Text(pursuer_shift_sentence(report), style="italic"), width))
+             *_count_rows([(pursuer_name(p), p, "") for p in section.rows], width)]
+    if sentence:
+        lines.append(_item("  ", Text(sentence, style="italic"), width))
     return lines
 
 
-def _links(report: dict, width: int) -> list:
-    motif_links = report["links"][:MAX_LINKS]
-    emotion_links = report.get("emotion_links", [])[:max(0, MAX_LINKS - len(motif_links)) or 2]
-    if not motif_links and not emotion_links:
-        return []
+def _links(section: Section, report: dict, width: int) -> list:
     lines = [_heading("What travels together", "co-occurrence in these weeks, not cause", width)]
-    for link in motif_links:
-        lines.append(_item("  • ", link_sentence(link, "motif"), width))
-    for link in emotion_links:
-        lines.append(_item("  • ", link_sentence(link, "emotion"), width))
+    for kind, link in section.rows:
+        lines.append(_item("  • ", link_sentence(link, kind), width))
     return lines
 
 
-def _recurring(report: dict, width: int) -> list:
-    groups = report["recurring"][:MAX_RECURRING]
-    if not groups:
-        return []
+def _recurring(section: Section, report: dict, width: int) -> list:
     lines = [_heading("Dreams that come back", "", width)]
-    for g in groups:
+    for g in section.rows:
         line = Text()
         line.append(f"{g['times']} times", style="bold magenta")
         line.append(f" — {recurring_name(g)}: ")
@@ -196,28 +166,22 @@ def _recurring(report: dict, width: int) -> list:
     return lines
 
 
-def _signs(report: dict, width: int) -> list:
+def _signs(section: Section, report: dict, width: int) -> list:
     from dreamly.render_signs import review_section
 
-    return review_section(report.get("signs"), width)
+    return review_section(section.rows[0], width)
 
 
-def _red_flag(report: dict, width: int) -> list:
-    flag = report.get("red_flag")
-    if not flag:
-        return []
-    seen, message = red_flag_lines(flag)
+def _red_flag(section: Section, report: dict, width: int) -> list:
+    seen, message = red_flag_lines(section.rows[0])
     body = Text(seen + "\n\n" + message)
     return [Panel(body, title="Worth noticing", title_align="left", border_style="yellow", padding=(0, 1),
                   width=min(width, 100))]
 
 
-def _suggestions(report: dict, width: int) -> list:
-    items = report.get("suggestions") or []
-    if not items:
-        return []
+def _suggestions(section: Section, report: dict, width: int) -> list:
     lines = [_heading("To take with you", "", width)]
-    for item in items:
+    for item in section.rows:
         lines.append(Text.assemble("  ", (item["label"], "bold yellow"), (f"  ({item['finding']})", "dim")))
         if item.get("question"):
             lines.append(_item("    ", Text.assemble("Ask yourself: ", (item["question"], "italic")), width))
@@ -226,76 +190,98 @@ def _suggestions(report: dict, width: int) -> list:
     return lines
 
 
+TERMINAL = {"overview": _overview, "weeks": _frequency, "motifs": _motifs, "emotions": _emotion_map,
+            "pursuers": _pursuers, "links": _links, "recurring": _recurring, "signs": _signs, "red_flag": _red_flag,
+            "suggestions": _suggestions}
+
+
 # -- markdown -----------------------------------------------------------------------------------
 
 
 def markdown(report: dict) -> str:
     """The review as Markdown, for pasting into notes."""
-    w, b, o = report["window"], report["baseline"], report["overview"]
+    w, b = report["window"], report["baseline"]
     out = [f"# Dream patterns, {span(w['since'], w['until'])}", "",
            f"_Against the {b['weeks']} weeks before ({span(b['since'], b['until'])})._", ""]
     if is_empty(report):
         return "\n".join(out + [empty_message(report), ""])
-    facts = [f"**{o['dreams']} dreams** (before: {per_week(o['baseline'])} a week)"]
-    if o["nightmares"]:
-        facts.append(f"{o['nightmares']} nightmares")
-    if o["lucid"]:
-        facts.append(f"{o['lucid']} lucid")
-    if o["sleep_quality"] is not None:
-        facts.append(f"slept {o['sleep_quality']}/5 on average")
-    if o["streak"] > 1:
-        facts.append(f"recall streak {o['streak']} mornings")
-    out += ["## Overview", "", " · ".join(facts), ""]
+    for section in sections(report):
+        out += MARKDOWN[section.key](section, report)
+    return "\n".join(out)
+
+
+def _md_overview(section: Section, report: dict) -> list[str]:
+    shown = [f"**{figure} {words}** ({section.extra['before']})" if key == "dreams" else f"{figure} {words}"
+             for key, figure, words in section.rows]
+    return ["## Overview", "", " · ".join(shown), ""]
+
+
+def _md_weeks(section: Section, report: dict) -> list[str]:
+    weeks = section.rows
+    top = max(x["dreams"] for x in weeks)
+    spark = "".join(SPARKS[min(7, (x["dreams"] * 8 - 1) // top)] if x["dreams"] else " " for x in weeks)
+    return ["## Dreams per week", "", f"`{spark}` {day(weeks[0]['start'])} – {day(weeks[-1]['start'])} "
+            f"({', '.join(str(x['dreams']) for x in weeks)})", ""]
+
+
+def _md_motifs(section: Section, report: dict) -> list[str]:
+    out = ["## Motifs", "", f"| motif | {now_word(report)} | weekly before | change |", "|---|--:|--:|---|"]
+    for m in section.rows:
+        name = "**all can't-run dreams**" if m is section.extra["family"] else label(m)
+        out.append(f"| {name} | {m['count']} | {per_week(m['baseline'])} | {m['trend']} |")
+    return out + [""]
+
+
+def _md_emotions(section: Section, report: dict) -> list[str]:
     weeks = report["weeks"]
-    if any(x["dreams"] for x in weeks):
-        top = max(x["dreams"] for x in weeks)
-        spark = "".join(SPARKS[min(7, (x["dreams"] * 8 - 1) // top)] if x["dreams"] else " " for x in weeks)
-        out += ["## Dreams per week", "", f"`{spark}` {day(weeks[0]['start'])} – {day(weeks[-1]['start'])} "
-                f"({', '.join(str(x['dreams']) for x in weeks)})", ""]
-    rows = motif_rows(report)[:MAX_MOTIFS]
-    if rows or report.get("cant_run"):
-        out += ["## Motifs", "", f"| motif | {now_word(report)} | weekly before | change |", "|---|--:|--:|---|"]
-        for m in rows:
-            out.append(f"| {label(m)} | {m['count']} | {per_week(m['baseline'])} | {m['trend']} |")
-        if report.get("cant_run"):
-            f = report["cant_run"]
-            out.append(f"| **all can't-run dreams** | {f['count']} | {per_week(f['baseline'])} | {f['trend']} |")
-        out.append("")
-    emotions = [e for e in report["emotions"] if any(e.get("weeks", ()))][:MAX_EMOTIONS]
-    if emotions:
-        out += ["## Feelings by week", "", "| feeling | " + " | ".join(day(x["start"]) for x in weeks) + " |",
-                "|---|" + "--:|" * len(weeks)]
-        for e in emotions:
-            out.append(f"| {label(e)} | " + " | ".join(str(n) if n else "·" for n in e["weeks"]) + " |")
-        out.append("")
-    pursuers = [p for p in report["pursuers"] if p["count"] or p["baseline"]]
-    if pursuers:
-        out += ["## Who or what chases you", ""]
-        out += [f"- {label(p)}: {p['count']} (before {per_week(p['baseline'])} a week, {p['trend']})" for p in pursuers]
-        out.append("")
-    links = [("motif", x) for x in report["links"][:MAX_LINKS]] + [("emotion", x) for x in report.get("emotion_links", [])[:2]]
-    if links:
-        out += ["## What travels together", "", "_Co-occurrence, not cause._", ""]
-        out += [f"- {link_sentence(x, key)}" for key, x in links]
-        out.append("")
-    if report["recurring"]:
-        out += ["## Dreams that come back", ""]
-        out += [f"- {g['times']} times — {recurring_name(g)}: {', '.join(day(d) for d in g['dates'])} ({g['reason']})"
-                for g in report["recurring"][:MAX_RECURRING]]
-        out.append("")
+    out = ["## Feelings by week", "", "| feeling | " + " | ".join(day(x["start"]) for x in weeks) + " |",
+           "|---|" + "--:|" * len(weeks)]
+    for e in section.rows:
+        out.append(f"| {label(e)} | " + " | ".join(str(n) if n else "·" for n in e["weeks"]) + " |")
+    return out + [""]
+
+
+def _md_pursuers(section: Section, report: dict) -> list[str]:
+    out = ["## Who or what chases you", ""]
+    out += [f"- {label(p)}: {p['count']} (before {per_week(p['baseline'])} a week, {p['trend']})" for p in section.rows]
+    if section.extra["sentence"]:
+        out += ["", f"_{section.extra['sentence']}_"]
+    return out + [""]
+
+
+def _md_links(section: Section, report: dict) -> list[str]:
+    return ["## What travels together", "", "_Co-occurrence, not cause._", "",
+            *(f"- {link_sentence(link, kind)}" for kind, link in section.rows), ""]
+
+
+def _md_recurring(section: Section, report: dict) -> list[str]:
+    return ["## Dreams that come back", "",
+            *(f"- {g['times']} times — {recurring_name(g)}: {', '.join(day(d) for d in g['dates'])} ({g['reason']})"
+              for g in section.rows), ""]
+
+
+def _md_signs(section: Section, report: dict) -> list[str]:
     from dreamly.review.sign_words import markdown_section
 
-    out += markdown_section(report.get("signs"))
-    if report.get("red_flag"):
-        seen, message = red_flag_lines(report["red_flag"])
-        out += ["## Worth noticing", "", f"> {seen}", ">", f"> {message}", ""]
-    if report.get("suggestions"):
-        out += ["## To take with you", ""]
-        for item in report["suggestions"]:
-            out.append(f"- **{item['label']}** ({item['finding']})")
-            if item.get("question"):
-                out.append(f"  - Ask yourself: {item['question']}")
-            if item.get("try"):
-                out.append(f"  - Try: {item['try']}")
-        out.append("")
-    return "\n".join(out)
+    return markdown_section(section.rows[0])
+
+
+def _md_red_flag(section: Section, report: dict) -> list[str]:
+    seen, message = red_flag_lines(section.rows[0])
+    return ["## Worth noticing", "", f"> {seen}", ">", f"> {message}", ""]
+
+
+def _md_suggestions(section: Section, report: dict) -> list[str]:
+    out = ["## To take with you", ""]
+    for item in section.rows:
+        out.append(f"- **{item['label']}** ({item['finding']})")
+        if item.get("question"):
+            out.append(f"  - Ask yourself: {item['question']}")
+        if item.get("try"):
+            out.append(f"  - Try: {item['try']}")
+    return out + [""]
+
+
+MARKDOWN = {"overview": _md_overview, "weeks": _md_weeks, "motifs": _md_motifs, "emotions": _md_emotions,
+            "pursuers": _md_pursuers, "links": _md_links, "recurring": _md_recurring, "signs": _md_signs,
+            "red_flag": _md_red_flag, "suggestions": _md_suggestions}

@@ -1,16 +1,10 @@
 """The weekly review in words: dates, counts and sentences shared by the terminal view, the
-Markdown and the HTML page, so all three say the same thing the same way. Plain strings
-only: no rich, no markup."""
+Markdown and the HTML page, so all three say the same thing the same way (which sections
+and rows they show is review/sections.py's). Plain strings only: no rich, no markup."""
 
 from __future__ import annotations
 
 from datetime import date
-
-MAX_MOTIFS = 10
-MAX_EMOTIONS = 8
-MAX_LINKS = 5
-MAX_RECURRING = 4
-
 
 def day(text: str, *, year: bool = False) -> str:
     d = date.fromisoformat(text)
@@ -51,12 +45,6 @@ def window_weeks(report: dict) -> set[str]:
     since, until = (date.fromisoformat(report["window"][k]) for k in ("since", "until"))
     return {w["start"] for w in report["weeks"]
             if date.fromisoformat(w["start"]) <= until and (date.fromisoformat(w["start"]) - since).days > -7}
-
-
-def motif_rows(report: dict) -> list[dict]:
-    """The motifs to list; pursuers have a section of their own (the review says which they are)."""
-    pursuers = {p["id"] for p in report["pursuers"]}
-    return [m for m in report["motifs"] if (m["count"] or m["trend"] == "falling") and m["id"] not in pursuers]
 
 
 def capital(text: str) -> str:

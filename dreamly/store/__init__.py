@@ -20,6 +20,7 @@ from dreamly.store.journal import (  # noqa: F401  (the package's public names)
     EDITABLE_FIELDS,
     SNIPPET_END,
     SNIPPET_START,
+    StaleEdit,
     Filters,
     Journal,
     NewDream,
@@ -29,6 +30,7 @@ from dreamly.store.journal import (  # noqa: F401  (the package's public names)
     normalise_tag,
     now_utc,
     open_journal,
+    text_hash,
     sqlite3,
 )
 from dreamly.store.errors import translate_error  # noqa: F401

@@ -56,9 +56,7 @@ def now_utc() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def content_hash(dreamt_on: str, body: str) -> str:
-    """Identity of a dream's content, so re-importing the same file adds nothing."""
-    normalised = " ".join(body.split())
+def _sha256():
     try:  # CPython's own SHA-256: the same digest as hashlib's without loading OpenSSL (~12 ms)
         from _sha256 import sha256
     except ImportError:  # other Pythons (3.12+ name it _sha2)
@@ -66,8 +64,21 @@ def content_hash(dreamt_on: str, body: str) -> str:
             from _sha2 import sha256
         except ImportError:
             from hashlib import sha256
+    return sha256
 
-    return sha256(f"{dreamt_on}\n{normalised}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+def text_hash(body: str | None) -> str | None:
+    """Identity of a dream's exact text, recorded with its analysis (dream_analysis.text_hash):
+    an analysis whose hash differs from the text's is stale."""
+    if body is None:
+        return None
+    return _sha256()(body.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def content_hash(dreamt_on: str, body: str) -> str:
+    """Identity of a dream's content, so re-importing the same file adds nothing."""
+    normalised = " ".join(body.split())
+    return _sha256()(f"{dreamt_on}\n{normalised}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 @dataclass
@@ -172,8 +183,11 @@ class Journal(MorningJournal):
         path = Path(path)
         if path.is_dir():
             raise DreamlyError(f"{path} is a folder, not a journal file")
-        fresh = not path.exists()
-        if fresh and not create:
+        if path.exists() and not path.is_file():  # /dev/null, a pipe: SQLite would leave -journal files beside it
+            raise DreamlyError(f"{path} is not a regular file; a journal is a file (give --db a file name)")
+        # an empty file (`touch journal.db`) is a new journal too: private, and in WAL mode
+        fresh = not path.exists() or path.stat().st_size == 0
+        if fresh and not create and not path.exists():
             raise DreamlyError(f"no journal at {path}")
         if fresh:
             _make_private_folder(path.parent)
@@ -187,6 +201,7 @@ class Journal(MorningJournal):
                 raise translate_error(exc, path) from None
             conn = opened.conn
             conn.row_factory = sqlite3.Row
+            conn.create_function("dreamly_text_hash", 1, text_hash, deterministic=True)
             journal = cls(path, conn)
             journal.read_only, journal.encrypted, journal.identity = opened.read_only, opened.encrypted, identity
             try:
@@ -254,9 +269,17 @@ class Journal(MorningJournal):
                 time.sleep(0.01)
 
     def _back_up_before_migration(self, version: int) -> None:
+        """A verified copy of the journal as it is, before migrating it. A copy already there is
+        kept only if it opens with every dream at this version: a kill or a full disk during an
+        earlier copy must not leave a broken `.bak-N` that passes for the good one."""
+        from dreamly.store.copies import copy_problems, opener_for, verified_copy
+
         target = self.path.with_name(f"{self.path.name}.bak-{version}")
-        if not target.exists():
-            self.backup_to(target)
+        dreams = self.conn.execute("SELECT count(*) FROM dreams").fetchone()[0]
+        if os.path.lexists(target) and not copy_problems(target, version=version, dreams=dreams,
+                                                         opener=opener_for(self.conn)):
+            return
+        verified_copy(self.conn, target, replace=True, journal=self.path)
 
     def close(self) -> None:
         self.conn.close()
@@ -275,8 +298,10 @@ class Journal(MorningJournal):
 
     # -- writes ----------------------------------------------------------------------
 
-    def add(self, dream: NewDream) -> int:
-        """Store a dream with its tags and user-tagged emotions in one transaction."""
+    def add(self, dream: NewDream, analysis: tuple | None = None) -> int:
+        """Store a dream with its tags and user-tagged emotions in one transaction; with
+        `analysis` = (motifs, found emotion ids, matcher version), its analysis too, in the same
+        transaction (a kill never leaves the dream with half its analysis, or none unrecorded)."""
         stamp = now_utc()
         dreamt_on = dream.dreamt_on.isoformat()
         with self.transaction():
@@ -294,6 +319,9 @@ class Journal(MorningJournal):
             dream_id = cursor.lastrowid
             self._write_tags(dream_id, dream.tags)
             self._write_user_emotions(dream_id, dream.emotions)
+            if analysis is not None:
+                motifs, found, version = analysis
+                self._replace_analysis(dream_id, motifs, found, version, text=dream.body)
         return dream_id
 
     def _write_tags(self, dream_id: int, tags: Iterable[str]) -> None:
@@ -308,16 +336,20 @@ class Journal(MorningJournal):
             [(dream_id, name, intensity) for name, intensity in emotions],
         )
 
-    def save_analysis(self, dream_id: int, motifs: Iterable, found_emotions: Iterable[str], version: int) -> None:
+    def save_analysis(self, dream_id: int, motifs: Iterable, found_emotions: Iterable[str], version: int,
+                      text: str | None = None) -> None:
         """Replace a dream's matcher output: its motif hits and its text-found emotions.
 
         `motifs` are objects with id, evidence, start, end and subject (analysis.Hit).
         Emotions the user tagged are kept; found ones are added only where the user said nothing.
         """
         with self.transaction():
-            self._replace_analysis(dream_id, motifs, found_emotions, version)
+            self._replace_analysis(dream_id, motifs, found_emotions, version, text=text)
 
-    def _replace_analysis(self, dream_id: int, motifs: Iterable, found_emotions: Iterable[str], version: int) -> None:
+    def _replace_analysis(self, dream_id: int, motifs: Iterable, found_emotions: Iterable[str], version: int,
+                          text: str | None = None) -> None:
+        """`text` is the text that was analysed (None: the dream's text as stored now); it is
+        recorded in dream_analysis, so an analysis of an older text shows as stale in `check`."""
         self.conn.execute("DELETE FROM dream_motifs WHERE dream_id = ?", (dream_id,))
         self.conn.execute("DELETE FROM dream_emotions WHERE dream_id = ? AND origin = 'text'", (dream_id,))
         self.conn.executemany(
@@ -328,6 +360,11 @@ class Journal(MorningJournal):
         self.conn.executemany(
             "INSERT OR IGNORE INTO dream_emotions (dream_id, emotion, intensity, origin) VALUES (?, ?, NULL, 'text')",
             [(dream_id, name) for name in dict.fromkeys(found_emotions)],
+        )
+        self.conn.execute(
+            """INSERT OR REPLACE INTO dream_analysis (dream_id, text_hash, matcher_version, analysed)
+               SELECT id, coalesce(?, dreamly_text_hash(body)), ?, ? FROM dreams WHERE id = ?""",
+            (text_hash(text), version, now_utc(), dream_id),
         )
         self._apply_corrections(dream_id, version)  # the dreamer's decisions outlive every analysis
 
@@ -347,28 +384,109 @@ class Journal(MorningJournal):
             current = self.conn.execute("SELECT dreamt_on, body FROM dreams WHERE id = ?", (dream_id,)).fetchone()
             if current is None:
                 raise DreamlyError(f"no dream with id {dream_id}")
+            self._update_row(dream_id, current, fields, tags, emotions)
+
+    def edit(
+        self,
+        dream_id: int,
+        fields: dict,
+        *,
+        add_tags: Iterable[str] = (),
+        drop_tags: Iterable[str] = (),
+        set_emotions: Iterable[tuple[str, int | None]] = (),
+        drop_emotions: Iterable[str] = (),
+        corrections: Iterable[tuple[str, str, str]] = (),
+        expect: dict | None = None,
+        analysis: tuple | None = None,
+    ) -> dict | None:
+        """Change a dream: read, merge and write inside one BEGIN IMMEDIATE, so two `dreamly edit`s
+        at once both land (tags and feelings are added to and dropped from what is stored at
+        that moment, not from what was read before). Returns None when nothing would change,
+        else what was done: {"body": changed?, "corrections": [(kind, name, action)] recorded}.
+
+        `expect` ({column: value} as read when an editor was opened) is the optimistic check:
+        if the stored dream differs, nothing is written and StaleEdit is raised.
+        `analysis` = (motifs, found emotion ids, matcher version) of the new body, written with it.
+        `corrections` are the dreamer's motif decisions; dropping a feeling found in the text
+        (or dropped before) is recorded as a decision too, judged on what is stored now.
+        """
+        unknown = set(fields) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        if not -2**63 <= dream_id < 2**63:
+            raise DreamlyError(f"no dream with id {dream_id}")
+        add_tags = list(add_tags)
+        drop = {normalise_tag(t) for t in drop_tags}
+        set_emotions = dict(set_emotions)
+        dropped = set(drop_emotions)
+        corrections = list(corrections)
+        with self.transaction():
+            current = self.conn.execute("SELECT * FROM dreams WHERE id = ?", (dream_id,)).fetchone()
+            if current is None:
+                raise DreamlyError(f"no dream with id {dream_id}")
+            if expect and any(current[name] != value for name, value in expect.items()):
+                raise StaleEdit(dream_id)
             values = dict(fields)
-            if isinstance(values.get("dreamt_on"), date):
-                values["dreamt_on"] = values["dreamt_on"].isoformat()
-            for flag in ("lucid", "nightmare", "recurring"):
-                if flag in values:
-                    values[flag] = int(bool(values[flag]))
-            if values.get("lucidity") is not None:
-                values["lucid"] = 1  # a lucidity level means it was lucid
-            elif values.get("lucid") == 0:
-                values["lucidity"] = None  # not lucid: no level either
-            values["updated"] = now_utc()
-            values["content_hash"] = content_hash(
-                values.get("dreamt_on", current["dreamt_on"]), values.get("body", current["body"])
-            )
-            assignments = ", ".join(f"{name} = ?" for name in values)
-            self.conn.execute(f"UPDATE dreams SET {assignments} WHERE id = ?", (*values.values(), dream_id))
-            if tags is not None:
-                self.conn.execute("DELETE FROM dream_tags WHERE dream_id = ?", (dream_id,))
-                self._write_tags(dream_id, tags)
-            if emotions is not None:
-                self.conn.execute("DELETE FROM dream_emotions WHERE dream_id = ? AND origin = 'user'", (dream_id,))
-                self._write_user_emotions(dream_id, emotions)
+            if values.get("body") == current["body"]:
+                del values["body"]
+            tags = None
+            if add_tags or drop:
+                before = [r[0] for r in self.conn.execute(
+                    "SELECT tag FROM dream_tags WHERE dream_id = ? ORDER BY tag", (dream_id,))]
+                after = [t for t in [*before, *add_tags] if normalise_tag(t) not in drop]
+                if {normalise_tag(t) for t in after} != set(before):
+                    tags = after
+            emotions = None
+            if set_emotions or dropped:
+                stored = self.conn.execute(
+                    "SELECT emotion, intensity, origin FROM dream_emotions WHERE dream_id = ?", (dream_id,)).fetchall()
+                mine_before = {r[0]: r[1] for r in stored if r[2] == "user"}
+                mine = {name: level for name, level in (mine_before | set_emotions).items() if name not in dropped}
+                if mine != mine_before:
+                    emotions = list(mine.items())
+                found_in_text = {r[0] for r in stored if r[2] == "text"}
+                dropped_before = {r[0] for r in self.conn.execute(
+                    "SELECT name FROM dream_corrections WHERE dream_id = ? AND kind = 'emotion'", (dream_id,))}
+                corrections += [("emotion", name, "drop") for name in dropped if name in found_in_text | dropped_before]
+                corrections += [("emotion", name, "forget") for name in set_emotions if name in dropped_before]
+            decided = {(r[0], r[1]): r[2] for r in self.conn.execute(
+                "SELECT kind, name, action FROM dream_corrections WHERE dream_id = ?", (dream_id,))}
+            corrections_change = any(decided.get((kind, name)) != (None if action == "forget" else action)
+                                     for kind, name, action in corrections)
+            if not values and tags is None and emotions is None and not corrections_change:
+                return None
+            self._update_row(dream_id, current, values, tags, emotions)
+            if "body" in values and analysis is not None:
+                motifs, found, version = analysis
+                self._replace_analysis(dream_id, motifs, found, version, text=values["body"])
+            if corrections:
+                self._write_corrections(dream_id, corrections)
+        return {"body": "body" in values, "corrections": corrections}
+
+    def _update_row(self, dream_id: int, current, fields: dict, tags, emotions) -> None:
+        """Inside a transaction: write `fields` (and tags / user emotions when not None)."""
+        values = dict(fields)
+        if isinstance(values.get("dreamt_on"), date):
+            values["dreamt_on"] = values["dreamt_on"].isoformat()
+        for flag in ("lucid", "nightmare", "recurring"):
+            if flag in values:
+                values[flag] = int(bool(values[flag]))
+        if values.get("lucidity") is not None:
+            values["lucid"] = 1  # a lucidity level means it was lucid
+        elif values.get("lucid") == 0:
+            values["lucidity"] = None  # not lucid: no level either
+        values["updated"] = now_utc()
+        values["content_hash"] = content_hash(
+            values.get("dreamt_on", current["dreamt_on"]), values.get("body", current["body"])
+        )
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        self.conn.execute(f"UPDATE dreams SET {assignments} WHERE id = ?", (*values.values(), dream_id))
+        if tags is not None:
+            self.conn.execute("DELETE FROM dream_tags WHERE dream_id = ?", (dream_id,))
+            self._write_tags(dream_id, tags)
+        if emotions is not None:
+            self.conn.execute("DELETE FROM dream_emotions WHERE dream_id = ? AND origin = 'user'", (dream_id,))
+            self._write_user_emotions(dream_id, emotions)
 
     def delete(self, dream_id: int) -> None:
         with self.transaction():
@@ -538,11 +656,12 @@ class Journal(MorningJournal):
             yield [(r[0], r[1]) for r in rows]
             last = rows[-1][0]
 
-    def save_analyses(self, results: Iterable[tuple[int, Iterable, Iterable[str]]], version: int) -> None:
-        """Matcher output for many dreams in one transaction: all of the batch or none of it."""
+    def save_analyses(self, results: Iterable[tuple], version: int) -> None:
+        """Matcher output for many dreams in one transaction: all of the batch or none of it.
+        Each result is (dream_id, motifs, found emotion ids[, the text analysed])."""
         with self.transaction():
-            for dream_id, motifs, found_emotions in results:
-                self._replace_analysis(dream_id, motifs, found_emotions, version)
+            for dream_id, motifs, found_emotions, *text in results:
+                self._replace_analysis(dream_id, motifs, found_emotions, version, text=text[0] if text else None)
 
     # -- interpretation and rehearsal ------------------------------------------------
 
@@ -701,7 +820,10 @@ class Journal(MorningJournal):
             "reflections": "INSERT INTO reflections (dream_id, question, answer, created) VALUES (?, ?, ?, ?)",
             "corrections": """INSERT OR REPLACE INTO dream_corrections (dream_id, kind, name, action, created)
                               VALUES (?, ?, ?, ?, ?)""",
+            # which text each dream's analysis belongs to (none: `check` reports it, `reanalyze` finishes it)
+            "analysis": "INSERT INTO dream_analysis (dream_id, text_hash, matcher_version, analysed) VALUES (?, ?, ?, ?)",
         }
+        stamp = now_utc()
         rows: dict[str, list] = {table: [] for table in statements}
 
         def flush() -> None:
@@ -736,6 +858,8 @@ class Journal(MorningJournal):
                                        for r in d.get("reflections", ()))
             rows["corrections"].extend((dream_id, c["kind"], c["name"], c["action"], c["created"])
                                        for c in d.get("corrections", ()))
+            if d.get("analysis_version") is not None:
+                rows["analysis"].append((dream_id, text_hash(d["body"]), d["analysis_version"], stamp))
             written += 1
             if written % batch == 0:
                 flush()
@@ -744,44 +868,42 @@ class Journal(MorningJournal):
 
     # -- whole-file operations -------------------------------------------------------
 
-    def backup_to(self, target: Path) -> None:
-        """A consistent copy through SQLite's backup API, private to the user."""
-        old_umask = os.umask(0o077)
-        try:
-            dest = getattr(self.conn, "open_copy", sqlite3.connect)(target)  # encrypted: same key
-            try:
-                self.conn.backup(dest)
-            finally:
-                dest.close()
-        finally:
-            os.umask(old_umask)
-        os.chmod(target, 0o600)
+    def backup_to(self, target: Path, *, replace: bool = True) -> int:
+        """A consistent, verified copy through SQLite's backup API (encrypted with the same key
+        when the journal is), private to the user, given its name only once it is whole
+        (store/copies.py). Returns the number of dreams in the copy."""
+        from dreamly.store.copies import verified_copy
+
+        return verified_copy(self.conn, target, replace=replace, journal=self.path)
 
     # -- reliability: backup, check, repair ---------------------------------------------
 
-    def backup(self, target: Path | None = None, *, now: datetime | None = None) -> Path:
+    def backup(self, target: Path | None = None, *, now: datetime | None = None) -> tuple[Path, int]:
         """Copy the journal to `target` (a new file, or a folder to put it in); by default
-        next to the journal as `<name>.backup-YYYYMMDDTHHMMSS.db`. Never overwrites."""
+        next to the journal as `<name>.backup-YYYYMMDDTHHMMSS.db`. Never overwrites, never
+        follows a link planted at the name. Returns the copy's path and how many dreams it holds."""
         stamp = (now or datetime.now()).strftime("%Y%m%dT%H%M%S")
         default_name = f"{self.path.stem}.backup-{stamp}{self.path.suffix or '.db'}"
         if target is None:
             target = self.path.with_name(default_name)
-        elif target.is_dir():
+        elif target.is_dir() and not target.is_symlink():
             target = target / default_name
-        if target.exists() or target.resolve() == self.path.resolve():
+        if os.path.lexists(target):
             raise DreamlyError(f"{target} already exists; give a new file name")
         if not target.parent.is_dir():
             raise DreamlyError(f"can't write the backup {target}: the folder {target.parent} does not exist")
         if not os.access(target.parent, os.W_OK):
             raise DreamlyError(f"can't write the backup {target}: the folder {target.parent} is read-only; "
                                "give a folder elsewhere (dreamly backup PATH)")
+        refuse_if_marked_damaged(self.path, "backed up")
+        from dreamly.store.copies import DamagedJournal
+
         try:
-            self.backup_to(target)
-        except (sqlite3.Error, OSError) as exc:
-            target.unlink(missing_ok=True)  # never leave half a backup that looks whole
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc  # never holds text
-            raise DreamlyError(f"can't write the backup {target}: {reason}") from None
-        return target
+            dreams = self.backup_to(target, replace=False)
+        except DamagedJournal as exc:
+            mark_damaged(self.path, [str(exc)])
+            raise
+        return target, dreams
 
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -824,6 +946,32 @@ class Journal(MorningJournal):
             problems = ["the search index does not match the dreams' text"]
         return problems
 
+    def analysis_problems(self) -> list[str]:
+        """Dreams whose analysis is missing (never analysed: a kill, a failed or deferred
+        analysis) or belongs to an older text than the one stored ([] when none)."""
+        try:
+            missing, stale = self.conn.execute(
+                """SELECT coalesce(sum(a.dream_id IS NULL), 0),
+                          coalesce(sum(a.dream_id IS NOT NULL AND a.text_hash != dreamly_text_hash(d.body)), 0)
+                   FROM dreams d LEFT JOIN dream_analysis a ON a.dream_id = d.id"""
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            if not _is_damage(exc):
+                raise translate_error(exc, self.path) from None
+            return ["the analysis records can't be read"]
+        problems = []
+        if missing:
+            problems.append(f"{missing} dream{'s have' if missing != 1 else ' has'} no analysis")
+        if stale:
+            problems.append(f"{stale} dream{'s have' if stale != 1 else ' has'} an analysis older than the text")
+        return problems
+
+    def unanalysed_ids(self) -> list[int]:
+        """Ids of the dreams `analysis_problems` counts (for `reanalyze --missing`, `check --repair`)."""
+        return [r[0] for r in self.conn.execute(
+            """SELECT d.id FROM dreams d LEFT JOIN dream_analysis a ON a.dream_id = d.id
+               WHERE a.dream_id IS NULL OR a.text_hash != dreamly_text_hash(d.body) ORDER BY d.id""")]
+
     def rebuild_search_index(self) -> None:
         """Rebuild the full-text index from the dreams table (it holds no data of its own)."""
         with self.transaction():
@@ -838,9 +986,14 @@ class Journal(MorningJournal):
             "integrity": self.integrity_problems(),
             "search_index": [],
             "repaired": [],
+            "analysis": [],
         }
-        if not report["integrity"]:
+        if report["integrity"]:
+            mark_damaged(self.path, report["integrity"])
+        else:
+            clear_damaged(self.path)
             report["search_index"] = self.search_index_problems()
+            report["analysis"] = self.analysis_problems()
         if repair and report["search_index"]:
             self.rebuild_search_index()
             report["search_index"] = self.search_index_problems()
@@ -849,9 +1002,18 @@ class Journal(MorningJournal):
             report["dreams"] = self.count()
         except sqlite3.DatabaseError:
             report["dreams"] = None
-        report["ok"] = not (report["integrity"] or report["search_index"]
+        report["ok"] = not (report["integrity"] or report["search_index"] or report["analysis"]
                             or report["schema_version"] != schema.SCHEMA_VERSION)
         return report
+
+
+class StaleEdit(DreamlyError):
+    """The dream changed in the journal (another terminal) after it was read for editing."""
+
+    def __init__(self, dream_id: int):
+        super().__init__(f"dream {dream_id} was changed elsewhere while you were editing it; "
+                         "nothing was saved over that change")
+        self.dream_id = dream_id
 
 
 class _Transaction:
@@ -861,6 +1023,7 @@ class _Transaction:
         self.identity = identity
 
     def __enter__(self):
+        refuse_if_marked_damaged(self.path)
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
@@ -897,6 +1060,43 @@ class _Transaction:
         return False
 
 
+def damage_marker(path: Path) -> Path:
+    """`journal.db.damaged`: written when `check` (or a backup) finds the file damaged. While it
+    is there nothing is written into the journal or copied from it as a backup; `check` removes
+    it once the file is sound again (a backup restored over it, say)."""
+    return path.with_name(f"{path.name}.damaged")
+
+
+def mark_damaged(path: Path, problems: list[str]) -> None:
+    marker = damage_marker(path)
+    old_umask = os.umask(0o077)
+    try:
+        marker.write_text("dreamly check found this journal damaged:\n" +
+                          "".join(f"- {p}\n" for p in problems[:20]) +
+                          "Run `dreamly salvage` to copy what can be read into a new journal, or restore a "
+                          "backup; `dreamly check` removes this file once the journal is sound.\n",
+                          encoding="utf-8")
+    except OSError:
+        pass  # a read-only folder: the refusal then rests on SQLite's own errors
+    finally:
+        os.umask(old_umask)
+
+
+def clear_damaged(path: Path) -> None:
+    try:
+        damage_marker(path).unlink()
+    except OSError:
+        pass
+
+
+def refuse_if_marked_damaged(path: Path, what: str = "written") -> None:
+    if os.path.lexists(damage_marker(path)):
+        raise DreamlyError(
+            f"the journal {path} is damaged (`dreamly check` found it), so nothing was {what}; "
+            "`dreamly salvage` copies every dream that can still be read into a new journal, "
+            "or restore a backup")
+
+
 def _identity(path: Path) -> tuple | None:
     try:
         stat = os.stat(path)
@@ -906,10 +1106,15 @@ def _identity(path: Path) -> tuple | None:
 
 
 def _make_private_folder(folder: Path) -> None:
+    """The journal's folder and any missing above it, each 0700 (as dreamly.files.make_private_folders;
+    not imported here: `add` on a new journal stays light)."""
+    old_umask = os.umask(0o077)
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise DreamlyError(f"can't create the journal folder {folder}: {exc.strerror or exc}") from None
+    finally:
+        os.umask(old_umask)
 
 
 def open_journal(db: str | os.PathLike | None, *, create: bool = True) -> Journal:

@@ -54,26 +54,30 @@ class MorningJournal:
     def correct(self, dream_id: int, changes, version: int | None = None) -> None:
         """Record the dreamer's decisions, `changes` = [(kind, name, action)] with action
         'add', 'drop' or 'forget' (take back an earlier decision), and apply them now."""
-        from dreamly.store import now_utc
-
-        stamp = now_utc()
         with self.transaction():
             if self.conn.execute("SELECT 1 FROM dreams WHERE id = ?", (dream_id,)).fetchone() is None:
                 raise DreamlyError(f"no dream with id {dream_id}")
-            for kind, name, action in changes:
-                if action == "forget":
-                    self.conn.execute("DELETE FROM dream_corrections WHERE dream_id = ? AND kind = ? AND name = ?",
-                                      (dream_id, kind, name))
-                else:
+            self._write_corrections(dream_id, changes, version)
+
+    def _write_corrections(self, dream_id: int, changes, version: int | None = None) -> None:
+        """Inside a transaction: record `changes` (see `correct`) and apply them."""
+        from dreamly.store import now_utc
+
+        stamp = now_utc()
+        for kind, name, action in changes:
+            if action == "forget":
+                self.conn.execute("DELETE FROM dream_corrections WHERE dream_id = ? AND kind = ? AND name = ?",
+                                  (dream_id, kind, name))
+            else:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO dream_corrections (dream_id, kind, name, action, created) "
+                    "VALUES (?, ?, ?, ?, ?)", (dream_id, kind, name, action, stamp))
+                if action == "add" and kind == "emotion":
+                    # a feeling added by hand is one the dreamer tagged: it keeps any intensity given
                     self.conn.execute(
-                        "INSERT OR REPLACE INTO dream_corrections (dream_id, kind, name, action, created) "
-                        "VALUES (?, ?, ?, ?, ?)", (dream_id, kind, name, action, stamp))
-                    if action == "add" and kind == "emotion":
-                        # a feeling added by hand is one the dreamer tagged: it keeps any intensity given
-                        self.conn.execute(
-                            "INSERT OR IGNORE INTO dream_emotions (dream_id, emotion, intensity, origin) "
-                            "VALUES (?, ?, NULL, 'user')", (dream_id, name))
-            self._apply_corrections(dream_id, version)
+                        "INSERT OR IGNORE INTO dream_emotions (dream_id, emotion, intensity, origin) "
+                        "VALUES (?, ?, NULL, 'user')", (dream_id, name))
+        self._apply_corrections(dream_id, version)
 
     def corrections(self, dream_id: int) -> list[dict]:
         return [dict(r) for r in self.conn.execute(

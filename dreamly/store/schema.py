@@ -281,4 +281,45 @@ def m003_reflections_and_corrections(conn: sqlite3.Connection) -> None:
     run(conn, V3_STATEMENTS)
 
 
+# 4: which text and matcher version each dream's analysis belongs to (issue 18). No row: the
+# dream was never analysed (a kill, a failed or deferred analysis); a text_hash that differs
+# from the text's: the analysis is of an older text. `check` reports both, `reanalyze` finishes
+# them. Dreams of an older journal count as analysed with the matcher version their motifs
+# carry (else the newest in the journal); a journal never analysed at all gets no rows.
+V4_STATEMENTS = (
+    """
+    CREATE TABLE dream_analysis (
+        dream_id INTEGER PRIMARY KEY REFERENCES dreams (id) ON DELETE CASCADE,
+        text_hash TEXT NOT NULL,               -- journal.text_hash(body) of the text analysed
+        matcher_version INTEGER NOT NULL,
+        analysed TEXT NOT NULL                 -- UTC ISO timestamp
+    )
+    """,
+)
+
+
+@migration
+def m004_analysis_state(conn: sqlite3.Connection) -> None:
+    from dreamly.store.journal import text_hash
+
+    run(conn, V4_STATEMENTS)
+    newest = conn.execute("SELECT max(matcher_version) FROM dream_motifs").fetchone()[0]
+    if newest is None:
+        # no motif anywhere: either never analysed, or the matcher found nothing; the
+        # emotions it found ('text') say it ran
+        if conn.execute("SELECT 1 FROM dream_emotions WHERE origin = 'text' LIMIT 1").fetchone() is None:
+            return
+        newest = 0
+    rows = conn.execute(
+        "SELECT d.id, d.body, d.updated, (SELECT max(matcher_version) FROM dream_motifs m WHERE m.dream_id = d.id) "
+        "FROM dreams d")
+    batch = []
+    for dream_id, body, updated, version in rows:
+        batch.append((dream_id, text_hash(body), newest if version is None else version, updated))
+        if len(batch) >= 5000:
+            conn.executemany("INSERT INTO dream_analysis VALUES (?, ?, ?, ?)", batch)
+            batch.clear()
+    conn.executemany("INSERT INTO dream_analysis VALUES (?, ?, ?, ?)", batch)
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
