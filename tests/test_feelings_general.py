@@ -252,3 +252,16 @@ def test_feelings_done_to_the_dreamer():
     assert "fear" in emotions("that clown gave me the creeps")
     assert "fear" in emotions("when the door opened my stomach dropped")
     assert "confusion" in emotions("no clue whats happening")
+
+
+def test_more_evaluative_words():
+    """Kind: lexicon breadth — how the dreamer judges what happened: eerie, sinister; tense;
+    gutting, tragic; unexpected; brilliant, funny; as "it was X" and as a note's comment."""
+    assert "fear" in emotions("the house was dark and it was eerie")
+    assert "fear" in emotions("walked into the woods, so sinister")
+    assert "anxiety" in emotions("it was really tense")
+    assert "sadness" in emotions("missed the final, gutting")
+    assert "surprise" in emotions("it was so unexpected")
+    assert "joy" in emotions("it was brilliant")
+    assert "joy" not in emotions("The brilliant light blinded me.")
+    assert "joy" not in emotions("She said it was brilliant.")
