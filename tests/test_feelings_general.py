@@ -265,3 +265,12 @@ def test_more_evaluative_words():
     assert "joy" in emotions("it was brilliant")
     assert "joy" not in emotions("The brilliant light blinded me.")
     assert "joy" not in emotions("She said it was brilliant.")
+
+
+def test_colloquial_subjects_and_headings():
+    """Kind: whose feeling — "me and my mates" / "my sister and me" as the subject; a feelings
+    heading with a word or two more ("Emotions felt:", "Feelings in the dream:")."""
+    assert "joy" in emotions("me and my cousins were laughing the whole way home")
+    assert "fear" in emotions("my sister and me got really scared")
+    assert {"fear", "confusion"} <= emotions("Setting: a ship. Emotions felt: fear, confusion.")
+    assert {"anxiety", "sadness"} <= emotions("Feelings in the dream: anxious, sad.")
