@@ -279,7 +279,8 @@ _FEELING_NP = re.compile(
 # the feelings heading of a report form ("Feelings and Thoughts: Happy, worried."),
 # or a numbered questionnaire answer on how the dreamer felt ("Answers to questions 2. Anxious")
 _HEADING = re.compile(
-    r"\b(?:feelings?(?:\s+and\s+thoughts)?|emotions?|moods?|feelings? during the dream|how i felt|i felt)\s*[:\-]\s*"
+    r"\b(?:feelings?(?:\s+and\s+thoughts)?|emotions?|moods?|feelings? during the dream|how i felt|i felt)"
+    r"(?:\s+(?:felt|in the dream|during the dream|during it|on waking|when i woke(?: up)?))?\s*[:\-]\s*"
     r"(?:[a-z'-]+(?:\s+[a-z'-]+)?\s*(?:,|/|and|&|\s)\s*){0,8}$"
     r"|\banswers to questions\s+2\.\s+(?:[a-z'-]+\s*(?:,|and|\s)\s*){0,6}$"
 )
@@ -351,6 +352,9 @@ _VIEW_WORDS = re.compile(r"thought|think|said|say|found|finds|agreed|reckon|told
 _WOKE_WORDS = re.compile(r"wok|wak")
 
 
+# "me and my mates", "my sister and me" as the subject, as people say it
+_ME_AND = re.compile(r"(?:\bme\s+and\s+(?:my\s+|the\s+|a\s+|his\s+|her\s+)?[a-z'-]+|\b[a-z'-]+\s+and\s+me)\s+"
+                     r"(?:(?:were|was|are|got|get|both|all|just|really|so|started|kept|felt|went)\s+)+$")
 # verbs whose object feels it ("I scared my brother"), unlike "I enjoyed the party", "I feared the man"
 _CAUSATIVE = frozenset("""scared frightened terrified horrified spooked startled surprised shocked amazed astonished
     stunned annoyed irritated angered enraged infuriated upset bothered worried alarmed saddened disappointed
@@ -462,6 +466,8 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
             return None if nxt.group(1) in _FELT_NOUNS else "other"
     if _MINE.search(low, start, end):
         return "dreamer"  # "a chill ran down my spine", "butterflies in my stomach", "ran for our lives"
+    if _ME_AND.search(low, max(clause_start, start - 50), start):
+        return "dreamer"  # "me and my mates were laughing", "my sister and me got scared"
     one_word = " " not in low[start:end]
     if one_word and _OBJECT_ME.match(low, end):
         return "dreamer"

@@ -43,10 +43,6 @@ def _by_first_letter(words) -> str:
 # One scan of a sentence's folded lower-case text finds the punctuation cuts and the
 # clause words ("that" is checked after); \b on both sides, so a hit is a whole \w+ word,
 # the same words as splitting into words and looking them up, with no Python per word.
-# clause words that are verbs: right after a bare noun phrase ("the driver realized") they are its verb
-_MAIN_VERB_AFTER_NP = frozenset("""
-    knew saw heard said told found thought watched noticed realized realised remembered recalled decided
-    wondered dreamed dreamt believed hoped wished imagined guessed""".split())
 _CLAUSE_CUT = re.compile(r"([,;:()\"\u2014]|--|\s-\s)|\b(?:" + _by_first_letter(_CLAUSE_WORDS | {"that", "so"}) + r")\b")
 # "that" and "so" start a clause only before a subject ("I knew that he …", not "that house";
 # "he wouldn't listen so I got angry", not "so angry")
@@ -228,10 +224,6 @@ class _Doc:
                 pos = m.start()
                 if word == "and" and len(text[cuts[-1]:pos].split()) <= 2:
                     continue  # "I and J. Tesar were …", "my brother and I": one subject, not two clauses
-                if word in _MAIN_VERB_AFTER_NP:
-                    before = low[cuts[-1]:pos].split()
-                    if 1 < len(before) <= 3 and (before[0] in _DETERMINERS or before[0] in _MY):
-                        continue  # "The driver realized it": the noun phrase's own verb, no new clause
             if pos > cuts[-1]:
                 cuts.append(pos)
         cuts.append(e)
@@ -254,9 +246,8 @@ class _Doc:
         lead = low[a:rest_start].split()
         if lead and lead[0] in _PREPOSITIONS and (
                 lw in _OBJECTS or (lw in _DETERMINERS or lw in _MY)
-                and not any(x in _VERBISH or x in _IRREGULAR_PAST or x.endswith("ed") for x in lows[1:])):
-            # "before the exam", "like a fool", "after me": a phrase, not a clause ("until the man
-            # became angry" is one: an irregular past counts as its verb); the
+                and not any(x in _VERBISH or x.endswith("ed") for x in lows[1:])):
+            # "before the exam", "like a fool", "after me": a phrase, not a clause; the
             # subject is the one before it
             return None
         if lw in ("me", "us", "him", "them") and lead and len(lows) > 1 and lows[1] in _ABOUT:
