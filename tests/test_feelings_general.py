@@ -274,3 +274,14 @@ def test_colloquial_subjects_and_headings():
     assert "fear" in emotions("my sister and me got really scared")
     assert {"fear", "confusion"} <= emotions("Setting: a ship. Emotions felt: fear, confusion.")
     assert {"anxiety", "sadness"} <= emotions("Feelings in the dream: anxious, sad.")
+
+
+def test_flight_and_shaking_that_show_no_fear():
+    """Kind: fear false alarms — a bare "ran" far from the danger is no flight, and a shaking
+    house or ground is no trembling dreamer."""
+    assert "fear" not in emotions("We watched a film about a killer. The next day was sunny. "
+                                  "In the morning I ran to catch the bus.")
+    assert "fear" in emotions("The man pulled out a gun. I ran.")
+    assert "fear" not in emotions("I felt the ground shaking under my feet.")
+    assert "fear" not in emotions("The whole house shook as the train went past.")
+    assert "fear" in emotions("I was shaking all over.")

@@ -34,6 +34,9 @@ _AFTER_ARTICLE = re.compile(r"\b(?:a|an)\s+$", re.I)  # "a Doberman", "an Italia
 _NEXT_WORD = re.compile(r"\s+([a-z][\w'-]*)")
 
 
+_BARE_RUN = frozenset(("ran", "run", "runs", "running"))
+
+
 class Pursuers:
     """The Matcher's pursuer typing and flight inference (a mixin: it reads the Matcher's agents)."""
 
@@ -148,7 +151,9 @@ class Pursuers:
         flees = self._flight.finditer(doc.hay) if doc.may_hold(self._flight_lits, *everywhere) else ()
         spans = [(m.start(), m.end()) for m in flees if self._check(doc, rule, m.start(), m.end()) == "dreamer"]
         for start, end in sorted(spans + [(h.start, h.end) for h in chases]):
-            first, last = doc.window_sents(start, self._flight_window)
+            # a bare "ran" is often no flight ("ran to catch the bus"): its danger must be close
+            bare = doc.low[start:end] in _BARE_RUN
+            first, last = doc.window_sents(start, min(1, self._flight_window) if bare else self._flight_window)
             si = doc.sentence_of(start)  # the danger is already shown, not what comes later
             if (doc.may_hold(self._danger_lits, first, si)
                     and self._danger.search(doc.hay, doc.sents[first][0], doc.sents[si][1])):
