@@ -14,7 +14,13 @@
   say about whose it is, before the clause's subject is asked: "it made me sad" is
   mine, "I made her sad" is not; "a feeling of dread", "my fear was that ...",
   "Feelings and Thoughts: Happy, worried" are mine; "I'll be sad when ..." is not a
-  feeling in the dream.
+  feeling in the dream; "I scared my cousin", "watching my aunt cry", "they thought it was
+  hilarious", "dad just laughed" are someone else's; "..., so relieved" (a note's comment),
+  "woke up fuming", "me and my mates were laughing" are mine;
+* `typed_forms(word)`: how a lexicon word is often typed ("embarassed", "panickin");
+* `inherits_dummy(...)`: a verb-first clause whose inherited subject cannot feel ("it was
+  ...", "couldnt find the exit", "the train was late, got so annoyed") is the dreamer's;
+  `feeler_named` says whether a subject names a person or creature.
 
 Standard library only: this module is imported on the `add` path.
 """
@@ -234,19 +240,6 @@ def feeling_family(name: str, knowledge=None) -> str | None:
         if key in names:
             return eid
     for eid, names, rx in table:
-        if rx.match(key):
-            return eid
-    return None
-    for eid, label in knowledge.emotions.items():
-        if key in (eid.lower(), label.lower()):
-            return eid
-    table = _FAMILIES.get(id(knowledge))
-    if table is None:
-        table = _FAMILIES[id(knowledge)] = [
-            (eid, re.compile(r"(?:" + "|".join(spec["words"]) + r")\Z".replace(" ", r"\s+")))
-            for eid, spec in knowledge.emotion_specs.items() if spec.get("words")
-        ]
-    for eid, rx in table:
         if rx.match(key):
             return eid
     return None
