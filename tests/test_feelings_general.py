@@ -285,3 +285,13 @@ def test_flight_and_shaking_that_show_no_fear():
     assert "fear" not in emotions("I felt the ground shaking under my feet.")
     assert "fear" not in emotions("The whole house shook as the train went past.")
     assert "fear" in emotions("I was shaking all over.")
+
+
+def test_a_capitalised_feeling_word_after_a_word_is_a_name():
+    """Kind: word sense — "Joy", "Rage" capitalised after a word are names, not feelings;
+    capitals after a copula, in a heading list or in all caps are still feelings."""
+    assert not emotions("I met Joy at the station.")
+    assert not emotions("we went to see Rage Against the Machine")
+    assert "fear" in emotions("I was SO SCARED")
+    assert {"fear", "sadness"} <= emotions("Characters: Mom, Dad. Feelings: Scared and Sad.")
+    assert "joy" in emotions("I was Happy.")

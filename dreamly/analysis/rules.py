@@ -33,6 +33,11 @@ from dreamly.analysis.feelings import WordFinder, emotion_scope, emotion_subject
 _NEG_RAISER = re.compile(r"(?:think|thought|believe|believed|suppose|supposed|reckon|recall|remember)\b")
 
 _LEADING = frozenset(",;:.!?(-\n\t ")
+# a capitalised word that is not all capitals ("Joy", not "SCARED"), after a word ("met Joy"),
+# not after punctuation ("Feelings: Happy, Worried")
+_NAME_LIKE = re.compile(r"[A-Z][a-z]")
+_MID_SENTENCE = re.compile(r"(?<![A-Za-z])(?!(?:was|were|am|is|be|been|felt|feel|feeling|so|very|really|got|get|became|"
+                           r"become|quite|too|more|and|or|but|of|with)\s)[A-Za-z0-9]+\s+$", re.I)
 
 # The dreamer as the object of the hit's own words ("chasing me", "after us")
 _DREAMER_OBJECT = re.compile(r"\b(?:me|us)\b")
@@ -388,6 +393,9 @@ class Matcher(Pursuers):
                     um = u.search(hay, um.end(), reach) if um.end() < hi else None
         if rule.subject == "scene":  # where the dream happens is the dreamer's, whoever acts in it
             return "dreamer"
+        if rule.kind == "emotion" and _NAME_LIKE.match(doc.text, start) and _MID_SENTENCE.search(
+                doc.text, max(0, start - 16), start):
+            return None  # "I met Joy at the station", "we saw Rage play": a name, not a feeling
         if rule.kind == "emotion":  # "it made me sad", "a sense of dread", "I'll be sad": feelings.py
             who = emotion_subject(doc.low, c_start, start, end, doc.sents[cl[ci].sentence][0])
             if who is not None:
