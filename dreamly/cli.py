@@ -44,6 +44,13 @@ class DreamlyCommand(TyperCommand):
             raise typer.Exit(ExitStatus.INTERRUPTED) from None
         except (typer.Exit, typer.Abort, typer.TyperException):  # click's own exits and usage errors
             raise
+        except BrokenPipeError:  # `dreamly demo | head -1`: the reader has all it wanted
+            _silence_stdout()
+            raise typer.Exit(141) from None
+        except OSError as exc:  # a file the user named: too long a name, no permission, a full disk
+            if os.environ.get("DREAMLY_DEBUG"):
+                raise
+            fail(_os_error_line(exc))
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if os.environ.get("DREAMLY_DEBUG"):
                 raise
@@ -74,6 +81,15 @@ app = typer.Typer(
     add_completion=True,  # --install-completion / --show-completion; the machinery runs only when completing
     rich_markup_mode=None,
 )
+
+
+def _os_error_line(exc: OSError) -> str:
+    """One line for a failed file operation, naming the file (shortened), never its contents."""
+    name = str(exc.filename) if exc.filename is not None else ""
+    if len(name) > 80:
+        name = name[:40] + "…" + name[-20:]
+    reason = exc.strerror or type(exc).__name__
+    return f"can't use {name}: {reason}" if name else f"a file operation failed: {reason}"
 
 
 def command(*args, **kwargs):
@@ -272,6 +288,9 @@ def add(
     day = parse_day(date)
     refuse_future(day)
     emotions = _feelings_from_options(emotion)
+    from dreamly.store import check_tags
+
+    check_tags(tag or ())
     if interpret_:
         from dreamly.interpret import require_llm
 
@@ -286,6 +305,7 @@ def add(
         text, more_feelings, extra_tags = split_template(text)
         try:
             emotions = [*emotions, *_feelings_from_options(more_feelings)]
+            check_tags(extra_tags)
         except DreamlyError as exc:
             fail(f"{exc} (your text is kept in {draft.path})")
     body = clean_text(text)
@@ -598,6 +618,9 @@ def edit(
         if value is not None:
             fields[name] = value.strip() if isinstance(value, str) else value
     set_emotions = _feelings_from_options(emotion)
+    from dreamly.store import check_tags
+
+    check_tags(tag or ())
     corrections = _motif_corrections(motif, drop_motif)
     nothing_else = not (fields or set_emotions or drop_emotion or tag or untag or text is not None or corrections)
     dropped_feelings = [parse_emotion(e)[0] for e in drop_emotion or ()]
@@ -1275,6 +1298,12 @@ def patterns(
     if sum((json_, markdown, html is not None)) > 1:
         conflict("use one of --json, --markdown and --html")
     start, end = day_range(since, until)
+    from datetime import timedelta
+
+    try:
+        (start or end or _date.today()) - timedelta(weeks=weeks + 2)
+    except OverflowError:  # the weeks before --since 0001-01-01 are before the calendar starts
+        fail(f"the {weeks} weeks before {start or end} are before the calendar begins; give a later day")
     window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
     knowledge = _knowledge_or_none()
     vocabulary = reviewing.vocabulary_from(knowledge)
@@ -1792,7 +1821,20 @@ def key(
         note(f"Saved the key in the system keyring ({name}); commands won't ask for it.")
 
 
+def _terminate(signum, frame):
+    """SIGTERM (kill, a closing terminal's hangup) unwinds like Ctrl-C: open transactions roll
+    back, temporary files (`.part`) are removed, worker processes are stopped."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        try:
+            signal.signal(getattr(signal, name), _terminate)
+        except (AttributeError, ValueError, OSError):  # not on this system, or not the main thread
+            pass
     args = _argv()
     completing = "_DREAMLY_COMPLETE" in os.environ  # shell completion reads the words from the environment
     with _typer_fast.only_the_command(app, args[0] if args else None, completing=completing):

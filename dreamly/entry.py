@@ -24,7 +24,7 @@ def parse_emotion(spec: str) -> tuple[str, int | None]:
     level = m.group(2)
     if level is None:
         return name, None
-    if not level.isdigit() or not 1 <= int(level) <= 5:
+    if not (level.isascii() and level.isdigit()) or len(level) > 3 or not 1 <= int(level) <= 5:  # '²' passes isdigit()
         raise DreamlyError(f"emotion {spec!r}: the intensity after ':' must be a whole number from 1 to 5")
     return name, int(level)
 

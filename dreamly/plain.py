@@ -1,15 +1,17 @@
 """Terminal output without rich, for the commands whose start-up is budgeted.
 
 Importing rich costs ~20 ms, a fifth of a cold `dreamly search`; search results and the
-findings `dreamly add` prints are a couple of styled lines each, which click's styling
-(already loaded with Typer) draws as well. Like render.py, it decides nothing.
+findings `dreamly add` prints are a couple of styled lines each, which the echo and style
+of Typer's own click (typer._click, already loaded) draw as well. Not the `click` package:
+Typer 0.29 no longer uses it, and importing it would cost ~20 ms. Like render.py, it
+decides nothing.
 """
 
 from __future__ import annotations
 
 import os
 
-import click  # Typer's own echo and style; the llm plugin draws with these views too
+import typer as click  # Typer's own echo and style (its vendored click); the llm plugin draws with these views too
 
 from dreamly.text import one_line as _clean  # dream text never moves the cursor or recolours the terminal
 

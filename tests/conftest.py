@@ -7,6 +7,10 @@ import pytest
 # llm reads LLM_LOAD_PLUGINS when it is imported: load only the plugins the tests mean to use.
 os.environ.setdefault("LLM_LOAD_PLUGINS", "llm-echo,dreamly")
 
+# Every process the suite starts inherits this mark, so tests/test_zz_no_process_left.py can
+# find any that outlived its test (an orphaned worker is reparented away from pytest).
+os.environ.setdefault("DREAMLY_TEST_SESSION", f"{os.getpid()}-{os.urandom(4).hex()}")
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -587,6 +587,195 @@ def test_llm_logs_db_is_created_private_before_llm_writes_it(cli, db_path, tmp_p
 
 
 
+# -- 9. hostile arguments: one clear line, never a traceback or an unnamed error ------------------------------
+
+HUGE = "9" * 5000
+
+
+def no_traceback(result) -> None:
+    said = result.stdout + result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in said and "rerun with DREAMLY_DEBUG" not in said, said[-300:]
+    assert result.exit_code in (1, 2), said
+    if result.exit_code == 1:
+        one_error_line(result)
+
+
+@pytest.mark.parametrize("args", [
+    ["show", HUGE], ["list", "-n", HUGE], ["add", "x", "--sleep", HUGE], ["patterns", "--weeks", HUGE],
+    ["delete", HUGE, "--yes"], ["edit", HUGE, "--title", "x"], ["add", "x", "-e", "fear:²"],
+    ["add", "x", "-e", "fear:٣"], ["add", "x", "-e", "joy:" + "9" * 60], ["patterns", "--since", "0001-01-01"], ["patterns", "--until", "0001-01-05"],
+    ["export", "-o", "n" * 300], ["backup", "n" * 300], ["picture", "1", "-o", "n" * 300],
+    ["list", "--db", "n" * 300 + "/journal.db"], ["add", "x", "-t", "a" * 100_000], ["list", "--db", "/dev/null"],
+])
+def test_hostile_arguments_give_one_clear_line(cli, db_path, args):
+    add(cli, "I was chased through the station")
+    no_traceback(cli(*args))
+
+
+def test_limits_past_sqlites_integers_mean_all(cli, db_path):
+    add(cli, "I was chased through the station")
+    for args in (["list", "-n", "9223372036854775808"], ["search", "chased", "-n", "99999999999999999999"],
+                 ["rehearse", "--tonight", "-n", "9223372036854775808"]):
+        result = cli(*args)
+        assert result.exit_code == 0, (args, result.stderr)
+
+
+def test_hostile_import_files_give_one_clear_line_and_never_quote_a_dream(cli, db_path, tmp_path):
+    secret = "my sister's secret wedding in the flooded chapel"
+    files = {
+        "surrogate.json": '{"dreamly_export": 1, "dreams": [{"dreamt_on": "2026-01-01", "body": "x", '
+                          '"motifs": [{"motif": "chase", "evidence": "x", "start": 1' + "0" * 40 + ', "end": 2}]}]}',
+        "swapped.csv": f"date,text\n{secret},2026-01-01\n",
+        "noheader.csv": f"2026-01-01,{secret}\n",
+        "feeling.csv": f"date,text,emotions\n2026-01-01,a dream,{secret}\n",
+        "baddate.json": '{"dreamly_export": 1, "dreams": [{"dreamt_on": "' + secret + '", "body": "x"}]}',
+        "future.json": '{"dreamly_export": 1, "dreams": [{"dreamt_on": "2999-01-01", "body": "x"}]}',
+        "nul-tag.json": '{"dreamly_export": 1, "dreams": [{"dreamt_on": "2026-01-01", "body": "x", "tags": ["a\\u0000b"]}]}',
+        "long-tag.json": '{"dreamly_export": 1, "dreams": [{"dreamt_on": "2026-01-01", "body": "x", "tags": ["'
+                         + "a" * 100_000 + '"]}]}',
+        "bomb.md": "---\ndate: 2026-01-01\na: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+                   "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n---\nA dream\n",
+    }
+    for name, content in files.items():
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        result = cli("import", path)
+        line = one_error_line(result)
+        assert secret not in line and "wedding" not in line and "secret" not in line, name
+    assert not db_path.exists()  # every import was refused before the journal was even opened
+    # a lone surrogate is repaired as in `add`, not an unnamed error
+    (tmp_path / "lone.json").write_text('{"dreamly_export": 1, "dreams": [{"dreamt_on": "2026-01-01", '
+                                        '"body": "a \\ud800 dream"}]}', encoding="utf-8")
+    assert cli("import", tmp_path / "lone.json").exit_code == 0
+    body = json.loads(cli("show", "1", "--json").stdout)["body"]
+    assert "\ud800" not in body and body.startswith("a \ufffd") and body.endswith(" dream")
+
+
+def test_importing_a_fifo_is_refused_at_once(cli, db_path, tmp_path):
+    fifo = tmp_path / "dreams.json"
+    os.mkfifo(fifo)
+    assert "not a regular file" in one_error_line(cli("import", fifo))
+
+
+@pytest.mark.slow
+def test_demo_into_a_closed_pipe_is_quiet(tmp_path):
+    result = subprocess.run(f"'{PY}' -m dreamly demo --db '{tmp_path / 'demo.db'}' | head -c 1 >/dev/null",
+                            shell=True, capture_output=True, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr, result.stderr
+
+
+@pytest.mark.slow
+def test_a_fuzz_run_of_command_lines_gives_no_traceback_and_no_unnamed_error():
+    result = subprocess.run([PY, ROOT / "benchmarks" / "fuzz_cli.py", "--count", "150", "--seed", "3"],
+                            capture_output=True, text=True, timeout=900)
+    report = json.loads(result.stdout)
+    assert report["tracebacks_or_unexpected"] == 0, report["first_failures"]
+
+
+# -- 9. hangs and resources --------------------------------------------------------------------------
+
+
+def test_a_huge_title_is_drawn_in_linear_time(cli, db_path, tmp_path):
+    from dreamly.picture import _fit_caption
+
+    calls = []
+    import dreamly.picture as picture
+
+    original = picture._text_width
+    picture._text_width = lambda text, size: calls.append(len(text)) or original(text, size)
+    try:
+        assert _fit_caption("a dream " * 2500).endswith("…")  # 20,000 characters
+    finally:
+        picture._text_width = original
+    assert sum(calls) < 1000  # characters measured: never the whole title again and again
+    add(cli, "I was chased", "--title", "t" * 20_000)
+    assert cli("picture", "1", "-o", tmp_path / "p.svg").exit_code == 0
+
+
+def _descendants(pid: int) -> set[int]:
+    children = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, set()).add(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_import_workers_die_with_a_killed_import(db_path, tmp_path):
+    import time
+
+    from dreamly import formats as transfer
+
+    count = transfer.PARALLEL_FROM + 500
+    dreams = [{"dreamt_on": "2026-01-01", "body": f"dream {n}: I was chased down a corridor, legs like lead"}
+              for n in range(count)]
+    source = tmp_path / "many.json"
+    source.write_text(json.dumps({"dreamly_export": 1, "dreams": dreams}), encoding="utf-8")
+    env = {**os.environ, "DREAMLY_DB": str(db_path)}
+    process = subprocess.Popen([PY, "-m", "dreamly", "import", source], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    workers: set[int] = set()
+    while time.monotonic() < deadline and process.poll() is None:  # wait for the workers to exist
+        workers = _descendants(process.pid)
+        if len(workers) >= 2:
+            break
+        time.sleep(0.05)
+    assert workers, "the import never started worker processes"
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.05)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:
+        os.kill(pid, 9)
+    assert not left, f"{len(left)} worker processes outlived the killed import"
+
+
+@pytest.mark.slow
+def test_a_terminated_export_leaves_no_part_file_and_old_leftovers_are_swept(cli, db_path, tmp_path):
+    import signal
+    import time
+
+    _fill(db_path, 3000)
+    stale = tmp_path / ".out.md.999999999.abcd.part"
+    stale.write_text("left by a killed export", encoding="utf-8")
+    out = tmp_path / "out.md"
+    process = subprocess.Popen([PY, "-m", "dreamly", "export", "-o", out], env={**os.environ, "DREAMLY_DB": str(db_path)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:  # the export has begun writing its .part
+        if [p for p in tmp_path.glob(".out.md.*.part") if p != stale]:
+            break
+        time.sleep(0.01)
+    process.send_signal(signal.SIGTERM)
+    process.wait(60)
+    assert not stale.exists()  # swept: its process is gone
+    if process.returncode != 0:  # the signal landed mid-export
+        assert not list(tmp_path.glob(".out.md.*.part")) and not out.exists()
+
+
 # -- 6. analysis state (issue item "analysis that is silently stale") -----------------------------
 
 

@@ -78,7 +78,7 @@ def test_a_stale_cache_is_rebuilt(monkeypatch, built, tmp_path):
 
 
 @pytest.mark.parametrize("tamper", ["garbage", "truncated", "other header", "group-writable file",
-                                    "world-writable folder", "symlink", "not a matcher"])
+                                    "world-writable folder", "symlink", "not a matcher", "a pickle"])
 def test_a_tampered_or_untrustworthy_cache_is_rebuilt(monkeypatch, built, tmp_path, tamper):
     data = built.read_bytes()
     header, payload = data.split(b"\n", 1)
@@ -97,6 +97,9 @@ def test_a_tampered_or_untrustworthy_cache_is_rebuilt(monkeypatch, built, tmp_pa
         os.replace(built, elsewhere)
         built.symlink_to(elsewhere)
     elif tamper == "not a matcher":
+        import marshal
+        built.write_bytes(header + b"\n" + marshal.dumps((cache.FORMAT, ("id",), ("kind",), {}, {}, [], {})))
+    elif tamper == "a pickle":  # what an older dreamly wrote: never unpickled
         import pickle
         built.write_bytes(header + b"\n" + pickle.dumps(({"a": 1}, {})))
     assert cache.load(None) is None
@@ -168,3 +171,34 @@ def test_a_cached_matcher_reads_like_a_built_one(monkeypatch, built):
     monkeypatch.setattr(literals, "_KNOWN_GROUPS", {})
     cached = analysis.matcher()
     assert [cached.analyze(t) for t in texts] == built_results
+
+
+def test_a_built_matcher_is_plain_data_and_pickles(monkeypatch):
+    """The cache holds plain data only (marshal), and the Matcher keeps no itertools.count
+    (which Python 3.14 cannot pickle): a pickle round trip analyses alike."""
+    import itertools
+    import marshal
+    import pickle
+
+    fresh_process(monkeypatch)
+    built = analysis.Matcher(analysis.load_knowledge())
+    assert not any(isinstance(v, itertools.count) for v in vars(built).values())
+    marshal.dumps(cache._encode(built))  # raises on anything but plain data
+    copy = pickle.loads(pickle.dumps(built))
+    assert copy.analyze(DREAM) == built.analyze(DREAM)
+
+
+def test_a_cached_knowledge_base_is_the_built_one(monkeypatch, built):
+    """What the cache leaves to be decoded later (the rule specs) is there when asked for."""
+    fresh_process(monkeypatch)
+    monkeypatch.setattr(cache, "load", lambda user_file: None)
+    made = analysis.load_knowledge()
+    expected = {name: getattr(made, name) for name in vars(made)}
+    analysis.matcher()
+    monkeypatch.undo()
+    monkeypatch.setenv("DREAMLY_CACHE_DIR", str(built.parent))
+    fresh_process(monkeypatch, forbid_parsing=True)
+    loaded = analysis.matcher().knowledge
+    assert "_later" in vars(loaded)  # not decoded until read
+    assert {name: getattr(loaded, name) for name in expected} == expected
+    assert isinstance(loaded, analysis.Knowledge)

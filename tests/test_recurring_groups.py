@@ -53,7 +53,8 @@ def groups_with(monkeypatch, dreams, pair_finder):
     """The groups `recurring` finds with another pair finder (given each dream's words as a
     frozenset: the review hands them over as tuples of distinct words)."""
     with monkeypatch.context() as m:
-        m.setattr(patterns, "similar_pairs", lambda words: pair_finder({i: frozenset(w) for i, w in words.items()}))
+        m.setattr(patterns, "similar_pairs",
+                  lambda words, skip=None: pair_finder({i: frozenset(w) for i, w in words.items()}))
         return [(g["ids"], g["reason"]) for g in patterns.recurring(dreams)]
 
 

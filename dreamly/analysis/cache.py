@@ -2,17 +2,25 @@
 
 Parsing motifs.toml and indexing its rules is most of what `dreamly add` spends on the
 matcher (~50 ms of a ~200 ms process; matching a dream is under 5 ms). The Matcher as
-`Matcher(knowledge)` leaves it (no regex compiled yet) is pickled into the user's cache
-folder and loaded from there by the next process.
+`Matcher(knowledge)` leaves it (no regex compiled yet: patterns are kept as their sources
+and compiled lazily, the first time a rule runs) is written into the user's cache folder as
+plain data with `marshal` (the standard library's serialiser of built-in types: no pickle
+module to import, no code run on load; with what is left out below, a load costs about two
+thirds of the pickle's): the knowledge base's tables, each rule as a tuple of its fields,
+the rule index as rule numbers, only the literals still read after building (the agent
+patterns'), the Matcher's other attributes as they are; the rule specs stay bytes until
+something reads them. Loading puts the objects back together. An attribute that is not
+plain data makes the save fail quietly (then every process builds; a test checks it is).
 
 The file starts with one line naming what it was built from: dreamly's version,
-MATCHER_VERSION, the Python version, the mtime and size of the bundled motifs.toml, of the
-personal file (and its path) and of the matcher's own modules. A cache whose line differs is
-stale and is rebuilt; so is one that can't be read or unpickled.
+MATCHER_VERSION, the Python version (marshal's format is the interpreter's), the mtime and
+size of the bundled motifs.toml, of the personal file (and its path) and of the matcher's
+own modules. A cache whose line differs is stale and is rebuilt; so is one that can't be
+read or decoded, or does not hold a matcher.
 
-Unpickling runs code, so a cache is trusted only when nobody else could have written it:
-the folder (DREAMLY_CACHE_DIR, else platformdirs' user cache folder) must be the user's own
-and not writable by anyone else (it is made 0700), and the file a regular file of the user's,
+A cache is trusted only when nobody else could have written it: the folder
+(DREAMLY_CACHE_DIR, else platformdirs' user cache folder) must be the user's own and not
+writable by anyone else (it is made 0700), and the file a regular file of the user's,
 readable and writable by the user alone (0600), opened without following a symlink. A cache
 is written to a temporary file in the folder and renamed into place, so a reader never sees
 half of one. Any failure here only means building the matcher as if there were no cache.
@@ -25,7 +33,10 @@ import stat
 import sys
 from pathlib import Path
 
-FILE_NAME = "matcher.pickle"
+from dreamly.analysis.knowledge import Knowledge
+
+FILE_NAME = "matcher.cache"
+FORMAT = "dreamly-matcher-1"  # the payload's layout (see _encode)
 
 
 def cache_dir() -> Path:
@@ -85,19 +96,14 @@ def load(user_file: Path | str | None):
             if fh.readline().rstrip(b"\n") != wanted:
                 return None
             data = fh.read()
-        try:
-            import _pickle as pickle  # the C module alone: pickle.py would cost more than the load
-        except ImportError:  # pragma: no cover - other Pythons
-            import pickle
         import gc
+        import marshal
 
         gc.disable()  # a few thousand objects, none cyclic garbage: the collector would only slow it
         try:
-            matcher, groups = pickle.loads(data)
+            return _decode(marshal.loads(data))
         finally:
             gc.enable()
-        _restore(matcher, groups)
-        return matcher
     except Exception:  # a damaged cache is only a cache: build instead
         return None
     finally:
@@ -105,16 +111,82 @@ def load(user_file: Path | str | None):
             os.close(fd)
 
 
-def _restore(matcher, groups: dict) -> None:
-    """What Matcher.__init__ leaves outside the object: literals' table of macro groups
-    (saved with the matcher; working it out again would cost a third of the load)."""
-    from dreamly.analysis import literals
-    from dreamly.analysis.rules import Matcher
+# Knowledge attributes that only building a Matcher reads (and feeling names, later): what
+# makes up half of the knowledge base's bytes
+LATER = ("motif_specs", "emotion_specs", "lenses")
 
-    if not isinstance(matcher, Matcher) or not isinstance(groups, dict):
+
+class _Knowledge(Knowledge):
+    """A Knowledge from the cache: the LATER attributes are decoded the first time one is read."""
+
+    def __getattr__(self, name):  # only called for an attribute not (yet) set
+        later = self.__dict__.pop("_later", None)
+        if later is None:
+            raise AttributeError(name)
+        import marshal
+
+        self.__dict__.update(marshal.loads(later))
+        return getattr(self, name)
+
+
+def _encode(matcher) -> tuple:
+    """The freshly built matcher as plain data (tuples, dicts, lists, sets, strings,
+    numbers): what marshal can write."""
+    from dataclasses import fields
+
+    from dreamly.analysis.knowledge import Motif
+    from dreamly.analysis.rules import _Rule
+
+    import marshal
+
+    state = dict(vars(matcher))
+    knowledge = dict(vars(state.pop("knowledge")))
+    # the rule specs were read while the index was built: kept as bytes, decoded if asked for
+    knowledge["_later"] = marshal.dumps({name: knowledge.pop(name) for name in LATER if name in knowledge})
+    motif_fields = tuple(f.name for f in fields(Motif))
+    motifs = {mid: tuple(getattr(m, n) for n in motif_fields) for mid, m in knowledge.pop("motifs").items()}
+    rule_fields = tuple(f.name for f in fields(_Rule))
+    numbers: dict[int, int] = {}
+    rules = []
+    for rule in [r for rs in state["rules"].values() for r in rs] + state["_unindexed"]:
+        if id(rule) not in numbers:
+            numbers[id(rule)] = len(rules)
+            rules.append(tuple(getattr(rule, n) for n in rule_fields))
+    for name in ("rules", "_by_literal"):
+        state[name] = {key: [numbers[id(r)] for r in rs] for key, rs in state[name].items()}
+    state["_unindexed"] = [numbers[id(r)] for r in state["_unindexed"]]
+    # Every pattern's literals are read while the index is built; afterwards only the agent
+    # patterns' (Matcher.agents), so only those are kept: a third less to load.
+    agent_sources = {src for sources in state["_agent_specs"].values() for src in sources}
+    state["_literals"] = {src: lits for src, lits in state["_literals"].items() if src in agent_sources}
+    return FORMAT, motif_fields, rule_fields, knowledge, motifs, rules, state
+
+
+def _decode(payload) -> object:
+    """The Matcher back from `_encode`'s data; raises on anything else."""
+    from dataclasses import fields
+
+    from dreamly.analysis.knowledge import Motif
+    from dreamly.analysis.rules import Matcher, _Rule
+
+    tag, motif_fields, rule_fields, knowledge_state, motifs, rule_rows, state = payload
+    if (tag != FORMAT or motif_fields != tuple(f.name for f in fields(Motif))
+            or rule_fields != tuple(f.name for f in fields(_Rule))):
         raise TypeError("not a cached Matcher")
-    for head, entry in groups.items():
-        literals._KNOWN_GROUPS.setdefault(head, entry)
+    knowledge = _Knowledge.__new__(_Knowledge)
+    knowledge.__dict__.update(knowledge_state)
+    knowledge.motifs = {mid: Motif(*row) for mid, row in motifs.items()}
+    rules = [_Rule(*row) for row in rule_rows]
+    state["rules"] = {label: [rules[n] for n in ns] for label, ns in state["rules"].items()}
+    state["_by_literal"] = {lit: [rules[n] for n in ns] for lit, ns in state["_by_literal"].items()}
+    state["_unindexed"] = [rules[n] for n in state["_unindexed"]]
+    matcher = Matcher.__new__(Matcher)
+    matcher.__dict__.update(state)
+    matcher.knowledge = knowledge
+    matcher._macros = knowledge.macros
+    # (literals._KNOWN_GROUPS, which Matcher.__init__ fills, only speeds up building the
+    # next Matcher, which fills it again: a loaded matcher needs none of it)
+    return matcher
 
 
 def save(user_file: Path | str | None, matcher) -> None:
@@ -124,24 +196,10 @@ def save(user_file: Path | str | None, matcher) -> None:
         return
     tmp = None
     try:
-        import copyreg
-        import io
-        import pickle
-        from dataclasses import fields
+        import marshal
 
-        from dreamly.analysis.rules import _Rule
-
-        names = tuple(f.name for f in fields(_Rule))
         header = key(user_file)
-        buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        # a rule as its constructor's arguments: one call to load, not a slot-by-slot setstate
-        pickler.dispatch_table = {**copyreg.dispatch_table,
-                                  _Rule: lambda rule: (_Rule, tuple(getattr(rule, n) for n in names))}
-        from dreamly.analysis import literals
-
-        pickler.dump((matcher, dict(literals._KNOWN_GROUPS)))
-        payload = buffer.getvalue()
+        payload = marshal.dumps(_encode(matcher))
         folder = cache_dir()
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _private_dir(folder):

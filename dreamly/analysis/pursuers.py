@@ -46,9 +46,9 @@ class Pursuers:
         out = []
         first, last = doc.sentence_of(lo), doc.sentence_of(max(lo, hi - 1))
         for label in self._agent_order:
-            for pat, lits in self.agents[label]:
-                if doc.may_hold(lits, first, last):
-                    out += [(m.start(), m.end(), label) for m in pat.finditer(doc.hay, lo, hi)
+            for src in self._agent_specs[label]:  # compiled only when its literals are there
+                if doc.may_hold(self._literals[src], first, last):
+                    out += [(m.start(), m.end(), label) for m in self._re(src).finditer(doc.hay, lo, hi)
                             if not _PLACE_OR_OWNER.match(doc.hay, m.end())]
         for m in _WORD.finditer(text, lo, hi):
             if not text[m.start()].isupper():

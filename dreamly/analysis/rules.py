@@ -121,6 +121,7 @@ class Matcher(Pursuers):
                         self._unindexed.append(rule)
                     for lit in rule.lits or ():
                         self._by_literal.setdefault(lit, []).append(rule)
+        del self._order  # the rules are made; a count is no plain data (analysis/cache.py) and no pickle on 3.14
         self._key_lengths = sorted({len(k) for k in self._key_owner})
         # Patterns run on the folded lower-case text, unless one of them uses inline flags
         # (rare; then all run with re.IGNORECASE on the original text, as they are written).

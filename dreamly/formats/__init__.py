@@ -168,9 +168,15 @@ def read_import(path: Path, fmt: str = "auto", *, date_column: str = "date", tex
 
     with _no_cyclic_gc():
         records, skipped = _read_import(path, fmt, date_column=date_column, text_column=text_column, today=today)
+    from dreamly.store import tag_problem
+
     limit = today or date.today()
     for item in records:  # as `add` and `edit` refuse it: a CSV row dated 2031 is named, not imported
         refuse_future(item.dream["dreamt_on"], limit, where=item.where)
+        for tag in item.dream["tags"]:  # a tag with a NUL or of 100,000 characters, as `add` refuses it
+            problem = tag_problem(tag)
+            if problem:
+                raise DreamlyError(f"{item.where}: a tag {problem}")
     return records, skipped
 
 
@@ -188,6 +194,8 @@ def _read_import(path: Path, fmt: str, *, date_column: str, text_column: str,
         if not folders:
             raise DreamlyError(f"{path} is a folder; only Markdown notes are read from a folder")
         return folders[0].read_folder(path, options)
+    if not path.is_file():  # a FIFO would block the import for ever; a device could be endless
+        raise DreamlyError(f"{path} is not a regular file (a pipe or a device?); import reads files and folders")
     suffix = path.suffix.lower()
     # --format names the reader; else the file's suffix does (and for JSON, what the file holds)
     readers = [IMPORTERS[fmt]] if fmt != "auto" else [m for m in IMPORTERS.values() if suffix in m.SUFFIXES]
@@ -313,9 +321,39 @@ def _analyse_here(bodies: list[str], analyse: Callable, on_progress: Progress) -
 _worker_analyse: Callable | None = None
 
 
-def _start_worker(user_file: Path | None) -> None:
+def _start_worker(user_file: Path | None, parent: int | None = None) -> None:
     global _worker_analyse
+    _die_with_parent(parent if parent is not None else os.getppid())
     _worker_analyse, _ = make_analyser(user_file)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker whose dreamly is killed (kill -9, a closed terminal) must not live on: on Linux
+    the kernel sends it SIGKILL when its parent dies; elsewhere a thread watches the parent.
+    `parent` is the importing dreamly's pid, passed in: if it died while this worker was still
+    starting, the worker is already an orphan and goes at once."""
+    import signal
+
+    if os.getppid() != parent:
+        os._exit(1)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0 and os.getppid() == parent:
+            return
+    except (OSError, AttributeError):
+        pass
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _analyse_chunk(bodies: list[str]) -> list:
@@ -336,7 +374,7 @@ def _analyse_in_processes(bodies: list[str], user_file: Path | None, workers: in
         # spawn, not fork: the parent holds an open SQLite connection and maybe a progress thread
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                 initargs=(user_file,)) as pool:
+                                 initargs=(user_file, os.getpid())) as pool:
             for chunk_results in pool.map(_analyse_chunk, chunks):
                 results.extend(chunk_results)
                 done += len(chunk_results)

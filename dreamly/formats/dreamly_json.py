@@ -84,9 +84,9 @@ def _read_dreamly_json(path: Path, data: dict, stamp: str) -> list[Incoming]:
             subject = m.text("subject", "dreamer")
             if subject not in ("dreamer", "other"):
                 raise m.fail("subject", "must be 'dreamer' or 'other'")
-            motifs.append({"motif": motif, "evidence": m.text("evidence"), "start": m.number("start", 0),
-                           "end": m.number("end", 0), "subject": subject,
-                           "matcher_version": m.number("matcher_version", 0)})
+            motifs.append({"motif": motif, "evidence": m.text("evidence"), "start": m.number("start", 0, 2**31),
+                           "end": m.number("end", 0, 2**31), "subject": subject,
+                           "matcher_version": m.number("matcher_version", 0, 2**31)})
         interpretations = []
         for i, item in enumerate(f.items("interpretations"), 1):
             n = _Fields(item, f"{where}, interpretation {i}")

@@ -107,7 +107,9 @@ class _Fields:
             raise self.fail(key, "must be text" + (" or null" if none_ok else ""))
         if "\x00" in value:
             raise self.fail(key, "contains a NUL character")
-        return value
+        from dreamly.entry import repair_surrogates
+
+        return repair_surrogates(value)  # a lone surrogate (JSON "\ud800") becomes U+FFFD, as in `add`
 
     def required(self, key: str) -> str:
         if key not in self.raw:

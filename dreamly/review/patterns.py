@@ -4,8 +4,10 @@ Nothing here touches the database or the terminal. `review()` takes the compact 
 `Journal.pattern_rows()` and returns plain data (the `--json` output); the renderers only
 show it. Only `dreamly patterns` imports this module, so dateutil's cost stays off `add`.
 
-It is long (just over 600 lines) because every section of the review is computed here
-from one pass over the rows; splitting it would spread that one pass over several files.
+It is long (over 600 lines) because every section of the review is computed here from one
+pass over the rows, the recurring-dream search among them (union-find and the bounded
+candidate generation that keeps it linear in the window, `similar_pairs`); splitting it
+would spread that one pass over several files.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import AbstractSet, Collection, Iterable
+from itertools import chain
+from sys import intern
+from typing import AbstractSet, Collection, Iterable, Iterator
 
 from dateutil.relativedelta import MO, relativedelta
 
@@ -416,9 +420,10 @@ def recurring(dreams) -> list[dict]:
     """Dreams told RECURRING_MIN_TIMES or more: the same set of motifs, or similar words."""
     if len(dreams) < RECURRING_MIN_TIMES:
         return []
+    # union-find over the dreams, each group remembering why its dreams were joined
     parent = {d.id: d.id for d in dreams}
-    reasons: dict[int, set] = defaultdict(set)
-    edges: list[tuple[int, int, str]] = []
+    size = dict.fromkeys(parent, 1)
+    reasons: dict[int, set] = {}
 
     def root(x):
         while parent[x] != x:
@@ -426,26 +431,37 @@ def recurring(dreams) -> list[dict]:
             x = parent[x]
         return x
 
+    def join(a, b, reason):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            if size[ra] > size[rb]:
+                ra, rb = rb, ra
+            parent[ra] = rb
+            size[rb] += size[ra]
+            moved = reasons.pop(ra, None)
+            if moved:
+                reasons.setdefault(rb, set()).update(moved)
+        reasons.setdefault(rb, set()).add(reason)
+
+    def joined_by_text(a, b):  # checking a and b cannot change the groups or their reasons
+        r = root(a)
+        return r == root(b) and "similar text" in reasons.get(r, ())
+
     by_set: dict[frozenset, list[int]] = defaultdict(list)
     for dream in dreams:
         if len(dream.motifs) >= RECURRING_MIN_MOTIFS:
             by_set[frozenset(dream.motifs)].append(dream.id)
     for ids in by_set.values():
         for other in ids[1:]:
-            edges.append((ids[0], other, "same motifs"))
+            join(ids[0], other, "same motifs")
 
-    # each dream's content words once, as a tuple of strings shared across dreams (a set per
-    # dream would hold a hash table each: most of the memory at a million dreams)
-    shared_words: dict[str, str] = {}
-    keep = shared_words.setdefault
-    words = {d.id: tuple({keep(w, w) for w in tokens(d.title + " " + d.body)}) for d in dreams}
-    edges.extend((a, b, "similar text") for a, b in similar_pairs(words))
-    del words, shared_words
+    # each dream's content words once, as a tuple of interned strings (shared across dreams;
+    # a set per dream would hold a hash table each: most of the memory at a million dreams)
+    words = {d.id: tuple(map(intern, set(tokens(d.title + " " + d.body)))) for d in dreams}
+    for a, b in similar_pairs(words, skip=joined_by_text):
+        join(a, b, "similar text")
+    del words
 
-    for a, b, _ in edges:
-        parent[root(a)] = root(b)
-    for a, _, reason in edges:
-        reasons[root(a)].add(reason)
     groups: dict[int, list] = defaultdict(list)
     for dream in dreams:
         groups[root(dream.id)].append(dream)
@@ -461,16 +477,19 @@ def recurring(dreams) -> list[dict]:
             "dates": [d.day.isoformat() for d in members],
             "ids": [d.id for d in members],
             "motifs": sorted(shared),
-            "reason": " and ".join(sorted(reasons[key])),
+            "reason": " and ".join(sorted(reasons.get(key, ()))),
             "title": latest.title or first_words(latest.body),
         })
     found.sort(key=lambda g: (g["dates"][-1], g["times"]), reverse=True)
     return found
 
 
-def similar_pairs(words: dict[int, Collection[str]]) -> list[tuple[int, int]]:
+def similar_pairs(words: dict[int, Collection[str]], skip=None) -> Iterator[tuple[int, int]]:
     """Pairs of dreams (ids) whose content words (each dream's distinct words) are similar
-    (see `similar`), found without comparing every pair, sorted.
+    (see `similar`), found without comparing every pair, in order. `skip(a, b)`, when
+    given, is asked before comparing a candidate pair (a < b): True leaves it out (the
+    caller already knows it cannot matter; pairs come one at a time, so what it knows may
+    grow with the pairs it was given).
 
     Prefix filtering: with every dream's words ordered rarest first (across the window), two
     similar dreams must share a word among the first |A| - m + 1 of each, where m is the
@@ -487,8 +506,8 @@ def similar_pairs(words: dict[int, Collection[str]]) -> list[tuple[int, int]]:
     candidates are gathered and checked in turn (no set of every candidate pair).
     """
     eligible = {i: w for i, w in words.items() if len(w) >= SIMILAR_TEXT_MIN_SHARED}
-    frequency = Counter(word for found in eligible.values() for word in found)
-    order = sorted(frequency, key=lambda w: (frequency[w], w))
+    frequency = Counter(chain.from_iterable(eligible.values()))
+    order = sorted(frequency, key=lambda w, counts=frequency: (counts[w], w))  # bound now: `del frequency` below
     shared_by_one = sum(1 for word in order if frequency[word] == 1)  # ranks below this pair nothing
     rank = {word: n for n, word in enumerate(order)}
     del order, frequency
@@ -518,7 +537,6 @@ def similar_pairs(words: dict[int, Collection[str]]) -> list[tuple[int, int]]:
         place[r] = {i: n for n, i in enumerate(ids)}
     near = SIMILAR_TEXT_NEIGHBOURS
     check = similar
-    pairs = []
     for a in sorted(ranked):
         ordered = ranked[a]
         first, stop = prefixes[a]
@@ -530,11 +548,13 @@ def similar_pairs(words: dict[int, Collection[str]]) -> list[tuple[int, int]]:
             elif position - first < SIMILAR_TEXT_KEYS:
                 ids, n = big[r], place[r][a]
                 partners.update(ids[max(0, n - near):n + near + 1])
+        partners = sorted(b for b in partners if b > a)
         if not partners:
             continue
         mine = frozenset(ordered)
-        pairs.extend((a, b) for b in sorted(partners) if b > a and check(mine, ranked[b]))
-    return pairs
+        for b in partners:
+            if not (skip and skip(a, b)) and check(mine, ranked[b]):
+                yield a, b
 
 
 def similar(a: AbstractSet, b: Collection) -> bool:

@@ -25,6 +25,7 @@ from dreamly.store.journal import (  # noqa: F401  (the package's public names)
     Journal,
     NewDream,
     busy_timeout,
+    check_tags,
     content_hash,
     fts_query,
     normalise_tag,
@@ -32,6 +33,7 @@ from dreamly.store.journal import (  # noqa: F401  (the package's public names)
     open_journal,
     text_hash,
     sqlite3,
+    tag_problem,
 )
 from dreamly.store.errors import translate_error  # noqa: F401
 from dreamly.store.schema import MIGRATIONS, SCHEMA_VERSION  # noqa: F401

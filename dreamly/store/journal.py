@@ -93,6 +93,10 @@ class Filters:
     limit: int | None = None
     oldest_first: bool = False
 
+    def __post_init__(self):
+        if self.limit is not None:  # `-n 9223372036854775808`: past SQLite's integers means all of them
+            self.limit = min(self.limit, 2**63 - 1)
+
     def where(self, alias: str = "d") -> tuple[str, list]:
         clauses: list[str] = []
         params: list = []
@@ -119,6 +123,28 @@ class Filters:
 
 def normalise_tag(tag: str) -> str:
     return " ".join(tag.strip().lower().split())
+
+
+TAG_LIMIT = 100  # characters: a tag is a word or two (work, big exam), not a text
+
+
+def tag_problem(tag: str) -> str | None:
+    """Why `tag` can't be a tag (None when it can): the one rule of add, edit and import."""
+    if any(ord(ch) < 32 or 0x7f <= ord(ch) <= 0x9f for ch in tag):
+        return "contains a control character"
+    if len(normalise_tag(tag)) > TAG_LIMIT:
+        return f"is longer than {TAG_LIMIT} characters"
+    return None
+
+
+def check_tags(tags: Iterable[str]) -> list[str]:
+    """`tags` if every one is a tag (tag_problem), else DreamlyError (never quoting the tag)."""
+    tags = list(tags)
+    for tag in tags:
+        problem = tag_problem(tag)
+        if problem:
+            raise DreamlyError(f"a tag {problem}; tags are short words such as work or exam")
+    return tags
 
 
 @dataclass
@@ -699,7 +725,7 @@ class Journal(MorningJournal):
                WHERE r.id = (SELECT max(id) FROM rehearsals WHERE dream_id = r.dream_id)
                ORDER BY d.recurring DESC, r.created DESC, r.id DESC
                LIMIT ?""",
-            (limit,),
+            (min(limit, 2**63 - 1),),
         )
         return [dict(r) | {"recurring": bool(r["recurring"]), "nightmare": bool(r["nightmare"])} for r in rows]
 

@@ -9,7 +9,6 @@ and waits (for the kill). Pages are copied one at a time so a kill can land mid-
 """
 
 import sys
-from pathlib import Path
 
 from dreamly.store import copies
 from dreamly.cli import main
