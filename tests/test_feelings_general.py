@@ -295,3 +295,15 @@ def test_a_capitalised_feeling_word_after_a_word_is_a_name():
     assert "fear" in emotions("I was SO SCARED")
     assert {"fear", "sadness"} <= emotions("Characters: Mom, Dad. Feelings: Scared and Sad.")
     assert "joy" in emotions("I was Happy.")
+
+
+def test_slips_in_the_commonest_feeling_words():
+    """Kind: typing — two letters swapped or one dropped in the feeling words typed most."""
+    assert "fear" in emotions("i was so scraed")
+    assert "anxiety" in emotions("i was worired sick")
+    assert "shame" in emotions("i was embarrassd")
+    assert "confusion" in emotions("totally confsued")
+    assert "surprise" in emotions("i was shoked")
+    # slips that are words of their own are left alone
+    assert not emotions("We visited the sacred temple.")
+    assert not emotions("He socked me on the jaw and I exited the bar.")

@@ -103,7 +103,19 @@ def typed_forms(word: str) -> set[str]:
     out = {word[:m.start()] + word[m.start() + 1:] for m in _DOUBLE.finditer(word)}
     if word.endswith("ing"):
         out.add(word[:-1])
-    return out
+    if word in _MOST_TYPED:  # the commonest feeling words: two letters swapped or one dropped too
+        out |= {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1)}
+        out |= {word[:i] + word[i + 1:] for i in range(1, len(word))}
+    return out - _REAL_WORDS
+
+
+# the feeling words people type most, whose slips are worth catching ("scraed", "worired",
+# "frsutrated", "embarrassd"), and the slips that are words of their own
+_MOST_TYPED = frozenset("""scared afraid frightened terrified panicked panicking worried nervous anxious stressed
+    annoyed furious frustrated embarrassed ashamed guilty confused relieved surprised shocked excited
+    crying laughing helpless disappointed lonely upset""".split())
+_REAL_WORDS = frozenset("""sacred scare fried frighten worrier relived relieve confuse surprise excite exited socked
+    guilt upsets setup""".split())
 
 
 def with_words(specs: dict[str, dict]) -> dict[str, dict]:
