@@ -307,3 +307,15 @@ def test_slips_in_the_commonest_feeling_words():
     # slips that are words of their own are left alone
     assert not emotions("We visited the sacred temple.")
     assert not emotions("He socked me on the jaw and I exited the bar.")
+
+
+def test_feelings_in_what_the_dreamer_gives_off():
+    """Kind: whose feeling — "a nervous laugh", "this nervous energy", "a happy sigh" are felt
+    (the noun is something the feeler gives off, not a thing described); a nervous or polite
+    laugh or smile is no joy."""
+    assert "anxiety" in emotions("I gave a nervous laugh.")
+    assert "joy" not in emotions("I gave a nervous laugh.")
+    assert "anxiety" in emotions("I had this nervous energy all day.")
+    assert "joy" in emotions("I let out a happy sigh.")
+    assert "joy" not in emotions("I smiled politely at the clerk.")
+    assert "fear" not in emotions("a scared girl ran past me")

@@ -316,7 +316,9 @@ _NOT_A_NOUN = frozenset("""of in on at and or but to for with about as than that
 # "I was a nervous wreck", "I felt like the happiest person alive": the dreamer is the noun
 _COPULA = re.compile(r"\b(?:was|were|am|'m|is|are|be|been|felt like|feel like|became|become|seemed|looked like)\s+$")
 _FELT_NOUNS = frozenset("""time times day days moment moments feeling feelings mood sense sensation experience
-    ending end night evening morning week weekend state wreck look looks glance tone voice""".split())
+    ending end night evening morning week weekend state wreck look looks glance tone voice energy heart laugh
+    laughter smile grin sigh scream shriek giggle vibe vibes mess shiver shudder glow warmth rush buzz thrill tears
+    sob whimper gasp stomach knot pit""".split())
 _MINE = re.compile(r"\b(?:my|our|me|us)\b")
 _MINE_BODY = re.compile(r"(?:my|our)\s+(?:[a-z'-]+\s+)?(?:legs?|feet|foot|knees?|body|arms?|hands?|heart|mouth|eyes|head|"
                         r"muscles|limbs|stomach|chest|voice|mind|whole body)\b")
