@@ -57,6 +57,29 @@ class Terminal:
     def type(self, keys: str) -> None:
         os.write(self.master, keys.encode("utf-8"))
 
+    def interrupt(self, timeout: float = 60) -> None:
+        """Ctrl-C, typed once the program is waiting for a key, as a person types it.
+
+        Ctrl-C is a signal, not a key: one that lands after the prompt is drawn but before
+        readline is waiting (a few microseconds, wider on a busy machine) is noted by
+        CPython and acted on only at the next key. People never type that fast; the test
+        waits for the event a person waits for, the program blocked reading the terminal
+        (its kernel wait channel), then types."""
+        deadline = time.monotonic() + timeout
+        while not self._waiting_for_input():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never waited for a key; the terminal shows:\n{self.output}")
+            time.sleep(0.01)
+        self.type("\x03")
+
+    def _waiting_for_input(self) -> bool:
+        try:
+            with open(f"/proc/{self.proc.pid}/wchan") as wchan:
+                waiting = wchan.read()
+        except OSError:  # no /proc (not Linux): fall back to typing now
+            return True
+        return waiting.startswith(("poll_schedule_timeout", "do_select", "wait_woken", "n_tty_read"))
+
     def finish(self, timeout: float = 60) -> int:
         deadline = time.monotonic() + timeout
         while self.proc.poll() is None and time.monotonic() < deadline:

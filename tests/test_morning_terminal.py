@@ -59,7 +59,7 @@ def test_ctrl_c_at_the_second_question_keeps_the_dream_and_the_first_answer(env)
     term.type("2")
     term.read_until("How did you feel")
     term.read_until("> ")
-    term.type("\x03")
+    term.interrupt()
     assert term.finish() == 0
     assert "Questions ended; dream 1 is saved" in term.output
     assert "Traceback" not in term.output
@@ -133,7 +133,7 @@ def test_reflect_asks_again_and_enter_keeps_an_answer(env):
     term.type("1")
     term.read_until("How did you feel")
     term.read_until("> ")
-    term.type("\x03")
+    term.interrupt()
     term.finish()
     term = Terminal(["reflect", "1"], env)
     term.read_until("(now: a stranger or monster)")
