@@ -595,12 +595,12 @@ def feeler_named(text: str, low: str, clauses, ci: int, feelers: frozenset) -> b
         if k >= 5:
             break
         lw = w.group().lower()
+        if lw in _NOT_FEELERS:
+            continue
         if lw in _PERSON_WORDS or lw in feelers or lw.rstrip("s") in feelers:
             return True
         if w.group()[0].isupper() and lw != "i" and (k > 0 or clauses[j].start > clauses[0].start):
             return True  # a name
-        if lw in _NOT_FEELERS:
-            continue
         if k == 0 and w.group()[0].isupper():
             continue  # a capital opening the sentence says nothing
         if lw.endswith(("ed", "ing")) or lw in ("was", "were", "is", "are", "had", "has", "got", "kept", "went", "came"):

@@ -33,6 +33,8 @@ from dreamly.analysis.feelings import WordFinder, emotion_scope, emotion_subject
 _NEG_RAISER = re.compile(r"(?:think|thought|believe|believed|suppose|supposed|reckon|recall|remember)\b")
 
 _LEADING = frozenset(",;:.!?(-\n\t ")
+# words a macro's regex may hold that name no one ("(?:the )?", "with", "from")
+_FUNCTION_WORDS = frozenset("the and with from that this for who his her their our its into onto over".split())
 # a capitalised word that is not all capitals ("Joy", not "SCARED"), after a word ("met Joy"),
 # not after punctuation ("Feelings: Happy, Worried")
 _NAME_LIKE = re.compile(r"[A-Z][a-z]")
@@ -144,7 +146,8 @@ class Matcher(Pursuers):
         # words for who can feel (people, creatures), from the knowledge base's macros: an
         # inherited subject that is none of them ("the exit", "the plane") feels nothing
         self._feelers = frozenset(w for name in ("KNOWN", "STRANGER", "ANIMAL") for t in
-                                  re.findall(r"[a-z]+", self._macros.get(name, "").lower()) for w in (t, t + "s", t[:-1]))
+                                  re.findall(r"[a-z]{3,}", self._macros.get(name, "").lower()) for w in (t, t + "s", t[:-1])
+                                  if w not in _FUNCTION_WORDS)
         self._agent_order = [a for a in ("pursuer_known_person", "pursuer_animal",
                                          "pursuer_stranger_or_monster", "pursuer_invisible")
                              if a in self._agent_specs] + [a for a in self._agent_specs if not a.startswith("pursuer_")]
