@@ -22,7 +22,9 @@
   ...", "couldnt find the exit", "the train was late, got so annoyed") is the dreamer's;
   `feeler_named` says whether a subject names a person or creature.
 
-Standard library only: this module is imported on the `add` path.
+Standard library only: this module is imported on the `add` path. It is a little over 600
+lines long because the whose-feeling patterns are one decision, read in order by
+`emotion_subject`; split apart they would have to be read in two files at once.
 """
 
 from __future__ import annotations
