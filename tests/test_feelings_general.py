@@ -319,3 +319,14 @@ def test_feelings_in_what_the_dreamer_gives_off():
     assert "joy" in emotions("I let out a happy sigh.")
     assert "joy" not in emotions("I smiled politely at the clerk.")
     assert "fear" not in emotions("a scared girl ran past me")
+
+
+def test_more_typed_forms_of_feelings():
+    """Kind: typed notes — "proper freaked", "sick with nerves", "had the best time", "felt like
+    a failure", "doing my head in", and a clause that opens with "didnt" has no subject of its own."""
+    assert "anxiety" in emotions("proper freaked tbh")
+    assert "anxiety" in emotions("felt sick with nerves before it started")
+    assert "joy" in emotions("we had the best time at the fair")
+    assert "shame" in emotions("felt like a total failure")
+    assert "anger" in emotions("the noise was doing my head in")
+    assert "confusion" in emotions("didnt have a clue what was happening")

@@ -33,6 +33,9 @@ from dreamly.analysis.feelings import WordFinder, emotion_scope, emotion_subject
 _NEG_RAISER = re.compile(r"(?:think|thought|believe|believed|suppose|supposed|reckon|recall|remember)\b")
 
 _LEADING = frozenset(",;:.!?(-\n\t ")
+_AUX_FIRST = re.compile(r"[\s,;:(\"'-]*(?:and\s+|but\s+|then\s+|just\s+)?(?:didn't|didnt|couldn't|couldnt|wasn't|wasnt|"
+                        r"weren't|werent|wouldn't|wouldnt|can't|cant|don't|dont|haven't|havent|hadn't|hadnt|"
+                        r"won't|wont)\b")
 # words a macro's regex may hold that name no one ("(?:the )?", "with", "from")
 _FUNCTION_WORDS = frozenset("the and with from that this for who his her their our its into onto over".split())
 # a capitalised word that is not all capitals ("Joy", not "SCARED"), after a word ("met Joy"),
@@ -404,6 +407,10 @@ class Matcher(Pursuers):
             who = emotion_subject(doc.low, c_start, start, end, doc.sents[cl[ci].sentence][0])
             if who is not None:
                 return "dreamer" if who == "dreamer" else None  # "other", "skip": not the dreamer's feeling
+            if subj == "other" and cl[ci].explicit and _AUX_FIRST.match(doc.low, cl[ci].start):
+                # "didnt have a clue what was happening": an auxiliary first, so no subject of its
+                # own (the subject finder read "didn't" as a noun before its verb)
+                subj = cl[ci - 1].subject if ci > 0 else "dreamer"
             if subj == "other" and not cl[ci].explicit and inherits_dummy(doc.low, cl, ci, doc.text, self._feelers):
                 subj = "dreamer"  # "it was all stuff I knew, came out buzzing": an "it" feels nothing
         subj = _last_subject(doc.text, doc.low, c_start, start) or subj
