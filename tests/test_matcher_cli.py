@@ -151,3 +151,26 @@ meaning = "Childhood safety and family ties."
 keys = ["grandma", "granny"]
 phrases = ["grand(?:ma|mother)'s (?:house|home|kitchen)"]
 """
+
+
+def test_dropping_chase_drops_its_pursuer_for_good(cli):
+    add(cli, "a big dog was chasing me down the lane and i ran")
+    dream = json.loads(cli("show", "1", "--json").stdout)
+    assert {"chase", "pursuer_animal"} <= {m["motif"] for m in dream["motifs"]}
+    result = cli("edit", "1", "--drop-motif", "chase")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "no motif chase" in result.stdout
+    for _ in range(2):  # as edited, and after a reanalysis
+        dream = json.loads(cli("show", "1", "--json").stdout)
+        assert not {m["motif"] for m in dream["motifs"]} & {"chase", "pursuer_animal"}
+        assert "pursuer_animal" not in cli("show", "1").stdout.replace("Pursuer: animal", "")
+        assert cli("reanalyze").exit_code == 0
+    assert json.loads(cli("list", "--motif", "pursuer_animal", "--json").stdout) == []
+
+
+def test_a_pursuer_the_dreamer_names_stays_when_chase_is_dropped(cli):
+    add(cli, "a big dog was chasing me down the lane and i ran")
+    assert cli("edit", "1", "--drop-motif", "chase", "--motif", "pursuer_animal").exit_code == 0
+    dream = json.loads(cli("show", "1", "--json").stdout)
+    motifs = {m["motif"] for m in dream["motifs"]}
+    assert "pursuer_animal" in motifs and "chase" not in motifs

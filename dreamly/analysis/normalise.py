@@ -39,6 +39,8 @@ TYPOS = {
     "exsam": "exam", "exame": "exam", "naked": "naked", "nakid": "naked", "neked": "naked",
     "trappd": "trapped", "traped": "trapped", "stucked": "stuck", "dieing": "dying", "dyed": "died",
     "killd": "killed", "teath": "teeth", "teeths": "teeth", "flyed": "flew", "flyied": "flew",
+    "ppl": "people", "peeps": "people", "bc": "because", "cuz": "because", "coz": "because", "tho": "though",
+    "rly": "really", "b4": "before", "ur": "your", "wth": "with", "frm": "from",
     "couldnot": "could not", "cannnot": "cannot", "cudnt": "couldn't", "cudn't": "couldn't",
     "wudnt": "wouldn't", "coudnt": "couldn't", "coudn't": "couldn't", "couldn'": "couldn't",
     # -ing typed as -in for the verbs that show a feeling (the lexicons' own words get theirs

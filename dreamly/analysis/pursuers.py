@@ -26,6 +26,18 @@ _PLACE_OR_OWNER = re.compile(
     r"(?:'s|s'|')(?![\w'])|s?\s+(?:house|home|place|farm|garden|yard|backyard|room|bedroom|apartment|flat|kitchen|office|"
     r"shop|store|street|car|school|church|porch|land|property|ranch|cabin|basement|attic|building|party|wedding|"
     r"funeral|door|driveway|village|town|cottage|bungalow)\b")
+# the first word of a hit that opens with its own agent ("a big dog was right behind me")
+_OPENS_NOUN_PHRASE = frozenset(("a", "an", "the", "this", "that", "these", "those", "some", "something", "someone",
+                                "somebody"))
+# a candidate that is only a comparison: "a crab the size of a car", "as big as a horse"
+_LIKENED = re.compile(r"(?:\b(?:size|shape|height|length|colou?r) of|\bas (?:big|large|tall|huge|fast) as|"
+                      r"\b(?:bigger|larger|taller|faster) than|\blooked like|\bdressed (?:up )?as)\s+(?:an?\s+|the\s+)?$")
+# someone else's acquaintance: "his friend", "a friend of hers"
+_SOMEONE_ELSES_BEFORE = re.compile(r"\b(?:his|her|their|its)\s+$")
+_SOMEONE_ELSES_AFTER = re.compile(r"\s+of\s+(?:his|hers|theirs|him|them)\b")
+# a clause cut at its own verb (a clause word such as "sees", "saw", "noticed")
+_OPENS_WITH_VERB = re.compile(r"\s*(?:sees|see|saw|seen|watch(?:es|ed)?|notic(?:es|ed)|hears?|heard|spots|spotted|"
+                              r"knows|knew|finds|found|realiz(?:es|ed)|realis(?:es|ed)|thinks|thought)\b")
 # how far back (characters) a pronoun looks for what it stands for
 _ANTECEDENT_REACH = 2000
 _AFTER_STOP = re.compile(r"(?:^|[.!?\"]\s*)$")
@@ -48,8 +60,16 @@ class Pursuers:
         for label in self._agent_order:
             for src in self._agent_specs[label]:  # compiled only when its literals are there
                 if doc.may_hold(self._literals[src], first, last):
-                    out += [(m.start(), m.end(), label) for m in self._re(src).finditer(doc.hay, lo, hi)
-                            if not _PLACE_OR_OWNER.match(doc.hay, m.end())]
+                    for m in self._re(src).finditer(doc.hay, lo, hi):
+                        if _PLACE_OR_OWNER.match(doc.hay, m.end()) or _LIKENED.search(doc.hay, max(0, m.start() - 24), m.start()):
+                            continue  # "near my grandparents house", "a crab the size of a car"
+                        kind = label
+                        if kind == "pursuer_known_person" and (
+                                _SOMEONE_ELSES_BEFORE.search(doc.hay, max(0, m.start() - 8), m.start())
+                                or _SOMEONE_ELSES_AFTER.match(doc.hay, m.end())):
+                            kind = "pursuer_stranger_or_monster"  # "a friend of his": not someone the dreamer knows
+                        out.append((m.start(), m.end(), kind))
+        lexical = {(s, e) for s, e, _ in out}
         for m in _WORD.finditer(text, lo, hi):
             if not text[m.start()].isupper():
                 continue  # most words: nothing more to look at
@@ -63,8 +83,14 @@ class Pursuers:
                 nxt = _NEXT_WORD.match(text[m.end():m.end() + 20])
                 if nxt and nxt.group(1) not in _VERBISH and not nxt.group(1).endswith(("ed", "s")):
                     continue  # "French thing", "Bridal Store": an adjective or a title, not a person
-                out.append((m.start(), m.end(), "pursuer_known_person"))
-        return sorted(out)
+                if (m.start(), m.end()) not in lexical:  # "the Indians": the lexicon's word, not a name
+                    out.append((m.start(), m.end(), "pursuer_known_person"))
+        # a word inside a longer candidate is part of it: "my landlord" is someone known, not a stranger
+        known = [(s, e) for s, e, label in out if label == "pursuer_known_person"]
+        if known:
+            out = [c for c in out if c[2] == "pursuer_known_person"
+                   or not any(s <= c[0] and c[1] <= e and (s, e) != c[:2] for s, e in known)]
+        return sorted(set(out))
 
     def _antecedent(self, doc: _Doc, pronoun: str, pos: int) -> tuple[str, int, int] | None:
         """What he / she / it / they most likely stands for: the nearest earlier candidate
@@ -94,7 +120,11 @@ class Pursuers:
                   for m in re.finditer(r"\b(he|she|they|it|him|her|them)\b", text[lo:hi], re.I)]
         if not items:
             return None
-        s, e, label = min(items) if first else max(items)
+        pos = min(items)[0] if first else max(items)[0]
+        # one word of two kinds ("person": a stranger, or unseen): the more specific kind
+        order = self._agent_order
+        s, e, label = min((i for i in items if i[0] == pos),
+                          key=lambda i: order.index(i[2]) if i[2] in order else -1)
         if label.startswith("="):
             return self._antecedent(doc, label[1:], s)
         return label, s, e
@@ -107,7 +137,12 @@ class Pursuers:
             found = None
             by = _BY.match(text, h.end) or (_BY_LATER.match(text, h.end) if _PASSIVE.search(ev) else None)
             if by:  # "chased by a man with a dog": the head noun of the by-phrase
-                cands = self._candidates(doc, by.start(1), by.end(1))
+                # (a known-person frame may run on past it: "by the girls who used to bully me")
+                reach = min(doc.sents[doc.sentence_of(by.start(1))][1], by.end(1) + 60)
+                further = self._candidates(doc, by.start(1), reach)
+                cands = [c for c in further if c[0] < by.end(1)]
+                if not cands and further:  # a hedge cut the phrase: "by what seemed to be a giant creature"
+                    cands = further[:1]
                 found = (cands[-1][2], cands[-1][0], cands[-1][1]) if cands else None
             elif re.search(r"\bfrom\b", ev):  # "running from something"
                 fm = _FROM.search(text, h.start)
@@ -116,8 +151,12 @@ class Pursuers:
             elif not re.match(r"(?:i|we)\b", ev):  # active: the doer, in the hit's clause or before it
                 cl, ci = doc.clause_of(h.start)
                 lead = re.match(r"[\w']+", text[h.start:h.end])  # "he chases": the subject is in the hit
-                hi = h.end if lead and lead.group().lower() in ("he", "she", "they", "it") else h.start
-                found = self._agent(doc, cl[ci].start, hi)
+                lead = lead.group().lower() if lead else ""
+                if lead in _OPENS_NOUN_PHRASE:  # "the dog was right behind me": the hit opens with its agent
+                    found = self._agent(doc, h.start, h.end, first=True)
+                else:
+                    hi = h.end if lead in ("he", "she", "they", "it", "them", "him", "her") else h.start
+                    found = self._agent(doc, cl[ci].start, hi)
                 # "the guy who was following me": the noun just before the relative pronoun
                 relative = re.match(r"\s*(?:who|that|which)\b", text[cl[ci].start:h.start], re.I)
                 if found is None and relative and ci > 0:
@@ -127,8 +166,12 @@ class Pursuers:
                 while found is None and ci > 0:
                     ci -= 1
                     c_lo, c_hi, explicit = cl[ci].start, cl[ci].end, cl[ci].explicit
+                    if explicit and _OPENS_WITH_VERB.match(doc.low, c_lo) and ci > 0:
+                        continue  # "It | sees me … and advances": the clause cut at its verb; its subject is before
                     if explicit:
                         found = self._agent(doc, c_lo, min(c_hi, c_lo + 40), first=True)
+                        if found is None and cl[ci].subject == "other":
+                            continue  # an aside with no agent in it ("a crab, the size of a car, came"): further back
                         break
             # a passive without an agent ("we're being pursued") or nothing found: unseen
             if found is None:

@@ -46,6 +46,39 @@ _MID_SENTENCE = re.compile(r"(?<![A-Za-z])(?!(?:was|were|am|is|be|been|felt|feel
 
 # The dreamer as the object of the hit's own words ("chasing me", "after us")
 _DREAMER_OBJECT = re.compile(r"\b(?:me|us)\b")
+# ... or as the subject inside them ("no matter how hard I ran"); "I" as the text was
+# normalised (a lone lower-case i is "I" by then)
+_DREAMER_SUBJECT = re.compile(r"\b(?:I|[Ww]e)\b")
+# ... or as the owner of what the hit names ("on my heels", "our tail")
+_DREAMER_OWN = re.compile(r"\b(?:my|our)\b")
+# the dreamer fleeing, within a chase hit's window (macros from motifs.toml)
+_DREAMER_FLIGHT = r"\b{SELF} (?:[\w']+ ){0,3}?{FLIGHT}"
+
+
+# a context cue that is denied right before it ("I didn't run") is no cue
+_DENIED_CUE = re.compile(r"(?:n't|\bnot|\bnever)\s+$")
+
+
+_NEGATION_WORDS = re.compile(r"n't|n.t\b|\b(?:not|no|never|nobody|nothing|none|neither|nor|without|noone|nowhere)\b", re.I)
+_ASKS: dict[str, bool] = {}
+
+
+def _asks_negation(source: str) -> bool:
+    """Whether a phrase holds a negation of its own ("couldn't move", "no way out")."""
+    got = _ASKS.get(source)
+    if got is None:
+        got = _ASKS[source] = bool(_NEGATION_WORDS.search(source))
+    return got
+
+
+def _affirmed(pattern: re.Pattern, hay: str, lo: int, hi: int) -> bool:
+    """Whether `pattern` occurs in hay[lo:hi] at least once without a denial just before it."""
+    m = pattern.search(hay, lo, hi)
+    while m is not None:
+        if not _DENIED_CUE.search(hay, max(lo, m.start() - 8), m.start()):
+            return True
+        m = pattern.search(hay, m.end() if m.end() > m.start() else m.start() + 1, hi)
+    return False
 
 
 @dataclass(eq=False, slots=True)
@@ -355,6 +388,15 @@ class Matcher(Pursuers):
                     for h in hits for a, b in ((offsets.start(h.start), offsets.end(h.end)),)]
         return _tidy(hits)
 
+    def _dreamer_pursued(self, doc: _Doc, rule: _Rule, start: int, end: int) -> bool:
+        """A chase told from the pursuer's side is the dreamer's when the dreamer is the one
+        it reaches or the one who flees: "the wolves were right on my heels", "a bear charged
+        and I fled", "the monster got closer as we ran" (the sentence's subject is the agent)."""
+        if _DREAMER_OWN.search(doc.low, start, end):
+            return True
+        first, last = doc.window_sents(start, rule.window)
+        return self._rx(_DREAMER_FLIGHT).search(doc.hay, doc.sents[first][0], doc.sents[last][1]) is not None
+
     def _check(self, doc: _Doc, rule: _Rule, start: int, end: int) -> str | None:
         """None if the hit does not stand; else who it is about."""
         hay = doc.hay
@@ -364,7 +406,7 @@ class Matcher(Pursuers):
             first, last = doc.window_sents(start, rule.window)
             lo, hi = doc.sents[first][0], doc.sents[last][1]
             if rule.near is not None and not (doc.may_hold(rule.near_lits, first, last)
-                                              and rule.near.search(hay, lo, hi)):
+                                              and _affirmed(rule.near, hay, lo, hi)):
                 return None
             if rule.not_near is not None and (doc.may_hold(rule.not_near_lits, first, last)
                                               and rule.not_near.search(hay, lo, hi)):
@@ -384,20 +426,27 @@ class Matcher(Pursuers):
             return None
         if rule.realis and _IRREALIS.search(prefix):
             return None
+        if rule.kind == "motif" and _NEGATION.search(doc.low, start, end) and not _asks_negation(rule.source):
+            return None  # "my legs never gave way": a denial inside a hit whose phrase does not ask for one
         if rule.unless:
             # idioms are checked in the hit's clause, and across the hit itself
+            # (an idiom across the hit may run past a clause word inside it: "lost in thought")
             si = doc.sentence_of(start)
             lo, hi = doc.sents[si][0], max(c_end, end)
-            # a feeling's idiom may look past its clause ("scared (that) I'd be late"): it
-            # is read to the end of the sentence, and counts when it starts in the clause
-            reach = max(hi, doc.sents[si][1]) if rule.kind == "emotion" else hi
+            # a motif's idiom may reach a little past its clause when it overlaps the hit ("lost in
+            # thought"); a feeling's is read to the end of the sentence and counts when it starts
+            # in the hit's clause ("scared (that) I'd be late")
+            reach = (max(hi, doc.sents[si][1]) if rule.kind == "emotion"
+                     else max(hi, min(doc.sents[si][1], end + 30)))
             last = doc.sentence_of(reach - 1)
             for u, u_lits in zip(rule.unless, rule.unless_lits):
                 um = u.search(hay, lo, reach) if doc.may_hold(u_lits, si, last) else None
-                while um is not None and um.start() < hi:
-                    if um.start() < end and um.end() > start or um.start() >= c_start:
-                        return None
-                    um = u.search(hay, um.end(), reach) if um.end() < hi else None
+                while um is not None:
+                    if um.start() < end and um.end() > start:
+                        return None  # across the hit
+                    if c_start <= um.start() < hi and (um.end() <= hi or rule.kind == "emotion"):
+                        return None  # in the hit's clause
+                    um = u.search(hay, um.end(), reach) if um.end() < reach else None
         if rule.subject == "scene":  # where the dream happens is the dreamer's, whoever acts in it
             return "dreamer"
         if rule.kind == "emotion" and _NAME_LIKE.match(doc.text, start) and _MID_SENTENCE.search(
@@ -414,10 +463,14 @@ class Matcher(Pursuers):
             if subj == "other" and not cl[ci].explicit and inherits_dummy(doc.low, cl, ci, doc.text, self._feelers):
                 subj = "dreamer"  # "it was all stuff I knew, came out buzzing": an "it" feels nothing
         subj = _last_subject(doc.text, doc.low, c_start, start) or subj
-        if subj and subj != "dreamer" and _DREAMER_OBJECT.search(doc.low, start, end):
+        if subj != "dreamer" and _DREAMER_SUBJECT.search(doc.text, start, end):
+            subj = "dreamer"  # "no matter how fast I ran": the hit names the dreamer as its own subject
+        elif subj and subj != "dreamer" and _DREAMER_OBJECT.search(doc.low, start, end):
             subj = "dreamer"  # "a man was chasing me", "it scared us": it happens to the dreamer
         elif subj != "dreamer" and doc.low.startswith(("my ", "our "), start):
             subj = "dreamer"  # the hit is the dreamer's own thing: "my history final", "our flight"
+        if subj != "dreamer" and rule.label == "chase" and self._dreamer_pursued(doc, rule, start, end):
+            subj = "dreamer"
         if rule.subject == "dreamer" and subj != "dreamer":
             return None
         return subj or "dreamer"

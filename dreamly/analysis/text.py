@@ -43,6 +43,10 @@ def _by_first_letter(words) -> str:
 # One scan of a sentence's folded lower-case text finds the punctuation cuts and the
 # clause words ("that" is checked after); \b on both sides, so a hit is a whole \w+ word,
 # the same words as splitting into words and looking them up, with no Python per word.
+# clause words that are verbs: right after a bare noun phrase ("the driver realized") they are its verb
+_MAIN_VERB_AFTER_NP = frozenset("""
+    knew saw heard said told found thought watched noticed realized realised remembered recalled decided
+    wondered dreamed dreamt believed hoped wished imagined guessed""".split())
 _CLAUSE_CUT = re.compile(r"([,;:()\"\u2014]|--|\s-\s)|\b(?:" + _by_first_letter(_CLAUSE_WORDS | {"that", "so"}) + r")\b")
 # "that" and "so" start a clause only before a subject ("I knew that he …", not "that house";
 # "he wouldn't listen so I got angry", not "so angry")
@@ -58,6 +62,7 @@ _LEAD_SKIP = re.compile(
     r"actually|really|even|only|well|oh|yes|anyway|meanwhile|afterwards?|instantly|gradually|first|next|"
     r"all of a sudden|at first|at last|at that (?:point|moment|time)|at one point|little by little|"
     r"bit by bit|in the end|of course|right away|after a while|for some reason|in turn|unless|"
+    r"outside|inside|upstairs|downstairs|outdoors|indoors|nearby|overhead|meanwhile|"
     r"knew|know|knows|think|thought|thinks|reali[sz]e[ds]?|reali[sz]ing|noticed?|notices|see|saw|sees|"
     r"seeing|watched|watch|heard|hear|hears|said|say|says|told|tell|tells|guess|remember|remembered|"
     r"recall|recalled|believed?|decided|hoped?|wish|wished|found|find|finds|seemed|seems|dreamed|dreamt|"
@@ -91,6 +96,27 @@ _VERB_FIRST = {"felt", "feel", "feels", "got", "get", "gets", "seemed", "looked"
                "saw", "thought", "knew", "found", "kept", "left", "tried", "wanted", "started", "began", "stayed",
                "remained", "turned", "grew", "went", "came", "ended", "was", "were", "had", "suddenly", "then",
                "just", "really", "very", "so", "still", "also", "never", "always", "being", "having"}
+# adverbs that can open a clause before its verb ("but never got any closer"): no noun
+_ADVERB_FIRST = {"never", "always", "just", "still", "also", "really", "very", "so", "then", "even", "only",
+                 "barely", "hardly", "suddenly", "finally", "soon", "almost", "nearly", "already", "again",
+                 "quickly", "slowly", "somehow", "simply", "actually", "literally", "totally", "completely"}
+# a quantity opening a subject ("most of the cattle", "all of us"): whose it is follows "of"
+_QUANTITY = {"all", "most", "some", "many", "few", "several", "both", "none", "each", "half", "one", "two",
+             "three", "four", "five", "about", "almost", "nearly", "over", "lots", "plenty", "rest", "part"}
+_ING_NOUNS = {"something", "nothing", "everything", "anything", "building", "ceiling", "evening", "morning",
+              "wedding", "pudding", "clothing", "painting", "drawing", "feeling", "meeting", "darling", "offspring"}
+# clause words after which a noun phrase with no verb is their object ("found the exit")
+# (not remember/recall/imagine: like see, they take a scene, "I recall the parrots soaring")
+_OBJECT_TAKERS = {"find", "found", "finds", "decided", "know", "knew", "hope", "hoped", "wish", "wished", "like",
+                  "believe", "believed"}
+# people typed without a determiner at a clause's start ("mum was crying", "dad just laughed")
+_KIN_FIRST = {"mum", "mom", "dad", "mother", "father", "nan", "nana", "grandma", "grandpa", "gran", "grandad",
+              "sister", "brother", "bf", "gf", "boyfriend", "girlfriend", "husband", "wife", "mate", "mates",
+              "friend", "boss", "teacher", "examiner", "manager", "flatmate", "roommate"}
+# a clause opened by a place or time phrase: the subject comes after it
+_PREP_OPEN = {"at", "in", "on", "inside", "outside", "near", "under", "behind", "during", "through", "across",
+              "into", "from", "beside", "around", "along", "upstairs", "downstairs"}
+_PP_OTHER = {"he", "she", "they", "his", "her", "their", "someone", "somebody", "people", "everyone", "everybody"}
 _BARE_BODY = {"legs", "leg", "feet", "knees", "limbs", "teeth"}
 _VERBISH = {"is", "was", "were", "are", "had", "has", "have", "did", "does", "do", "could", "would",
             "will", "can", "should", "might", "must", "kept", "keeps", "started", "began", "came",
@@ -115,7 +141,8 @@ _PEOPLE_NOUNS = {"kids", "children", "people", "friends", "men", "women", "boys"
 _NEGATION = re.compile(r"\b(?:not|no|never|nobody|nothing|none|neither|nor|without|noone)\b|n't\b")
 # "without" and a bare "no" negate their noun phrase ("a man with no face", "a figure
 # without a face"), not a verb that follows it: a finite verb in between ends their reach.
-_NP_NEGATION = re.compile(r"\b(?:without|no(?! ?one\b|body\b| longer\b| more\b))\b")
+# "with nobody driving it" likewise: a noun phrase that has no one in it, not a denial
+_NP_NEGATION = re.compile(r"\b(?:without|no(?! ?one\b|body\b| longer\b| more\b)|(?<=with )(?:nobody|no one|noone))\b")
 _FINITE = re.compile(r"\b(?:is|was|were|are|am|had|has|have|did|does|do|could|would|will|can|kept|keeps|came|comes|"
                      r"started|starts|began|begins|got|gets|went|goes)\b")
 # Words that can open a clause (_CLAUSE_WORDS) but are often prepositions: "before the
@@ -219,11 +246,17 @@ class _Doc:
                 pos = m.end()
             else:  # a boundary word starts the next one
                 word = m.group()
+                if m.start() > 0 and low[m.start() - 1] in "-'":
+                    continue  # "raft-like", "so-called": part of the word before
                 if word in ("that", "so") and not _THAT_CLAUSE.match(low, m.end(), e):
                     continue
                 pos = m.start()
                 if word == "and" and len(text[cuts[-1]:pos].split()) <= 2:
                     continue  # "I and J. Tesar were …", "my brother and I": one subject, not two clauses
+                if word in _MAIN_VERB_AFTER_NP:
+                    before = low[cuts[-1]:pos].split()
+                    if 1 < len(before) <= 3 and (before[0] in _DETERMINERS or before[0] in _MY):
+                        continue  # "The driver realized it": the noun phrase's own verb, no new clause
             if pos > cuts[-1]:
                 cuts.append(pos)
         cuts.append(e)
@@ -246,10 +279,14 @@ class _Doc:
         lead = low[a:rest_start].split()
         if lead and lead[0] in _PREPOSITIONS and (
                 lw in _OBJECTS or (lw in _DETERMINERS or lw in _MY)
-                and not any(x in _VERBISH or x.endswith("ed") for x in lows[1:])):
-            # "before the exam", "like a fool", "after me": a phrase, not a clause; the
+                and not any(x in _VERBISH or x in _IRREGULAR_PAST or x.endswith("ed") for x in lows[1:])):
+            # "before the exam", "like a fool", "after me": a phrase, not a clause ("until the man
+            # became angry" is one: an irregular past counts as its verb); the
             # subject is the one before it
             return None
+        if lead and lead[-1] in _OBJECT_TAKERS and (lw in _DETERMINERS or lw in _MY) and not any(
+                x in _VERBISH or x.endswith(("ed", "ing")) for x in lows[1:4]):
+            return None  # "(I) couldn't find the exit for ages": its object, not a new subject
         if lw in ("me", "us", "him", "them") and lead and len(lows) > 1 and lows[1] in _ABOUT:
             return None  # "(he) tells me of a woman ...": an object, and the clause is about something else
         if (lw in _INDEFINITE and lead and lead[-1] in _CLAUSE_WORDS and len(lows) > 1
@@ -257,6 +294,11 @@ class _Doc:
             return None  # "(I did not) know anyone there": an object; "(I knew) someone was there" is a subject
         if lw in _DREAMER:
             return "dreamer"
+        if lw in _QUANTITY and "of" in lows[1:3]:  # "all of us", "most of the cattle", "about 85% of them"
+            k = lows.index("of", 1)
+            return "dreamer" if lows[k + 1:k + 2] in (["us"], ["we"], ["me"]) else "other"
+        if lead and lead[-1] == "like" and lw.endswith("ing") and len(lw) > 5 and lw not in _ING_NOUNS:
+            return "dreamer"  # "it was like running on a treadmill": the dreamer's own movement
         if "i" in lows[:5]:  # "Fisher and I", "my brother and I"
             k = lows.index("i")
             if k > 0 and lows[k - 1] == "and" or k + 1 < len(lows) and lows[k + 1] == "and":
@@ -269,9 +311,17 @@ class _Doc:
             return "other"
         if lw in _OTHER or lw in _DETERMINERS or lw == "her":
             return "other"
-        if lw in _PEOPLE_NOUNS:
-            return "other"
-        if len(words) > 1 and lw not in _VERBISH and lw not in _IRREGULAR_PAST and not lw.endswith(("ed", "ing", "ly")):
+        if lw in _PEOPLE_NOUNS or lw in _KIN_FIRST:
+            return "other"  # "dad just laughed": a person named without a determiner, typed style
+        if lw in _PREP_OPEN and lead == [] and len(lows) > 2:
+            # "At the hospital his mom was crying", "In my dream I was flying": past the place
+            for x in lows[2:6]:
+                if x in _DREAMER:
+                    return "dreamer"
+                if x in _PP_OTHER:
+                    return "other"
+        if (len(words) > 1 and lw not in _VERBISH and lw not in _IRREGULAR_PAST and lw not in _ADVERB_FIRST
+                and not lw.endswith(("ed", "ing", "ly"))):
             nxt = words[1][1].lower()
             if (nxt in _VERBISH or nxt.endswith("ed") and len(nxt) > 4 and lw not in _VERB_FIRST) and nxt != "and":
                 return "other"  # "kids were laughing": a noun followed by its verb

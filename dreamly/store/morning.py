@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 
 from dreamly.errors import DreamlyError
+from dreamly.model import PURSUER_IDS
 
 FREE = "free"  # the question id of a reflection written freely (`dreamly reflect ID --free`)
 HAND_EVIDENCE = ""  # the evidence of a motif the dreamer added: no words, their decision
@@ -108,6 +109,12 @@ class MorningJournal:
             elif kind == "emotion" and action == "drop":
                 self.conn.execute("DELETE FROM dream_emotions WHERE dream_id = ? AND emotion = ? AND origin = 'text'",
                                   (dream_id, name))
+        if ("motif", "chase", "drop") in {tuple(r) for r in rows}:
+            # the pursuer is part of the chase: no chase, no pursuer (unless the dreamer names one)
+            named = {name for kind, name, action in rows if kind == "motif" and action == "add"}
+            for pursuer in PURSUER_IDS:
+                if pursuer not in named:
+                    self.conn.execute("DELETE FROM dream_motifs WHERE dream_id = ? AND motif = ?", (dream_id, pursuer))
 
     # -- tags --------------------------------------------------------------------------------
 
