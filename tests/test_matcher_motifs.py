@@ -549,3 +549,21 @@ def test_lateness_told_by_the_event_and_exams_faced_unprepared(text):
 ])
 def test_an_event_simply_over_or_someone_elses_lateness_is_not_the_dreamers(text):
     assert "late_or_exam" not in dreamers(text)
+
+
+@pytest.mark.parametrize("text, motif", [
+    ("the walls were closing in and there was no exit", "trapped"),
+    ("i didnt know which way to go and every street looked the same", "lost"),
+    ("i turned up to work with no trousers on", "naked_in_public"),
+])
+def test_other_words_for_no_exit_no_way_and_no_clothes(text, motif):
+    assert motif in dreamers(text)
+
+
+@pytest.mark.parametrize("text, motif", [
+    ("there was no exit sign", "trapped"),
+    ("he had no trousers on at the party", "naked_in_public"),
+    ("i dont know where to go next with my career", "lost"),
+])
+def test_their_near_misses(text, motif):
+    assert motif not in dreamers(text)

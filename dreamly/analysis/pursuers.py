@@ -49,6 +49,9 @@ _AFTER_ARTICLE = compile_later(r"\b(?:a|an)\s+$", re.I)  # "a Doberman", "an Ita
 _NEXT_WORD = compile_later(r"\s+([a-z][\w'-]*)")
 
 
+_BARE_RUN = frozenset(("ran", "run", "runs", "running"))
+
+
 class Pursuers:
     """The Matcher's pursuer typing and flight inference (a mixin: it reads the Matcher's agents)."""
 
@@ -195,9 +198,14 @@ class Pursuers:
         flees = self._flight.finditer(doc.hay) if doc.may_hold(self._flight_lits, *everywhere) else ()
         spans = [(m.start(), m.end()) for m in flees if self._check(doc, rule, m.start(), m.end()) == "dreamer"]
         for start, end in sorted(spans + [(h.start, h.end) for h in chases]):
-            first, _ = doc.window_sents(start, self._flight_window)
+            # a bare "ran" is often no flight ("ran to catch the bus"): its danger must be close
+            bare = doc.low[start:end] in _BARE_RUN
+            first, last = doc.window_sents(start, min(1, self._flight_window) if bare else self._flight_window)
             si = doc.sentence_of(start)  # the danger is already shown, not what comes later
             if (doc.may_hold(self._danger_lits, first, si)
                     and self._danger.search(doc.hay, doc.sents[first][0], doc.sents[si][1])):
+                if self._calm is not None and doc.may_hold(self._calm_lits, first, last) \
+                        and self._calm.search(doc.hay, doc.sents[first][0], doc.sents[last][1]):
+                    continue  # "the bear was tame", "I wasn't scared but ran": no threat felt
                 return [Hit("emotion", self._flight_emotion, original[start:end], start, end)]
         return []
