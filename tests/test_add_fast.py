@@ -178,7 +178,7 @@ def run(module, args, home, db):
     probe = json.loads(probe)
     import re
 
-    stdout = re.sub(rb'"(created|updated)": "[^"]*"', rb'"\1": "…"', out.stdout)  # the second it was saved
+    stdout = re.sub(rb'"(created|updated)": "[^"]*"', rb'"\1": "-"', out.stdout)  # the second it was saved
     return stdout, "\n".join(err), probe["code"], probe["typer"]
 
 
