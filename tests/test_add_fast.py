@@ -229,3 +229,12 @@ def test_a_lazy_pattern_answers_as_the_compiled_one():
     assert lazy.search("Hello World").groups() == real.search("Hello World").groups()
     assert lazy.sub("x", "a b c") == real.sub("x", "a b c") and lazy.groupindex == real.groupindex
     assert lazy.compiled() is lazy.compiled() and lazy.search == lazy.search
+
+
+def test_dreamly_no_fast_add_turns_it_off(monkeypatch):
+    typer_add()
+    assert _add_fast.load() is not None
+    _add_fast._state.clear()
+    monkeypatch.setenv("DREAMLY_NO_FAST_ADD", "1")
+    assert _add_fast.load() is None and not _add_fast.spec_needed()
+    _add_fast._state.clear()
