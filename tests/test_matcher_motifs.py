@@ -567,3 +567,17 @@ def test_other_words_for_no_exit_no_way_and_no_clothes(text, motif):
 ])
 def test_their_near_misses(text, motif):
     assert motif not in dreamers(text)
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("Chased, legs like concrete", {"chase", "heavy_legs"}),          # add --help's own example
+    ("my legs were concrete", {"heavy_legs"}),
+    ("i wer running but it was like slow motion, soo scaaared, my legs were concreet", {"slow_motion", "heavy_legs"}),
+])
+def test_the_examples_the_help_and_readme_give_are_found_as_the_dreamers(text, wanted):
+    assert wanted <= dreamers(text)
+
+
+def test_someone_elses_heavy_legs_and_slow_motion_stay_theirs():
+    assert "heavy_legs" not in dreamers("his legs were like lead")
+    assert "slow_motion" not in dreamers("the dog ran and it was like slow motion")

@@ -60,7 +60,9 @@ _NO_OWNER_BEFORE = compile_later(r"[\s,;:]*(?:(?:and|but|then|so|suddenly) )?(?:
 # with no face chased me", "a horse without a rider chased us"
 _PAST_VERB_FIRST = compile_later(r"[a-z]{2,}ed\b")
 # a clause whose subject is the scene itself: what happens there happens to the dreamer
-_SCENE_SUBJECT = compile_later(r"[\s,;:]*(?:(?:and|but|then|so|now|suddenly) )?(?:there|everything|it all|all of it|the whole thing)\b")
+_SCENE_SUBJECT = compile_later(r"[\s,;:]*(?:(?:and|but|then|so|now|suddenly) )?(?:(?:there|everything|it all|all of it|the whole thing)\b|it (?:was|is|felt|feels|seemed|went) (?:all |like |as if |as though |kind of |sort of |almost ))")
+# ... or whose hit follows a dummy "it was like" cut off as a clause of its own ("but it was like | slow motion")
+_SCENE_BEFORE = compile_later(r"\b(?:it|everything|it all) (?:was|is|felt|feels|seemed|went)(?: all| just| kind of| sort of)?(?: like| as if| as though| in)?\s+$")
 # the dreamer fleeing, within a chase hit's window (macros from motifs.toml)
 _DREAMER_FLIGHT = r"\b{SELF} (?:[\w']+ ){0,3}?{FLIGHT}"
 
@@ -484,7 +486,8 @@ class Matcher(Pursuers):
         elif subj != "dreamer" and doc.low.startswith(("my ", "our "), start):
             subj = "dreamer"  # the hit is the dreamer's own thing: "my history final", "our flight"
         if subj != "dreamer" and rule.kind == "motif" and (
-                _DREAMER_OWN.search(doc.low, start, end) or _SCENE_SUBJECT.match(doc.low, c_start, end)):
+                _DREAMER_OWN.search(doc.low, start, end) or _SCENE_SUBJECT.match(doc.low, c_start, end)
+                or _SCENE_BEFORE.search(doc.low, max(0, start - 40), start)):
             subj = "dreamer"  # "the water was up to my chest", "there was no way out", "everything went slow motion"
         elif subj != "dreamer" and rule.label == "chase" and self._dreamer_pursued(doc, rule, start, end):
             subj = "dreamer"
