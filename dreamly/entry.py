@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import sys
 from pathlib import Path
 
@@ -89,6 +88,8 @@ def editor_command() -> list[str]:
 def _wait_leaving_ctrl_c_to(editor) -> int:
     """Wait for the editor while Ctrl-C is its business alone, as git does: killing it
     mid-edit left the terminal in raw mode and the draft behind without a word."""
+    import signal  # only with an editor open
+
     try:
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:  # not the main thread: signals are not ours to change
