@@ -336,3 +336,12 @@ def test_edit_options_that_add_and_remove_the_same_thing_are_a_usage_error(cli, 
     assert result.exit_code == 2 and message in result.stderr
     after = json.loads(cli("show", "1", "--json").stdout)
     assert (after["tags"], after["emotions"]) == (before["tags"], before["emotions"])  # nothing lost
+
+
+def test_show_keeps_a_long_meaning_indented_when_it_wraps(cli):
+    add(cli, "A man was chasing me and my legs were heavy")
+    out = cli("show", "1", env={"COLUMNS": "80"}).stdout.splitlines()
+    motifs = out[out.index("Motifs:") + 1:]
+    motifs = motifs[:motifs.index("")] if "" in motifs else motifs
+    assert len(motifs) > 4  # labels and meanings, some of them wrapped
+    assert all(line.startswith("  ") and line == line.rstrip() for line in motifs), motifs
