@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from typing import Callable, Optional
 
-from dreamly.errors import DreamlyError
+from dreamly.errors import DreamlyError, UsageError
 
 
 def echo(message=None, nl: bool = True, err: bool = False) -> None:
@@ -34,6 +35,18 @@ def _print_json(data) -> None:
     echo(json_for_terminal(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
+@contextmanager
+def _option_values():
+    """A value given on the command line that can't be read is a usage error (exit 2), as in
+    cli.option_values; in the editor's template it stays a plain error naming the draft."""
+    try:
+        yield
+    except UsageError:
+        raise
+    except DreamlyError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _knowledge_or_none():
     from dreamly import actions
 
@@ -53,8 +66,9 @@ def run_add(text: Optional[str], *, date: str, title: str, emotion, tag, context
 
     # Check every option before asking for the dream, so nobody writes a dream for nothing.
     settings = load_config()
-    day = parse_day(date)
-    refuse_future(day)
+    with _option_values():
+        day = parse_day(date)
+        refuse_future(day)
     emotions = feelings_from_options(emotion)
     from dreamly.store import check_tags
 
@@ -128,7 +142,8 @@ def feelings_from_options(specs) -> list:
 
     feelings = []
     for spec in specs or ():
-        name, level = parse_emotion(spec)
+        with _option_values():
+            name, level = parse_emotion(spec)
         name, said = feeling_family(name)
         if said:
             note(said if said.startswith("Warning") else f"Note: {said}.")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, List, Optional
@@ -91,6 +92,16 @@ def fail(message: str, code: ExitStatus = ExitStatus.ERROR):
 def conflict(message: str):
     """Options that cannot go together: a usage error (exit 2), in one `Error: …` line."""
     fail(message, ExitStatus.USAGE)
+
+
+@contextmanager
+def option_values():
+    """A value given on the command line that can't be read (`--since 2026-13-45`,
+    `-e fear:9`, a day in the future) is a usage error: exit 2, like Typer's own."""
+    try:
+        yield
+    except DreamlyError as exc:
+        conflict(str(exc))
 
 
 def note(message: str) -> None:
@@ -198,7 +209,8 @@ def _filters(since, until, tags, emotions, motifs, limit=None, oldest_first=Fals
     from dreamly.dates import day_range
     from dreamly.store import Filters
 
-    start, end = day_range(since, until)
+    with option_values():
+        start, end = day_range(since, until)
     return Filters(since=start, until=end, tags=tags or (), emotions=emotions or (), motifs=motifs or (),
                    limit=limit, oldest_first=oldest_first)
 
@@ -443,8 +455,9 @@ def edit(
 
     fields: dict = {}
     if date is not None:
-        fields["dreamt_on"] = parse_day(date)
-        refuse_future(fields["dreamt_on"])
+        with option_values():
+            fields["dreamt_on"] = parse_day(date)
+            refuse_future(fields["dreamt_on"])
     if lucidity is not None and lucid is False:
         conflict("--lucidity marks the dream lucid; leave out --not-lucid")
     for name, value in (("title", title), ("context", context), ("lucid", lucid), ("nightmare", nightmare),
@@ -457,7 +470,15 @@ def edit(
     check_tags(tag or ())
     corrections = actions.motif_corrections(motif, drop_motif)
     nothing_else = not (fields or set_emotions or drop_emotion or tag or untag or text is not None or corrections)
-    dropped_feelings = [parse_emotion(e)[0] for e in drop_emotion or ()]
+    with option_values():
+        dropped_feelings = [parse_emotion(e)[0] for e in drop_emotion or ()]
+    # one option adds what the other removes: say which, as --motif/--drop-motif do
+    both = sorted({name for name, _ in set_emotions} & set(dropped_feelings))
+    if both:
+        conflict(f"--emotion and --drop-emotion both name {both[0]!r}; say which")
+    both = sorted({t.strip().lower() for t in tag or ()} & {t.strip().lower() for t in untag or ()})
+    if both:
+        conflict(f"--tag and --untag both name {both[0]!r}; say which")
     with open_journal(db, create=False) as journal:
         draft = None
         expect = None
@@ -1075,7 +1096,8 @@ def patterns(
 
     if sum((json_, markdown, html is not None)) > 1:
         conflict("use one of --json, --markdown and --html")
-    start, end = day_range(since, until)
+    with option_values():
+        start, end = day_range(since, until)
     from datetime import timedelta
 
     try:
@@ -1086,7 +1108,8 @@ def patterns(
         max(d for d in (start, end, _date.today()) if d) + timedelta(weeks=2)
     except OverflowError:  # the week of --until 9999-12-31 runs past the calendar's end
         fail(f"{max(d for d in (start, end) if d)} is too close to the end of the calendar; give an earlier day")
-    window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
+    with option_values():
+        window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
     from dreamly import actions
 
     review = actions.weekly_review(db, window, page=html is not None, progress=_progress, on_note=note)
@@ -1195,7 +1218,8 @@ def signs(
 
         render_signs.hidden_list(names)
         return
-    start, end = day_range(since, until)
+    with option_values():
+        start, end = day_range(since, until)
     kinds = {"personal motif" if k.value == "personal" else k.value for k in kind or ()} or None
     knowledge = _knowledge_or_none()
     with open_journal(db) as journal:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
-from dreamly.errors import DreamlyError, ExitStatus
+from dreamly.errors import DreamlyError, ExitStatus, UsageError
 
 
 def main() -> None:
@@ -72,7 +72,7 @@ def outcome(exc: BaseException):
     to let it propagate: one `Error: …` line, never a traceback (unless DREAMLY_DEBUG=1).
     Messages never include dream text."""
     if isinstance(exc, DreamlyError):
-        return f"Error: {exc}", int(ExitStatus.ERROR)
+        return f"Error: {exc}", int(ExitStatus.USAGE if isinstance(exc, UsageError) else ExitStatus.ERROR)
     if isinstance(exc, KeyboardInterrupt):
         return "Interrupted; nothing more was written.", int(ExitStatus.INTERRUPTED)
     if isinstance(exc, BrokenPipeError):  # `dreamly demo | head -1`: the reader has all it wanted

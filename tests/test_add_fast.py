@@ -187,7 +187,9 @@ def run(module, args, home, db):
     ["I was chased by a dog and my legs felt like concrete", "-t", "work", "--sleep", "3", "-e", "fear:4"],
     ["flying over the sea", "--json", "--lucidity", "2"],
     ["a dream", "-e", "scared", "-e", "nonsense"],  # notes on stderr
-    ["a dream", "--date", "next year"],  # an error: one line, exit 1
+    ["a dream", "--date", "next year"],  # a value that cannot be read: one line, exit 2
+    ["a dream", "-e", "fear:9"],
+    ["a dream", "-t", "x" * 101],  # a tag too long: one line, exit 1
     ["a dream", "--sleep", "9"],  # Typer's usage error (the fast parse hands it over)
 ])
 def test_add_with_the_spec_imports_no_typer_and_prints_what_typer_prints(tmp_path, args):

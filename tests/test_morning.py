@@ -235,7 +235,7 @@ def test_a_broken_config_is_one_clear_error(cli, tmp_path):
 
 def test_an_ambiguous_date_names_both_readings_until_the_order_is_set(cli, tmp_path):
     result = cli("add", "A quiet walk", "-d", "1/2")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a value on the command line that can't be read: a usage error
     assert "1 February (day-month) or 2 January (month-day)" in result.stderr and "date_order" in result.stderr
     write_config(tmp_path, 'date_order = "month-day"\n')
     add(cli, "A quiet walk", "-d", "1/2/2026")
