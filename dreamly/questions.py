@@ -124,14 +124,27 @@ def format_feelings(feelings) -> str:
 # -- keeping the answers ------------------------------------------------------------------
 
 
+def pursuer_in_words(words: str) -> str | None:
+    """The pursuer type the dreamer's own words name ("my old boss", "a big black dog"), read
+    by the matcher's agent lexicons as the agent of a chase; None when they name none or
+    several, so nothing is decided for the dreamer."""
+    from dreamly.analysis import analyze
+
+    words = words.strip()
+    found = {h.id for h in analyze(f"{words} was chasing me").motifs
+             if h.id in PURSUER_IDS and h.end <= len(words)}  # named in the words, not guessed from the frame
+    return found.pop() if len(found) == 1 else None
+
+
 def store_answer(journal, dream_id: int, question_id: str, answer) -> None:
     """Keep one answer. A pursuer chosen by key is the dreamer's decision about the motif
     (that type is added, the other types dropped), so patterns counts it; feelings join the
     ones the dreamer tagged."""
     if question_id == PURSUER:
         journal.add_reflection(dream_id, PURSUER, answer)
-        if answer in PURSUER_IDS:
-            journal.correct(dream_id, [("motif", other, "add" if other == answer else "drop") for other in PURSUER_IDS])
+        chosen = answer if answer in PURSUER_IDS else pursuer_in_words(answer)
+        if chosen:
+            journal.correct(dream_id, [("motif", other, "add" if other == chosen else "drop") for other in PURSUER_IDS])
         else:  # their own words: no type chosen, whatever was chosen before is taken back
             journal.correct(dream_id, [("motif", other, "forget") for other in PURSUER_IDS])
         return
