@@ -109,6 +109,7 @@ class EditorDraft:
 
         fd, name = tempfile.mkstemp(prefix=f"dreamly-{name}-", suffix=suffix)  # mode 0600
         self.path = Path(name)
+        self.initial = initial.encode("utf-8")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(initial)
 
@@ -124,7 +125,8 @@ class EditorDraft:
                                "set $EDITOR, or pass the dream as an argument") from None
         code = _wait_leaving_ctrl_c_to(editor)
         if code != 0:
-            if not self.path.read_bytes().strip():  # nothing was typed: nothing to keep
+            written = self.path.read_bytes()
+            if not written.strip() or written == self.initial:  # nothing was typed (or changed): nothing to keep
                 self.discard()
                 raise DreamlyError(f"the editor exited with status {code}; nothing was saved")
             raise DreamlyError(f"the editor exited with status {code}; your text is kept in {self.path}")

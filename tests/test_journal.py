@@ -345,3 +345,12 @@ def test_show_keeps_a_long_meaning_indented_when_it_wraps(cli):
     motifs = motifs[:motifs.index("")] if "" in motifs else motifs
     assert len(motifs) > 4  # labels and meanings, some of them wrapped
     assert all(line.startswith("  ") and line == line.rstrip() for line in motifs), motifs
+
+
+def test_an_editor_that_fails_on_the_untouched_template_keeps_no_draft(cli, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    result = cli("add", "-E", env={"EDITOR": "false", "VISUAL": ""})
+    assert result.exit_code == 1 and "nothing was saved" in result.stderr and "kept in" not in result.stderr
+    assert not list(tmp_path.glob("dreamly-*"))
