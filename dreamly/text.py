@@ -3,7 +3,6 @@ plugin. Standard library only, so any of them can import it without cost."""
 
 from __future__ import annotations
 
-import re
 
 from dreamly.lazy_re import compile_later
 

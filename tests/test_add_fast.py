@@ -4,10 +4,8 @@ cached, `add` imports neither Typer nor click and prints the same bytes; a stale
 spec is ignored and rewritten."""
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st

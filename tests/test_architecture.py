@@ -74,3 +74,15 @@ def test_no_module_over_600_lines_without_a_reason_in_its_docstring():
             doc = ast.get_docstring(ast.parse(text)) or ""
             assert "lines" in doc.lower() and "long" in doc.lower(), \
                 f"{path.relative_to(ROOT)} is {text.count(chr(10))} lines: split it, or say in its docstring why it is long"
+
+
+def test_the_add_path_compiles_no_pattern_at_import():
+    # `add` pays only for the patterns the dream wakes (dreamly/lazy_re.py): a module-level
+    # re.compile in these files would be paid by every add
+    import re as _re
+
+    roots = [ROOT / "dreamly" / "analysis", ROOT / "dreamly" / "text.py", ROOT / "dreamly" / "dates.py"]
+    files = [p for r in roots for p in ([r] if r.is_file() else sorted(r.glob("*.py")))]
+    offenders = [f"{p.name}:{n}" for p in files for n, line in enumerate(p.read_text().splitlines(), 1)
+                 if _re.match(r"[A-Za-z_][\w]* *(?::[^=]+)?= *re\.compile\(", line)]
+    assert not offenders, offenders

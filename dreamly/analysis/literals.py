@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 from dreamly.lazy_re import compile_later
 from dreamly.analysis.text import _TOKENS
