@@ -1567,38 +1567,46 @@ def import_(
     from dreamly.paths import journal_path
     from dreamly.store import open_journal
 
-    incoming, skipped = formats.read_import(path, format_.value, date_column=date_column, text_column=text_column)
-    if skipped:
-        note(f"Passed over {len(skipped)} Markdown file{'' if len(skipped) == 1 else 's'} without a front matter date "
-             f"(e.g. {skipped[0]}).")
+    source = formats.open_import(path, format_.value, date_column=date_column, text_column=text_column)
+    existing = set()
+    if journal_path(db).exists():  # a refused import, or a dry run, never creates the journal
+        with open_journal(db, create=False) as journal:
+            existing = journal.content_hashes()
+    # two passes over the file, so that memory stays bounded whatever its size: every record
+    # checked first (a malformed one stops the import before anything is written), then the
+    # new ones analysed and written in one transaction
+    survey = formats.survey_import(source, existing)
+    del existing
+    _passed_over(source.skipped)
     if dry_run:
-        existing = set()
-        if journal_path(db).exists():  # a dry run never creates the journal
-            with open_journal(db, create=False) as journal:
-                existing = journal.content_hashes()
-        plan = formats.plan_import(incoming, existing)
-        typer.echo(f"Would add {len(plan.new)} dream{'' if len(plan.new) == 1 else 's'} from {path}"
-                   f"{_known_clause(plan.known)}; nothing was written.")
-        for item in plan.new[:10]:
-            typer.echo(f"  {formats.describe(item)}")
-        if len(plan.new) > 10:
-            typer.echo(f"  … and {len(plan.new) - 10} more")
+        typer.echo(f"Would add {survey.new} dream{'' if survey.new == 1 else 's'} from {path}"
+                   f"{_known_clause(survey.known)}; nothing was written.")
+        for line in survey.preview:
+            typer.echo(f"  {line}")
+        if survey.new > 10:
+            typer.echo(f"  … and {survey.new - 10} more")
         return
     with open_journal(db) as journal:
-        plan = formats.plan_import(incoming, journal.content_hashes())
-        failed = 0
-        if plan.new:
+        added = failed = 0
+        if survey.new:
+            analyser = None
             try:
-                with _progress(len(plan.new) if sys.stdout.isatty() else 0, "Analysing") as advance:
-                    failed = formats.analyse_plan(plan, _personal_motifs_file(), on_progress=advance)
+                analyser = formats.make_analyser(_personal_motifs_file())
             except DreamlyError as exc:  # the dreams matter more than their analysis, as in `add`
                 note(f"Warning: the dreams are imported without analysis: {exc}; run `dreamly reanalyze` later")
+            with _progress(survey.new if sys.stdout.isatty() else 0, "Importing") as advance:
+                added, failed = formats.write_streamed(journal, source, survey, analyser, _personal_motifs_file(),
+                                                       on_progress=advance)
         if failed:
             note(f"Warning: {failed} dream{'' if failed == 1 else 's'} could not be analysed; "
                  "run `dreamly reanalyze` later")
-        with _progress(len(plan.new) if sys.stdout.isatty() else 0, "Writing") as advance:
-            added = formats.write_import(journal, plan, on_progress=advance)
-    typer.echo(f"Imported {added} dream{'' if added == 1 else 's'} from {path}{_known_clause(plan.known)}.")
+    typer.echo(f"Imported {added} dream{'' if added == 1 else 's'} from {path}{_known_clause(survey.known)}.")
+
+
+def _passed_over(skipped: list) -> None:
+    if skipped:
+        note(f"Passed over {len(skipped)} Markdown file{'' if len(skipped) == 1 else 's'} without a front matter date "
+             f"(e.g. {skipped[0]}).")
 
 
 def _silence_stdout() -> None:
