@@ -157,7 +157,7 @@ def test_the_streamed_reader_reads_as_json_loads_does(tmp_path):
     path.write_text(json.dumps({"dreamly_export": 1, "note": {"a": [1, 2.5, None]}, "dreams": rows}, indent=2),
                     encoding="utf-8-sig")
     streamed = [item.dream for item in formats.open_import(path).records()]
-    whole = [item.dream for item in formats._read_json_data(path, formats._load_json(path), [dreamly_json],
+    whole = [item.dream for item in jsonstream.read_json_data(path, formats._load_json(path), [dreamly_json],
                                                                 formats.ImportOptions("2026-01-01T00:00:00+00:00"))]
     for item in (*streamed, *whole):
         item["created"] = item["updated"] = None

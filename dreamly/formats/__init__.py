@@ -17,6 +17,11 @@ one record shape (that of the JSON export) and name the file and the line or rec
 anything malformed. Nothing is written before every record has been read and checked,
 and the journal receives the whole import in one transaction.
 
+Memory: a JSON export is streamed (formats/jsonstream.py) and read twice: `survey_import`
+checks every record and keeps of each only its day, place and content hash; then
+`write_streamed` reads it again inside the transaction, analysing a chunk at a time, so an
+import holds a bounded number of records whatever the size of the file.
+
 Analysis on import: every imported dream is analysed with the current matcher, except a
 dream from a dreamly JSON export whose motifs all carry the current MATCHER_VERSION: its
 stored motifs and text-found feelings are kept as they were. That keeps export → import →
@@ -232,48 +237,9 @@ def open_import(path: Path, fmt: str = "auto", *, date_column: str = "date", tex
         with _no_cyclic_gc():
             records = reader.read(path, options)
         return ImportSource(path, lambda: iter(records), today)
-    return ImportSource(path, lambda: _read_json_file(path, readers, options), today)
+    from dreamly.formats.jsonstream import read_json_file
 
-
-class _ReadWhole(Exception):
-    """The file's layout can't be streamed (its list before the member that says what it is)."""
-
-
-def _read_json_file(path: Path, readers: list, options) -> Iterator[Incoming]:
-    """The records of a JSON export, streamed when the file is laid out as exports are (the
-    members that say what it is, then the list); any other layout is read whole."""
-    from dreamly.formats.jsonstream import Items, JsonObjectStream, NotAnObject
-
-    list_keys = {reader.LIST_KEY for reader in readers}
-    try:
-        with JsonObjectStream(path) as stream:
-            header: dict = {}
-            streamed = False
-            for key, value in stream.members(list_keys):
-                if not isinstance(value, Items):
-                    header[key] = value
-                    continue
-                if streamed:  # a second list: read past (it must be valid JSON), as json.loads would
-                    continue
-                reader = next((r for r in readers if r.recognises({**header, key: []})), None)
-                if reader is None or reader.LIST_KEY != key:
-                    raise _ReadWhole
-                yield from reader.read_items(path, header, value, options)
-                streamed = True
-            if streamed:
-                return
-        yield from _read_json_data(path, header, readers, options)  # no list to stream: all of it is here
-    except (NotAnObject, _ReadWhole):
-        yield from _read_json_data(path, _load_json(path), readers, options)
-
-
-def _read_json_data(path: Path, data, readers: list, options) -> Iterator[Incoming]:
-    for reader in readers:
-        if reader.recognises(data):
-            yield from reader.read_json(path, data, options)
-            return
-    wanted = readers[0].NOT_THIS if len(readers) == 1 else f"a {' or '.join(r.LABEL for r in readers)} JSON export"
-    raise DreamlyError(f"{path} is not {wanted}")
+    return ImportSource(path, lambda: read_json_file(path, readers, options), today)
 
 
 # -- import: planning, analysis, writing --------------------------------------------------------
@@ -327,29 +293,11 @@ def analyse_plan(plan: ImportPlan, user_file: Path | None, on_progress: Progress
 
 
 def _analyse_plan(plan: ImportPlan, user_file: Path | None, on_progress: Progress, workers: int | None) -> int:
-    analyse, version = make_analyser(user_file)  # loads (and checks) the knowledge before any worker starts
-    todo = []
-    for item in plan.new:
-        if _reusable(item, version):
-            item.dream["analysis_version"] = version  # the export carries this matcher's analysis of this text
-        else:
-            todo.append(item.dream)
-    if on_progress and len(todo) < len(plan.new):
-        on_progress(len(plan.new) - len(todo))
-    bodies = [dream["body"] for dream in todo]
-    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    results = None
-    if workers > 1 and len(bodies) >= PARALLEL_FROM:
-        results = _analyse_in_processes(bodies, user_file, workers, on_progress)
-    if results is None:
-        results = _analyse_here(bodies, analyse, on_progress)
-    failed = 0
-    for dream, found in zip(todo, results):
-        if found is None:
-            failed += 1
-            continue
-        _apply_findings(dream, found, version)
-    return failed
+    analyser = make_analyser(user_file)  # loads (and checks) the knowledge before any worker starts
+    failed = [0]
+    for _ in _analysed(iter(plan.new), analyser, user_file, len(plan.new), workers, on_progress, failed):
+        pass  # each dream is analysed in place
+    return failed[0]
 
 
 def _reusable(item: Incoming, version: int) -> bool:
@@ -364,15 +312,6 @@ def _findings(analyse: Callable, body: str) -> tuple[list[tuple], list[str]] | N
     except Exception:  # noqa: BLE001 - one odd dream must not stop the import
         return None
     return [(h.id, h.evidence, h.start, h.end, h.subject) for h in result.motifs], list(result.emotion_ids())
-
-
-def _analyse_here(bodies: list[str], analyse: Callable, on_progress: Progress) -> list:
-    results = []
-    for body in bodies:
-        results.append(_findings(analyse, body))
-        if on_progress:
-            on_progress(1)
-    return results
 
 
 _worker_analyse: Callable | None = None
@@ -415,33 +354,6 @@ def _die_with_parent(parent: int) -> None:
 
 def _analyse_chunk(bodies: list[str]) -> list:
     return [_findings(_worker_analyse, body) for body in bodies]
-
-
-def _analyse_in_processes(bodies: list[str], user_file: Path | None, workers: int, on_progress: Progress) -> list | None:
-    """The bodies analysed by `workers` processes, in order; None if processes can't be had
-    (the caller then analyses them itself)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    chunks = [bodies[i:i + CHUNK] for i in range(0, len(bodies), CHUNK)]
-    results: list = []
-    done = 0
-    try:
-        # spawn, not fork: the parent holds an open SQLite connection and maybe a progress thread
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                 initargs=(user_file, os.getpid())) as pool:
-            for chunk_results in pool.map(_analyse_chunk, chunks):
-                results.extend(chunk_results)
-                done += len(chunk_results)
-                if on_progress:
-                    on_progress(len(chunk_results))
-    except (OSError, BrokenProcessPool):
-        if on_progress and done:
-            on_progress(-done)  # start the bar again for the fallback
-        return None
-    return results
 
 
 def write_import(journal, plan: ImportPlan, on_progress: Progress = None) -> int:

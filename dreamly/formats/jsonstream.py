@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from dreamly.errors import DreamlyError
+from dreamly.formats.records import Incoming, _load_json as load_json
 
 READ = 1 << 20  # characters read at a time
 _MARGIN = 16  # a scanner error this close to the buffer's end may only be a cut-off value
@@ -190,3 +191,45 @@ class JsonObjectStream:
         line = self._lines + self.buf.count("\n", 0, pos) + 1
         column = pos - newline if newline >= 0 else self._column + pos + 1
         return DreamlyError(f"{self.path}, line {line} column {column}: not valid JSON ({message})")
+
+
+# -- a dreamly or jrnl JSON export, streamed when it can be (formats/__init__.py asks) ---------
+
+
+class _ReadWhole(Exception):
+    """The file's layout can't be streamed (its list before the member that says what it is)."""
+
+
+def read_json_file(path: Path, readers: list, options) -> Iterator[Incoming]:
+    """The records of a JSON export, streamed when the file is laid out as exports are (the
+    members that say what it is, then the list); any other layout is read whole."""
+    list_keys = {reader.LIST_KEY for reader in readers}
+    try:
+        with JsonObjectStream(path) as stream:
+            header: dict = {}
+            streamed = False
+            for key, value in stream.members(list_keys):
+                if not isinstance(value, Items):
+                    header[key] = value
+                    continue
+                if streamed:  # a second list: read past (it must be valid JSON), as json.loads would
+                    continue
+                reader = next((r for r in readers if r.recognises({**header, key: []})), None)
+                if reader is None or reader.LIST_KEY != key:
+                    raise _ReadWhole
+                yield from reader.read_items(path, header, value, options)
+                streamed = True
+            if streamed:
+                return
+        yield from read_json_data(path, header, readers, options)  # no list to stream: all of it is here
+    except (NotAnObject, _ReadWhole):
+        yield from read_json_data(path, load_json(path), readers, options)
+
+
+def read_json_data(path: Path, data, readers: list, options) -> Iterator[Incoming]:
+    for reader in readers:
+        if reader.recognises(data):
+            yield from reader.read_json(path, data, options)
+            return
+    wanted = readers[0].NOT_THIS if len(readers) == 1 else f"a {' or '.join(r.LABEL for r in readers)} JSON export"
+    raise DreamlyError(f"{path} is not {wanted}")
