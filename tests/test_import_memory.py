@@ -90,8 +90,8 @@ def test_a_file_that_changes_between_the_passes_writes_nothing(db_path, tmp_path
     assert _journal_state(db_path)[0] == []
 
 
-def _count_live_records(monkeypatch) -> dict:
-    """Every record the dreamly JSON reader makes, counted while it is alive."""
+def _count_live_records(monkeypatch, module=dreamly_json) -> dict:
+    """Every record the format's reader makes, counted while it is alive."""
     counts = {"live": 0, "most": 0, "made": 0}
 
     class Tracked(dict):
@@ -100,7 +100,7 @@ def _count_live_records(monkeypatch) -> dict:
     def gone() -> None:
         counts["live"] -= 1
 
-    real = dreamly_json._record
+    real = module._record
 
     def record(**fields):
         tracked = Tracked(real(**fields))
@@ -110,7 +110,7 @@ def _count_live_records(monkeypatch) -> dict:
         weakref.finalize(tracked, gone)
         return tracked
 
-    monkeypatch.setattr(dreamly_json, "_record", record)
+    monkeypatch.setattr(module, "_record", record)
     return counts
 
 
@@ -189,3 +189,18 @@ def test_jrnl_exports_stream_too(cli, db_path, tmp_path, monkeypatch):
     monkeypatch.setattr(formats, "_load_json", lambda path: pytest.fail("read whole"))
     result = cli("import", path)
     assert result.exit_code == 0 and "Imported 50 dreams" in result.stdout
+
+
+def test_csv_streams_too(cli, db_path, tmp_path, monkeypatch):
+    from dreamly.formats import csv_file
+
+    path = tmp_path / "dreams.csv"
+    rows = "".join(f'2024-02-0{n % 9 + 1},"dream {n}, with a comma\nand a second line"\n' for n in range(3000))
+    path.write_text("date,text\n" + rows, encoding="utf-8")
+    counts = _count_live_records(monkeypatch, csv_file)
+    result = cli("import", path, "--dry-run")
+    assert result.exit_code == 0 and "Would add 3000 dreams" in result.stdout
+    assert counts["made"] == 3000 and counts["most"] <= 2
+    path.write_bytes(path.read_bytes() + b"2024-02-01,caf\xe9\n")  # not UTF-8, in the last line
+    line = _one_error_line(cli("import", path))
+    assert line.endswith(f"{path}, line 6002: not UTF-8 text") and not db_path.exists()
