@@ -204,3 +204,15 @@ def test_csv_streams_too(cli, db_path, tmp_path, monkeypatch):
     path.write_bytes(path.read_bytes() + b"2024-02-01,caf\xe9\n")  # not UTF-8, in the last line
     line = _one_error_line(cli("import", path))
     assert line.endswith(f"{path}, line 6002: not UTF-8 text") and not db_path.exists()
+
+
+def test_the_packed_places_sort_as_the_days_and_orders_do():
+    import random
+
+    rng = random.Random(7)
+    days = ["1900-01-01", "2024-02-29", "2024-03-01", "9999-12-31"]
+    ranks = [float("inf"), -5, 0, 1, 2**40, 2**63 - 1]
+    places = [(rng.choice(days), (rng.choice(ranks), n + 1), n) for n in range(400)]
+    by_tuple = sorted(places)
+    by_int = sorted(places, key=lambda p: formats._place(*p))
+    assert by_int == by_tuple

@@ -398,26 +398,40 @@ def survey_import(source: ImportSource, existing_hashes: set[str]) -> ImportSurv
     from dreamly.store import content_hash
 
     with _no_cyclic_gc():
-        hashes: set[str] = set()
-        keys = []  # (day, order, index) of each new record: ids follow days, as plan_import orders them
+        hashes: set[bytes] = set()  # of the new records, as 16 bytes each: a small object per record
+        keys = []  # (day, order, index) of each new record as one int: ids follow days, as plan_import orders them
         preview: list = []
         count = 0
         for index, item in enumerate(source.records()):
             count += 1
             key = content_hash(item.dream["dreamt_on"], item.dream["body"])
-            if key in existing_hashes or key in hashes:
+            short = bytes.fromhex(key)[:16]
+            if key in existing_hashes or short in hashes:
                 continue
-            hashes.add(key)
-            place = (item.dream["dreamt_on"], item.order, index)
+            hashes.add(short)
+            place = _place(item.dream["dreamt_on"], item.order, index)
             keys.append(place)
             if len(preview) < 10 or place < preview[-1][0]:
                 bisect.insort(preview, (place, describe(item)))
                 del preview[10:]
         keys.sort()
         ranks = array("q", [-1]) * count
-        for rank, (_, _, index) in enumerate(keys):
-            ranks[index] = rank
+        for rank, place in enumerate(keys):
+            ranks[place & _INDEX] = rank
     return ImportSurvey(len(keys), count - len(keys), ranks, hashes, [line for _, line in preview])
+
+
+_INDEX = (1 << 40) - 1
+
+
+def _place(day: str, order: tuple, index: int) -> int:
+    """(day, order, index) packed into one int that sorts as the tuple would (the parts of
+    `order` are whole numbers or infinity, their count the same for every record of a file)."""
+    place = date.fromisoformat(day).toordinal()
+    for part in order:
+        part = 1 << 64 if part == float("inf") else min(max(part + (1 << 63), 0), (1 << 64) - 1)
+        place = place << 65 | part
+    return place << 40 | index
 
 
 def write_streamed(journal, source: ImportSource, survey: ImportSurvey, analyser: tuple | None,
@@ -452,9 +466,10 @@ def _still_new(source: ImportSource, survey: ImportSurvey, existing: set[str]) -
         if rank < 0:
             continue
         key = content_hash(item.dream["dreamt_on"], item.dream["body"])
-        if key not in pending:
+        short = bytes.fromhex(key)[:16]
+        if short not in pending:
             raise changed
-        pending.discard(key)
+        pending.discard(short)
         if key in existing:  # added from another terminal since the survey
             continue
         item.dream["rank"] = rank
