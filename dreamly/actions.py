@@ -2,7 +2,9 @@
 
 Shared by the command line (`cli.py`) and the llm plugin (`llm_plugin.py`). Nothing here
 prints or knows about Typer or click: results and warnings are returned, model output
-goes to the `on_chunk` callback the caller passes. Light at import (standard library
+goes to the `on_chunk` callback the caller passes, notes that must appear as they happen
+to `on_note`, and a long job's bar to `progress(total, label)` (a context manager giving
+`advance(n)`; the CLI passes its rich bar). Light at import (standard library
 only): `dreamly add` imports it, and the store, matcher and llm load inside the functions.
 """
 
@@ -41,10 +43,40 @@ def knowledge_or_warning():
         return None, f"Warning: {exc}"
 
 
+def analyze(text: str):
+    """`analyze`: the matcher's findings in a text, nothing saved (errors are raised: nothing
+    else depends on this analysis)."""
+    from dreamly import analysis
+
+    return analysis.analyze(text, user_file=personal_motifs_file())
+
+
+def knowledge_or_note(on_note: Callable[[str], None]):
+    """The knowledge base, or None after passing the warning to `on_note` (a broken personal
+    motifs.toml: the caller goes on with motif ids for labels)."""
+    found, warning = knowledge_or_warning()
+    if warning:
+        on_note(warning)
+    return found
+
+
 def unknown_motif(motifs) -> Optional[str]:
     """The first of `motifs` the knowledge base does not know (a typo in --motif)."""
     known = knowledge().motifs
     return next((m for m in motifs or () if m.strip().lower() not in known), None)
+
+
+def tags_starting(prefix: str) -> list:
+    """The journal's tags that start with `prefix`, most used first (shell completion; no
+    journal, no tags: a completion never creates one)."""
+    from dreamly.paths import journal_path
+    from dreamly.store import open_journal
+
+    path = journal_path(None)
+    if not path.exists():
+        return []
+    with open_journal(path, create=False) as journal:
+        return [t["tag"] for t in journal.tag_counts() if t["tag"].startswith(prefix.lower())]
 
 
 # -- saving and analysing ----------------------------------------------------------------------
@@ -116,6 +148,29 @@ def save_dream(journal, dream, on_saved: Callable[[], None] = lambda: None) -> S
     return Saved(dream_id, outcome.result, outcome.warning)
 
 
+def repeated_today(journal, dream_id: int, dream) -> bool:
+    """Whether another dream of the same morning already has this text (`add` warns; both kept)."""
+    from dreamly.store import content_hash
+
+    day = dream.dreamt_on.isoformat()
+    return journal.same_text_today(day, content_hash(day, dream.body), dream_id)
+
+
+def recall_streak(journal) -> int:
+    """How many mornings in a row have a dream, ending today (or yesterday, if today has none yet)."""
+    from datetime import date, timedelta
+
+    today = date.today()
+    streak, expected = 0, today
+    for day in journal.recall_days(today):
+        if day == expected or (streak == 0 and day == today - timedelta(days=1)):
+            streak += 1
+            expected = day - timedelta(days=1)
+        else:
+            break
+    return streak
+
+
 def finish_analysis(journal, on_batch: Callable[[int, int], None] = lambda done, size: None) -> int:
     """Analyse the dreams whose analysis is missing or older than their text (`check
     --repair`, `reanalyze --missing`); returns how many."""
@@ -140,29 +195,44 @@ def finish_analysis(journal, on_batch: Callable[[int, int], None] = lambda done,
     return done
 
 
-def merged_tags(current: list[str], add, drop) -> Optional[list[str]]:
-    """`edit`'s tags: the dream's tags plus `add`, less `drop` (compared normalised); None
-    when neither was given."""
-    if not (add or drop):
-        return None
-    from dreamly.store import normalise_tag
+def motif_corrections(add, drop) -> list:
+    """`edit --motif / --drop-motif` as corrections, each checked against the knowledge base."""
+    wanted = [(name.strip().lower(), "add") for name in add or ()] + [(name.strip().lower(), "drop") for name in drop or ()]
+    if not wanted:
+        return []
+    known = knowledge().motifs
+    for name, _ in wanted:
+        if name not in known:
+            raise DreamlyError(f"no motif {name!r}; `dreamly themes` lists them")
+    both = {name for name, action in wanted if action == "add"} & {name for name, action in wanted if action == "drop"}
+    if both:
+        raise DreamlyError(f"--motif and --drop-motif both name {sorted(both)[0]!r}; say which")
+    return [("motif", name, action) for name, action in wanted]
 
-    dropped = {normalise_tag(t) for t in drop or ()}
-    return [t for t in [*current, *(add or ())] if normalise_tag(t) not in dropped]
+
+@dataclass
+class Edited:
+    """What `edit` wrote: `changed` (the journal's account: which fields, the corrections
+    kept; None when nothing changed), the new text's analysis `found` (None when the text did
+    not change or analysing it failed) and a `warning` about that analysis."""
+
+    changed: Optional[dict]
+    found: object = None
+    warning: Optional[str] = None
 
 
-def merged_feelings(current: list[dict], set_: list[tuple], drop) -> Optional[list[tuple]]:
-    """`edit`'s feelings: the ones the user tagged, with `set_` (name, intensity) set and
-    `drop` removed; None when that changes nothing (e.g. dropping a feeling the dream lacks)."""
-    if not (set_ or drop):
-        return None
-    from dreamly.entry import parse_emotion
-
-    dropped = {parse_emotion(e)[0] for e in drop or ()}
-    before = {e["emotion"]: e["intensity"] for e in current if e["origin"] == "user"}
-    mine = before | dict(set_)
-    emotions = [(name, level) for name, level in mine.items() if name not in dropped]
-    return None if dict(emotions) == before else emotions
+def save_edit(journal, dream_id: int, fields: dict, *, add_tags=(), drop_tags=(), set_emotions=(),
+              drop_emotions=(), corrections=(), expect=None) -> Edited:
+    """Write an edit in one transaction; a new text is analysed first and its analysis written
+    with it. `expect` (the dream as the editor opened it) refuses the save if it changed since."""
+    outcome = analyse_text(fields["body"]) if "body" in fields else None
+    changed = journal.edit(dream_id, fields, add_tags=add_tags, drop_tags=drop_tags,
+                           set_emotions=set_emotions, drop_emotions=drop_emotions,
+                           corrections=corrections, expect=expect,
+                           analysis=outcome.stored if outcome else None)
+    if changed is None or not (outcome and changed["body"]):
+        return Edited(changed)
+    return Edited(changed, outcome.result, outcome.warning)
 
 
 def reanalyze(journal, on_batch: Callable[[int, int], None]) -> int:
@@ -181,6 +251,292 @@ def reanalyze(journal, on_batch: Callable[[int, int], None]) -> int:
         done += len(batch)
         on_batch(done, len(batch))
     return done
+
+
+def reanalyze_journal(db, *, missing: bool = False, progress=None,
+                      on_batch: Callable[[int, int], None] = lambda done, total: None) -> int:
+    """`reanalyze`: re-tag every dream (or with `missing` only those `check` reports), one
+    committed batch at a time. A broken motifs.toml raises before the journal is touched.
+    `progress(total, label)` as for import; `on_batch(done so far, total)` after each batch."""
+    from dreamly.store import open_journal
+
+    progress = progress or _no_progress
+    knowledge()  # a broken motifs.toml is reported before the journal is touched
+    with open_journal(db, create=False) as journal:
+        total = len(journal.unanalysed_ids()) if missing else journal.count()
+        with progress(total, "Re-analysing") as advance:
+            def each_batch(done: int, size: int) -> None:
+                advance(size)
+                on_batch(done, total)
+
+            return finish_analysis(journal, each_batch) if missing else reanalyze(journal, each_batch)
+
+
+def check_journal(db, *, repair: bool = False) -> dict:
+    """`check`: the journal's health report (the `--json` output). With `repair`, the store
+    rebuilds what it can and the dreams whose analysis is missing or stale are analysed."""
+    from dreamly.store import open_journal
+
+    with open_journal(db, create=False) as journal:
+        report = journal.check(repair=repair)
+        if repair and report["analysis"]:
+            done = finish_analysis(journal)
+            report["analysis"] = journal.analysis_problems()
+            report["repaired"].append(f"analysed {done} dream{'' if done == 1 else 's'} with their current text")
+            report["ok"] = not (report["integrity"] or report["search_index"] or report["analysis"]
+                                or report["schema_version"] != report["known_schema_version"])
+    return report
+
+
+# -- reflecting: answers and free words ------------------------------------------------------
+
+
+def known_feelings(on_note: Callable[[str], None] = lambda message: None) -> tuple:
+    """The feeling names answers are read against: the knowledge base's, else the twelve."""
+    from dreamly.feeling_names import FEELINGS
+
+    found = knowledge_or_note(on_note)
+    return tuple(getattr(found, "emotions", None) or ()) or FEELINGS
+
+
+def keep_reflection(journal, dream_id: int, question: Optional[str], words: str,
+                    on_note: Callable[[str], None] = lambda message: None) -> None:
+    """`reflect --free WORDS` (no `question`) or `--question NAME WORDS`: keep them with the
+    dream. An empty answer clears that question's answer; a pursuer named by key, motif or
+    label is the choice; feelings are read as names (the notes on them go to `on_note`)."""
+    from dreamly import questions as asking
+
+    if question is None:
+        journal.add_reflection(dream_id, "free", words)
+    elif not words:
+        journal.drop_reflection(dream_id, question)
+    else:
+        answer = words
+        if question == asking.PURSUER:
+            answer = next((m for k, m, label in asking.PURSUER_CHOICES if words in (k, m, label)), words)
+        elif question == asking.FEELING:
+            answer, said = asking.parse_feelings(words, known_feelings(on_note))
+            for line in said:
+                on_note(line)
+        asking.store_answer(journal, dream_id, question, answer)
+
+
+# -- keeping it safe: salvage, encryption ---------------------------------------------------
+
+
+def salvage(db, output) -> dict:
+    """`salvage`: copy every readable dream of a damaged journal into `output` (None: next to
+    it, named with the date and time); the damaged file is never changed. Returns the report
+    (`from`, `to`, `tables`, `dreams`), the `--json` output."""
+    from datetime import datetime
+
+    from dreamly.paths import journal_path
+    from dreamly.store.salvage import salvage as salvaging
+
+    damaged = journal_path(db)
+    if output is None:
+        output = damaged.with_name(f"{damaged.stem}.salvaged-{datetime.now():%Y%m%dT%H%M%S}{damaged.suffix or '.db'}")
+    return salvaging(damaged, output.expanduser())
+
+
+def encrypt(db, passphrase: bool):
+    """`encrypt`: the store's outcome (`already`, `path`, `dreams`, `key_in`, `removed`, `left`)."""
+    from dreamly.paths import journal_path
+    from dreamly.store import busy_timeout
+    from dreamly.store.crypto import encrypt_journal
+
+    return encrypt_journal(journal_path(db), passphrase=passphrase, timeout=busy_timeout())
+
+
+def decrypt(db):
+    from dreamly.paths import journal_path
+    from dreamly.store import busy_timeout
+    from dreamly.store.crypto import decrypt_journal
+
+    return decrypt_journal(journal_path(db), timeout=busy_timeout())
+
+
+def save_key(db) -> str:
+    """`key save`: keep the key that opens the journal in the keyring; returns where."""
+    from dreamly.paths import journal_path
+    from dreamly.store import crypto
+
+    return crypto.save_key(journal_path(db))
+
+
+# -- bringing dreams in: import ------------------------------------------------------------
+
+
+def _no_progress(total: int, label: str):
+    from contextlib import nullcontext
+
+    return nullcontext(lambda n: None)
+
+
+@dataclass
+class Imported:
+    """What `import` did, or with `dry_run` would do: `added` dreams written (0 in a dry run),
+    `known` skipped as already in the journal, `new` the dreams to add (dry run only:
+    `preview`, a line for each of the first ten)."""
+
+    added: int
+    known: int
+    new: int
+    preview: list
+
+
+def import_dreams(db, path, fmt: str, *, date_column: str, text_column: str, dry_run: bool = False,
+                  on_note: Callable[[str], None] = lambda message: None, progress=_no_progress) -> Imported:
+    """Read `path` (all or nothing: a malformed record raises DreamlyError, nothing written),
+    skip what the journal already holds, analyse the rest and write it in one transaction,
+    holding a bounded number of records at a time (formats.survey_import, write_streamed).
+    A dry run never creates the journal. `on_note` gets each note and warning as it happens;
+    `progress(total, label)` is a context manager giving an `advance(n)` function."""
+    from dreamly import formats
+    from dreamly.paths import journal_path
+    from dreamly.store import open_journal
+
+    source = formats.open_import(path, fmt, date_column=date_column, text_column=text_column)
+    existing = set()
+    if journal_path(db).exists():  # a refused import, or a dry run, never creates the journal
+        with open_journal(db, create=False) as journal:
+            existing = journal.content_hashes()
+    # two passes over the file, so that memory stays bounded whatever its size: every record
+    # checked first (a malformed one stops the import before anything is written), then the
+    # new ones read again, analysed and written in one transaction
+    survey = formats.survey_import(source, existing)
+    del existing
+    skipped = source.skipped
+    if skipped:
+        on_note(f"Passed over {len(skipped)} Markdown file{'' if len(skipped) == 1 else 's'} without a front matter "
+                f"date (e.g. {skipped[0]}).")
+    if dry_run:
+        return Imported(0, survey.known, survey.new, survey.preview)
+    added = failed = 0
+    with open_journal(db) as journal:
+        if survey.new:
+            analyser = None
+            try:
+                analyser = formats.make_analyser(personal_motifs_file())
+            except DreamlyError as exc:  # the dreams matter more than their analysis, as in `add`
+                on_note(f"Warning: the dreams are imported without analysis: {exc}; run `dreamly reanalyze` later")
+            with progress(survey.new, "Importing") as advance:
+                added, failed = formats.write_streamed(journal, source, survey, analyser, personal_motifs_file(),
+                                                       on_progress=advance)
+    if failed:
+        on_note(f"Warning: {failed} dream{'' if failed == 1 else 's'} could not be analysed; "
+                "run `dreamly reanalyze` later")
+    return Imported(added, survey.known, survey.new, [])
+
+
+# -- taking dreams out: export, backup ------------------------------------------------------
+
+
+def export_dreams(db, filters, fmt: str, output, out, *, split: bool = False, progress=None,
+                  on_note: Callable[[str], None] = lambda message: None) -> int:
+    """`export`: write the dreams `filters` pick as `fmt` to `output` (a file, or with `split`
+    a folder), or to the stream `out`; returns how many. `progress(total, label)` as for
+    import, or None for no bar (the dreams are then not counted first). Motif labels are
+    loaded only if the format names motifs; a broken motifs.toml is a note, not a failure."""
+    from dreamly import formats
+    from dreamly.store import open_journal
+
+    def labels() -> dict:  # asked only by a format that names motifs (Markdown)
+        found = knowledge_or_note(on_note)
+        return {motif_id: m.label for motif_id, m in found.motifs.items()} if found else {}
+
+    with open_journal(db, create=False) as journal:
+        total = journal.count_matching(filters) if progress is not None else 0
+        with (progress or _no_progress)(total, "Exporting") as advance:
+            return formats.export(journal, filters, fmt, output, out, split=split, on_progress=advance,
+                                  motif_labels=labels)
+
+
+def backup(db, target) -> tuple:
+    """`backup`: a consistent copy of the journal at `target` (a file or folder; None: next to
+    the journal). Returns the copy's path and how many dreams it holds."""
+    from dreamly.store import open_journal
+
+    with open_journal(db, create=False) as journal:
+        return journal.backup(target)
+
+
+# -- the weekly review ---------------------------------------------------------------------------
+
+
+@dataclass
+class Review:
+    """`patterns`: the `report` (plain data, the --json output) and, when asked, the HTML page."""
+
+    report: dict
+    page: Optional[str] = None
+
+
+def weekly_review(db, window, *, page: bool = False, progress=None,
+                  on_note: Callable[[str], None] = lambda message: None) -> Review:
+    """The review of `window` (review.patterns.make_window) against the weeks before it, with
+    new dreams' signs read first; with `page`, the self-contained HTML page and its thumbnails.
+    A broken motifs.toml is a note: the review goes on with the built-in words."""
+    from dreamly import sign_actions
+    from dreamly.review import patterns as reviewing
+    from dreamly.store import open_journal
+
+    found = knowledge_or_note(on_note)
+    vocabulary = reviewing.vocabulary_from(found)
+    with open_journal(db) as journal:
+        rows = journal.pattern_rows(window.load_since, window.until)
+        sign_actions.read_new(journal, progress)
+        rows.update(sign_actions.review_rows(journal, found, window.baseline_since, window.until, window.since))
+        report = reviewing.review(rows, window, recall_days=journal.recall_days(window.until), vocabulary=vocabulary)
+        if not page:
+            return Review(report)
+        from dreamly.review import page as pages
+        from dreamly.store import Filters
+
+        shown = journal.list(Filters(since=window.since, until=window.until, oldest_first=True,
+                                     limit=pages.MAX_THUMBNAILS))
+        return Review(report, pages.html(report, shown, labels=vocabulary.labels,
+                                         more_dreams=report["overview"]["dreams"] - len(shown)))
+
+
+def write_demo(db) -> tuple:
+    """`demo`: the sample journal, at `db` (a new or empty file) or in a new temporary folder
+    (never DREAMLY_DB: the caller passes only --db). Returns how many dreams and where."""
+    import tempfile
+    from pathlib import Path
+
+    from dreamly.demo import write_demo as writing
+    from dreamly.store import open_journal
+
+    if db is None:
+        db = Path(tempfile.mkdtemp(prefix="dreamly-demo-")) / "journal.db"
+    with open_journal(db) as journal:
+        return writing(journal), journal.path
+
+
+# -- pictures ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Scene:
+    """What `picture` draws: the stored `dream`, its `scene` (picture.scene_for) and the motif
+    `labels` it was composed with."""
+
+    dream: dict
+    scene: object
+    labels: dict
+
+
+def picture_scene(db, dream_id: int, on_note: Callable[[str], None] = lambda message: None) -> Scene:
+    """The scene of a stored dream. A broken motifs.toml is a note (motif ids stand for labels)."""
+    from dreamly import picture as drawing
+    from dreamly.store import open_journal
+
+    with open_journal(db, create=False) as journal:
+        dream = journal.get(dream_id, with_history=False)
+    found = knowledge_or_note(on_note)
+    labels = {motif_id: m.label for motif_id, m in found.motifs.items()} if found else {}
+    return Scene(dream, drawing.scene_for(dream, labels), labels)
 
 
 # -- interpretation (llm, optional) ------------------------------------------------------------
@@ -208,3 +564,10 @@ def prepare_interpretation(journal, dream_id: int, lens: Optional[str]):
     from dreamly import interpret as interpreting
 
     return interpreting.prepare(journal, dream_id, lens=lens, knowledge=knowledge())
+
+
+def refine_image_prompt(dream: dict, draft: str, model: Optional[str], *, on_chunk, on_start):
+    """`picture --prompt -m MODEL`: the user's llm model rewrites the drawn scene's prompt."""
+    from dreamly import interpret as interpreting
+
+    return interpreting.refine_image_prompt(dream, draft, model_id=model, on_chunk=on_chunk, on_start=on_start)

@@ -4,9 +4,13 @@ Start-up matters (`dreamly add` is typed half-awake every morning), so this modu
 typer and the standard library only; everything else is imported inside the command that
 needs it.
 
-Why it is long (over 1,000 lines): it declares every command's options, about twenty
-commands with their help texts and examples, which Typer reads from the signatures; the
-work of each command is one call into `actions`, `store`, `formats` or `review`.
+Why it is long (about 1,700 lines): it declares 28 commands, and Typer reads each one's
+options from its signature (about 250 lines) and its help text with an example from its
+docstring (about 175); the bodies (about 650) check the options against each other, prompt,
+and render: every message, exit code and --json shape a user sees is written here. The work
+of a command is one call into `actions` (use cases: no Typer, no printing; notes and
+progress come back through callbacks), or `sign_actions` for dream signs; orchestration that
+combines the store, the matcher and the formats does not belong in this module.
 """
 
 from __future__ import annotations
@@ -174,15 +178,10 @@ def _complete_feelings(incomplete: str) -> list:
 
 def _complete_tags(incomplete: str) -> list:
     try:
-        from dreamly.paths import journal_path
-        from dreamly.store import open_journal
+        from dreamly import actions
 
-        path = journal_path(None)
-        if not path.exists():
-            return []
-        with open_journal(path, create=False) as journal:
-            return [t["tag"] for t in journal.tag_counts() if t["tag"].startswith(incomplete.lower())]
-    except Exception:  # noqa: BLE001
+        return actions.tags_starting(incomplete)
+    except Exception:  # noqa: BLE001 - a completion never breaks the shell
         return []
 
 
@@ -384,26 +383,19 @@ def _feelings_from_options(specs) -> list:
 
 
 def _warn_if_repeated(journal, dream_id: int, dream) -> None:
-    from dreamly.store import content_hash
+    from dreamly import actions
 
-    day = dream.dreamt_on.isoformat()
-    if journal.same_text_today(day, content_hash(day, dream.body), dream_id):
+    if actions.repeated_today(journal, dream_id, dream):
+        day = dream.dreamt_on.isoformat()
         note(f"Warning: this text was already added for {day}; both are kept "
              f"(`dreamly delete {dream_id}` removes the new one).")
 
 
 def _echo_streak(journal) -> None:
     """One line after `add`: how many mornings in a row have a dream (today, or up to yesterday)."""
-    from datetime import date as _date, timedelta
+    from dreamly import actions
 
-    today = _date.today()
-    streak, expected = 0, today
-    for day in journal.recall_days(today):
-        if day == expected or (streak == 0 and day == today - timedelta(days=1)):
-            streak += 1
-            expected = day - timedelta(days=1)
-        else:
-            break
+    streak = actions.recall_streak(journal)
     if streak > 1:
         typer.echo(f"Recall streak: {streak} mornings in a row.")
     elif streak == 1:
@@ -526,10 +518,7 @@ def show(
 def _knowledge_or_none():
     from dreamly import actions
 
-    knowledge, warning = actions.knowledge_or_warning()
-    if warning:
-        note(warning)
-    return knowledge
+    return actions.knowledge_or_note(note)
 
 
 @command()
@@ -624,7 +613,7 @@ def edit(
     from dreamly.store import check_tags
 
     check_tags(tag or ())
-    corrections = _motif_corrections(motif, drop_motif)
+    corrections = actions.motif_corrections(motif, drop_motif)
     nothing_else = not (fields or set_emotions or drop_emotion or tag or untag or text is not None or corrections)
     dropped_feelings = [parse_emotion(e)[0] for e in drop_emotion or ()]
     with open_journal(db, create=False) as journal:
@@ -648,20 +637,18 @@ def edit(
                 if draft:
                     draft.discard()
                 fail("the new text is empty; the dream was not changed (use `dreamly delete` to remove it)")
-            outcome = actions.analyse_text(fields["body"]) if "body" in fields else None
-            changed = journal.edit(dream_id, fields, add_tags=tag or (), drop_tags=untag or (),
-                                   set_emotions=set_emotions, drop_emotions=dropped_feelings,
-                                   corrections=corrections, expect=expect,
-                                   analysis=outcome.stored if outcome else None)
+            edited = actions.save_edit(journal, dream_id, fields, add_tags=tag or (), drop_tags=untag or (),
+                                       set_emotions=set_emotions, drop_emotions=dropped_feelings,
+                                       corrections=corrections, expect=expect)
         if draft:
             draft.discard()
-        if changed is None:
+        if edited.changed is None:
             note(f"Nothing changed in dream {dream_id}.")
             return
-        corrections = changed["corrections"]
-        found = outcome.result if outcome and changed["body"] else None
-        if outcome and changed["body"] and outcome.warning:
-            note(outcome.warning)
+        corrections = edited.changed["corrections"]
+        found = edited.found
+        if edited.warning:
+            note(edited.warning)
         if json_:
             print_json(journal.get(dream_id))
             return
@@ -676,21 +663,6 @@ def edit(
         if action != "forget":
             typer.echo(f"Kept as your decision: {'no ' if action == 'drop' else ''}{kind} {name} "
                        "(`dreamly reanalyze` leaves it as it is).")
-
-
-def _motif_corrections(add, drop) -> list:
-    """--motif / --drop-motif as corrections, each checked against the knowledge base."""
-    wanted = [(name.strip().lower(), "add") for name in add or ()] + [(name.strip().lower(), "drop") for name in drop or ()]
-    if not wanted:
-        return []
-    known = _load_knowledge().motifs
-    for name, _ in wanted:
-        if name not in known:
-            fail(f"no motif {name!r}; `dreamly themes` lists them")
-    both = {name for name, action in wanted if action == "add"} & {name for name, action in wanted if action == "drop"}
-    if both:
-        fail(f"--motif and --drop-motif both name {sorted(both)[0]!r}; say which")
-    return [("motif", name, action) for name, action in wanted]
 
 
 @command()
@@ -712,7 +684,7 @@ def reflect(
 
     Example: dreamly reflect 12 --free "It was about the move, I think"
     """
-    from dreamly import questions as asking
+    from dreamly import actions, questions as asking
     from dreamly.entry import clean_text, read_text, stdin_is_terminal
     from dreamly.store import open_journal
 
@@ -731,20 +703,9 @@ def reflect(
                 if draft:
                     draft.discard()
                 fail("the reflection is empty; nothing was saved")
+            actions.keep_reflection(journal, dream_id, question or None, words, on_note=note)
             if question and not words:
-                journal.drop_reflection(dream_id, question)
                 note(f"Cleared your answer to {question} for dream {dream_id}.")
-            elif question:
-                answer = words
-                if question == asking.PURSUER:
-                    answer = next((m for k, m, label in asking.PURSUER_CHOICES if words in (k, m, label)), words)
-                elif question == asking.FEELING:
-                    answer, said = asking.parse_feelings(words, _known_feelings())
-                    for line in said:
-                        note(line)
-                asking.store_answer(journal, dream_id, question, answer)
-            else:
-                journal.add_reflection(dream_id, "free", words)
             if draft:
                 draft.discard()
             if json_:
@@ -770,10 +731,9 @@ def reflect(
 
 
 def _known_feelings():
-    from dreamly.feeling_names import FEELINGS
+    from dreamly import actions
 
-    knowledge = _knowledge_or_none()
-    return tuple(getattr(knowledge, "emotions", None) or ()) or FEELINGS
+    return actions.known_feelings(on_note=note)
 
 
 @command()
@@ -878,12 +838,6 @@ def path(db: DbOption = None) -> None:
 # -- the matcher: analyze, themes, reanalyze ------------------------------------------------
 
 
-def _personal_motifs_file():
-    from dreamly.actions import personal_motifs_file
-
-    return personal_motifs_file()
-
-
 def _load_knowledge():
     from dreamly.actions import knowledge
 
@@ -900,7 +854,7 @@ def analyze_(
 
     Example: echo "my legs were like concrete" | dreamly analyze --json
     """
-    from dreamly import analysis
+    from dreamly import actions
     from dreamly.entry import read_stdin, stdin_is_terminal
 
     if text is None:
@@ -909,7 +863,7 @@ def analyze_(
         text = read_stdin()
     if not text.strip():
         fail("nothing to analyse: the text is empty")
-    result = analysis.analyze(text, user_file=_personal_motifs_file())
+    result = actions.analyze(text)
     if json_:
         print_json(result.to_json())
         return
@@ -967,36 +921,20 @@ def reanalyze(
     """
     from dreamly import actions
     from dreamly.analysis import MATCHER_VERSION
-    from dreamly.store import open_journal
 
-    actions.knowledge()  # a broken motifs.toml is reported before the journal is touched
-    with open_journal(db, create=False) as journal:
-        total = len(journal.unanalysed_ids()) if missing else journal.count()
-        with _progress(total, "Re-analysing") as advance:
-            def on_batch(done: int, size: int) -> None:
-                advance(size)
-                if done < total and not sys.stderr.isatty():
-                    note(f"Re-analysed {done} of {total}…")  # for logs: how far a run got
+    def on_batch(done: int, total: int) -> None:
+        if done < total and not sys.stderr.isatty():
+            note(f"Re-analysed {done} of {total}…")  # for logs: how far a run got
 
-            done = actions.finish_analysis(journal, on_batch) if missing else actions.reanalyze(journal, on_batch)
+    done = actions.reanalyze_journal(db, missing=missing, progress=_progress, on_batch=on_batch)
     typer.echo(f"Re-analysed {done} dream{'s' if done != 1 else ''} with matcher version {MATCHER_VERSION}.")
 
 
 def _read_new_signs(journal) -> None:
-    """Find the dream signs of dreams added, edited or imported since the last look (each
-    dream's text is read once; motif signs are stored with the matcher's output), with a
-    progress bar when there are many (after a big import)."""
+    """sign_actions.read_new, with a progress bar when there are many (after a big import)."""
     from dreamly import sign_actions
-    from dreamly.analysis.signs import SIGNS_VERSION
-    from dreamly.store import signs as sign_store
 
-    if journal.read_only:  # a read-only journal is read as it is: nothing new can be kept
-        return
-    pending = sign_store.pending_count(journal, SIGNS_VERSION)
-    if not pending:
-        return
-    with _progress(pending, "Finding dream signs") as advance:
-        sign_actions.keep_current(journal, on_progress=advance)
+    sign_actions.read_new(journal, _progress)
 
 
 def _progress(total: int, label: str):
@@ -1212,8 +1150,7 @@ def picture(
 
     Example: dreamly picture 12 -o dream.svg
     """
-    from dreamly import picture as drawing
-    from dreamly.store import open_journal
+    from dreamly import actions, picture as drawing
 
     if model is not None and not prompt:
         conflict("-m refines a --prompt; add --prompt (a picture is drawn here, by no model)")
@@ -1221,11 +1158,8 @@ def picture(
         conflict("--prompt prints the prompt; --output is for the picture")
     if json_ and output == Path("-"):
         conflict("--json describes the picture written to a file; give -o FILE, or drop --json to get the SVG")
-    with open_journal(db, create=False) as journal:
-        dream = journal.get(dream_id, with_history=False)
-    knowledge = _knowledge_or_none()
-    labels = {motif_id: m.label for motif_id, m in knowledge.motifs.items()} if knowledge else {}
-    scene = drawing.scene_for(dream, labels)
+    drawn = actions.picture_scene(db, dream_id, on_note=note)
+    dream, scene, labels = drawn.dream, drawn.scene, drawn.labels
     if prompt:
         _print_image_prompt(dream, drawing.image_prompt(dream, scene), model, json_=json_)
         return
@@ -1258,10 +1192,10 @@ def _print_image_prompt(dream: dict, draft: str, model: Optional[str], *, json_:
         else:
             echo_view(draft)
         return
-    from dreamly import interpret as interpreting
+    from dreamly import actions
 
-    reply = _streamed(lambda on_chunk: interpreting.refine_image_prompt(
-        dream, draft, model_id=model, on_chunk=on_chunk,
+    reply = _streamed(lambda on_chunk: actions.refine_image_prompt(
+        dream, draft, model, on_chunk=on_chunk,
         on_start=lambda model_id: note(f"Asking {model_id} to refine the image prompt for dream {dream['id']}…"),
     ), quiet=json_)
     if json_:
@@ -1296,7 +1230,6 @@ def patterns(
 
     from dreamly.review import patterns as reviewing
     from dreamly.dates import day_range
-    from dreamly.store import open_journal
 
     if sum((json_, markdown, html is not None)) > 1:
         conflict("use one of --json, --markdown and --html")
@@ -1312,23 +1245,10 @@ def patterns(
     except OverflowError:  # the week of --until 9999-12-31 runs past the calendar's end
         fail(f"{max(d for d in (start, end) if d)} is too close to the end of the calendar; give an earlier day")
     window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
-    knowledge = _knowledge_or_none()
-    vocabulary = reviewing.vocabulary_from(knowledge)
-    with open_journal(db) as journal:
-        from dreamly import sign_actions
+    from dreamly import actions
 
-        rows = journal.pattern_rows(window.load_since, window.until)
-        _read_new_signs(journal)
-        rows.update(sign_actions.review_rows(journal, knowledge, window.baseline_since, window.until, window.since))
-        report = reviewing.review(rows, window, recall_days=journal.recall_days(window.until), vocabulary=vocabulary)
-        if html is not None:
-            from dreamly.review import page
-            from dreamly.store import Filters
-
-            shown = journal.list(Filters(since=window.since, until=window.until, oldest_first=True,
-                                         limit=page.MAX_THUMBNAILS))
-            text = page.html(report, shown, labels=vocabulary.labels,
-                             more_dreams=report["overview"]["dreams"] - len(shown))
+    review = actions.weekly_review(db, window, page=html is not None, progress=_progress, on_note=note)
+    report, text = review.report, review.page
     if html is not None:
         if html == Path("-"):
             echo_data(text, nl=False)
@@ -1363,16 +1283,10 @@ def demo(
 
     Example: dreamly demo
     """
-    import tempfile
+    from dreamly import actions
+    from dreamly.demo import how_to_explore
 
-    from dreamly.demo import how_to_explore, write_demo
-    from dreamly.store import open_journal
-
-    if db is None:
-        db = Path(tempfile.mkdtemp(prefix="dreamly-demo-")) / "journal.db"
-    with open_journal(db) as journal:
-        count = write_demo(journal)
-        where = journal.path
+    count, where = actions.write_demo(db)
     typer.echo(f"Wrote {count} sample dreams (ten weeks) to {where}\n")
     typer.echo("\n".join(how_to_explore(where)))
 
@@ -1430,10 +1344,8 @@ def signs(
                 typer.echo(f"Showing {key} again.")
         return
     if hidden:
-        from dreamly.store import signs as sign_store
-
         with open_journal(db) as journal:
-            names = sorted(sign_store.hidden(journal))
+            names = sign_actions.hidden(journal)
         if json_:
             print_json(names)
             return
@@ -1519,29 +1431,21 @@ def export(
     """
     if output == Path("-") and not split:  # as everywhere else: - is stdout
         output = None
-    from dreamly import formats
-    from dreamly.store import open_journal
+    from dreamly import actions, formats
 
     fmt = format_.value
     split_problem = formats.split_conflict(fmt, split, output)
     if split_problem:
         conflict(split_problem)
     filters = _filters(since, until, tag, emotion, motif, oldest_first=oldest_first)
-
-    def labels() -> dict:  # asked only by a format that names motifs (Markdown)
-        knowledge = _knowledge_or_none()
-        return {motif_id: m.label for motif_id, m in knowledge.motifs.items()} if knowledge else {}
-
-    with open_journal(db, create=False) as journal:
-        # the bar draws on the terminal: never when the export itself goes there, nor into a pipe
-        total = journal.count_matching(filters) if output is not None and sys.stdout.isatty() else 0
-        try:
-            with _progress(total, "Exporting") as advance:
-                count = formats.export(journal, filters, fmt, output, _stdout_for_data(), split=split,
-                                        on_progress=advance, motif_labels=labels)
-        except BrokenPipeError:  # `dreamly export | head`: the reader has all it wanted
-            _silence_stdout()
-            raise typer.Exit(ExitStatus.BROKEN_PIPE) from None
+    # the bar draws on the terminal: never when the export itself goes there, nor into a pipe
+    bar = _progress if output is not None and sys.stdout.isatty() else None
+    try:
+        count = actions.export_dreams(db, filters, fmt, output, _stdout_for_data(), split=split, progress=bar,
+                                      on_note=note)
+    except BrokenPipeError:  # `dreamly export | head`: the reader has all it wanted
+        _silence_stdout()
+        raise typer.Exit(ExitStatus.BROKEN_PIPE) from None
     if output is not None:
         note(f"Exported {count} dream{'' if count == 1 else 's'} to {output}{' (one note each, and index.md)' if split else ''}.")
 
@@ -1563,50 +1467,19 @@ def import_(
 
     Example: dreamly import dreams.csv --date-column day --text-column dream --dry-run
     """
-    from dreamly import formats
-    from dreamly.paths import journal_path
-    from dreamly.store import open_journal
+    from dreamly import actions
 
-    source = formats.open_import(path, format_.value, date_column=date_column, text_column=text_column)
-    existing = set()
-    if journal_path(db).exists():  # a refused import, or a dry run, never creates the journal
-        with open_journal(db, create=False) as journal:
-            existing = journal.content_hashes()
-    # two passes over the file, so that memory stays bounded whatever its size: every record
-    # checked first (a malformed one stops the import before anything is written), then the
-    # new ones analysed and written in one transaction
-    survey = formats.survey_import(source, existing)
-    del existing
-    _passed_over(source.skipped)
+    done = actions.import_dreams(db, path, format_.value, date_column=date_column, text_column=text_column,
+                                 dry_run=dry_run, on_note=note, progress=_progress)
     if dry_run:
-        typer.echo(f"Would add {survey.new} dream{'' if survey.new == 1 else 's'} from {path}"
-                   f"{_known_clause(survey.known)}; nothing was written.")
-        for line in survey.preview:
+        typer.echo(f"Would add {done.new} dream{'' if done.new == 1 else 's'} from {path}"
+                   f"{_known_clause(done.known)}; nothing was written.")
+        for line in done.preview:
             typer.echo(f"  {line}")
-        if survey.new > 10:
-            typer.echo(f"  … and {survey.new - 10} more")
+        if done.new > 10:
+            typer.echo(f"  … and {done.new - 10} more")
         return
-    with open_journal(db) as journal:
-        added = failed = 0
-        if survey.new:
-            analyser = None
-            try:
-                analyser = formats.make_analyser(_personal_motifs_file())
-            except DreamlyError as exc:  # the dreams matter more than their analysis, as in `add`
-                note(f"Warning: the dreams are imported without analysis: {exc}; run `dreamly reanalyze` later")
-            with _progress(survey.new if sys.stdout.isatty() else 0, "Importing") as advance:
-                added, failed = formats.write_streamed(journal, source, survey, analyser, _personal_motifs_file(),
-                                                       on_progress=advance)
-        if failed:
-            note(f"Warning: {failed} dream{'' if failed == 1 else 's'} could not be analysed; "
-                 "run `dreamly reanalyze` later")
-    typer.echo(f"Imported {added} dream{'' if added == 1 else 's'} from {path}{_known_clause(survey.known)}.")
-
-
-def _passed_over(skipped: list) -> None:
-    if skipped:
-        note(f"Passed over {len(skipped)} Markdown file{'' if len(skipped) == 1 else 's'} without a front matter date "
-             f"(e.g. {skipped[0]}).")
+    typer.echo(f"Imported {done.added} dream{'' if done.added == 1 else 's'} from {path}{_known_clause(done.known)}.")
 
 
 def _silence_stdout() -> None:
@@ -1642,12 +1515,11 @@ def backup(
 
     Example: dreamly backup ~/backups/
     """
-    from dreamly.store import open_journal
+    from dreamly import actions
 
     if target == Path("-"):
         fail("a backup is a journal file, not text for stdout; give a file or folder name")
-    with open_journal(db, create=False) as journal:
-        written, count = journal.backup(target.expanduser() if target else None)  # count: what the copy holds
+    written, count = actions.backup(db, target.expanduser() if target else None)  # count: what the copy holds
     typer.echo(str(written))
     note(f"Backed up {count} dream{'' if count == 1 else 's'}.")
 
@@ -1664,18 +1536,9 @@ def check(
 
     Example: dreamly check --repair
     """
-    from dreamly.store import open_journal
+    from dreamly import actions
 
-    with open_journal(db, create=False) as journal:
-        report = journal.check(repair=repair)
-        if repair and report["analysis"]:
-            from dreamly import actions
-
-            done = actions.finish_analysis(journal)
-            report["analysis"] = journal.analysis_problems()
-            report["repaired"].append(f"analysed {done} dream{'' if done == 1 else 's'} with their current text")
-            report["ok"] = not (report["integrity"] or report["search_index"] or report["analysis"]
-                                or report["schema_version"] != report["known_schema_version"])
+    report = actions.check_journal(db, repair=repair)
     if json_:
         print_json(report)
     else:
@@ -1717,15 +1580,9 @@ def salvage(
 
     Example: dreamly salvage ~/dreams-salvaged.db
     """
-    from datetime import datetime
+    from dreamly import actions
 
-    from dreamly.paths import journal_path
-    from dreamly.store.salvage import salvage as salvaging
-
-    damaged = journal_path(db)
-    if output is None:
-        output = damaged.with_name(f"{damaged.stem}.salvaged-{datetime.now():%Y%m%dT%H%M%S}{damaged.suffix or '.db'}")
-    report = salvaging(damaged, output.expanduser())
+    report = actions.salvage(db, output)
     if json_:
         print_json(report)
         return
@@ -1742,7 +1599,7 @@ def salvage(
             extra.append(f"{table['refused']} were garbled beyond use")
         note(f"  {table['table']}: {table['written']} rows saved" + (f" ({'; '.join(extra)})" if extra else ""))
     note(f"Salvaged {report['dreams']} dream{'' if report['dreams'] == 1 else 's'} into {report['to']}; "
-         f"{damaged} was not changed. Check the new journal (`dreamly check --db {report['to']}`), then use it "
+         f"{report['from']} was not changed. Check the new journal (`dreamly check --db {report['to']}`), then use it "
          "in place of the damaged one.")
 
 
@@ -1765,11 +1622,9 @@ def encrypt(
 
     Example: dreamly encrypt
     """
-    from dreamly.store.crypto import encrypt_journal
-    from dreamly.paths import journal_path
-    from dreamly.store import busy_timeout
+    from dreamly import actions
 
-    outcome = encrypt_journal(journal_path(db), passphrase=passphrase, timeout=busy_timeout())
+    outcome = actions.encrypt(db, passphrase)
     if outcome.already:
         typer.echo(f"{outcome.path} is already encrypted.")
     else:
@@ -1795,11 +1650,9 @@ def decrypt(*, db: DbOption = None) -> None:
 
     Example: dreamly decrypt
     """
-    from dreamly.store.crypto import decrypt_journal
-    from dreamly.paths import journal_path
-    from dreamly.store import busy_timeout
+    from dreamly import actions
 
-    outcome = decrypt_journal(journal_path(db), timeout=busy_timeout())
+    outcome = actions.decrypt(db)
     typer.echo(f"Decrypted {outcome.path} ({outcome.dreams} dream{'' if outcome.dreams == 1 else 's'}); "
                "it is a plain SQLite file again.")
 
@@ -1825,14 +1678,15 @@ def key(
 
     Example: dreamly key show
     """
-    from dreamly.store import crypto
-    from dreamly.paths import journal_path
-
     if action is KeyAction.show:
+        from dreamly.store import crypto
+
         typer.echo(crypto.show_key())
         note("Keep it somewhere safe: with it and the journal file anyone can read your dreams.")
     else:
-        name = crypto.save_key(journal_path(db))
+        from dreamly import actions
+
+        name = actions.save_key(db)
         note(f"Saved the key in the system keyring ({name}); commands won't ask for it.")
 
 

@@ -1,4 +1,4 @@
-"""Feeling names as people type them, mapped onto the twelve feelings dreamly counts.
+"""Feeling names as people type them, mapped onto the feelings dreamly counts (the twelve of the article, and calm).
 
 `-e scared` means fear; `-e feer` is a typo nobody can be sure about: it is kept as typed
 and the person is warned. The alias table is data (one word → its family), not rules.
@@ -10,7 +10,7 @@ they do, and this table is only the fallback.
 from __future__ import annotations
 
 FEELINGS = ("fear", "anxiety", "frustration", "helplessness", "shame", "guilt", "anger", "sadness", "joy",
-            "confusion", "relief", "surprise")
+            "confusion", "relief", "surprise", "calm")
 
 # a word → the feeling family it belongs to
 ALIASES = {
@@ -31,7 +31,8 @@ ALIASES = {
     "happy": "joy", "glad": "joy", "elated": "joy", "excited": "joy", "free": "joy", "delighted": "joy",
     "euphoric": "joy", "happiness": "joy",
     "confused": "confusion", "lost": "confusion", "disoriented": "confusion", "puzzled": "confusion",
-    "relieved": "relief", "calm": "relief", "safe": "relief",
+    "relieved": "relief", "safe": "relief",
+    "peaceful": "calm", "relaxed": "calm", "serene": "calm", "tranquil": "calm", "content": "calm",
     "surprised": "surprise", "shocked": "surprise", "amazed": "surprise", "astonished": "surprise",
     "startled": "surprise",
 }

@@ -63,6 +63,24 @@ def keep_current(journal, on_progress=None, workers: int | None = None) -> int:
     return done
 
 
+def read_new(journal, progress=None) -> None:
+    """Find the dream signs of dreams added, edited or imported since the last look (each
+    dream's text is read once; motif signs are stored with the matcher's output), before a
+    view that shows them. `progress(total, label)`, when given, is a context manager giving
+    an `advance(n)` function (the CLI's bar, for when there are many: after a big import)."""
+    from contextlib import nullcontext
+
+    from dreamly.analysis.signs import SIGNS_VERSION
+
+    if journal.read_only:  # a read-only journal is read as it is: nothing new can be kept
+        return
+    pending = sign_store.pending_count(journal, SIGNS_VERSION)
+    if not pending:
+        return
+    with (progress(pending, "Finding dream signs") if progress else nullcontext(lambda n: None)) as advance:
+        keep_current(journal, on_progress=advance)
+
+
 def personal_motif_ids(knowledge) -> set:
     """The motif ids that come from the dreamer's own motifs file (their personal signs)."""
     if knowledge is None:
@@ -177,6 +195,11 @@ def _label_from(journal, chosen: list[dict], dream_id: int) -> None:
     said = {c.key: c.label for c in finder.extract(body, spans=True)}
     for sign in people:
         sign["label"] = said.get(sign["sign"], sign["label"])
+
+
+def hidden(journal) -> list[str]:
+    """`signs --hidden`: the hidden signs' keys, sorted."""
+    return sorted(sign_store.hidden(journal))
 
 
 def hide(journal, word: str, labels: dict | None = None) -> tuple[str, bool]:

@@ -508,3 +508,76 @@ def test_a_motif_of_the_dream_itself_is_counted_as_the_dreamers(text, motif):
 ])
 def test_someone_elses_motif_stays_theirs(text, motif):
     assert motif not in dreamers(text)
+
+
+@pytest.mark.parametrize("text, pursuer", [
+    ("a truck with no driver was chasing me", "pursuer_invisible"),
+    ("the neighbours were chasing me", "pursuer_known_person"),
+    ("a man with no face chased me", "pursuer_stranger_or_monster"),
+    ("a horse without a rider chased us", "pursuer_animal"),
+])
+def test_a_negated_noun_phrase_is_no_agent_and_negates_no_chase(text, pursuer):
+    # "no driver" names nobody; "with no face" negates the face, not the chasing after it
+    found = dreamers(text)
+    assert {"chase", pursuer} <= found, found
+
+
+@pytest.mark.parametrize("text", ["nobody chased me", "no one followed me and i ran"])
+def test_nobody_chasing_is_still_no_chase(text):
+    assert "chase" not in dreamers(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the test was in an hour and i hadnt studied at all",
+    "i got to the airport and the gate had closed",
+    "the meeting was over when i arrived",
+    "the interview had started without me",
+    "ran for the bus but it drove off",
+    "i had to retake my maths gcse",
+    "i arrived just as the ceremony ended",
+])
+def test_lateness_told_by_the_event_and_exams_faced_unprepared(text):
+    # the event is the clause's subject, but the lateness is the dreamer's
+    assert "late_or_exam" in dreamers(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the game was over and we had won",
+    "the party was over so we went home",
+    "my sister got to the airport and the gate had closed",
+    "he had a test tomorrow and he hadnt studied",
+])
+def test_an_event_simply_over_or_someone_elses_lateness_is_not_the_dreamers(text):
+    assert "late_or_exam" not in dreamers(text)
+
+
+@pytest.mark.parametrize("text, motif", [
+    ("the walls were closing in and there was no exit", "trapped"),
+    ("i didnt know which way to go and every street looked the same", "lost"),
+    ("i turned up to work with no trousers on", "naked_in_public"),
+])
+def test_other_words_for_no_exit_no_way_and_no_clothes(text, motif):
+    assert motif in dreamers(text)
+
+
+@pytest.mark.parametrize("text, motif", [
+    ("there was no exit sign", "trapped"),
+    ("he had no trousers on at the party", "naked_in_public"),
+    ("i dont know where to go next with my career", "lost"),
+])
+def test_their_near_misses(text, motif):
+    assert motif not in dreamers(text)
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("Chased, legs like concrete", {"chase", "heavy_legs"}),          # add --help's own example
+    ("my legs were concrete", {"heavy_legs"}),
+    ("i wer running but it was like slow motion, soo scaaared, my legs were concreet", {"slow_motion", "heavy_legs"}),
+])
+def test_the_examples_the_help_and_readme_give_are_found_as_the_dreamers(text, wanted):
+    assert wanted <= dreamers(text)
+
+
+def test_someone_elses_heavy_legs_and_slow_motion_stay_theirs():
+    assert "heavy_legs" not in dreamers("his legs were like lead")
+    assert "slow_motion" not in dreamers("the dog ran and it was like slow motion")

@@ -14,9 +14,17 @@
   say about whose it is, before the clause's subject is asked: "it made me sad" is
   mine, "I made her sad" is not; "a feeling of dread", "my fear was that ...",
   "Feelings and Thoughts: Happy, worried" are mine; "I'll be sad when ..." is not a
-  feeling in the dream.
+  feeling in the dream; "I scared my cousin", "watching my aunt cry", "they thought it was
+  hilarious", "dad just laughed" are someone else's; "..., so relieved" (a note's comment),
+  "woke up fuming", "me and my mates were laughing" are mine;
+* `typed_forms(word)`: how a lexicon word is often typed ("embarassed", "panickin");
+* `inherits_dummy(...)`: a verb-first clause whose inherited subject cannot feel ("it was
+  ...", "couldnt find the exit", "the train was late, got so annoyed") is the dreamer's;
+  `feeler_named` says whether a subject names a person or creature.
 
-Standard library only: this module is imported on the `add` path.
+Standard library only: this module is imported on the `add` path. It is a little over 600
+lines long because the whose-feeling patterns are one decision, read in order by
+`emotion_subject`; split apart they would have to be read in two files at once.
 """
 
 from __future__ import annotations
@@ -85,17 +93,49 @@ def grouped_pattern(words) -> str:
     return r"\b(?:" + "|".join(parts) + r")\b"
 
 
+_DOUBLE = re.compile(r"([a-z])\1")
+
+
+def typed_forms(word: str) -> set[str]:
+    """How a plain feeling word is often typed: one letter of a double dropped ("embarassed",
+    "disapointed", "stresed"), and -ing without its g ("panickin", "fumin"). Words of six
+    letters or more only, so that a short word's variant is not another word."""
+    if len(word) < 6 or not word.isalpha():
+        return set()
+    out = {word[:m.start()] + word[m.start() + 1:] for m in _DOUBLE.finditer(word)}
+    if word.endswith("ing"):
+        out.add(word[:-1])
+    if word in _MOST_TYPED:  # the commonest feeling words: two letters swapped or one dropped too
+        out |= {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1)}
+        out |= {word[:i] + word[i + 1:] for i in range(1, len(word))}
+    return out - _REAL_WORDS
+
+
+# the feeling words people type most, whose slips are worth catching ("scraed", "worired",
+# "frsutrated", "embarrassd"), and the slips that are words of their own
+_MOST_TYPED = frozenset("""scared afraid frightened terrified panicked panicking worried nervous anxious stressed
+    annoyed furious frustrated embarrassed ashamed guilty confused relieved surprised shocked excited
+    crying laughing helpless disappointed lonely upset""".split())
+_REAL_WORDS = frozenset("""sacred scare fried frighten worrier relived relieve confuse surprise excite exited socked
+    guilt upsets setup""".split())
+
+
 def with_words(specs: dict[str, dict]) -> dict[str, dict]:
     """Emotion specs with their `words` lexicon turned into phrases and keys.
 
-    Plain words become one phrase that `WordFinder` matches (no regex scan); entries
-    with spaces or regex syntax become a second phrase, an ordinary alternation."""
+    Plain words become one phrase that `WordFinder` matches (no regex scan), with their
+    typed forms (`typed_forms`); entries with spaces or regex syntax become a second
+    phrase, an ordinary alternation."""
     out = {}
+    every = {w for spec in specs.values() for w in spec.get("words") or () if _PLAIN_WORD.fullmatch(w)}
     for label, spec in specs.items():
         words = spec.get("words")
         if words:
             spec = dict(spec)
             single = [w for w in words if _PLAIN_WORD.fullmatch(w)]
+            typed = sorted(set().union(*map(typed_forms, single)) - every)
+            single += typed
+            words = list(words) + typed
             multi = [w for w in words if not _PLAIN_WORD.fullmatch(w)]
             lexicon = []
             if single:
@@ -217,19 +257,6 @@ def feeling_family(name: str, knowledge=None) -> str | None:
         if rx.match(key):
             return eid
     return None
-    for eid, label in knowledge.emotions.items():
-        if key in (eid.lower(), label.lower()):
-            return eid
-    table = _FAMILIES.get(id(knowledge))
-    if table is None:
-        table = _FAMILIES[id(knowledge)] = [
-            (eid, re.compile(r"(?:" + "|".join(spec["words"]) + r")\Z".replace(" ", r"\s+")))
-            for eid, spec in knowledge.emotion_specs.items() if spec.get("words")
-        ]
-    for eid, rx in table:
-        if rx.match(key):
-            return eid
-    return None
 
 
 # ---------------------------------------------------------------- whose feeling
@@ -251,6 +278,7 @@ _CAUSED_IN_OTHER = re.compile(
 # "sheer panic set in", "Feeling of fear and uneasiness"
 _FEELING_NP = re.compile(
     r"(?:\s|[,;:(\"'-]|\b(?:and|but|or|then|with|now|suddenly|just|also|again|only)\b)*"
+    r"(?:there\s+(?:was|is|were|came)\s+)?"
     r"(?:(?:a|an|the|my|our|some|such|much|great|sudden|deep|intense|real|sheer|pure|utter|overwhelming|terrible|awful|"
     r"huge|strong|slight|mild|little|bit|of|bits|lot|lots|feelings?|sense|sensation|wave|waves|surge|pang|pangs|"
     r"rush|twinge|flash|moment|hint|touch|mixture|mix)\s+)*$"
@@ -258,7 +286,8 @@ _FEELING_NP = re.compile(
 # the feelings heading of a report form ("Feelings and Thoughts: Happy, worried."),
 # or a numbered questionnaire answer on how the dreamer felt ("Answers to questions 2. Anxious")
 _HEADING = re.compile(
-    r"\b(?:feelings?(?:\s+and\s+thoughts)?|emotions?|moods?|feelings? during the dream|how i felt|i felt)\s*[:\-]\s*"
+    r"\b(?:feelings?(?:\s+and\s+thoughts)?|emotions?|moods?|feelings? during the dream|how i felt|i felt)"
+    r"(?:\s+(?:felt|in the dream|during the dream|during it|on waking|when i woke(?: up)?))?\s*[:\-]\s*"
     r"(?:[a-z'-]+(?:\s+[a-z'-]+)?\s*(?:,|/|and|&|\s)\s*){0,8}$"
     r"|\banswers to questions\s+2\.\s+(?:[a-z'-]+\s*(?:,|and|\s)\s*){0,6}$"
 )
@@ -289,10 +318,79 @@ _NOT_A_NOUN = frozenset("""of in on at and or but to for with about as than that
 # "I was a nervous wreck", "I felt like the happiest person alive": the dreamer is the noun
 _COPULA = re.compile(r"\b(?:was|were|am|'m|is|are|be|been|felt like|feel like|became|become|seemed|looked like)\s+$")
 _FELT_NOUNS = frozenset("""time times day days moment moments feeling feelings mood sense sensation experience
-    ending end night evening morning week weekend state wreck look looks glance tone voice""".split())
+    ending end night evening morning week weekend state wreck look looks glance tone voice energy heart laugh
+    laughter smile grin sigh scream shriek giggle vibe vibes mess shiver shudder glow warmth rush buzz thrill tears
+    sob whimper gasp stomach knot pit""".split())
 _MINE = re.compile(r"\b(?:my|our|me|us)\b")
+_MINE_BODY = re.compile(r"(?:my|our)\s+(?:[a-z'-]+\s+)?(?:legs?|feet|foot|knees?|body|arms?|hands?|heart|mouth|eyes|head|"
+                        r"muscles|limbs|stomach|chest|voice|mind|whole body)\b")
 _OBJECT_ME = re.compile(r"\s+(?:me|us)\b")
-_OBJECT_OTHER = re.compile(r"\s+(?:him|them|everyone|everybody|someone|somebody|people|her(?=\s*[.,;!?]|\s+(?:and|so|away|off|with|by)\b))")
+# the object of a feeling verb the dreamer does to someone ("I scared them", "scared it off",
+# "I annoyed my brother"); not the subject of what follows ("worried people would see")
+_OBJECT_OTHER = re.compile(
+    r"\s+(?:him|them|everyone|everybody|someone|somebody|people|her(?=\s*[.,;!?]|\s+(?:and|so|away|off|with|by)\b)"
+    r"|it\s+(?:off|away)\b|(?:the|a|an|my|his|her|their|our|your|this|that|some|these|those)\s+[a-z'-]+(?:\s+[a-z'-]+)?\s+(?:off|away)\b)"
+    r"(?!\s+(?:would|will|could|might|may|were|was|are|is|had|have|has|did|do|does|can|must|should|'d|wouldn't|didn't|"
+    r"weren't|wasn't|won't|couldn't|hadn't|knew|saw|thought|got|kept|noticed|found|see|think|know|find)\b)")
+# the dreamer doing it to someone named by a noun ("I scared my little brother", "I surprised the
+# teacher"): a feeling verb in the past, right after I/we, with a noun phrase for object
+_DID_TO_OTHER = re.compile(r"\s+(?:the|a|an|my|his|her|their|our|your|these|those|some)\s+"
+                           r"(?!(?:way|hell|shit|crap|life|wits|living|i|we|he|she|they|it|you)\b)[a-z'-]+"
+                           r"(?!\s+(?:would|will|could|might|was|were|had|is|are|did)\b)")
+_I_DID = re.compile(r"\b(?:i|we|and|then)\s+(?:(?:just|really|accidentally|even|also|then|totally|probably|must have|had)\s+)*$")
+# a typed note's verbless comment, after a comma or a "lol", with an intensifier: the writer's
+# own feeling ("..., so relieved", "lol sooo embarrassed"); a bare adjective after a comma
+# describes the subject instead ("she turned round, furious")
+_FRAGMENT_LEAD = re.compile(r"(?:^|[,;:(\n-]|\b(?:lol|lmao|haha+|omg))\s*(?:(?:so+|really|very|well|proper|super|totally|"
+                            r"absolutely|completely|utterly|bloody|fucking|fkn|dead|just|honestly|actually)\s+)+$")
+_SAID_IT = re.compile(r"\b(?:i|we)\s+(?:\w+\s+)?(?:tell|told|say|said|ask|asked|shout|shouted|yell|yelled|reply|replied|"
+                      r"answer|answered|whisper|whispered|call|called|look|looked|watch|watched)\s+(?:[a-z'-]+\s+){0,2}$")
+_INTENSIFIERS = re.compile(r"\s*(?:(?:so+|really|very|well|proper|super|totally|absolutely|completely|utterly|bloody|"
+                           r"fucking|fkn|dead|just|honestly|actually|bit|a bit|kinda|kind of|quite|pretty|a little|"
+                           r"little|abit)\s+)*")
+_BARE_AFTER_PUNCT = re.compile(r"[,;:(\n-]\s*$")
+_TYPED_MARK = re.compile(r"\s+(?:af|tbh|lol|lmao|ngl|as hell|as fuck|haha\w*|innit|tho)\b")
+# "woke up fuming", "woke up in tears": who woke is the dreamer unless the text says who
+_WOKE = re.compile(r"(\b[a-z'-]+\s+)?(?:woke|woken|wake|waking|wakes)\s+(?:up\s+)?(?:(?:so|really|feeling|still|very|"
+                   r"totally|absolutely|a bit|bit|all|proper|well|kind of|kinda)\s+)*$")
+_NOT_ME_BEFORE_WOKE = frozenset("""he she they it him her them mum mom dad sister brother baby boyfriend girlfriend husband
+    wife friend everyone everybody nobody someone somebody who which bf gf""".split())
+# cheap looks before the regexes that need one of these words
+_SEEN_WORDS = re.compile(r"watch|saw|see|hear|notic|let")
+_VIEW_WORDS = re.compile(r"thought|think|said|say|found|finds|agreed|reckon|told")
+_WOKE_WORDS = re.compile(r"wok|wak")
+
+
+# "me and my mates", "my sister and me" as the subject, as people say it
+_ME_AND = re.compile(r"(?:\bme\s+and\s+(?:my\s+|the\s+|a\s+|his\s+|her\s+)?[a-z'-]+|\b[a-z'-]+\s+and\s+me)\s+"
+                     r"(?:(?:were|was|are|got|get|both|all|just|really|so|started|kept|felt|went)\s+)+$")
+# verbs whose object feels it ("I scared my brother"), unlike "I enjoyed the party", "I feared the man"
+_CAUSATIVE = frozenset("""scared frightened terrified horrified spooked startled surprised shocked amazed astonished
+    stunned annoyed irritated angered enraged infuriated upset bothered worried alarmed saddened disappointed
+    embarrassed humiliated shamed confused puzzled baffled bewildered frustrated relieved reassured calmed
+    delighted pleased amused excited thrilled""".split())
+# someone else seen or heard doing it ("watching my mom cry", "heard her scream", "let him laugh")
+_SEEN_IN_OTHER = re.compile(
+    r"\b(?:watch|watched|watching|watches|saw|see|sees|seeing|heard|hear|hearing|hears|noticed|notice|let|lets|letting"
+    r")\s+(?:(?:the|a|an|my|his|her|their|our|your|this|that|some)\s+)?(?!(?:me|us|myself|ourselves|and|or|but|then|so|"
+    r"very|really|completely|totally|quite|too|in|at|with|for|on|from|it|that|this|everything|something|nothing|all)\b)"
+    r"[a-z'-]+\s+(?:(?:start|begin|begun|began|just)\s+(?:to\s+)?)?$")
+# someone else's judgement of it: "the others thought it was hilarious", "she said it was scary"
+_THEIR_VIEW = re.compile(
+    r"\b(?!i\s|we\s)[a-z'-]+\s+(?:all\s+|also\s+|just\s+)?(?:thought|think|thinks|said|say|says|found|finds|agreed|"
+    r"reckoned|reckons|told me|told us|told him|told her)\s+(?:that\s+)?(?:(?:it|this|that|everything)\s+"
+    r"(?:was|is|'s|were|would be|seemed|looked)\s+(?:(?:so|really|very|pretty|quite|totally|absolutely|just|a bit|kind of)\s+)*)?$")
+
+# a person named just before the feeling, with the verb between: "(At the hospital) his mom was
+# crying", "the kids were laughing"; but "my legs were shaking", "the whole time I was" are not
+_NP_BEFORE = re.compile(
+    r"\b(?:his|her|their|the|a|an|my|our|your|this|that|these|those)\s+((?:[a-z'-]+\s+){0,2}?[a-z'-]+)\s+"
+    r"(?:was|were|is|are|got|gets|became|seemed|looked|started|began|kept|just|also|still|then|suddenly)\s+"
+    r"(?:(?:was|were|started|began|kept|to|just|really|so|very|quite|pretty|all|also|still|looking|getting|feeling)\s+)*$")
+_NOT_PEOPLE = frozenset("""legs leg feet foot knees knee body arms arm hands hand heart mouth eyes head muscles limbs
+    stomach chest voice mind whole dream dreams feeling feelings experience thing things situation atmosphere place
+    mood moment scene night day room house air sense idea thought fact time whole was is were are be been felt seemed
+    looked got i we me us i'm it it's""".split())
 _AFTERWARDS = re.compile(
     r"\bjust (?:thinking|to think) (?:about|of) (?:it|this|that|the dream|this dream)\b"
     r"|\b(?:thinking|think) (?:about|of) (?:it|this|that|the dream|this dream) (?:now|again|later|afterwards)\b"
@@ -325,7 +423,37 @@ def emotion_scope(low: str, scope: int, clause_start: int, sent_start: int, star
         scope = clause_start
     if _NEVER_SO.search(low, max(scope, start - 40), start):
         scope = start
+    if scope < start:
+        scope = _past_turn(low, scope, start)
     return scope
+
+
+# what ends a negation's reach inside one clause: a contrast ("wasn't scared, just annoyed",
+# "not only scared but angry"), a typed-note break ("didn't have an exam lol relieved"), or a
+# new subject with its own verb in a run-on ("wasnt scared weirdly it was thrilling")
+_TURN = re.compile(r"\b(?:just|only|rather|instead|more like|lol|lmao|lmfao|rofl|haha+|hehe+|tbh|ngl|omg)\b"
+                   r"|\b(?:i|we|it|that|this|everything)\s+(?:was|were|felt|feel|got|am|is|'m|'s|became)\b(?!n't)"
+                   r"|\b(?:i'm|it's|that's)\b")
+_RAISED = re.compile(r"\b(?:think|thought|believe|believed|say|said|know|knew|sure|realise|realize|realised|realized|"
+                     r"feel|felt|that|if|whether)\s+$")
+_NEG_WORD = re.compile(r"\b(?:not|no|never|nobody|nothing|none|neither|nor|without)\b|n't\b")
+
+
+def _past_turn(low: str, scope: int, start: int) -> int:
+    """The scope moved past the last turn after a negation (see _TURN)."""
+    neg = None
+    for neg in _NEG_WORD.finditer(low, scope, start):
+        pass
+    if neg is None:
+        return scope
+    last = None
+    for m in _TURN.finditer(low, neg.end(), min(len(low), start + 12)):
+        if m.start() > start:
+            break
+        last = m  # (a turn may open the hit itself: "wasnt scared, it was thrilling")
+    if last is None or _RAISED.search(low, max(scope, last.start() - 12), last.start()):
+        return scope
+    return min(start, last.start() if last.group()[0] in "iwte" and " " in last.group() else last.end())
 
 
 # an elided clause with a feeling verb of its own: "and felt", "but got", "and became"
@@ -347,13 +475,42 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
             return None if nxt.group(1) in _FELT_NOUNS else "other"
     if _MINE.search(low, start, end):
         return "dreamer"  # "a chill ran down my spine", "butterflies in my stomach", "ran for our lives"
+    if _ME_AND.search(low, max(clause_start, start - 50), start):
+        return "dreamer"  # "me and my mates were laughing", "my sister and me got scared"
     one_word = " " not in low[start:end]
     if one_word and _OBJECT_ME.match(low, end):
         return "dreamer"
-    if one_word and _OBJECT_OTHER.match(low, end) and low.endswith("ed", start, end):
-        return "other"
+    if one_word and low.endswith("ed", start, end):
+        if _OBJECT_OTHER.match(low, end):
+            return "other"
+        if (low[start:end] in _CAUSATIVE and _I_DID.search(low, max(0, start - 40), start)
+                and _DID_TO_OTHER.match(low, end)):
+            return "other"  # "I scared my little brother"
+    if _SEEN_WORDS.search(near) and _SEEN_IN_OTHER.search(near):
+        return "other"  # "watching my mom cry"
+    if _VIEW_WORDS.search(near) and _THEIR_VIEW.search(near):
+        return "other"  # "the other visitors thought it was hilarious"
+    np = _NP_BEFORE.search(low, max(clause_start, start - 60), start)
+    if np and not _MINE_BODY.match(low, np.start()) and not (set(np.group(1).split()) & _NOT_PEOPLE):
+        return "other"  # "his mom was crying"
     if _CAUSED_IN_ME.search(near):
         return "dreamer"
+    if low.endswith("ly", start, end) and _SAID_IT.search(low, max(0, start - 40), start):
+        return "dreamer"  # "I tell him angrily", "we answered nervously": the manner is the speaker's
+    if _KIN_BEFORE.search(low[max(clause_start - 2, start - 50, 0):start]):
+        return "other"  # "dad just laughed"
+    if _FRAGMENT_LEAD.search(low, max(0, start - 40), start):
+        return "dreamer"  # "found her by the rides, so relieved", "nobody saw lol so embarrassed"
+    if low.startswith(("no idea", "no clue"), start) and not low[clause_start:start].strip():
+        return "dreamer"  # "no idea what was going on tbh": the note's own sentence, not "no" as a subject
+    if (clause_start == sent_start and low[clause_start:start].strip()
+            and _INTENSIFIERS.fullmatch(low, clause_start, start)):
+        return "dreamer"  # "bit scared tbh", "really worried.": a sentence of the feeling alone
+    if _BARE_AFTER_PUNCT.search(low, max(0, start - 3), start) and _TYPED_MARK.match(low, end):
+        return "dreamer"  # "..., stressed af", "..., knackered lol"
+    woke = _WOKE.search(low, max(0, start - 40), start) if _WOKE_WORDS.search(low, max(0, start - 40), start) else None
+    if woke:
+        return None if woke.group(1) and woke.group(1).strip() in _NOT_ME_BEFORE_WOKE else "dreamer"
     if _CAUSED_IN_OTHER.search(near):
         return "other"
     if _AFTERWARDS.search(low, max(sent_start, start - 80), _sentence_end(low, end)):
@@ -371,3 +528,83 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
             and _NOUN.fullmatch(low, start, end) and not _ON_FACE.match(low, end)):
         return "dreamer"
     return None
+
+
+# a subject that cannot feel: "it was", "there were", "this is", "everything went"
+_DUMMY = re.compile(r"(?:\s|[,;:(\"'-]|\b(?:and|but|then|so|just|suddenly)\b)*(?:it|there|this|that|everything|nothing)"
+                    r"(?:'s|\s+(?:was|is|were|are|had|has|seemed|looked|felt|went|got|kept|became))\b")
+
+
+_ELIDED_VERB = re.compile(r"(?:\s|[,;:(-]|\b(?:and|then|but|just|so|still|also|finally)\b)*([a-z'-]+)")
+_PAST_OR_GERUND = frozenset("""came went got felt was were flew ran fell woke kept began stood sat saw heard found
+    thought knew left made took seemed looked sounded became grew ended started tried wanted stayed turned""".split())
+
+
+def inherits_dummy(low: str, clauses, ci: int, text: str | None = None, feelers: frozenset | None = None) -> bool:
+    """Whether a clause that opens with its verb ("..., came out buzzing") inherits its
+    subject from one that cannot feel: an "it was" / "there were" clause, the object of
+    "find", or (given the words for who can feel) a subject that names no one."""
+    m = _ELIDED_VERB.match(low, clauses[ci].start, clauses[ci].end)
+    verb = m.group(1) if m else ""
+    if not (verb in _PAST_OR_GERUND or verb.endswith(("ed", "ing"))):
+        return False  # ", barren wasteland filled with ...": an apposition, not an elided subject
+    while ci > 0:
+        ci -= 1
+        if clauses[ci].explicit:
+            a, b = clauses[ci].start, clauses[ci].end
+            if _DUMMY.match(low, a, b) or _FOUND_THING.match(low, a, b):
+                return True
+            return feelers is not None and not feeler_named(text, low, clauses, ci, feelers)
+    return False
+
+
+# a clause opened by a verb of finding or knowing takes its "subject" from the object:
+# "(couldnt) find the exit for ages, got really frustrated" -- the exit feels nothing
+_FOUND_THING = re.compile(r"(?:\s|[,;:(-]|\b(?:and|but|then|so|just|still)\b)*(?:find|found|finds|finding|decided|remember|"
+                          r"remembered|recall|recalled|hope|hoped|wish|wished|imagine|imagined)\s+(?:the|a|an|his|her|"
+                          r"their|its|your|some|any|all|every|each|no|my|our)\s+[a-z'-]+(?:\s+(?!was\b|were\b|is\b|are\b|had\b|"
+                          r"would\b|could\b|did\b)[a-z'-]+){0,16}\s*[,;:]?\s*$")
+# a person named by a bare noun just before the feeling, as typed notes do: "dad just laughed",
+# "mum was crying", "examiner looked livid"
+_KIN_BEFORE = re.compile(
+    r"(?:^|[.!?,;:(]\s*|\b(?:and|but|then|so|when|while|because|cos|bc)\s+)(?:mum|mom|mam|dad|mother|father|nan|nana|gran|"
+    r"granny|grandma|grandpa|grandad|granddad|sister|brother|sis|bro|bf|gf|boyfriend|girlfriend|husband|wife|hubby|"
+    r"partner|fiance|fiancee|mate|mates|friend|boss|teacher|examiner|doctor|nurse|everyone|everybody|people|ppl|"
+    r"they|he|she)\s+(?:(?:just|also|then|really|still|was|were|is|got|gets|started|starts|began|kept|looked|looking|"
+    r"seemed|went|all|so|very)\s+)*$")
+
+
+_WORDS6 = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_CLAUSE_LEAD = re.compile(r"(?:\s|[,;:(\"'-]|\b(?:and|but|or|so|then|when|while|because|as|after|before|since|if|until|"
+                          r"though|although|where|that|like|suddenly|finally|just|also|still|even|only|now|later|soon)\b)*")
+_PERSON_WORDS = frozenset("""he she they him her them his their you someone somebody everyone everybody nobody anyone
+    anybody people who whom whose that which none noone one others other kids children baby babies family crowd
+    audience class team group staff students teachers guests passengers couple parents everybody's ppl bf gf""".split())
+_NOT_FEELERS = frozenset("""the a an this that these those my our your its some any all no every each bit kinda really
+    totally proper well so dead very just pretty quite""".split())
+
+
+def feeler_named(text: str, low: str, clauses, ci: int, feelers: frozenset) -> bool:
+    """Whether the clause a feeling inherits its subject from names someone who can feel: a
+    pronoun, a person or creature word of the knowledge base, or a name; "the exit", "the
+    plane", "the rest of the day" cannot ("couldnt find the exit for ages, got so frustrated")."""
+    j = ci
+    while j > 0 and not clauses[j].explicit:
+        j -= 1
+    a, b = clauses[j].start, clauses[j].end
+    m = _CLAUSE_LEAD.match(low, a, b)
+    for k, w in enumerate(_WORDS6.finditer(text, m.end() if m else a, b)):
+        if k >= 5:
+            break
+        lw = w.group().lower()
+        if lw in _NOT_FEELERS:
+            continue
+        if lw in _PERSON_WORDS or lw in feelers or lw.rstrip("s") in feelers:
+            return True
+        if w.group()[0].isupper() and lw != "i" and (k > 0 or clauses[j].start > clauses[0].start):
+            return True  # a name
+        if k == 0 and w.group()[0].isupper():
+            continue  # a capital opening the sentence says nothing
+        if lw.endswith(("ed", "ing")) or lw in ("was", "were", "is", "are", "had", "has", "got", "kept", "went", "came"):
+            break  # the verb: the subject is behind us
+    return False

@@ -43,6 +43,11 @@ TYPOS = {
     "rly": "really", "b4": "before", "ur": "your", "wth": "with", "frm": "from",
     "couldnot": "could not", "cannnot": "cannot", "cudnt": "couldn't", "cudn't": "couldn't",
     "wudnt": "wouldn't", "coudnt": "couldn't", "coudn't": "couldn't", "couldn'": "couldn't",
+    # -ing typed as -in for the verbs that show a feeling (the lexicons' own words get theirs
+    # from feelings.typed_forms)
+    "screamin": "screaming", "cryin": "crying", "laughin": "laughing", "shakin": "shaking",
+    "tremblin": "trembling", "sobbin": "sobbing", "smilin": "smiling", "gigglin": "giggling",
+    "yellin": "yelling", "shoutin": "shouting", "whimperin": "whimpering", "grinnin": "grinning",
 }
 TYPOS = {k: v for k, v in TYPOS.items() if k != v}
 

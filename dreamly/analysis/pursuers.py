@@ -32,6 +32,8 @@ _OPENS_NOUN_PHRASE = frozenset(("a", "an", "the", "this", "that", "these", "thos
 # a candidate that is only a comparison: "a crab the size of a car", "as big as a horse"
 _LIKENED = re.compile(r"(?:\b(?:size|shape|height|length|colou?r) of|\bas (?:big|large|tall|huge|fast) as|"
                       r"\b(?:bigger|larger|taller|faster) than|\blooked like|\bdressed (?:up )?as)\s+(?:an?\s+|the\s+)?$")
+# someone said not to be there: "a truck with no driver", "without a rider"
+_ABSENT = re.compile(r"\b(?:no|without(?: a| an| any)?)\s+$")
 # someone else's acquaintance: "his friend", "a friend of hers"
 _SOMEONE_ELSES_BEFORE = re.compile(r"\b(?:his|her|their|its)\s+$")
 _SOMEONE_ELSES_AFTER = re.compile(r"\s+of\s+(?:his|hers|theirs|him|them)\b")
@@ -46,6 +48,9 @@ _AFTER_ARTICLE = re.compile(r"\b(?:a|an)\s+$", re.I)  # "a Doberman", "an Italia
 _NEXT_WORD = re.compile(r"\s+([a-z][\w'-]*)")
 
 
+_BARE_RUN = frozenset(("ran", "run", "runs", "running"))
+
+
 class Pursuers:
     """The Matcher's pursuer typing and flight inference (a mixin: it reads the Matcher's agents)."""
 
@@ -58,8 +63,9 @@ class Pursuers:
             for src in self._agent_specs[label]:  # compiled only when its literals are there
                 if doc.may_hold(self._literals[src], first, last):
                     for m in self._re(src).finditer(doc.hay, lo, hi):
-                        if _PLACE_OR_OWNER.match(doc.hay, m.end()) or _LIKENED.search(doc.hay, max(0, m.start() - 24), m.start()):
-                            continue  # "near my grandparents house", "a crab the size of a car"
+                        if (_PLACE_OR_OWNER.match(doc.hay, m.end()) or _LIKENED.search(doc.hay, max(0, m.start() - 24), m.start())
+                                or _ABSENT.search(doc.hay, max(0, m.start() - 16), m.start())):
+                            continue  # "near my grandparents house", "a crab the size of a car", "with no driver"
                         kind = label
                         if kind == "pursuer_known_person" and (
                                 _SOMEONE_ELSES_BEFORE.search(doc.hay, max(0, m.start() - 8), m.start())
@@ -191,9 +197,14 @@ class Pursuers:
         flees = self._flight.finditer(doc.hay) if doc.may_hold(self._flight_lits, *everywhere) else ()
         spans = [(m.start(), m.end()) for m in flees if self._check(doc, rule, m.start(), m.end()) == "dreamer"]
         for start, end in sorted(spans + [(h.start, h.end) for h in chases]):
-            first, _ = doc.window_sents(start, self._flight_window)
+            # a bare "ran" is often no flight ("ran to catch the bus"): its danger must be close
+            bare = doc.low[start:end] in _BARE_RUN
+            first, last = doc.window_sents(start, min(1, self._flight_window) if bare else self._flight_window)
             si = doc.sentence_of(start)  # the danger is already shown, not what comes later
             if (doc.may_hold(self._danger_lits, first, si)
                     and self._danger.search(doc.hay, doc.sents[first][0], doc.sents[si][1])):
+                if self._calm is not None and doc.may_hold(self._calm_lits, first, last) \
+                        and self._calm.search(doc.hay, doc.sents[first][0], doc.sents[last][1]):
+                    continue  # "the bear was tame", "I wasn't scared but ran": no threat felt
                 return [Hit("emotion", self._flight_emotion, original[start:end], start, end)]
         return []

@@ -27,10 +27,22 @@ from dreamly.analysis.text import (
     _last_subject,
     _token_runs,
 )
-from dreamly.analysis.feelings import WordFinder, emotion_scope, emotion_subject
+from dreamly.analysis.feelings import WordFinder, emotion_scope, emotion_subject, inherits_dummy
 
 # verbs whose denial denies the clause they open ("I don't think", "I didn't believe")
 _NEG_RAISER = re.compile(r"(?:think|thought|believe|believed|suppose|supposed|reckon|recall|remember)\b")
+
+_LEADING = frozenset(",;:.!?(-\n\t ")
+_AUX_FIRST = re.compile(r"[\s,;:(\"'-]*(?:and\s+|but\s+|then\s+|just\s+)?(?:didn't|didnt|couldn't|couldnt|wasn't|wasnt|"
+                        r"weren't|werent|wouldn't|wouldnt|can't|cant|don't|dont|haven't|havent|hadn't|hadnt|"
+                        r"won't|wont)\b")
+# words a macro's regex may hold that name no one ("(?:the )?", "with", "from")
+_FUNCTION_WORDS = frozenset("the and with from that this for who his her their our its into onto over".split())
+# a capitalised word that is not all capitals ("Joy", not "SCARED"), after a word ("met Joy"),
+# not after punctuation ("Feelings: Happy, Worried")
+_NAME_LIKE = re.compile(r"[A-Z][a-z]")
+_MID_SENTENCE = re.compile(r"(?<![A-Za-z])(?!(?:was|were|am|is|be|been|felt|feel|feeling|so|very|really|got|get|became|"
+                           r"become|quite|too|more|and|or|but|of|with)\s)[A-Za-z0-9]+\s+$", re.I)
 
 # The dreamer as the object of the hit's own words ("chasing me", "after us")
 _DREAMER_OBJECT = re.compile(r"\b(?:me|us)\b")
@@ -43,8 +55,13 @@ _DREAMER_OWN = re.compile(r"\b(?:my|our)\b")
 # owner is named at all ("one tooth kept falling out")
 _MINE_BEFORE = re.compile(r"(?:^|\s)(?:my|our)\s+(?:[\w-]+\s+){0,2}$")
 _NO_OWNER_BEFORE = re.compile(r"[\s,;:]*(?:(?:and|but|then|so|suddenly) )?(?:(?:one|two|three|a few|some|all|both|most|several) (?:of )?)?")
+# a hit that opens with a past-tense verb ends a noun phrase's negation before it: "a man
+# with no face chased me", "a horse without a rider chased us"
+_PAST_VERB_FIRST = re.compile(r"[a-z]{2,}ed\b")
 # a clause whose subject is the scene itself: what happens there happens to the dreamer
-_SCENE_SUBJECT = re.compile(r"[\s,;:]*(?:(?:and|but|then|so|now|suddenly) )?(?:there|everything|it all|all of it|the whole thing)\b")
+_SCENE_SUBJECT = re.compile(r"[\s,;:]*(?:(?:and|but|then|so|now|suddenly) )?(?:(?:there|everything|it all|all of it|the whole thing)\b|it (?:was|is|felt|feels|seemed|went) (?:all |like |as if |as though |kind of |sort of |almost ))")
+# ... or whose hit follows a dummy "it was like" cut off as a clause of its own ("but it was like | slow motion")
+_SCENE_BEFORE = re.compile(r"\b(?:it|everything|it all) (?:was|is|felt|feels|seemed|went)(?: all| just| kind of| sort of)?(?: like| as if| as though| in)?\s+$")
 # the dreamer fleeing, within a chase hit's window (macros from motifs.toml)
 _DREAMER_FLIGHT = r"\b{SELF} (?:[\w']+ ){0,3}?{FLIGHT}"
 
@@ -131,6 +148,7 @@ class Matcher(Pursuers):
         inf = self._inference = knowledge.inference.get("flight_fear")
         self._flight_lits = self._lits(_expand(inf["flight"], self._macros)) if inf else None
         self._danger_lits = self._lits(_expand(inf["danger"], self._macros)) if inf else None
+        self._calm_lits = self._lits(_expand(inf["calm"], self._macros)) if inf and inf.get("calm") else None
         for kind, specs in (("motif", knowledge.motif_specs), ("emotion", knowledge.emotion_specs)):
             for label, spec in specs.items():
                 if spec.get("requires"):
@@ -159,6 +177,7 @@ class Matcher(Pursuers):
         self._on_low = not any(_INLINE_FLAGS.search(src) for src in self._literals)
         self._flight: re.Pattern | None = None
         self._danger: re.Pattern | None = None
+        self._calm: re.Pattern | None = None  # no threat after all ("the bear was tame", "I wasn't scared")
         self._flight_rule: _Rule | None = None  # the flight pattern as a rule, for _check
         self._flight_window = int(inf.get("window", 2)) if inf else 0
         self._flight_emotion = inf.get("emotion", "fear") if inf else "fear"
@@ -171,6 +190,11 @@ class Matcher(Pursuers):
         # apart, so that a set difference (in C) drops most of a text's words at once
         self._words: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
         self._dull: set[str] = set()
+        # words for who can feel (people, creatures), from the knowledge base's macros: an
+        # inherited subject that is none of them ("the exit", "the plane") feels nothing
+        self._feelers = frozenset(w for name in ("KNOWN", "STRANGER", "ANIMAL") for t in
+                                  re.findall(r"[a-z]{3,}", self._macros.get(name, "").lower()) for w in (t, t + "s", t[:-1])
+                                  if w not in _FUNCTION_WORDS)
         self._agent_order = [a for a in ("pursuer_known_person", "pursuer_animal",
                                          "pursuer_stranger_or_monster", "pursuer_invisible")
                              if a in self._agent_specs] + [a for a in self._agent_specs if not a.startswith("pursuer_")]
@@ -252,6 +276,8 @@ class Matcher(Pursuers):
         if self._flight is None:
             self._flight = self._rx(self._inference["flight"])
             self._danger = self._rx(self._inference["danger"])
+            if self._inference.get("calm"):
+                self._calm = self._rx(self._inference["calm"])
             self._flight_rule = _Rule("emotion", self._flight_emotion, "", "dreamer", 0, True, None, order=-1,
                                       regex=self._flight)
         return True
@@ -344,6 +370,9 @@ class Matcher(Pursuers):
             for s, e in spans:
                 for m in regex.finditer(hay, s, e):
                     start, end = m.span()
+                    if rule.kind == "emotion":  # a fragment's punctuation (motifs.toml FRAGMENT) is no evidence
+                        while start < end and hay[start] in _LEADING:
+                            start += 1
                     if end == start:
                         continue
                     subj = self._check(doc, rule, start, end)
@@ -400,7 +429,8 @@ class Matcher(Pursuers):
             scope = emotion_scope(doc.low, scope, c_start, doc.sents[cl[ci].sentence][0], start)
         prefix = doc.low[scope:start]
         for neg in _NEGATION.finditer(prefix):
-            if not (_NP_NEGATION.match(prefix, neg.start()) and _FINITE.search(prefix, neg.end())):
+            if not (_NP_NEGATION.match(prefix, neg.start()) and (_FINITE.search(prefix, neg.end())
+                                                                 or _PAST_VERB_FIRST.match(doc.low, start))):
                 return None
         # "I don't think anyone was after me": a denied think/believe reaches the clause it opens
         if ci > 0 and _NEG_RAISER.match(doc.low, cl[ci].start) and _NEGATION.search(doc.low, cl[ci - 1].start,
@@ -415,23 +445,38 @@ class Matcher(Pursuers):
             # (an idiom across the hit may run past a clause word inside it: "lost in thought")
             si = doc.sentence_of(start)
             lo, hi = doc.sents[si][0], max(c_end, end)
-            reach = max(hi, min(doc.sents[si][1], end + 30))
+            # a motif's idiom may reach a little past its clause when it overlaps the hit ("lost in
+            # thought"); a feeling's is read to the end of the sentence and counts when it starts
+            # in the hit's clause ("scared (that) I'd be late")
+            reach = (max(hi, doc.sents[si][1]) if rule.kind == "emotion"
+                     else max(hi, min(doc.sents[si][1], end + 30)))
             last = doc.sentence_of(reach - 1)
             for u, u_lits in zip(rule.unless, rule.unless_lits):
                 um = u.search(hay, lo, reach) if doc.may_hold(u_lits, si, last) else None
                 while um is not None:
-                    if um.start() < end and um.end() > start or um.start() >= c_start and um.end() <= hi:
-                        return None
+                    if um.start() < end and um.end() > start:
+                        return None  # across the hit
+                    if c_start <= um.start() < hi and (um.end() <= hi or rule.kind == "emotion"):
+                        return None  # in the hit's clause
                     um = u.search(hay, um.end(), reach) if um.end() < reach else None
         if rule.subject == "scene":  # where the dream happens is the dreamer's, whoever acts in it
             return "dreamer"
         if rule.subject == "owner" and (_MINE_BEFORE.search(doc.low, c_start, start) or
                                         _NO_OWNER_BEFORE.fullmatch(doc.low, c_start, start)):
             return "dreamer"  # "one of my front teeth", "one tooth kept falling out"; else the clause decides
+        if rule.kind == "emotion" and _NAME_LIKE.match(doc.text, start) and _MID_SENTENCE.search(
+                doc.text, max(0, start - 16), start):
+            return None  # "I met Joy at the station", "we saw Rage play": a name, not a feeling
         if rule.kind == "emotion":  # "it made me sad", "a sense of dread", "I'll be sad": feelings.py
             who = emotion_subject(doc.low, c_start, start, end, doc.sents[cl[ci].sentence][0])
             if who is not None:
                 return "dreamer" if who == "dreamer" else None  # "other", "skip": not the dreamer's feeling
+            if subj == "other" and cl[ci].explicit and _AUX_FIRST.match(doc.low, cl[ci].start):
+                # "didnt have a clue what was happening": an auxiliary first, so no subject of its
+                # own (the subject finder read "didn't" as a noun before its verb)
+                subj = cl[ci - 1].subject if ci > 0 else "dreamer"
+            if subj == "other" and not cl[ci].explicit and inherits_dummy(doc.low, cl, ci, doc.text, self._feelers):
+                subj = "dreamer"  # "it was all stuff I knew, came out buzzing": an "it" feels nothing
         subj = _last_subject(doc.text, doc.low, c_start, start) or subj
         if subj != "dreamer" and _DREAMER_SUBJECT.search(doc.text, start, end):
             subj = "dreamer"  # "no matter how fast I ran": the hit names the dreamer as its own subject
@@ -440,7 +485,8 @@ class Matcher(Pursuers):
         elif subj != "dreamer" and doc.low.startswith(("my ", "our "), start):
             subj = "dreamer"  # the hit is the dreamer's own thing: "my history final", "our flight"
         if subj != "dreamer" and rule.kind == "motif" and (
-                _DREAMER_OWN.search(doc.low, start, end) or _SCENE_SUBJECT.match(doc.low, c_start, end)):
+                _DREAMER_OWN.search(doc.low, start, end) or _SCENE_SUBJECT.match(doc.low, c_start, end)
+                or _SCENE_BEFORE.search(doc.low, max(0, start - 40), start)):
             subj = "dreamer"  # "the water was up to my chest", "there was no way out", "everything went slow motion"
         elif subj != "dreamer" and rule.label == "chase" and self._dreamer_pursued(doc, rule, start, end):
             subj = "dreamer"
