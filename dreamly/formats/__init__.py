@@ -448,7 +448,10 @@ def write_streamed(journal, source: ImportSource, survey: ImportSurvey, analyser
             dreams = _analysed(items, analyser, user_file, survey.new, workers, on_progress, failed)
         else:
             dreams = _unanalysed(items, on_progress)
-        return journal.insert_dreams(dreams, ranked=True), failed[0]
+        try:
+            return journal.insert_dreams(dreams, ranked=True), failed[0]
+        finally:
+            dreams.close()  # a failed import stops its worker processes now, not when the error is forgotten
 
 
 def _still_new(source: ImportSource, survey: ImportSurvey, existing: set[str]) -> Iterator[Incoming]:
