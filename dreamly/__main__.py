@@ -1,3 +1,3 @@
-from dreamly.cli import main
+from dreamly.start import main
 
 main()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, List, Optional
@@ -25,7 +26,7 @@ from typing import Annotated, List, Optional
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from dreamly import _typer_fast
+from dreamly import _typer_fast, add_flow, start
 from dreamly.errors import DreamlyError, ExitStatus
 from dreamly.model import EXPORT_FORMATS, IMPORT_FORMATS, LENSES
 
@@ -41,30 +42,18 @@ class DreamlyCommand(TyperCommand):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except DreamlyError as exc:
-            fail(str(exc))
-        except KeyboardInterrupt:
-            typer.echo("Interrupted; nothing more was written.", err=True)
-            raise typer.Exit(ExitStatus.INTERRUPTED) from None
         except (typer.Exit, typer.Abort, typer.TyperException):  # click's own exits and usage errors
             raise
-        except BrokenPipeError:  # `dreamly demo | head -1`: the reader has all it wanted
-            _silence_stdout()
-            raise typer.Exit(141) from None
-        except OSError as exc:  # a file the user named: too long a name, no permission, a full disk
-            if os.environ.get("DREAMLY_DEBUG"):
+        except Exception as exc:  # noqa: BLE001 - the last line of defence (KeyboardInterrupt too, below)
+            handled = start.outcome(exc)
+            if handled is None:
                 raise
-            fail(_os_error_line(exc))
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
-            if os.environ.get("DREAMLY_DEBUG"):
-                raise
-            import sqlite3
-
-            if isinstance(exc, sqlite3.Error):
-                # not SQLite's message: it can quote SQL or a search query (DREAMLY_DEBUG=1 shows it)
-                fail(f"the journal gave an error ({getattr(exc, 'sqlite_errorname', type(exc).__name__)}); "
-                     "run `dreamly check`")
-            fail(f"unexpected {type(exc).__name__}; rerun with DREAMLY_DEBUG=1 to see the traceback")
+        except KeyboardInterrupt as exc:
+            handled = start.outcome(exc)
+        line, code = handled
+        if line:
+            typer.echo(line, err=True)
+        raise typer.Exit(code) from None
 
 
 class DreamlyGroup(TyperGroup):
@@ -87,13 +76,7 @@ app = typer.Typer(
 )
 
 
-def _os_error_line(exc: OSError) -> str:
-    """One line for a failed file operation, naming the file (shortened), never its contents."""
-    name = str(exc.filename) if exc.filename is not None else ""
-    if len(name) > 80:
-        name = name[:40] + "…" + name[-20:]
-    reason = exc.strerror or type(exc).__name__
-    return f"can't use {name}: {reason}" if name else f"a file operation failed: {reason}"
+_os_error_line = start.os_error_line
 
 
 def command(*args, **kwargs):
@@ -109,6 +92,16 @@ def fail(message: str, code: ExitStatus = ExitStatus.ERROR):
 def conflict(message: str):
     """Options that cannot go together: a usage error (exit 2), in one `Error: …` line."""
     fail(message, ExitStatus.USAGE)
+
+
+@contextmanager
+def option_values():
+    """A value given on the command line that can't be read (`--since 2026-13-45`,
+    `-e fear:9`, a day in the future) is a usage error: exit 2, like Typer's own."""
+    try:
+        yield
+    except DreamlyError as exc:
+        conflict(str(exc))
 
 
 def note(message: str) -> None:
@@ -216,7 +209,8 @@ def _filters(since, until, tags, emotions, motifs, limit=None, oldest_first=Fals
     from dreamly.dates import day_range
     from dreamly.store import Filters
 
-    start, end = day_range(since, until)
+    with option_values():
+        start, end = day_range(since, until)
     return Filters(since=start, until=end, tags=tags or (), emotions=emotions or (), motifs=motifs or (),
                    limit=limit, oldest_first=oldest_first)
 
@@ -277,78 +271,24 @@ def add(
 
     Example: dreamly add "Chased, legs like concrete" -e fear:4 -t work
     """
-    from dreamly.config import load as load_config
-    from dreamly.dates import parse_day, refuse_future
-    from dreamly.entry import clean_text, read_text, refuse_argument_and_pipe
-    from dreamly.store import NewDream, open_journal
+    from dreamly import _add_fast
 
-    # Check every option before asking for the dream, so nobody writes a dream for nothing.
-    settings = load_config()
-    day = parse_day(date)
-    refuse_future(day)
-    emotions = _feelings_from_options(emotion)
-    from dreamly.store import check_tags
-
-    check_tags(tag or ())
+    if _add_fast.spec_needed():  # the fast start's copy of these options, read from Typer's own
+        _add_fast.save(_add_command())
+    interpret = None
     if interpret_:
-        from dreamly.interpret import require_llm
+        def interpret(journal, dream_id, *, quiet):
+            return _interpret_after_add(journal, dream_id, model, lens, quiet=quiet)
+    add_flow.run_add(text, date=date, title=title, emotion=emotion, tag=tag, context=context, lucid=lucid,
+                     lucidity=lucidity, nightmare=nightmare, recurring=recurring, sleep=sleep, editor=editor,
+                     questions=questions, json_=json_, db=db, interpret=interpret)
 
-        require_llm()
-    if text is not None:
-        refuse_argument_and_pipe()
-    text, draft = read_text(text, force_editor=editor, template=True)
-    extra_tags: list = []
-    if draft:  # the editor's template: its feelings and tags lines are read, not saved
-        from dreamly.entry import split_template
 
-        text, more_feelings, extra_tags = split_template(text)
-        try:
-            emotions = [*emotions, *_feelings_from_options(more_feelings)]
-            check_tags(extra_tags)
-        except DreamlyError as exc:
-            fail(f"{exc} (your text is kept in {draft.path})")
-    body = clean_text(text)
-    if not body.strip():
-        if draft:
-            draft.discard()
-        fail("the dream is empty; nothing was saved")
-    from dreamly.entry import repair_surrogates
+def _add_command():
+    """The click command Typer builds for `add` (what its parser reads)."""
+    from typer.main import get_command
 
-    title, context = repair_surrogates(title), repair_surrogates(context)  # as the dream's own text
-    dream = NewDream(body=body, dreamt_on=day, title=title.strip(), context=context.strip(),
-                     lucid=lucid or lucidity is not None, lucidity=lucidity, nightmare=nightmare, recurring=recurring,
-                     sleep_quality=sleep, tags=[*settings.tags, *(tag or ()), *extra_tags], emotions=emotions)
-    from dreamly import actions
-
-    with _keeping(draft):  # a failed save (busy journal, full disk) names the draft that keeps the text
-        journal = open_journal(db)
-        try:
-            saved = actions.save_dream(journal, dream, on_saved=draft.discard if draft else lambda: None)
-        except BaseException:
-            journal.close()
-            raise
-    with journal:
-        dream_id, found = saved.dream_id, saved.analysis
-        _warn_if_repeated(journal, dream_id, dream)
-        if saved.warning:
-            note(saved.warning)
-        if json_:
-            failure = _interpret_after_add(journal, dream_id, model, lens, quiet=True) if interpret_ else None
-            print_json(journal.get(dream_id))
-            if failure:
-                fail(failure)
-            return
-        typer.echo(f"Saved dream {dream_id} for {day.isoformat()}.")
-        if found is not None:
-            _echo_findings(found)
-        _echo_streak(journal)
-        if _should_ask(questions, settings, found):
-            _ask_questions(journal, dream_id, found, always=bool(questions))
-        if interpret_:
-            typer.echo()
-            failure = _interpret_after_add(journal, dream_id, model, lens, quiet=False)
-            if failure:
-                fail(failure)
+    return get_command(app).commands["add"]
 
 
 def _interpret_after_add(journal, dream_id: int, model, lens, *, quiet: bool) -> Optional[str]:
@@ -366,95 +306,9 @@ def _interpret_after_add(journal, dream_id: int, model, lens, *, quiet: bool) ->
     return None
 
 
-def _feelings_from_options(specs) -> list:
-    """`-e fear:4 -e scared`: each parsed, names outside the twelve mapped to their family
-    when close (with a note) and warned about when unknown."""
-    from dreamly.entry import parse_emotion
-    from dreamly.feeling_names import feeling_family
-
-    feelings = []
-    for spec in specs or ():
-        name, level = parse_emotion(spec)
-        name, said = feeling_family(name)
-        if said:
-            note(said if said.startswith("Warning") else f"Note: {said}.")
-        feelings.append((name, level))
-    return feelings
-
-
-def _warn_if_repeated(journal, dream_id: int, dream) -> None:
-    from dreamly import actions
-
-    if actions.repeated_today(journal, dream_id, dream):
-        day = dream.dreamt_on.isoformat()
-        note(f"Warning: this text was already added for {day}; both are kept "
-             f"(`dreamly delete {dream_id}` removes the new one).")
-
-
-def _echo_streak(journal) -> None:
-    """One line after `add`: how many mornings in a row have a dream (today, or up to yesterday)."""
-    from dreamly import actions
-
-    streak = actions.recall_streak(journal)
-    if streak > 1:
-        typer.echo(f"Recall streak: {streak} mornings in a row.")
-    elif streak == 1:
-        typer.echo("Recall streak: 1 morning; write one tomorrow to make it 2.")
-
-
-def _should_ask(flag, settings, found) -> bool:
-    """Questions only for a person at a terminal: never piped, never in CI, never with --json."""
-    if flag is False or (flag is None and not settings.questions):
-        return False
-    if os.environ.get("CI") or not (sys.stdin.isatty() and sys.stdout.isatty()):
-        return False
-    return flag is True or bool(found is not None and found.motifs)
-
-
-def _ask_questions(journal, dream_id: int, found, *, always: bool) -> None:
-    from dreamly import questions as asking
-
-    knowledge = _knowledge_or_none()
-    motif_ids = [h.id for h in found.motifs if getattr(h, "subject", "dreamer") == "dreamer"] if found else []
-    chosen = asking.questions_for(motif_ids, knowledge, always=always)
-    if not chosen:
-        return
-    known = tuple(getattr(knowledge, "emotions", None) or ()) or None
-    from dreamly.feeling_names import FEELINGS
-
-    try:
-        answered = asking.ask(chosen, lambda q, answer: asking.store_answer(journal, dream_id, q.id, answer),
-                              known_feelings=known or FEELINGS, found_pursuers={h.id for h in found.motifs} if found else ())
-    except asking.Ended:
-        typer.echo(f"Questions ended; dream {dream_id} is saved, with the answers you gave.")
-        return
-    if answered:
-        typer.echo(f"\nKept {answered} answer{'' if answered == 1 else 's'} with dream {dream_id} "
-                   f"(`dreamly show {dream_id}`; change them with `dreamly reflect {dream_id}`).")
-
-
-def _keeping(draft):
-    """While an editor's draft is not yet saved: any failure names the file that keeps the text."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def keeping():
-        try:
-            yield
-        except DreamlyError as exc:
-            if draft is None or not draft.path.exists() or str(draft.path) in str(exc):
-                raise
-            raise DreamlyError(f"{str(exc).rstrip('.')}; your text is kept in {draft.path}") from None
-
-    return keeping()
-
-
-def _echo_findings(result) -> None:
-    if not result.motifs and not result.emotions:
-        return
-    from dreamly import plain  # not rich: `add` prints this every morning
-
-    plain.findings(result, _load_knowledge())
+_feelings_from_options = add_flow.feelings_from_options
+_keeping = add_flow.keeping
+_echo_findings = add_flow.echo_findings
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -601,8 +455,9 @@ def edit(
 
     fields: dict = {}
     if date is not None:
-        fields["dreamt_on"] = parse_day(date)
-        refuse_future(fields["dreamt_on"])
+        with option_values():
+            fields["dreamt_on"] = parse_day(date)
+            refuse_future(fields["dreamt_on"])
     if lucidity is not None and lucid is False:
         conflict("--lucidity marks the dream lucid; leave out --not-lucid")
     for name, value in (("title", title), ("context", context), ("lucid", lucid), ("nightmare", nightmare),
@@ -615,7 +470,15 @@ def edit(
     check_tags(tag or ())
     corrections = actions.motif_corrections(motif, drop_motif)
     nothing_else = not (fields or set_emotions or drop_emotion or tag or untag or text is not None or corrections)
-    dropped_feelings = [parse_emotion(e)[0] for e in drop_emotion or ()]
+    with option_values():
+        dropped_feelings = [parse_emotion(e)[0] for e in drop_emotion or ()]
+    # one option adds what the other removes: say which, as --motif/--drop-motif do
+    both = sorted({name for name, _ in set_emotions} & set(dropped_feelings))
+    if both:
+        conflict(f"--emotion and --drop-emotion both name {both[0]!r}; say which")
+    both = sorted({t.strip().lower() for t in tag or ()} & {t.strip().lower() for t in untag or ()})
+    if both:
+        conflict(f"--tag and --untag both name {both[0]!r}; say which")
     with open_journal(db, create=False) as journal:
         draft = None
         expect = None
@@ -1233,7 +1096,8 @@ def patterns(
 
     if sum((json_, markdown, html is not None)) > 1:
         conflict("use one of --json, --markdown and --html")
-    start, end = day_range(since, until)
+    with option_values():
+        start, end = day_range(since, until)
     from datetime import timedelta
 
     try:
@@ -1244,7 +1108,8 @@ def patterns(
         max(d for d in (start, end, _date.today()) if d) + timedelta(weeks=2)
     except OverflowError:  # the week of --until 9999-12-31 runs past the calendar's end
         fail(f"{max(d for d in (start, end) if d)} is too close to the end of the calendar; give an earlier day")
-    window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
+    with option_values():
+        window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
     from dreamly import actions
 
     review = actions.weekly_review(db, window, page=html is not None, progress=_progress, on_note=note)
@@ -1353,7 +1218,8 @@ def signs(
 
         render_signs.hidden_list(names)
         return
-    start, end = day_range(since, until)
+    with option_values():
+        start, end = day_range(since, until)
     kinds = {"personal motif" if k.value == "personal" else k.value for k in kind or ()} or None
     knowledge = _knowledge_or_none()
     with open_journal(db) as journal:
@@ -1482,13 +1348,7 @@ def import_(
     typer.echo(f"Imported {done.added} dream{'' if done.added == 1 else 's'} from {path}{_known_clause(done.known)}.")
 
 
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so the final flush at exit does not fail on the closed pipe."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is both of the first two
-        pass
+_silence_stdout = start.silence_stdout
 
 
 def _known_clause(known: int) -> str:
@@ -1690,36 +1550,14 @@ def key(
         note(f"Saved the key in the system keyring ({name}); commands won't ask for it.")
 
 
-def _terminate(signum, frame):
-    """SIGTERM (kill, a closing terminal's hangup) unwinds like Ctrl-C: open transactions roll
-    back, temporary files (`.part`) are removed, worker processes are stopped."""
-    raise KeyboardInterrupt
-
-
 def main() -> None:
-    import signal
-
-    for name in ("SIGTERM", "SIGHUP"):
-        try:
-            signal.signal(getattr(signal, name), _terminate)
-        except (AttributeError, ValueError, OSError):  # not on this system, or not the main thread
-            pass
-    args = _argv()
+    """Every command through Typer (dreamly/start.py's `main`, the console script, runs
+    `add` without it when it can)."""
+    start.install_signals()
+    args = start.argv()
     completing = "_DREAMLY_COMPLETE" in os.environ  # shell completion reads the words from the environment
     with _typer_fast.only_the_command(app, args[0] if args else None, completing=completing):
         app(args=args, prog_name="dreamly")
-
-
-def _argv() -> list[str]:
-    """The arguments, with bytes that are not UTF-8 turned into U+FFFD (as on piped stdin):
-    Python hands them over as lone surrogates, which SQLite would refuse to store."""
-    args = []
-    for arg in sys.argv[1:]:
-        try:
-            args.append(arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
-        except UnicodeEncodeError:
-            args.append(arg)
-    return args
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from dreamly.lazy_re import compile_later
 from dreamly.errors import DreamlyError
 
 ACCEPTED = (
@@ -18,10 +19,10 @@ ACCEPTED = (
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY_PREFIXES = {name[:3]: i for i, name in enumerate(WEEKDAYS)}
-_DAYS_AGO = re.compile(r"(\d{1,5}|an?|one|two|three|four|five|six|seven)\s+(days?|weeks?)\s+ago")
-_NUMERIC = re.compile(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?")
+_DAYS_AGO = compile_later(r"(\d{1,5}|an?|one|two|three|four|five|six|seven)\s+(days?|weeks?)\s+ago")
+_NUMERIC = compile_later(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?")
 DATE_ORDERS = ("day-month", "month-day")
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO = compile_later(r"(\d{4})-(\d{2})-(\d{2})")
 _WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 
 

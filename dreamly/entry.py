@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import subprocess
 import sys
 from pathlib import Path
 
@@ -87,9 +85,11 @@ def editor_command() -> list[str]:
         raise DreamlyError(f"can't read the editor command {editor!r} from $VISUAL/$EDITOR") from None
 
 
-def _wait_leaving_ctrl_c_to(editor: subprocess.Popen) -> int:
+def _wait_leaving_ctrl_c_to(editor) -> int:
     """Wait for the editor while Ctrl-C is its business alone, as git does: killing it
     mid-edit left the terminal in raw mode and the draft behind without a word."""
+    import signal  # only with an editor open
+
     try:
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:  # not the main thread: signals are not ours to change
@@ -109,12 +109,15 @@ class EditorDraft:
 
         fd, name = tempfile.mkstemp(prefix=f"dreamly-{name}-", suffix=suffix)  # mode 0600
         self.path = Path(name)
+        self.initial = initial.encode("utf-8")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(initial)
 
     def edit(self) -> str:
         command = editor_command()
         try:
+            import subprocess  # only for the editor: `add "…"` never starts one
+
             editor = subprocess.Popen([*command, str(self.path)])
         except OSError as exc:
             self.discard()
@@ -122,7 +125,8 @@ class EditorDraft:
                                "set $EDITOR, or pass the dream as an argument") from None
         code = _wait_leaving_ctrl_c_to(editor)
         if code != 0:
-            if not self.path.read_bytes().strip():  # nothing was typed: nothing to keep
+            written = self.path.read_bytes()
+            if not written.strip() or written == self.initial:  # nothing was typed (or changed): nothing to keep
                 self.discard()
                 raise DreamlyError(f"the editor exited with status {code}; nothing was saved")
             raise DreamlyError(f"the editor exited with status {code}; your text is kept in {self.path}")

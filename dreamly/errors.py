@@ -15,3 +15,8 @@ class ExitStatus(IntEnum):
 
 class DreamlyError(Exception):
     """A failure the user can act on; the CLI prints it as one `Error: …` line and exits 1."""
+
+
+class UsageError(DreamlyError):
+    """A value on the command line that can't be read (`--date 2026-13-45`, `-e fear:9`, a day
+    in the future): one `Error: …` line and exit 2, like Typer's own usage errors."""

@@ -2,7 +2,8 @@
 
 Importing rich costs ~20 ms, a fifth of a cold `dreamly search`; search results and the
 findings `dreamly add` prints are a couple of styled lines each, which the echo and style
-of Typer's own click (typer._click, already loaded) draw as well. Not the `click` package:
+of Typer's own click (typer._click, already loaded) draw as well, or dreamly/_echo.py's copy
+of them when `add` runs without Typer. Not the `click` package:
 Typer 0.29 no longer uses it, and importing it would cost ~20 ms. Like render.py, it
 decides nothing.
 """
@@ -10,10 +11,14 @@ decides nothing.
 from __future__ import annotations
 
 import os
+import sys
 
-import typer as click  # Typer's own echo and style (its vendored click); the llm plugin draws with these views too
-
+from dreamly._echo import output
 from dreamly.text import one_line as _clean  # dream text never moves the cursor or recolours the terminal
+
+click = output()  # Typer's own echo and style (its vendored click; the llm plugin draws with these views too),
+# or, in the `dreamly add` that runs without Typer, dreamly/_echo.py's, which writes the same bytes
+
 
 
 def _styled() -> bool:
@@ -49,10 +54,9 @@ def search_results(hits: list[dict]) -> None:
 def findings(result, knowledge) -> None:
     """What the matcher found (an analysis.Analysis): each motif once, with its evidence and
     what it tends to mean, then the feelings, wrapped to the terminal."""
-    import shutil
     import textwrap
 
-    width = max(40, min(100, shutil.get_terminal_size((80, 24)).columns) - 1)
+    width = max(40, min(100, _columns()) - 1)
     shown = set()
     own = {h.id for h in result.motifs if h.subject == "dreamer"}
     # the dreamer's motifs first (what `patterns` counts), then those only about someone else
@@ -76,6 +80,20 @@ def findings(result, knowledge) -> None:
     if feelings:
         click.echo(textwrap.fill(f"Feelings found in the text: {', '.join(feelings)}", width,
                                  initial_indent="  ", subsequent_indent="    "))
+
+
+def _columns() -> int:
+    """shutil.get_terminal_size((80, 24)).columns, without importing shutil on `add`'s path."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
 
 
 def dream_lines(dreams: list[dict]) -> None:

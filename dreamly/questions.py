@@ -124,14 +124,27 @@ def format_feelings(feelings) -> str:
 # -- keeping the answers ------------------------------------------------------------------
 
 
+def pursuer_in_words(words: str) -> str | None:
+    """The pursuer type the dreamer's own words name ("my old boss", "a big black dog"), read
+    by the matcher's agent lexicons as the agent of a chase; None when they name none or
+    several, so nothing is decided for the dreamer."""
+    from dreamly.analysis import analyze
+
+    words = words.strip()
+    found = {h.id for h in analyze(f"{words} was chasing me").motifs
+             if h.id in PURSUER_IDS and h.end <= len(words)}  # named in the words, not guessed from the frame
+    return found.pop() if len(found) == 1 else None
+
+
 def store_answer(journal, dream_id: int, question_id: str, answer) -> None:
     """Keep one answer. A pursuer chosen by key is the dreamer's decision about the motif
     (that type is added, the other types dropped), so patterns counts it; feelings join the
     ones the dreamer tagged."""
     if question_id == PURSUER:
         journal.add_reflection(dream_id, PURSUER, answer)
-        if answer in PURSUER_IDS:
-            journal.correct(dream_id, [("motif", other, "add" if other == answer else "drop") for other in PURSUER_IDS])
+        chosen = answer if answer in PURSUER_IDS else pursuer_in_words(answer)
+        if chosen:
+            journal.correct(dream_id, [("motif", other, "add" if other == chosen else "drop") for other in PURSUER_IDS])
         else:  # their own words: no type chosen, whatever was chosen before is taken back
             journal.correct(dream_id, [("motif", other, "forget") for other in PURSUER_IDS])
         return
@@ -217,6 +230,16 @@ class Terminal:
                 readline.set_pre_input_hook(None)
 
 
+def _fit(text: str, indent: str = "") -> str:
+    """`text` wrapped at the terminal's width between words (a terminal breaks mid-word)."""
+    import shutil
+    import textwrap
+
+    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+    return "\n".join(textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent,
+                                    break_on_hyphens=False)) or indent
+
+
 def _utf8_length(first: bytes) -> int:
     if not first:
         return 0
@@ -242,7 +265,7 @@ def ask(questions: list[Question], on_answer, *, known_feelings, found_pursuers=
     else:
         term.write("\nA few questions while the dream is fresh (Enter skips, Ctrl-C stops):\n")
     for question in questions:
-        term.write(f"\n{question.text}\n")
+        term.write(f"\n{_fit(question.text)}\n")
         if question.id in current:
             term.write(f"  (now: {answer_text(question.id, current[question.id])})\n")
         try:
@@ -261,8 +284,11 @@ def ask(questions: list[Question], on_answer, *, known_feelings, found_pursuers=
 def _ask_one(term, question: Question, known_feelings, found_pursuers, skipped="(skipped)"):
     if question.choices:
         guess = next((label for _, motif, label in question.choices if motif in found_pursuers), None)
-        term.write("  " + "   ".join(f"[{key}] {label}" for key, _, label in question.choices) + "\n")
-        key = term.key(f"  one key, or type your own words{f' (the text suggests {guess})' if guess else ''}:{PROMPT[1:]}")
+        term.write(_fit("   ".join(f"[{key}]\u00a0{label.replace(' ', chr(0xa0))}" for key, _, label in question.choices),
+                        indent="  ").replace("\u00a0", " ") + "\n")  # a choice never breaks inside itself
+        if guess:
+            term.write(f"  (the text suggests {guess})\n")
+        key = term.key(f"  one key, or type your own words:{PROMPT[1:]}")
         if key == "\x04":
             raise EOFError
         if key in ("\r", "\n", ""):
@@ -275,7 +301,7 @@ def _ask_one(term, question: Question, known_feelings, found_pursuers, skipped="
         if key in ("\x1b", "\x7f", "\x08") or not key.isprintable():
             term.write(f"{skipped}\n")
             return None
-        term.write("\r")
+        term.write("\n")  # a line of its own: going back over a long (or wrapped) key prompt left its tail on screen
         words = term.line(PROMPT, start=key).strip()
         return words or None
     hint = HINTS.get(question.id.split(":")[0])

@@ -134,7 +134,10 @@ def dream_detail(dream: dict, knowledge=None) -> None:
                         " — your answer" if motif_id == chosen else " — added by you")
             console.print(line)
             if motif and motif.meaning:
-                console.print(Text("    " + motif.meaning, style="italic"))
+                import textwrap
+
+                for part in textwrap.wrap(motif.meaning, max(20, console.width - 4)):  # wrapped lines keep the indent
+                    console.print(Text("    " + part, style="italic"))
     others = others_motif_ids(dream)
     if others:
         console.print(Text("About someone else in the dream (not counted as yours in patterns):", style="bold"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from dreamly.lazy_re import compile_later
+
 
 def first_words(text: str, limit: int = 60) -> str:
     """The text on one line, cut to `limit` characters with an ellipsis if it is longer."""
@@ -18,10 +20,10 @@ def first_words(text: str, limit: int = 60) -> str:
 # evidence spans still line up. An ESC or U+009B CSI in a dream (typed, or brought in by
 # `import`) would otherwise reach the terminal as an escape sequence (OSC 52 clipboard
 # writes, OSC 8 links, screen clears); rich passes them on.
-_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_TERMINAL_CONTROL = compile_later("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # In JSON, the same characters (and the line separators JavaScript trips on) become \uXXXX
 # escapes: the data is unchanged, the terminal sees no control character.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_UNSAFE = compile_later("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def for_terminal(text: str) -> str:
@@ -53,7 +55,7 @@ def one_line(text: str) -> str:
 
 
 # Characters XML 1.0 does not allow at all (an SVG or XHTML file with one is not well formed).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_XML_ILLEGAL = compile_later("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def xml_escape(text: str) -> str:

@@ -204,13 +204,13 @@ def test_deleting_what_does_not_exist_is_an_error(cli):
 @pytest.mark.parametrize(
     "args, code, words",
     [
-        (["add", "x", "--date", "someday"], 1, "someday"),
+        (["add", "x", "--date", "someday"], 2, "someday"),
         (["add", "x", "--sleep", "9"], 2, "--sleep"),
-        (["add", "x", "-e", "fear:7"], 1, "1 to 5"),
-        (["add", "x", "-d", "2999-01-01"], 1, "future"),
+        (["add", "x", "-e", "fear:7"], 2, "1 to 5"),
+        (["add", "x", "-d", "2999-01-01"], 2, "future"),
         (["show", "999"], 1, "no dream with id 999"),
         (["show", "abc"], 2, "ID"),
-        (["list", "--since", "2026-11-10", "--until", "2026-11-01"], 1, "after"),
+        (["list", "--since", "2026-11-10", "--until", "2026-11-01"], 2, "after"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_leaves_journal_unchanged(cli, args, code, words):
@@ -323,3 +323,34 @@ def test_cli_import_stays_light():
     code = "import dreamly.cli, sys; print(sorted(m for m in ('llm', 'rich', 'sqlite_utils', 'dateutil') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-e", "fear:3", "--drop-emotion", "fear"], "--emotion and --drop-emotion both name 'fear'"),
+    (["-t", "work", "--untag", "Work"], "--tag and --untag both name 'work'"),
+])
+def test_edit_options_that_add_and_remove_the_same_thing_are_a_usage_error(cli, args, message):
+    add(cli, "A dream at the office", "-e", "fear:4", "-t", "work")
+    before = json.loads(cli("show", "1", "--json").stdout)
+    result = cli("edit", "1", *args)
+    assert result.exit_code == 2 and message in result.stderr
+    after = json.loads(cli("show", "1", "--json").stdout)
+    assert (after["tags"], after["emotions"]) == (before["tags"], before["emotions"])  # nothing lost
+
+
+def test_show_keeps_a_long_meaning_indented_when_it_wraps(cli):
+    add(cli, "A man was chasing me and my legs were heavy")
+    out = cli("show", "1", env={"COLUMNS": "80"}).stdout.splitlines()
+    motifs = out[out.index("Motifs:") + 1:]
+    motifs = motifs[:motifs.index("")] if "" in motifs else motifs
+    assert len(motifs) > 4  # labels and meanings, some of them wrapped
+    assert all(line.startswith("  ") and line == line.rstrip() for line in motifs), motifs
+
+
+def test_an_editor_that_fails_on_the_untouched_template_keeps_no_draft(cli, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    result = cli("add", "-E", env={"EDITOR": "false", "VISUAL": ""})
+    assert result.exit_code == 1 and "nothing was saved" in result.stderr and "kept in" not in result.stderr
+    assert not list(tmp_path.glob("dreamly-*"))

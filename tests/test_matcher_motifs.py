@@ -581,3 +581,8 @@ def test_the_examples_the_help_and_readme_give_are_found_as_the_dreamers(text, w
 def test_someone_elses_heavy_legs_and_slow_motion_stay_theirs():
     assert "heavy_legs" not in dreamers("his legs were like lead")
     assert "slow_motion" not in dreamers("the dog ran and it was like slow motion")
+
+
+def test_the_evidence_of_a_chase_ends_with_the_dreamer():
+    hits = [h for h in analyze("a man was chasing me and my friend down the road").motifs if h.id == "chase"]
+    assert hits and all(not h.evidence.endswith((" ", "and")) for h in hits), hits

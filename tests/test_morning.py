@@ -235,7 +235,7 @@ def test_a_broken_config_is_one_clear_error(cli, tmp_path):
 
 def test_an_ambiguous_date_names_both_readings_until_the_order_is_set(cli, tmp_path):
     result = cli("add", "A quiet walk", "-d", "1/2")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a value on the command line that can't be read: a usage error
     assert "1 February (day-month) or 2 January (month-day)" in result.stderr and "date_order" in result.stderr
     write_config(tmp_path, 'date_order = "month-day"\n')
     add(cli, "A quiet walk", "-d", "1/2/2026")
@@ -390,3 +390,23 @@ def test_a_free_reflection_written_in_the_editor(cli, fake_editor):
     fake_editor("   \n")
     result = cli("reflect", 1, "--free", "--editor")
     assert result.exit_code == 1 and "empty; nothing was saved" in result.stderr
+
+
+@pytest.mark.parametrize("words, counted", [
+    ("my old boss", "pursuer_known_person"),
+    ("a big black dog", "pursuer_animal"),
+])
+def test_a_pursuer_in_the_dreamers_own_words_is_counted_as_its_type(cli, words, counted):
+    add(cli, "A man was chasing me through the station")
+    assert cli("reflect", 1, "-q", "pursuer", words).exit_code == 0
+    dream = show(cli)
+    assert ("pursuer", words) in [(r["question"], r["answer"]) for r in dream["reflections"]]  # the words are kept
+    review = json.loads(cli("patterns", "--json").stdout)
+    assert [(p["id"], p["count"]) for p in review["pursuers"] if p["count"]] == [(counted, 1)]
+
+
+def test_words_that_name_no_pursuer_decide_nothing(cli):
+    add(cli, "A man was chasing me through the station")
+    cli("reflect", 1, "-q", "pursuer", "no idea really")
+    review = json.loads(cli("patterns", "--json").stdout)
+    assert [(p["id"], p["count"]) for p in review["pursuers"] if p["count"]] == [("pursuer_stranger_or_monster", 1)]

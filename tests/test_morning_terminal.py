@@ -90,6 +90,8 @@ def test_enter_skips_and_own_words_answer_the_pursuer(env):
     assert term.finish() == 0
     dream = dreamly_json(env, "show", "1")
     assert [(r["question"], r["answer"]) for r in dream["reflections"]] == [("pursuer", "my boss")]
+    # the words get a line of their own: nothing of the key prompt is left after them
+    assert "\n  > my boss" in term.output.replace("\r", "") and "bossor" not in term.output
 
 
 @pytest.mark.parametrize("how", ["--json", "--no-questions", "CI", "config"])

@@ -327,7 +327,7 @@ def test_weeks_sets_the_baseline(cli, journal):
 ])
 def test_bad_windows_get_one_clear_line(cli, args, message):
     result = cli("patterns", *args)
-    assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.output
+    assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.output
 
 
 def test_weeks_must_be_positive(cli):

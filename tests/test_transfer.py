@@ -265,6 +265,14 @@ def test_split_markdown_imports_back_into_an_empty_journal(cli, tmp_path):
     assert after == before  # interpretations live below the marker and are not read back as dream text
 
 
+def test_split_export_makes_the_folders_it_is_given_as_mkdir_p_would(cli, tmp_path):
+    ok(cli("add", "A dream", "-d", "2026-01-01"))
+    out = tmp_path / "vault" / "dreams"  # README: `export --split -o ~/vault/dreams` on a new machine
+    ok(cli("export", "--split", "-o", out))
+    assert sorted(p.name for p in out.iterdir()) == ["2026-01-01-a-dream.md", "index.md"]
+    assert (tmp_path / "vault").stat().st_mode & 0o077 == 0  # dreams: a folder only you can read
+
+
 def test_split_export_refuses_a_folder_that_holds_files(cli, tmp_path):
     ok(cli("add", "A dream", "-d", "2026-01-01"))
     out = tmp_path / "notes"

@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import re
 
+from dreamly.lazy_re import compile_later
+
 # ---------------------------------------------------------------- lexicons -> rules
 
-_RUN = re.compile(r"[a-z][a-z'-]*")
+_RUN = compile_later(r"[a-z][a-z'-]*")
 
 
 def _entry_keys(entry: str) -> set[str]:
@@ -71,7 +73,7 @@ def _entry_keys(entry: str) -> set[str]:
     raise ValueError(f"feeling word {entry!r} needs a plain word of three letters or more")
 
 
-_PLAIN_WORD = re.compile(r"[a-z]+(?:[-'][a-z]+)*")
+_PLAIN_WORD = compile_later(r"[a-z]+(?:[-'][a-z]+)*")
 
 
 def words_pattern(words) -> str:
@@ -93,7 +95,7 @@ def grouped_pattern(words) -> str:
     return r"\b(?:" + "|".join(parts) + r")\b"
 
 
-_DOUBLE = re.compile(r"([a-z])\1")
+_DOUBLE = compile_later(r"([a-z])\1")
 
 
 def typed_forms(word: str) -> set[str]:
@@ -262,21 +264,21 @@ def feeling_family(name: str, knowledge=None) -> str | None:
 # ---------------------------------------------------------------- whose feeling
 
 # "it made me sad", "that got us so worked up", "they laughed at me for being scared"
-_CAUSED_IN_ME = re.compile(
+_CAUSED_IN_ME = compile_later(
     r"(?:\b(?:made|make|makes|making|left|leave|leaves|leaving|got|get|gets|getting|drove|drive|drives|driving|"
     r"kept|keep|keeps|keeping)\s+(?:me|us)\s+(?:feel(?:ing)?\s+)?|\b(?:me|us)\s+for\s+(?:being|feeling|getting|looking)\s+)"
     r"(?:(?:so|very|really|quite|kind of|sort of|a bit|a little|totally|even more|more|all|pretty|extremely|terribly|"
     r"incredibly)\s+)*$"
 )
 # "I made her sad", "it made my mother cry", "drove the teacher mad": someone else's
-_CAUSED_IN_OTHER = re.compile(
+_CAUSED_IN_OTHER = compile_later(
     r"\b(?:made|make|makes|making|drove|drive|drives|driving)\s+"
     r"(?:(?:the|a|an|my|our|his|her|their|your|this|that)\s+)?(?!me\b|us\b|myself\b|ourselves\b|it\b|sure\b)"
     r"[a-z'-]+\s+(?:(?:feel|so|very|really|quite|kind of|sort of|a bit|a little|totally|even more|more|all)\s+)*$"
 )
 # a feeling that is the subject noun phrase itself: "a feeling of dread", "some guilt",
 # "sheer panic set in", "Feeling of fear and uneasiness"
-_FEELING_NP = re.compile(
+_FEELING_NP = compile_later(
     r"(?:\s|[,;:(\"'-]|\b(?:and|but|or|then|with|now|suddenly|just|also|again|only)\b)*"
     r"(?:there\s+(?:was|is|were|came)\s+)?"
     r"(?:(?:a|an|the|my|our|some|such|much|great|sudden|deep|intense|real|sheer|pure|utter|overwhelming|terrible|awful|"
@@ -285,22 +287,22 @@ _FEELING_NP = re.compile(
 )
 # the feelings heading of a report form ("Feelings and Thoughts: Happy, worried."),
 # or a numbered questionnaire answer on how the dreamer felt ("Answers to questions 2. Anxious")
-_HEADING = re.compile(
+_HEADING = compile_later(
     r"\b(?:feelings?(?:\s+and\s+thoughts)?|emotions?|moods?|feelings? during the dream|how i felt|i felt)"
     r"(?:\s+(?:felt|in the dream|during the dream|during it|on waking|when i woke(?: up)?))?\s*[:\-]\s*"
     r"(?:[a-z'-]+(?:\s+[a-z'-]+)?\s*(?:,|/|and|&|\s)\s*){0,8}$"
     r"|\banswers to questions\s+2\.\s+(?:[a-z'-]+\s*(?:,|and|\s)\s*){0,6}$"
 )
 # feeling nouns (the noun-phrase reading needs one: "a bit embarrassed" is an adjective)
-_NOUN = re.compile(r"[a-z'-]*(?:ness|ment|ion|ity|ety|ism)|fear|dread|terror|panic|horror|fright|guilt|shame|joy|relief|"
+_NOUN = compile_later(r"[a-z'-]*(?:ness|ment|ion|ity|ety|ism)|fear|dread|terror|panic|horror|fright|guilt|shame|joy|relief|"
                    r"anger|rage|fury|grief|sorrow|surprise|shock|awe|worry|worries|unease|stress|delight|pleasure|bliss|"
                    r"despair|remorse|regret|pity|love|calm|peace|glee|gloom|dismay|alarm|angst|disgust|envy|jealousy|"
                    r"euphoria|ecstasy|contempt|hatred|hate|resentment|sympathy")
-_NP_WORD = re.compile(r"\b(?:a|an|the|my|our|some|feelings?|sense|sensation|wave|waves|surge|pangs?|rush|twinge|mixture|mix)\b")
-_ON_FACE = re.compile(r"\s+(?:in|on)\s+(?:his|her|their|its|the\s+[a-z]+'s|[a-z]+'s)\s+(?:eyes|face|voice)")
+_NP_WORD = compile_later(r"\b(?:a|an|the|my|our|some|feelings?|sense|sensation|wave|waves|surge|pangs?|rush|twinge|mixture|mix)\b")
+_ON_FACE = compile_later(r"\s+(?:in|on)\s+(?:his|her|their|its|the\s+[a-z]+'s|[a-z]+'s)\s+(?:eyes|face|voice)")
 # not (yet) felt: "I'll be sad to leave", "would be happy", "I'll feel free", "I'm going to
 # be scared", "wanted to be happy"; "anxious to meet them" is keen (below)
-_NOT_YET = re.compile(
+_NOT_YET = compile_later(
     r"(?:\b(?:will|would|shall|going to|gonna)|'ll)\s+(?:not\s+)?(?:(?:be|feel|get|become|so|very|really|quite|kind of|"
     r"sort of|a bit|a little|more|less|too)\s+)*$"
     r"|(?:\b(?:might|may|want to|wanted to|wants to|hope to|hoped to|try to|tried to|trying to|pretend(?:ed|ing)? to|"
@@ -309,60 +311,60 @@ _NOT_YET = re.compile(
 )
 # the dreamer as the object of a feeling verb ("it scared me", "lights that annoyed us"),
 # or someone else ("I scared them", "it surprised him")
-_ATTRIBUTIVE = re.compile(r"\b(?:a|an|the|this|that|these|those|some|his|her|their|its|my|our|your|such a|such an)\s+"
+_ATTRIBUTIVE = compile_later(r"\b(?:a|an|the|this|that|these|those|some|his|her|their|its|my|our|your|such a|such an)\s+"
                           r"(?:(?:very|really|rather|quite|pretty|most|little|big|old|young|strange|small)\s+)?$")
-_NEXT = re.compile(r"\s+([a-z][a-z'-]*)")
+_NEXT = compile_later(r"\s+([a-z][a-z'-]*)")
 _NOT_A_NOUN = frozenset("""of in on at and or but to for with about as than that because when while if so then by from into
     over after before like is was were are am be been being had has have did does do would could will can
     should might must not nor yet all too enough now again i we he she they you it me us him them there""".split())
 # "I was a nervous wreck", "I felt like the happiest person alive": the dreamer is the noun
-_COPULA = re.compile(r"\b(?:was|were|am|'m|is|are|be|been|felt like|feel like|became|become|seemed|looked like)\s+$")
+_COPULA = compile_later(r"\b(?:was|were|am|'m|is|are|be|been|felt like|feel like|became|become|seemed|looked like)\s+$")
 _FELT_NOUNS = frozenset("""time times day days moment moments feeling feelings mood sense sensation experience
     ending end night evening morning week weekend state wreck look looks glance tone voice energy heart laugh
     laughter smile grin sigh scream shriek giggle vibe vibes mess shiver shudder glow warmth rush buzz thrill tears
     sob whimper gasp stomach knot pit""".split())
-_MINE = re.compile(r"\b(?:my|our|me|us)\b")
-_MINE_BODY = re.compile(r"(?:my|our)\s+(?:[a-z'-]+\s+)?(?:legs?|feet|foot|knees?|body|arms?|hands?|heart|mouth|eyes|head|"
+_MINE = compile_later(r"\b(?:my|our|me|us)\b")
+_MINE_BODY = compile_later(r"(?:my|our)\s+(?:[a-z'-]+\s+)?(?:legs?|feet|foot|knees?|body|arms?|hands?|heart|mouth|eyes|head|"
                         r"muscles|limbs|stomach|chest|voice|mind|whole body)\b")
-_OBJECT_ME = re.compile(r"\s+(?:me|us)\b")
+_OBJECT_ME = compile_later(r"\s+(?:me|us)\b")
 # the object of a feeling verb the dreamer does to someone ("I scared them", "scared it off",
 # "I annoyed my brother"); not the subject of what follows ("worried people would see")
-_OBJECT_OTHER = re.compile(
+_OBJECT_OTHER = compile_later(
     r"\s+(?:him|them|everyone|everybody|someone|somebody|people|her(?=\s*[.,;!?]|\s+(?:and|so|away|off|with|by)\b)"
     r"|it\s+(?:off|away)\b|(?:the|a|an|my|his|her|their|our|your|this|that|some|these|those)\s+[a-z'-]+(?:\s+[a-z'-]+)?\s+(?:off|away)\b)"
     r"(?!\s+(?:would|will|could|might|may|were|was|are|is|had|have|has|did|do|does|can|must|should|'d|wouldn't|didn't|"
     r"weren't|wasn't|won't|couldn't|hadn't|knew|saw|thought|got|kept|noticed|found|see|think|know|find)\b)")
 # the dreamer doing it to someone named by a noun ("I scared my little brother", "I surprised the
 # teacher"): a feeling verb in the past, right after I/we, with a noun phrase for object
-_DID_TO_OTHER = re.compile(r"\s+(?:the|a|an|my|his|her|their|our|your|these|those|some)\s+"
+_DID_TO_OTHER = compile_later(r"\s+(?:the|a|an|my|his|her|their|our|your|these|those|some)\s+"
                            r"(?!(?:way|hell|shit|crap|life|wits|living|i|we|he|she|they|it|you)\b)[a-z'-]+"
                            r"(?!\s+(?:would|will|could|might|was|were|had|is|are|did)\b)")
-_I_DID = re.compile(r"\b(?:i|we|and|then)\s+(?:(?:just|really|accidentally|even|also|then|totally|probably|must have|had)\s+)*$")
+_I_DID = compile_later(r"\b(?:i|we|and|then)\s+(?:(?:just|really|accidentally|even|also|then|totally|probably|must have|had)\s+)*$")
 # a typed note's verbless comment, after a comma or a "lol", with an intensifier: the writer's
 # own feeling ("..., so relieved", "lol sooo embarrassed"); a bare adjective after a comma
 # describes the subject instead ("she turned round, furious")
-_FRAGMENT_LEAD = re.compile(r"(?:^|[,;:(\n-]|\b(?:lol|lmao|haha+|omg))\s*(?:(?:so+|really|very|well|proper|super|totally|"
+_FRAGMENT_LEAD = compile_later(r"(?:^|[,;:(\n-]|\b(?:lol|lmao|haha+|omg))\s*(?:(?:so+|really|very|well|proper|super|totally|"
                             r"absolutely|completely|utterly|bloody|fucking|fkn|dead|just|honestly|actually)\s+)+$")
-_SAID_IT = re.compile(r"\b(?:i|we)\s+(?:\w+\s+)?(?:tell|told|say|said|ask|asked|shout|shouted|yell|yelled|reply|replied|"
+_SAID_IT = compile_later(r"\b(?:i|we)\s+(?:\w+\s+)?(?:tell|told|say|said|ask|asked|shout|shouted|yell|yelled|reply|replied|"
                       r"answer|answered|whisper|whispered|call|called|look|looked|watch|watched)\s+(?:[a-z'-]+\s+){0,2}$")
-_INTENSIFIERS = re.compile(r"\s*(?:(?:so+|really|very|well|proper|super|totally|absolutely|completely|utterly|bloody|"
+_INTENSIFIERS = compile_later(r"\s*(?:(?:so+|really|very|well|proper|super|totally|absolutely|completely|utterly|bloody|"
                            r"fucking|fkn|dead|just|honestly|actually|bit|a bit|kinda|kind of|quite|pretty|a little|"
                            r"little|abit)\s+)*")
-_BARE_AFTER_PUNCT = re.compile(r"[,;:(\n-]\s*$")
-_TYPED_MARK = re.compile(r"\s+(?:af|tbh|lol|lmao|ngl|as hell|as fuck|haha\w*|innit|tho)\b")
+_BARE_AFTER_PUNCT = compile_later(r"[,;:(\n-]\s*$")
+_TYPED_MARK = compile_later(r"\s+(?:af|tbh|lol|lmao|ngl|as hell|as fuck|haha\w*|innit|tho)\b")
 # "woke up fuming", "woke up in tears": who woke is the dreamer unless the text says who
-_WOKE = re.compile(r"(\b[a-z'-]+\s+)?(?:woke|woken|wake|waking|wakes)\s+(?:up\s+)?(?:(?:so|really|feeling|still|very|"
+_WOKE = compile_later(r"(\b[a-z'-]+\s+)?(?:woke|woken|wake|waking|wakes)\s+(?:up\s+)?(?:(?:so|really|feeling|still|very|"
                    r"totally|absolutely|a bit|bit|all|proper|well|kind of|kinda)\s+)*$")
 _NOT_ME_BEFORE_WOKE = frozenset("""he she they it him her them mum mom dad sister brother baby boyfriend girlfriend husband
     wife friend everyone everybody nobody someone somebody who which bf gf""".split())
 # cheap looks before the regexes that need one of these words
-_SEEN_WORDS = re.compile(r"watch|saw|see|hear|notic|let")
-_VIEW_WORDS = re.compile(r"thought|think|said|say|found|finds|agreed|reckon|told")
-_WOKE_WORDS = re.compile(r"wok|wak")
+_SEEN_WORDS = compile_later(r"watch|saw|see|hear|notic|let")
+_VIEW_WORDS = compile_later(r"thought|think|said|say|found|finds|agreed|reckon|told")
+_WOKE_WORDS = compile_later(r"wok|wak")
 
 
 # "me and my mates", "my sister and me" as the subject, as people say it
-_ME_AND = re.compile(r"(?:\bme\s+and\s+(?:my\s+|the\s+|a\s+|his\s+|her\s+)?[a-z'-]+|\b[a-z'-]+\s+and\s+me)\s+"
+_ME_AND = compile_later(r"(?:\bme\s+and\s+(?:my\s+|the\s+|a\s+|his\s+|her\s+)?[a-z'-]+|\b[a-z'-]+\s+and\s+me)\s+"
                      r"(?:(?:were|was|are|got|get|both|all|just|really|so|started|kept|felt|went)\s+)+$")
 # verbs whose object feels it ("I scared my brother"), unlike "I enjoyed the party", "I feared the man"
 _CAUSATIVE = frozenset("""scared frightened terrified horrified spooked startled surprised shocked amazed astonished
@@ -370,20 +372,20 @@ _CAUSATIVE = frozenset("""scared frightened terrified horrified spooked startled
     embarrassed humiliated shamed confused puzzled baffled bewildered frustrated relieved reassured calmed
     delighted pleased amused excited thrilled""".split())
 # someone else seen or heard doing it ("watching my mom cry", "heard her scream", "let him laugh")
-_SEEN_IN_OTHER = re.compile(
+_SEEN_IN_OTHER = compile_later(
     r"\b(?:watch|watched|watching|watches|saw|see|sees|seeing|heard|hear|hearing|hears|noticed|notice|let|lets|letting"
     r")\s+(?:(?:the|a|an|my|his|her|their|our|your|this|that|some)\s+)?(?!(?:me|us|myself|ourselves|and|or|but|then|so|"
     r"very|really|completely|totally|quite|too|in|at|with|for|on|from|it|that|this|everything|something|nothing|all)\b)"
     r"[a-z'-]+\s+(?:(?:start|begin|begun|began|just)\s+(?:to\s+)?)?$")
 # someone else's judgement of it: "the others thought it was hilarious", "she said it was scary"
-_THEIR_VIEW = re.compile(
+_THEIR_VIEW = compile_later(
     r"\b(?!i\s|we\s)[a-z'-]+\s+(?:all\s+|also\s+|just\s+)?(?:thought|think|thinks|said|say|says|found|finds|agreed|"
     r"reckoned|reckons|told me|told us|told him|told her)\s+(?:that\s+)?(?:(?:it|this|that|everything)\s+"
     r"(?:was|is|'s|were|would be|seemed|looked)\s+(?:(?:so|really|very|pretty|quite|totally|absolutely|just|a bit|kind of)\s+)*)?$")
 
 # a person named just before the feeling, with the verb between: "(At the hospital) his mom was
 # crying", "the kids were laughing"; but "my legs were shaking", "the whole time I was" are not
-_NP_BEFORE = re.compile(
+_NP_BEFORE = compile_later(
     r"\b(?:his|her|their|the|a|an|my|our|your|this|that|these|those)\s+((?:[a-z'-]+\s+){0,2}?[a-z'-]+)\s+"
     r"(?:was|were|is|are|got|gets|became|seemed|looked|started|began|kept|just|also|still|then|suddenly)\s+"
     r"(?:(?:was|were|started|began|kept|to|just|really|so|very|quite|pretty|all|also|still|looking|getting|feeling)\s+)*$")
@@ -391,12 +393,12 @@ _NOT_PEOPLE = frozenset("""legs leg feet foot knees knee body arms arm hands han
     stomach chest voice mind whole dream dreams feeling feelings experience thing things situation atmosphere place
     mood moment scene night day room house air sense idea thought fact time whole was is were are be been felt seemed
     looked got i we me us i'm it it's""".split())
-_AFTERWARDS = re.compile(
+_AFTERWARDS = compile_later(
     r"\bjust (?:thinking|to think) (?:about|of) (?:it|this|that|the dream|this dream)\b"
     r"|\b(?:thinking|think) (?:about|of) (?:it|this|that|the dream|this dream) (?:now|again|later|afterwards)\b"
     r"|\beven (?:now|today)\b|\bto this day\b|\bas i (?:write|type|tell|recall|remember) (?:this|it)\b"
     r"|\bwhen i (?:think|remember|recall) (?:about )?(?:it|this|that|the dream)\b|\bstill (?:gives|makes) me\b")
-_SENT_END = re.compile(r"[.!?\n]")
+_SENT_END = compile_later(r"[.!?\n]")
 
 
 def _sentence_end(low: str, end: int) -> int:
@@ -404,9 +406,9 @@ def _sentence_end(low: str, end: int) -> int:
     return m.start() if m else min(len(low), end + 80)
 
 
-_EXPECTED = re.compile(r"\b(?:i|we)\s+(?:thought|think|knew|know|felt|feel|could tell)\s+(?:that\s+)?(?:it|this|that)\s+"
+_EXPECTED = compile_later(r"\b(?:i|we)\s+(?:thought|think|knew|know|felt|feel|could tell)\s+(?:that\s+)?(?:it|this|that)\s+"
                        r"(?:would|will|'d|'ll|was going to|is going to)\s+$")
-_EAGER = re.compile(r"\s+(?:to|for)\s+(?!death\b|me\b|us\b)")
+_EAGER = compile_later(r"\s+(?:to|for)\s+(?!death\b|me\b|us\b)")
 
 
 def emotion_scope(low: str, scope: int, clause_start: int, sent_start: int, start: int) -> int:
@@ -431,12 +433,12 @@ def emotion_scope(low: str, scope: int, clause_start: int, sent_start: int, star
 # what ends a negation's reach inside one clause: a contrast ("wasn't scared, just annoyed",
 # "not only scared but angry"), a typed-note break ("didn't have an exam lol relieved"), or a
 # new subject with its own verb in a run-on ("wasnt scared weirdly it was thrilling")
-_TURN = re.compile(r"\b(?:just|only|rather|instead|more like|lol|lmao|lmfao|rofl|haha+|hehe+|tbh|ngl|omg)\b"
+_TURN = compile_later(r"\b(?:just|only|rather|instead|more like|lol|lmao|lmfao|rofl|haha+|hehe+|tbh|ngl|omg)\b"
                    r"|\b(?:i|we|it|that|this|everything)\s+(?:was|were|felt|feel|got|am|is|'m|'s|became)\b(?!n't)"
                    r"|\b(?:i'm|it's|that's)\b")
-_RAISED = re.compile(r"\b(?:think|thought|believe|believed|say|said|know|knew|sure|realise|realize|realised|realized|"
+_RAISED = compile_later(r"\b(?:think|thought|believe|believed|say|said|know|knew|sure|realise|realize|realised|realized|"
                      r"feel|felt|that|if|whether)\s+$")
-_NEG_WORD = re.compile(r"\b(?:not|no|never|nobody|nothing|none|neither|nor|without)\b|n't\b")
+_NEG_WORD = compile_later(r"\b(?:not|no|never|nobody|nothing|none|neither|nor|without)\b|n't\b")
 
 
 def _past_turn(low: str, scope: int, start: int) -> int:
@@ -457,9 +459,9 @@ def _past_turn(low: str, scope: int, start: int) -> int:
 
 
 # an elided clause with a feeling verb of its own: "and felt", "but got", "and became"
-_OWN_VERB = re.compile(r"\s*(?:and|but|then|yet)\s+(?:then\s+|suddenly\s+|just\s+|also\s+)?"
+_OWN_VERB = compile_later(r"\s*(?:and|but|then|yet)\s+(?:then\s+|suddenly\s+|just\s+|also\s+)?"
                        r"(?:felt|feel|feels|feeling|became|become|grew|got|get|gets|getting|was|were|started|began)\b")
-_NEVER_SO = re.compile(r"\bnever\s+(?:been|felt|was|were)\s+(?:so|this|that|more|as)\s+$")
+_NEVER_SO = compile_later(r"\bnever\s+(?:been|felt|was|were)\s+(?:so|this|that|more|as)\s+$")
 
 
 def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_start: int) -> str | None:
@@ -531,11 +533,11 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
 
 
 # a subject that cannot feel: "it was", "there were", "this is", "everything went"
-_DUMMY = re.compile(r"(?:\s|[,;:(\"'-]|\b(?:and|but|then|so|just|suddenly)\b)*(?:it|there|this|that|everything|nothing)"
+_DUMMY = compile_later(r"(?:\s|[,;:(\"'-]|\b(?:and|but|then|so|just|suddenly)\b)*(?:it|there|this|that|everything|nothing)"
                     r"(?:'s|\s+(?:was|is|were|are|had|has|seemed|looked|felt|went|got|kept|became))\b")
 
 
-_ELIDED_VERB = re.compile(r"(?:\s|[,;:(-]|\b(?:and|then|but|just|so|still|also|finally)\b)*([a-z'-]+)")
+_ELIDED_VERB = compile_later(r"(?:\s|[,;:(-]|\b(?:and|then|but|just|so|still|also|finally)\b)*([a-z'-]+)")
 _PAST_OR_GERUND = frozenset("""came went got felt was were flew ran fell woke kept began stood sat saw heard found
     thought knew left made took seemed looked sounded became grew ended started tried wanted stayed turned""".split())
 
@@ -560,13 +562,13 @@ def inherits_dummy(low: str, clauses, ci: int, text: str | None = None, feelers:
 
 # a clause opened by a verb of finding or knowing takes its "subject" from the object:
 # "(couldnt) find the exit for ages, got really frustrated" -- the exit feels nothing
-_FOUND_THING = re.compile(r"(?:\s|[,;:(-]|\b(?:and|but|then|so|just|still)\b)*(?:find|found|finds|finding|decided|remember|"
+_FOUND_THING = compile_later(r"(?:\s|[,;:(-]|\b(?:and|but|then|so|just|still)\b)*(?:find|found|finds|finding|decided|remember|"
                           r"remembered|recall|recalled|hope|hoped|wish|wished|imagine|imagined)\s+(?:the|a|an|his|her|"
                           r"their|its|your|some|any|all|every|each|no|my|our)\s+[a-z'-]+(?:\s+(?!was\b|were\b|is\b|are\b|had\b|"
                           r"would\b|could\b|did\b)[a-z'-]+){0,16}\s*[,;:]?\s*$")
 # a person named by a bare noun just before the feeling, as typed notes do: "dad just laughed",
 # "mum was crying", "examiner looked livid"
-_KIN_BEFORE = re.compile(
+_KIN_BEFORE = compile_later(
     r"(?:^|[.!?,;:(]\s*|\b(?:and|but|then|so|when|while|because|cos|bc)\s+)(?:mum|mom|mam|dad|mother|father|nan|nana|gran|"
     r"granny|grandma|grandpa|grandad|granddad|sister|brother|sis|bro|bf|gf|boyfriend|girlfriend|husband|wife|hubby|"
     r"partner|fiance|fiancee|mate|mates|friend|boss|teacher|examiner|doctor|nurse|everyone|everybody|people|ppl|"
@@ -574,8 +576,8 @@ _KIN_BEFORE = re.compile(
     r"seemed|went|all|so|very)\s+)*$")
 
 
-_WORDS6 = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_CLAUSE_LEAD = re.compile(r"(?:\s|[,;:(\"'-]|\b(?:and|but|or|so|then|when|while|because|as|after|before|since|if|until|"
+_WORDS6 = compile_later(r"[A-Za-z][A-Za-z'-]*")
+_CLAUSE_LEAD = compile_later(r"(?:\s|[,;:(\"'-]|\b(?:and|but|or|so|then|when|while|because|as|after|before|since|if|until|"
                           r"though|although|where|that|like|suddenly|finally|just|also|still|even|only|now|later|soon)\b)*")
 _PERSON_WORDS = frozenset("""he she they him her them his their you someone somebody everyone everybody nobody anyone
     anybody people who whom whose that which none noone one others other kids children baby babies family crowd

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from dreamly.lazy_re import compile_later
 from dreamly.errors import DreamlyError
 from dreamly.analysis.feelings import with_words
 
@@ -170,7 +171,7 @@ def _build_knowledge(user_file: Path | str | None = None) -> Knowledge:
     return Knowledge(data)
 
 
-_MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+_MACRO = compile_later(r"\{([A-Z][A-Z0-9_]*)\}")
 
 
 def _expand(pattern: str, macros: dict[str, str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from dreamly.lazy_re import compile_later
 from dreamly.analysis.text import _TOKENS
 
 
@@ -11,8 +12,8 @@ class _Opaque(Exception):
     """A regex feature the literal finder does not model; the rule then runs on every text."""
 
 
-_COUNT = re.compile(r"\{(\d*)(?:,(\d*))?\}")
-_PLAIN = re.compile(r"[^\\\[\]().*+?{}|^$\x80-\U0010ffff]+")  # ASCII that stands for itself
+_COUNT = compile_later(r"\{(\d*)(?:,(\d*))?\}")
+_PLAIN = compile_later(r"[^\\\[\]().*+?{}|^$\x80-\U0010ffff]+")  # ASCII that stands for itself
 
 
 # Macro groups ("(?:couldn't|could not|...)") recur in many patterns; their literals are
@@ -59,7 +60,7 @@ def _required_literals(pattern: str) -> tuple[str, ...] | None:
 
 
 _WORD_BRANCH = r"[a-zA-Z][a-zA-Z'-]*(?:s\?|\\w[*+])?"
-_WORD_ALTERNATION = re.compile(rf"{_WORD_BRANCH}(?:\|{_WORD_BRANCH})*(?=\))")
+_WORD_ALTERNATION = compile_later(rf"{_WORD_BRANCH}(?:\|{_WORD_BRANCH})*(?=\))")
 
 
 def _word_literal(branch: str) -> str:
@@ -191,8 +192,8 @@ def _sequence(p: str, i: int) -> tuple[set[str] | None, int]:
 
 
 # "(?-i:Bob)" and other inline flags could make part of a pattern case-sensitive again
-_INLINE_FLAGS = re.compile(r"\(\?(?!P)[a-zA-Z-]")
-_UPPER_RANGE = re.compile(r"[A-Z]-[A-Z]")
+_INLINE_FLAGS = compile_later(r"\(\?(?!P)[a-zA-Z-]")
+_UPPER_RANGE = compile_later(r"[A-Z]-[A-Z]")
 
 
 def _lower_pattern(source: str) -> str | None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from dreamly.lazy_re import compile_later
+
 # Contractions typed without the apostrophe. Only words that are almost never anything
 # else ("cant", "wont" and "ill" are rare as words; "ill", "wed", "its", "id", "hell"
 # are common, so they are left alone).
@@ -62,14 +64,14 @@ _DOUBLE_OK = frozenset("""
 # a lone lower-case i (not "i.e." or a list item "i)"), a word with a letter three times
 # in a row, or a word of the two tables; one scan finds them all
 _WORDS = sorted(set(CONTRACTIONS) | set(TYPOS), key=len, reverse=True)
-_FIX = re.compile(
+_FIX = compile_later(
     r"(?<![\w'])(?:(i)(?=\s|'[mdv]|'ll|[,;:!?]|\.(?![a-z]\.))"
     r"|(" + "|".join(re.escape(w) for w in _WORDS) + r")(?![\w'])"
     r"|([a-z]*([a-z])\4\4[a-z]*)(?![\w']))",
     re.I,
 )
-_RUN = re.compile(r"([a-z])\1{2,}", re.I)
-_SO = re.compile(r"(?:s|n)o{2,}", re.I)  # "soo", "nooo": so, no
+_RUN = compile_later(r"([a-z])\1{2,}", re.I)
+_SO = compile_later(r"(?:s|n)o{2,}", re.I)  # "soo", "nooo": so, no
 
 
 def _keep_case(word: str, repl: str) -> str:
@@ -119,9 +121,9 @@ class OffsetMap:
 
 
 _TABLE = frozenset(_WORDS)
-_WORDISH = re.compile(r"[a-z][a-z']*")
-_TRIPLE = re.compile(r"([a-z])\1\1")
-_LONE_I = re.compile(r"(?<![\w'])i(?![\w-])")
+_WORDISH = compile_later(r"[a-z][a-z']*")
+_TRIPLE = compile_later(r"([a-z])\1\1")
+_LONE_I = compile_later(r"(?<![\w'])i(?![\w-])")
 
 
 def _needs_work(text: str) -> bool:

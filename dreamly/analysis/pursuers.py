@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from dreamly.lazy_re import compile_later
 from dreamly.analysis.results import Hit
 from dreamly.analysis.text import (
     _DETERMINERS,
@@ -15,14 +16,14 @@ from dreamly.analysis.text import (
     _Doc,
 )
 
-_BY = re.compile(r"\s+by\s+((?:[\w'.-]+\s+){0,6}?[\w'.-]+)(?=\s*(?:[,.;!?]|$|\s(?:with|who|that|in|on|at|from|and|through|around|all|across|down|up|into|near|by|outside|behind|under|over|past|inside|beside|along|toward|towards|to|for|while|as|when|because|after|before|until|but|so)\b))", re.I)
+_BY = compile_later(r"\s+by\s+((?:[\w'.-]+\s+){0,6}?[\w'.-]+)(?=\s*(?:[,.;!?]|$|\s(?:with|who|that|in|on|at|from|and|through|around|all|across|down|up|into|near|by|outside|behind|under|over|past|inside|beside|along|toward|towards|to|for|while|as|when|because|after|before|until|but|so)\b))", re.I)
 # a passive's by-phrase a few words on: "chased through a station by someone"
-_BY_LATER = re.compile(r"(?:\s+[\w'-]+){1,5}?" + _BY.pattern, re.I)
-_PASSIVE = re.compile(r"(?:chased|hunted|stalked|followed|pursued)$", re.I)
-_FROM = re.compile(r"\bfrom\s+(.{1,60}?)(?=[,.;!?]|$)", re.I)
+_BY_LATER = compile_later(r"(?:\s+[\w'-]+){1,5}?" + _BY.pattern, re.I)
+_PASSIVE = compile_later(r"(?:chased|hunted|stalked|followed|pursued)$", re.I)
+_FROM = compile_later(r"\bfrom\s+(.{1,60}?)(?=[,.;!?]|$)", re.I)
 # a person word that names a place or an owner, not who chases: "near my grandparents
 # house", "my friend's dog" (the dog is the agent), "at mum's"
-_PLACE_OR_OWNER = re.compile(
+_PLACE_OR_OWNER = compile_later(
     r"(?:'s|s'|')(?![\w'])|s?\s+(?:house|home|place|farm|garden|yard|backyard|room|bedroom|apartment|flat|kitchen|office|"
     r"shop|store|street|car|school|church|porch|land|property|ranch|cabin|basement|attic|building|party|wedding|"
     r"funeral|door|driveway|village|town|cottage|bungalow)\b")
@@ -30,22 +31,22 @@ _PLACE_OR_OWNER = re.compile(
 _OPENS_NOUN_PHRASE = frozenset(("a", "an", "the", "this", "that", "these", "those", "some", "something", "someone",
                                 "somebody"))
 # a candidate that is only a comparison: "a crab the size of a car", "as big as a horse"
-_LIKENED = re.compile(r"(?:\b(?:size|shape|height|length|colou?r) of|\bas (?:big|large|tall|huge|fast) as|"
+_LIKENED = compile_later(r"(?:\b(?:size|shape|height|length|colou?r) of|\bas (?:big|large|tall|huge|fast) as|"
                       r"\b(?:bigger|larger|taller|faster) than|\blooked like|\bdressed (?:up )?as)\s+(?:an?\s+|the\s+)?$")
 # someone said not to be there: "a truck with no driver", "without a rider"
-_ABSENT = re.compile(r"\b(?:no|without(?: a| an| any)?)\s+$")
+_ABSENT = compile_later(r"\b(?:no|without(?: a| an| any)?)\s+$")
 # someone else's acquaintance: "his friend", "a friend of hers"
-_SOMEONE_ELSES_BEFORE = re.compile(r"\b(?:his|her|their|its)\s+$")
-_SOMEONE_ELSES_AFTER = re.compile(r"\s+of\s+(?:his|hers|theirs|him|them)\b")
+_SOMEONE_ELSES_BEFORE = compile_later(r"\b(?:his|her|their|its)\s+$")
+_SOMEONE_ELSES_AFTER = compile_later(r"\s+of\s+(?:his|hers|theirs|him|them)\b")
 # a clause cut at its own verb (a clause word such as "sees", "saw", "noticed")
-_OPENS_WITH_VERB = re.compile(r"\s*(?:sees|see|saw|seen|watch(?:es|ed)?|notic(?:es|ed)|hears?|heard|spots|spotted|"
+_OPENS_WITH_VERB = compile_later(r"\s*(?:sees|see|saw|seen|watch(?:es|ed)?|notic(?:es|ed)|hears?|heard|spots|spotted|"
                               r"knows|knew|finds|found|realiz(?:es|ed)|realis(?:es|ed)|thinks|thought)\b")
 # how far back (characters) a pronoun looks for what it stands for
 _ANTECEDENT_REACH = 2000
-_AFTER_STOP = re.compile(r"(?:^|[.!?\"]\s*)$")
-_AFTER_NAMED = re.compile(r"\b(?:called|named)\s+$", re.I)
-_AFTER_ARTICLE = re.compile(r"\b(?:a|an)\s+$", re.I)  # "a Doberman", "an Italian": a kind, not a name
-_NEXT_WORD = re.compile(r"\s+([a-z][\w'-]*)")
+_AFTER_STOP = compile_later(r"(?:^|[.!?\"]\s*)$")
+_AFTER_NAMED = compile_later(r"\b(?:called|named)\s+$", re.I)
+_AFTER_ARTICLE = compile_later(r"\b(?:a|an)\s+$", re.I)  # "a Doberman", "an Italian": a kind, not a name
+_NEXT_WORD = compile_later(r"\s+([a-z][\w'-]*)")
 
 
 _BARE_RUN = frozenset(("ran", "run", "runs", "running"))

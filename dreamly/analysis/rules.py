@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from itertools import count
 
+from dreamly.lazy_re import compile_later
 from dreamly.analysis.knowledge import Knowledge, _expand
 from dreamly.analysis.literals import (
     _INLINE_FLAGS,
@@ -30,47 +31,47 @@ from dreamly.analysis.text import (
 from dreamly.analysis.feelings import WordFinder, emotion_scope, emotion_subject, inherits_dummy
 
 # verbs whose denial denies the clause they open ("I don't think", "I didn't believe")
-_NEG_RAISER = re.compile(r"(?:think|thought|believe|believed|suppose|supposed|reckon|recall|remember)\b")
+_NEG_RAISER = compile_later(r"(?:think|thought|believe|believed|suppose|supposed|reckon|recall|remember)\b")
 
 _LEADING = frozenset(",;:.!?(-\n\t ")
-_AUX_FIRST = re.compile(r"[\s,;:(\"'-]*(?:and\s+|but\s+|then\s+|just\s+)?(?:didn't|didnt|couldn't|couldnt|wasn't|wasnt|"
+_AUX_FIRST = compile_later(r"[\s,;:(\"'-]*(?:and\s+|but\s+|then\s+|just\s+)?(?:didn't|didnt|couldn't|couldnt|wasn't|wasnt|"
                         r"weren't|werent|wouldn't|wouldnt|can't|cant|don't|dont|haven't|havent|hadn't|hadnt|"
                         r"won't|wont)\b")
 # words a macro's regex may hold that name no one ("(?:the )?", "with", "from")
 _FUNCTION_WORDS = frozenset("the and with from that this for who his her their our its into onto over".split())
 # a capitalised word that is not all capitals ("Joy", not "SCARED"), after a word ("met Joy"),
 # not after punctuation ("Feelings: Happy, Worried")
-_NAME_LIKE = re.compile(r"[A-Z][a-z]")
-_MID_SENTENCE = re.compile(r"(?<![A-Za-z])(?!(?:was|were|am|is|be|been|felt|feel|feeling|so|very|really|got|get|became|"
+_NAME_LIKE = compile_later(r"[A-Z][a-z]")
+_MID_SENTENCE = compile_later(r"(?<![A-Za-z])(?!(?:was|were|am|is|be|been|felt|feel|feeling|so|very|really|got|get|became|"
                            r"become|quite|too|more|and|or|but|of|with)\s)[A-Za-z0-9]+\s+$", re.I)
 
 # The dreamer as the object of the hit's own words ("chasing me", "after us")
-_DREAMER_OBJECT = re.compile(r"\b(?:me|us)\b")
+_DREAMER_OBJECT = compile_later(r"\b(?:me|us)\b")
 # ... or as the subject inside them ("no matter how hard I ran"); "I" as the text was
 # normalised (a lone lower-case i is "I" by then)
-_DREAMER_SUBJECT = re.compile(r"\b(?:I|[Ww]e)\b")
+_DREAMER_SUBJECT = compile_later(r"\b(?:I|[Ww]e)\b")
 # ... or as the owner of what the hit names ("on my heels", "our tail")
-_DREAMER_OWN = re.compile(r"\b(?:my|our)\b")
+_DREAMER_OWN = compile_later(r"\b(?:my|our)\b")
 # the thing a hit names is the dreamer's own ("one of my front teeth", "all my teeth"), or no
 # owner is named at all ("one tooth kept falling out")
-_MINE_BEFORE = re.compile(r"(?:^|\s)(?:my|our)\s+(?:[\w-]+\s+){0,2}$")
-_NO_OWNER_BEFORE = re.compile(r"[\s,;:]*(?:(?:and|but|then|so|suddenly) )?(?:(?:one|two|three|a few|some|all|both|most|several) (?:of )?)?")
+_MINE_BEFORE = compile_later(r"(?:^|\s)(?:my|our)\s+(?:[\w-]+\s+){0,2}$")
+_NO_OWNER_BEFORE = compile_later(r"[\s,;:]*(?:(?:and|but|then|so|suddenly) )?(?:(?:one|two|three|a few|some|all|both|most|several) (?:of )?)?")
 # a hit that opens with a past-tense verb ends a noun phrase's negation before it: "a man
 # with no face chased me", "a horse without a rider chased us"
-_PAST_VERB_FIRST = re.compile(r"[a-z]{2,}ed\b")
+_PAST_VERB_FIRST = compile_later(r"[a-z]{2,}ed\b")
 # a clause whose subject is the scene itself: what happens there happens to the dreamer
-_SCENE_SUBJECT = re.compile(r"[\s,;:]*(?:(?:and|but|then|so|now|suddenly) )?(?:(?:there|everything|it all|all of it|the whole thing)\b|it (?:was|is|felt|feels|seemed|went) (?:all |like |as if |as though |kind of |sort of |almost ))")
+_SCENE_SUBJECT = compile_later(r"[\s,;:]*(?:(?:and|but|then|so|now|suddenly) )?(?:(?:there|everything|it all|all of it|the whole thing)\b|it (?:was|is|felt|feels|seemed|went) (?:all |like |as if |as though |kind of |sort of |almost ))")
 # ... or whose hit follows a dummy "it was like" cut off as a clause of its own ("but it was like | slow motion")
-_SCENE_BEFORE = re.compile(r"\b(?:it|everything|it all) (?:was|is|felt|feels|seemed|went)(?: all| just| kind of| sort of)?(?: like| as if| as though| in)?\s+$")
+_SCENE_BEFORE = compile_later(r"\b(?:it|everything|it all) (?:was|is|felt|feels|seemed|went)(?: all| just| kind of| sort of)?(?: like| as if| as though| in)?\s+$")
 # the dreamer fleeing, within a chase hit's window (macros from motifs.toml)
 _DREAMER_FLIGHT = r"\b{SELF} (?:[\w']+ ){0,3}?{FLIGHT}"
 
 
 # a context cue that is denied right before it ("I didn't run") is no cue
-_DENIED_CUE = re.compile(r"(?:n't|\bnot|\bnever)\s+$")
+_DENIED_CUE = compile_later(r"(?:n't|\bnot|\bnever)\s+$")
 
 
-_NEGATION_WORDS = re.compile(r"n't|n.t\b|\b(?:not|no|never|nobody|nothing|none|neither|nor|without|noone|nowhere)\b", re.I)
+_NEGATION_WORDS = compile_later(r"n't|n.t\b|\b(?:not|no|never|nobody|nothing|none|neither|nor|without|noone|nowhere)\b", re.I)
 _ASKS: dict[str, bool] = {}
 
 

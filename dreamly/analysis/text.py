@@ -7,6 +7,8 @@ from bisect import bisect_right
 from itertools import islice
 from typing import NamedTuple
 
+from dreamly.lazy_re import compile_later
+
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 # The four characters that case-insensitive regexes treat as an ASCII letter but
 # str.lower() does not turn into one (dotted/dotless i, long s, Kelvin sign). Mapping
@@ -16,9 +18,9 @@ _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k
 # [.!?]+["')\]]*\s+ or \n\s*, written to start with one character class: sre then skips
 # ahead to the next candidate character in C, about three times faster than the plain
 # alternation (which it tries at every position)
-_SENT_END = re.compile(r"[.!?\n](?:(?<=[.!?])[.!?]*[\"')\]]*\s+|(?<=\n)\s*)")
+_SENT_END = compile_later(r"[.!?\n](?:(?<=[.!?])[.!?]*[\"')\]]*\s+|(?<=\n)\s*)")
 _ABBREV = {"mr", "mrs", "ms", "dr", "st", "ave", "vs", "etc", "jr", "sr", "mt", "ft", "no", "prof", "rd", "e.g", "i.e"}
-_WORD = re.compile(r"[A-Za-z][\w'-]*")
+_WORD = compile_later(r"[A-Za-z][\w'-]*")
 
 # Clause boundaries. Words are included because the subject of "I knew he was lost" or
 # "I saw the boy fall" is the second clause's, and negation does not cross them.
@@ -47,15 +49,15 @@ def _by_first_letter(words) -> str:
 _MAIN_VERB_AFTER_NP = frozenset("""
     knew saw heard said told found thought watched noticed realized realised remembered recalled decided
     wondered dreamed dreamt believed hoped wished imagined guessed""".split())
-_CLAUSE_CUT = re.compile(r"([,;:()\"\u2014]|--|\s-\s)|\b(?:" + _by_first_letter(_CLAUSE_WORDS | {"that", "so"}) + r")\b")
+_CLAUSE_CUT = compile_later(r"([,;:()\"\u2014]|--|\s-\s)|\b(?:" + _by_first_letter(_CLAUSE_WORDS | {"that", "so"}) + r")\b")
 # "that" and "so" start a clause only before a subject ("I knew that he …", not "that house";
 # "he wouldn't listen so I got angry", not "so angry")
-_THAT_CLAUSE = re.compile(r"\s+(?:i|we|he|she|they|it|you|the|a|an|my|his|her|our|their|there|this|someone|"
+_THAT_CLAUSE = compile_later(r"\s+(?:i|we|he|she|they|it|you|the|a|an|my|his|her|our|their|there|this|someone|"
                           r"somebody|everyone|nobody|no one|people)\b")
 # Words and connectives that come before a clause's subject. This and the patterns below
 # run on the folded lower-case text (`_Doc.low`): case-sensitive matching is several times
 # faster than re.IGNORECASE and, thanks to _FOLD, matches the same places.
-_LEAD_SKIP = re.compile(
+_LEAD_SKIP = compile_later(
     r"(?:\s|[,;:()\"'-]|\b(?:and|but|or|so|then|when|whenever|while|because|cause|as|after|before|since|once|"
     r"if|until|till|though|although|where|whereas|that|like|suddenly|finally|soon|later|now|still|just|also|"
     r"again|together|eventually|immediately|quickly|slowly|somehow|maybe|perhaps|probably|apparently|"
@@ -123,7 +125,7 @@ _VERBISH = {"is", "was", "were", "are", "had", "has", "have", "did", "does", "do
             "comes", "went", "goes", "got", "gets", "said", "says", "told", "tells", "ran", "runs",
             "fell", "falls", "flew", "flies", "took", "takes", "saw", "sees", "knew", "knows", "and",
             "wants", "wanted", "looked", "looks", "seemed", "seems", "stood", "stands", "made", "makes"}
-_TOKENS = re.compile(r"[a-z][a-z'-]*")
+_TOKENS = compile_later(r"[a-z][a-z'-]*")
 # The runs of [a-z'-] in a text, split apart in C: every byte outside that set becomes a
 # space (other characters first become "?" when encoded). A run less its leading ' and -
 # is exactly one _TOKENS match, several times cheaper than findall building match strings.
@@ -134,22 +136,22 @@ def _token_runs(low: str) -> list[str]:
     return low.encode("ascii", "replace").translate(_RUN_BYTES).decode("ascii").split()
 
 
-_WHO = re.compile(r"\s*(?:who|which)\b")
-_JOINED = re.compile(r"\s*(?:and|or)\b")
+_WHO = compile_later(r"\s*(?:who|which)\b")
+_JOINED = compile_later(r"\s*(?:and|or)\b")
 _PEOPLE_NOUNS = {"kids", "children", "people", "friends", "men", "women", "boys", "girls", "students",
                  "others", "teachers", "guys", "everyone", "everybody", "nobody", "crowd", "parents"}
-_NEGATION = re.compile(r"\b(?:not|no|never|nobody|nothing|none|neither|nor|without|noone)\b|n't\b")
+_NEGATION = compile_later(r"\b(?:not|no|never|nobody|nothing|none|neither|nor|without|noone)\b|n't\b")
 # "without" and a bare "no" negate their noun phrase ("a man with no face", "a figure
 # without a face"), not a verb that follows it: a finite verb in between ends their reach.
 # "with nobody driving it" likewise: a noun phrase that has no one in it, not a denial
-_NP_NEGATION = re.compile(r"\b(?:without|no(?! ?one\b|body\b| longer\b| more\b)|(?<=with )(?:nobody|no one|noone))\b")
-_FINITE = re.compile(r"\b(?:is|was|were|are|am|had|has|have|did|does|do|could|would|will|can|kept|keeps|came|comes|"
+_NP_NEGATION = compile_later(r"\b(?:without|no(?! ?one\b|body\b| longer\b| more\b)|(?<=with )(?:nobody|no one|noone))\b")
+_FINITE = compile_later(r"\b(?:is|was|were|are|am|had|has|have|did|does|do|could|would|will|can|kept|keeps|came|comes|"
                      r"started|starts|began|begins|got|gets|went|goes)\b")
 # Words that can open a clause (_CLAUSE_WORDS) but are often prepositions: "before the
 # exam", "like a fool". Followed by a noun phrase with no verb, they are no new subject.
 _PREPOSITIONS = {"before", "after", "since", "until", "till", "like", "as"}
 _OBJECTS = {"me", "us", "him", "her", "them", "it"}
-_IRREALIS = re.compile(
+_IRREALIS = compile_later(
     r"\b(?:almost|nearly|about to|going to|gonna|would|will|might|trying to|tried to|try to|tries to|"
     r"attempt\w* to|wanted to|want to|wants to|plann\w* to|plans? to|threaten\w* to|if|afraid|hoping|"
     r"in case|wonder\w*|pretend\w*|imagin\w*|could have|would have|supposed to|expect\w*|ready to)\b|'ll\b",
@@ -158,7 +160,7 @@ _IRREALIS = re.compile(
 
 # Longest sentence the matcher reads as one; longer run-ons are cut (see _cut_run_on).
 MAX_SENTENCE = 600
-_SOFT_CUT = re.compile(r"[,;:]\s+|\s+")
+_SOFT_CUT = compile_later(r"[,;:]\s+|\s+")
 
 
 def _cut_run_on(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -408,7 +410,7 @@ class _Doc:
 
 
 
-_SUBJECT_WORD = re.compile(r"\b(?:(i|we|i'm|we're|i've|we've|i'd|we'd)|(he|she|they|he's|she's|they're|someone|somebody|nobody|everyone|everybody))\b")
+_SUBJECT_WORD = compile_later(r"\b(?:(i|we|i'm|we're|i've|we've|i'd|we'd)|(he|she|they|he's|she's|they're|someone|somebody|nobody|everyone|everybody))\b")
 
 
 def _last_subject(text: str, low: str, lo: int, hi: int) -> str | None:

@@ -212,8 +212,13 @@ def _write_split(dreams: Iterable[dict], folder: Path, labels: dict) -> int:
     if folder.is_dir() and any(folder.iterdir()):
         raise DreamlyError(f"{folder} is not empty; give a new or empty folder (dreamly never overwrites notes)")
     parent = folder.parent
+    if not parent.exists():  # as `mkdir -p` would, private: the notes are dreams (README: `-o ~/vault/dreams`)
+        try:
+            parent.mkdir(mode=0o700, parents=True)
+        except OSError as exc:
+            raise DreamlyError(f"can't create {parent}: {exc.strerror or exc}") from None
     if not parent.is_dir():
-        raise DreamlyError(f"can't write {folder}: the folder {parent} does not exist")
+        raise DreamlyError(f"can't write {folder}: {parent} is not a folder")
     try:
         building = Path(tempfile.mkdtemp(dir=parent, prefix=f".{folder.name}.", suffix=".part"))  # 0700
     except OSError as exc:

@@ -1,0 +1,279 @@
+"""`dreamly add` parsed without Typer: the command's options as plain data, and a parser for
+the command lines it fully understands.
+
+Importing Typer is about two fifths of what a bare Typer app costs to start, so an `add`
+that imports it cannot get much under that floor. The first `add` run through Typer writes
+what Typer built for `add` (each parameter's names, short and secondary flags, type, range,
+default, whether it repeats, its environment variable: read from the click command, never
+written here a second time) as JSON into the user's cache folder; later runs read it back
+and parse argv with `parse`, which returns the keyword arguments Typer would pass, or None
+for anything it does not fully understand (--help, an unknown or abbreviated option, `--`,
+a value that starts with a dash, a number out of range, an option that is not a plain
+string, number, path or flag, …): then dreamly/start.py hands the command line to Typer,
+so every error message and help text stays Typer's own. `tests/test_add_fast.py` checks
+that `parse` gives Typer's values or None.
+
+The file is trusted as the matcher cache is (dreamly/analysis/cache.py): a private folder
+and a private regular file of the user's, opened without following a symlink, written to a
+temporary file and renamed into place. Its first line names what it was read from:
+dreamly's version, the Python, and the mtime and size of dreamly/cli.py and of the Typer
+package the interpreter would import; any other line, or a file that does not decode, is
+ignored (and rewritten by the next Typer run). Only with the Typer minor version
+dreamly/_typer_fast.py was checked against is the file written at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+
+FORMAT = "dreamly-add-spec-1"
+KINDS = ("str", "int", "path", "bool")  # what `parse` reads; any other type falls back to Typer
+_state: dict = {}  # "spec": the loaded spec or None (missing, stale, untrusted)
+
+
+def _file():
+    import zlib
+
+    from dreamly.analysis.cache import cache_dir
+
+    # one file per installation (venvs share the cache folder)
+    return cache_dir() / f"add-spec-{zlib.crc32(os.fsencode(sys.prefix)):08x}.json"
+
+
+def _typer_origin():
+    from importlib.machinery import PathFinder
+
+    found = PathFinder.find_spec("typer")
+    return found.origin if found is not None else None
+
+
+def key() -> str:
+    import dreamly
+
+    parts = [FORMAT, f"dreamly {dreamly.__version__}", f"python {sys.version.split()[0]}"]
+    for path in (os.path.join(os.path.dirname(os.path.abspath(__file__)), "cli.py"), _typer_origin()):
+        st = os.stat(path)
+        parts.append(f"{path} {st.st_mtime_ns} {st.st_size}")
+    return json.dumps(parts)
+
+
+def load():
+    """The cached spec (a list of parameter dicts), or None."""
+    if "spec" in _state:
+        return _state["spec"]
+    _state["spec"] = spec = _read()
+    return spec
+
+
+def spec_needed() -> bool:
+    """Whether this run (through Typer) should write the spec: missing or stale, on the
+    pinned Typer, on a system with file owners."""
+    if not hasattr(os, "getuid") or os.environ.get("DREAMLY_NO_FAST_ADD"):
+        return False
+    from dreamly import _typer_fast
+
+    return _typer_fast.ACTIVE and load() is None
+
+
+def _read():
+    if not hasattr(os, "getuid") or os.environ.get("DREAMLY_NO_FAST_ADD"):
+        return None
+    try:
+        from dreamly.analysis.cache import _private_dir
+
+        path = _file()
+        if not _private_dir(path.parent):
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    except Exception:  # noqa: BLE001 - no spec: Typer parses
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+            return None
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1
+            header = fh.readline().rstrip(b"\n").decode("utf-8")
+            if header != key():
+                return None
+            spec = json.loads(fh.read().decode("utf-8"))
+        return spec if _well_formed(spec) else None
+    except Exception:  # noqa: BLE001 - a damaged spec is only a cache
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _well_formed(spec) -> bool:
+    fields = {"name": str, "argument": bool, "opts": list, "secondary": list, "flag": bool, "multiple": bool,
+              "kind": str, "envvar": (str, type(None))}
+    return isinstance(spec, list) and all(
+        isinstance(p, dict) and all(isinstance(p.get(f), t) for f, t in fields.items())
+        and all(isinstance(o, str) for o in p["opts"] + p["secondary"]) for p in spec)
+
+
+def describe(command) -> list:
+    """Typer's click command for `add` as plain data (Typer 0.29's own parameter model:
+    each parameter's annotation and ParameterInfo say its type and checks)."""
+    from pathlib import Path
+    from typing import List
+
+    spec = []
+    for param in command.params:
+        descriptor = param.type_descriptor
+        annotation, info = descriptor.annotation, descriptor.parameter_info
+        kind = {str: "str", int: "int", bool: "bool"}.get(annotation, "other") if isinstance(annotation, type) else "other"
+        if annotation == List[str] and param.multiple:
+            kind = "str"
+        if annotation is Path:
+            kind = "path"
+        odd = (param.callback is not None or param.is_eager or not param.expose_value or descriptor.file_annotation is not None
+               or getattr(param, "prompt", None) or getattr(param, "count", False) or getattr(info, "clamp", False)
+               or getattr(info, "parser", None) is not None or getattr(info, "click_type", None) is not None
+               or not _plain(param.default) or (getattr(param, "is_flag", False) and not getattr(param, "is_bool_flag", False)))
+        entry = {
+            "name": param.name, "argument": param.param_type_name == "argument",
+            "opts": list(param.opts), "secondary": list(getattr(param, "secondary_opts", [])),
+            "flag": bool(getattr(param, "is_flag", False)), "multiple": bool(param.multiple),
+            "nargs": param.nargs, "kind": "other" if odd else kind, "default": param.default if _plain(param.default) else None,
+            "envvar": param.envvar if isinstance(param.envvar, str) else None,
+            "min": param.min, "max": param.max,
+        }
+        if kind == "path":
+            entry["plain_path"] = not (getattr(info, "exists", False) or getattr(info, "resolve_path", False)
+                                       or getattr(info, "allow_dash", False)) and getattr(info, "file_okay", True) \
+                and getattr(info, "dir_okay", True)
+        spec.append(entry)
+    return spec
+
+
+def _plain(value) -> bool:
+    return value is None or isinstance(value, (str, int, bool))
+
+
+def save(command) -> None:
+    """Write `add`'s spec for the next process; quietly nothing when that can't be done safely."""
+    tmp = None
+    try:
+        from dreamly.analysis.cache import _private_dir
+
+        header = key()
+        payload = json.dumps(describe(command))
+        path = _file()
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private_dir(path.parent):
+            return
+        tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(header.encode("utf-8") + b"\n" + payload.encode("utf-8"))
+        os.replace(tmp, path)
+        tmp = None
+        _state.pop("spec", None)
+    except Exception:  # noqa: BLE001 - without a spec, Typer parses every run
+        pass
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def parse(args: list, spec: list):
+    """The keyword arguments Typer would call `add` with for `args` (after `add`), or None."""
+    by_name = {}
+    values: dict = {}
+    positional = [p for p in spec if p["argument"]]
+    for p in spec:
+        if p["argument"]:
+            if p.get("nargs") != 1 or p["kind"] != "str" or p["default"] is not None:
+                return None
+            continue
+        for opt in p["opts"]:
+            by_name[opt] = (p, True)
+        for opt in p["secondary"]:
+            by_name[opt] = (p, False)
+    if len(positional) != 1:
+        return None
+    given = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg[:1] != "-":
+            given.append(arg)
+            continue
+        if arg == "-" or arg.startswith("--") and arg == "--" or (arg[1:2] != "-" and len(arg) != 2):
+            return None
+        name, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if name not in by_name:
+            return None
+        p, primary = by_name[name]
+        if p["flag"]:
+            if eq or p["kind"] != "bool" or p["multiple"]:
+                return None
+            values[p["name"]] = primary
+            continue
+        if eq:
+            raw = inline
+        else:
+            if i >= len(args):
+                return None
+            raw = args[i]
+            i += 1
+        if raw[:1] == "-":
+            return None
+        value = _value(p, raw)
+        if value is None:
+            return None
+        if p["multiple"]:
+            values.setdefault(p["name"], []).append(value)
+        else:
+            values[p["name"]] = value
+    if len(given) > 1:
+        return None
+    out = {}
+    for p in spec:
+        name = p["name"]
+        if p["argument"]:
+            out[name] = given[0] if given else None
+        elif name in values:
+            out[name] = values[name]
+        elif p["envvar"] and os.environ.get(p["envvar"]):
+            value = _value(p, os.environ[p["envvar"]])
+            if value is None or p["multiple"]:
+                return None
+            out[name] = value
+        elif p["multiple"]:
+            if p["default"] is not None:
+                return None
+            out[name] = None
+        else:
+            out[name] = p["default"]
+    return out
+
+
+def _value(p, raw: str):
+    kind = p["kind"]
+    if kind == "str":
+        return raw
+    if kind == "path":
+        if not p.get("plain_path") or not raw:
+            return None
+        from pathlib import Path
+
+        return Path(raw)
+    if kind == "int":
+        digits = raw[1:] if raw[:1] in "+-" else raw
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
+            return None
+        number = int(raw)
+        if (p["min"] is not None and number < p["min"]) or (p["max"] is not None and number > p["max"]):
+            return None
+        return number
+    return None
