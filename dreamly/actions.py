@@ -388,39 +388,45 @@ class Imported:
 def import_dreams(db, path, fmt: str, *, date_column: str, text_column: str, dry_run: bool = False,
                   on_note: Callable[[str], None] = lambda message: None, progress=_no_progress) -> Imported:
     """Read `path` (all or nothing: a malformed record raises DreamlyError, nothing written),
-    skip what the journal already holds, analyse the rest and write it in one transaction.
+    skip what the journal already holds, analyse the rest and write it in one transaction,
+    holding a bounded number of records at a time (formats.survey_import, write_streamed).
     A dry run never creates the journal. `on_note` gets each note and warning as it happens;
     `progress(total, label)` is a context manager giving an `advance(n)` function."""
     from dreamly import formats
     from dreamly.paths import journal_path
     from dreamly.store import open_journal
 
-    incoming, skipped = formats.read_import(path, fmt, date_column=date_column, text_column=text_column)
+    source = formats.open_import(path, fmt, date_column=date_column, text_column=text_column)
+    existing = set()
+    if journal_path(db).exists():  # a refused import, or a dry run, never creates the journal
+        with open_journal(db, create=False) as journal:
+            existing = journal.content_hashes()
+    # two passes over the file, so that memory stays bounded whatever its size: every record
+    # checked first (a malformed one stops the import before anything is written), then the
+    # new ones read again, analysed and written in one transaction
+    survey = formats.survey_import(source, existing)
+    del existing
+    skipped = source.skipped
     if skipped:
         on_note(f"Passed over {len(skipped)} Markdown file{'' if len(skipped) == 1 else 's'} without a front matter "
                 f"date (e.g. {skipped[0]}).")
     if dry_run:
-        existing = set()
-        if journal_path(db).exists():  # a dry run never creates the journal
-            with open_journal(db, create=False) as journal:
-                existing = journal.content_hashes()
-        plan = formats.plan_import(incoming, existing)
-        return Imported(0, plan.known, len(plan.new), [formats.describe(item) for item in plan.new[:10]])
+        return Imported(0, survey.known, survey.new, survey.preview)
+    added = failed = 0
     with open_journal(db) as journal:
-        plan = formats.plan_import(incoming, journal.content_hashes())
-        failed = 0
-        if plan.new:
+        if survey.new:
+            analyser = None
             try:
-                with progress(len(plan.new), "Analysing") as advance:
-                    failed = formats.analyse_plan(plan, personal_motifs_file(), on_progress=advance)
+                analyser = formats.make_analyser(personal_motifs_file())
             except DreamlyError as exc:  # the dreams matter more than their analysis, as in `add`
                 on_note(f"Warning: the dreams are imported without analysis: {exc}; run `dreamly reanalyze` later")
-        if failed:
-            on_note(f"Warning: {failed} dream{'' if failed == 1 else 's'} could not be analysed; "
-                    "run `dreamly reanalyze` later")
-        with progress(len(plan.new), "Writing") as advance:
-            added = formats.write_import(journal, plan, on_progress=advance)
-    return Imported(added, plan.known, len(plan.new), [])
+            with progress(survey.new, "Importing") as advance:
+                added, failed = formats.write_streamed(journal, source, survey, analyser, personal_motifs_file(),
+                                                       on_progress=advance)
+    if failed:
+        on_note(f"Warning: {failed} dream{'' if failed == 1 else 's'} could not be analysed; "
+                "run `dreamly reanalyze` later")
+    return Imported(added, survey.known, survey.new, [])
 
 
 # -- taking dreams out: export, backup ------------------------------------------------------

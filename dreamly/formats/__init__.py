@@ -17,6 +17,11 @@ one record shape (that of the JSON export) and name the file and the line or rec
 anything malformed. Nothing is written before every record has been read and checked,
 and the journal receives the whole import in one transaction.
 
+Memory: a JSON export is streamed (formats/jsonstream.py) and read twice: `survey_import`
+checks every record and keeps of each only its day, place and content hash; then
+`write_streamed` reads it again inside the transaction, analysing a chunk at a time, so an
+import holds a bounded number of records whatever the size of the file.
+
 Analysis on import: every imported dream is analysed with the current matcher, except a
 dream from a dreamly JSON export whose motifs all carry the current MATCHER_VERSION: its
 stored motifs and text-found feelings are kept as they were. That keeps export → import →
@@ -29,6 +34,7 @@ Nothing here prints; long loops report progress through an `on_progress(n)` call
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator, TextIO
@@ -162,26 +168,45 @@ def split_conflict(fmt: str, split: bool, output: Path | None) -> str | None:
 
 def read_import(path: Path, fmt: str = "auto", *, date_column: str = "date", text_column: str = "text",
                 today: date | None = None) -> tuple[list[Incoming], list[Path]]:
-    """Read and check every record of `path`. Returns the records and the Markdown files of a
-    folder that were passed over (no front matter with a date)."""
-    from dreamly.dates import refuse_future
-
+    """Read and check every record of `path`, all at once. Returns the records and the
+    Markdown files of a folder that were passed over (no front matter with a date)."""
+    source = open_import(path, fmt, date_column=date_column, text_column=text_column, today=today)
     with _no_cyclic_gc():
-        records, skipped = _read_import(path, fmt, date_column=date_column, text_column=text_column, today=today)
-    from dreamly.store import tag_problem
-
-    limit = today or date.today()
-    for item in records:  # as `add` and `edit` refuse it: a CSV row dated 2031 is named, not imported
-        refuse_future(item.dream["dreamt_on"], limit, where=item.where)
-        for tag in item.dream["tags"]:  # a tag with a NUL or of 100,000 characters, as `add` refuses it
-            problem = tag_problem(tag)
-            if problem:
-                raise DreamlyError(f"{item.where}: a tag {problem}")
-    return records, skipped
+        return list(source.records()), source.skipped
 
 
-def _read_import(path: Path, fmt: str, *, date_column: str, text_column: str,
-                 today: date | None) -> tuple[list[Incoming], list[Path]]:
+class ImportSource:
+    """A file (or folder) to import, read again each time `records()` is asked: a JSON export
+    streams, one record at a time, so an import of any size holds a bounded number of them.
+    `skipped`: the Markdown files of a folder that were passed over (no front matter date)."""
+
+    def __init__(self, path: Path, read: Callable[[], Iterator[Incoming]], today: date | None,
+                 skipped: list[Path] | None = None):
+        self.path = path
+        self._read = read
+        self._today = today
+        self.skipped = skipped or []
+
+    def records(self) -> Iterator[Incoming]:
+        """Every record, checked as it is read; a malformed one raises DreamlyError naming it."""
+        from dreamly.dates import refuse_future
+        from dreamly.store import tag_problem
+
+        limit = self._today or date.today()
+        for item in self._read():
+            # as `add` and `edit` refuse it: a CSV row dated 2031 is named, not imported
+            refuse_future(item.dream["dreamt_on"], limit, where=item.where)
+            for tag in item.dream["tags"]:  # a tag with a NUL or of 100,000 characters, as `add` refuses it
+                problem = tag_problem(tag)
+                if problem:
+                    raise DreamlyError(f"{item.where}: a tag {problem}")
+            yield item
+
+
+def open_import(path: Path, fmt: str = "auto", *, date_column: str = "date", text_column: str = "text",
+                today: date | None = None) -> ImportSource:
+    """What `path` is and how to read it; a usage problem (no such file, unknown format) is
+    raised now, a malformed record when `records()` reaches it."""
     if fmt != "auto" and fmt not in IMPORTERS:
         raise DreamlyError(f"unknown import format {fmt!r}; use one of {', '.join(IMPORT_FORMATS)}")
     if not path.exists():
@@ -193,7 +218,9 @@ def _read_import(path: Path, fmt: str, *, date_column: str, text_column: str,
         folders = [m for name, m in IMPORTERS.items() if hasattr(m, "read_folder") and fmt in ("auto", name)]
         if not folders:
             raise DreamlyError(f"{path} is a folder; only Markdown notes are read from a folder")
-        return folders[0].read_folder(path, options)
+        with _no_cyclic_gc():
+            records, skipped = folders[0].read_folder(path, options)
+        return ImportSource(path, lambda: iter(records), today, skipped)
     if not path.is_file():  # a FIFO would block the import for ever; a device could be endless
         raise DreamlyError(f"{path} is not a regular file (a pipe or a device?); import reads files and folders")
     suffix = path.suffix.lower()
@@ -204,13 +231,15 @@ def _read_import(path: Path, fmt: str, *, date_column: str, text_column: str,
         raise DreamlyError(f"can't tell the format of {path} from its name; "
                            f"use --format {', '.join(names[:-1])} or {names[-1]}")
     if not hasattr(readers[0], "recognises"):
-        return readers[0].read(path, options), []
-    data = _load_json(path)  # once, for every JSON reader that might claim it
-    for reader in readers:
-        if reader.recognises(data):
-            return reader.read_json(path, data, options), []
-    wanted = readers[0].NOT_THIS if len(readers) == 1 else f"a {' or '.join(r.LABEL for r in readers)} JSON export"
-    raise DreamlyError(f"{path} is not {wanted}")
+        reader = readers[0]
+        if hasattr(reader, "read_stream"):
+            return ImportSource(path, lambda: reader.read_stream(path, options), today)
+        with _no_cyclic_gc():
+            records = reader.read(path, options)
+        return ImportSource(path, lambda: iter(records), today)
+    from dreamly.formats.jsonstream import read_json_file
+
+    return ImportSource(path, lambda: read_json_file(path, readers, options), today)
 
 
 # -- import: planning, analysis, writing --------------------------------------------------------
@@ -264,35 +293,11 @@ def analyse_plan(plan: ImportPlan, user_file: Path | None, on_progress: Progress
 
 
 def _analyse_plan(plan: ImportPlan, user_file: Path | None, on_progress: Progress, workers: int | None) -> int:
-    analyse, version = make_analyser(user_file)  # loads (and checks) the knowledge before any worker starts
-    todo = []
-    for item in plan.new:
-        if _reusable(item, version):
-            item.dream["analysis_version"] = version  # the export carries this matcher's analysis of this text
-        else:
-            todo.append(item.dream)
-    if on_progress and len(todo) < len(plan.new):
-        on_progress(len(plan.new) - len(todo))
-    bodies = [dream["body"] for dream in todo]
-    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    results = None
-    if workers > 1 and len(bodies) >= PARALLEL_FROM:
-        results = _analyse_in_processes(bodies, user_file, workers, on_progress)
-    if results is None:
-        results = _analyse_here(bodies, analyse, on_progress)
-    failed = 0
-    for dream, found in zip(todo, results):
-        if found is None:
-            failed += 1
-            continue
-        motifs, emotion_ids = found
-        dream["motifs"] = [{"motif": motif, "evidence": evidence, "start": start, "end": end, "subject": subject,
-                            "matcher_version": version} for motif, evidence, start, end, subject in motifs]
-        user = [e for e in dream["emotions"] if e["origin"] == "user"]
-        found_rows = [{"emotion": name, "intensity": None, "origin": "text"} for name in emotion_ids]
-        dream["emotions"] = _unique_emotions([*user, *found_rows])
-        dream["analysis_version"] = version
-    return failed
+    analyser = make_analyser(user_file)  # loads (and checks) the knowledge before any worker starts
+    failed = [0]
+    for _ in _analysed(iter(plan.new), analyser, user_file, len(plan.new), workers, on_progress, failed):
+        pass  # each dream is analysed in place
+    return failed[0]
 
 
 def _reusable(item: Incoming, version: int) -> bool:
@@ -307,15 +312,6 @@ def _findings(analyse: Callable, body: str) -> tuple[list[tuple], list[str]] | N
     except Exception:  # noqa: BLE001 - one odd dream must not stop the import
         return None
     return [(h.id, h.evidence, h.start, h.end, h.subject) for h in result.motifs], list(result.emotion_ids())
-
-
-def _analyse_here(bodies: list[str], analyse: Callable, on_progress: Progress) -> list:
-    results = []
-    for body in bodies:
-        results.append(_findings(analyse, body))
-        if on_progress:
-            on_progress(1)
-    return results
 
 
 _worker_analyse: Callable | None = None
@@ -360,33 +356,6 @@ def _analyse_chunk(bodies: list[str]) -> list:
     return [_findings(_worker_analyse, body) for body in bodies]
 
 
-def _analyse_in_processes(bodies: list[str], user_file: Path | None, workers: int, on_progress: Progress) -> list | None:
-    """The bodies analysed by `workers` processes, in order; None if processes can't be had
-    (the caller then analyses them itself)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    chunks = [bodies[i:i + CHUNK] for i in range(0, len(bodies), CHUNK)]
-    results: list = []
-    done = 0
-    try:
-        # spawn, not fork: the parent holds an open SQLite connection and maybe a progress thread
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                 initargs=(user_file, os.getpid())) as pool:
-            for chunk_results in pool.map(_analyse_chunk, chunks):
-                results.extend(chunk_results)
-                done += len(chunk_results)
-                if on_progress:
-                    on_progress(len(chunk_results))
-    except (OSError, BrokenProcessPool):
-        if on_progress and done:
-            on_progress(-done)  # start the bar again for the fallback
-        return None
-    return results
-
-
 def write_import(journal, plan: ImportPlan, on_progress: Progress = None) -> int:
     """Write the plan in one transaction. The journal is checked again inside it, so a dream
     added meanwhile (another terminal) is not added twice."""
@@ -401,3 +370,218 @@ def describe(item: Incoming) -> str:
     dream = item.dream
     label = _one_line(dream["title"]) if dream["title"].strip() else first_words(dream["body"], 50)
     return f"{dream['dreamt_on']}  {label}"
+
+
+# -- import in bounded memory: a checking pass, then a writing pass -------------------------------
+
+
+@dataclass
+class ImportSurvey:
+    """What the first pass over an import learnt: how many records are new and how many the
+    journal (or the file itself) already holds; each record's place among the new ones by
+    day (-1: skipped), which becomes its id; the new ones' content hashes; and the first ten
+    new ones by day, described, for --dry-run."""
+
+    new: int
+    known: int
+    ranks: "array"
+    hashes: set
+    preview: list
+
+
+def survey_import(source: ImportSource, existing_hashes: set[str]) -> ImportSurvey:
+    """Read and check every record of `source` (a malformed one raises, naming it, before
+    anything is written), keeping of each only its day, place and content hash."""
+    import bisect
+    from array import array
+
+    from dreamly.store import content_hash
+
+    with _no_cyclic_gc():
+        hashes: set[bytes] = set()  # of the new records, as 16 bytes each: a small object per record
+        keys = []  # (day, order, index) of each new record as one int: ids follow days, as plan_import orders them
+        preview: list = []
+        count = 0
+        for index, item in enumerate(source.records()):
+            count += 1
+            key = content_hash(item.dream["dreamt_on"], item.dream["body"])
+            short = bytes.fromhex(key)[:16]
+            if key in existing_hashes or short in hashes:
+                continue
+            hashes.add(short)
+            place = _place(item.dream["dreamt_on"], item.order, index)
+            keys.append(place)
+            if len(preview) < 10 or place < preview[-1][0]:
+                bisect.insort(preview, (place, describe(item)))
+                del preview[10:]
+        keys.sort()
+        ranks = array("q", [-1]) * count
+        for rank, place in enumerate(keys):
+            ranks[place & _INDEX] = rank
+    return ImportSurvey(len(keys), count - len(keys), ranks, hashes, [line for _, line in preview])
+
+
+_INDEX = (1 << 40) - 1
+
+
+def _place(day: str, order: tuple, index: int) -> int:
+    """(day, order, index) packed into one int that sorts as the tuple would (the parts of
+    `order` are whole numbers or infinity, their count the same for every record of a file)."""
+    place = date.fromisoformat(day).toordinal()
+    for part in order:
+        part = 1 << 64 if part == float("inf") else min(max(part + (1 << 63), 0), (1 << 64) - 1)
+        place = place << 65 | part
+    return place << 40 | index
+
+
+def write_streamed(journal, source: ImportSource, survey: ImportSurvey, analyser: tuple | None,
+                   user_file: Path | None, on_progress: Progress = None, workers: int | None = None) -> tuple[int, int]:
+    """The second pass: read `source` again and write its new dreams, analysed (with
+    `analyser`, make_analyser's pair; None: unanalysed), in one transaction, so a record that
+    fails now (the file changed since the survey) leaves the journal as it was. The journal is
+    checked again inside the transaction, so a dream added meanwhile is not added twice.
+    Returns (dreams written, dreams that failed to analyse)."""
+    failed = [0]
+    with _no_cyclic_gc(), journal.transaction():
+        items = _still_new(source, survey, journal.content_hashes())
+        if analyser is not None:
+            dreams = _analysed(items, analyser, user_file, survey.new, workers, on_progress, failed)
+        else:
+            dreams = _unanalysed(items, on_progress)
+        try:
+            return journal.insert_dreams(dreams, ranked=True), failed[0]
+        finally:
+            dreams.close()  # a failed import stops its worker processes now, not when the error is forgotten
+
+
+def _still_new(source: ImportSource, survey: ImportSurvey, existing: set[str]) -> Iterator[Incoming]:
+    from dreamly.store import content_hash
+
+    changed = DreamlyError(f"{source.path} changed while it was being imported; nothing was written "
+                           "(import it again)")
+    pending = survey.hashes
+    count = 0
+    for index, item in enumerate(source.records()):
+        count += 1
+        if index >= len(survey.ranks):
+            raise changed
+        rank = survey.ranks[index]
+        if rank < 0:
+            continue
+        key = content_hash(item.dream["dreamt_on"], item.dream["body"])
+        short = bytes.fromhex(key)[:16]
+        if short not in pending:
+            raise changed
+        pending.discard(short)
+        if key in existing:  # added from another terminal since the survey
+            continue
+        item.dream["rank"] = rank
+        yield item
+    if count != len(survey.ranks):
+        raise changed
+
+
+def _unanalysed(items: Iterator[Incoming], on_progress: Progress) -> Iterator[dict]:
+    for item in items:
+        yield item.dream
+        if on_progress:
+            on_progress(1)
+
+
+def _analysed(items: Iterator[Incoming], analyser: tuple, user_file: Path | None, total: int,
+              workers: int | None, on_progress: Progress, failed: list) -> Iterator[dict]:
+    """`items`' dreams with the current matcher's analysis, as analyse_plan gives it, in
+    order, a chunk at a time: at most two chunks per worker wait in the pool, so the records
+    held at once are bounded whatever the size of the import."""
+    from collections import deque
+    from concurrent.futures.process import BrokenProcessPool
+
+    analyse, version = analyser
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    pool = _start_pool(user_file, workers) if workers > 1 and total >= PARALLEL_FROM else None
+    waiting: deque = deque()
+
+    def finish(chunk: list[Incoming], todo: list[dict], future) -> list[dict]:
+        nonlocal pool
+        results = None
+        if future is not None:
+            try:
+                results = future.result()
+            except (OSError, BrokenProcessPool):  # the processes went: analyse here from now on
+                pool = _stop_pool(pool)
+        if results is None:
+            results = [_findings(analyse, dream["body"]) for dream in todo]
+        for dream, found in zip(todo, results):
+            if found is None:
+                failed[0] += 1
+            else:
+                _apply_findings(dream, found, version)
+        if on_progress:
+            on_progress(len(chunk))
+        return [item.dream for item in chunk]
+
+    try:
+        chunk: list[Incoming] = []
+        for item in items:
+            chunk.append(item)
+            if len(chunk) < CHUNK:
+                continue
+            waiting.append(_submit(chunk, version, pool))
+            chunk = []
+            while len(waiting) > (2 * workers if pool is not None else 0):
+                yield from finish(*waiting.popleft())
+        if chunk:
+            waiting.append(_submit(chunk, version, pool))
+        while waiting:
+            yield from finish(*waiting.popleft())
+    finally:
+        _stop_pool(pool)
+
+
+def _submit(chunk: list[Incoming], version: int, pool) -> tuple:
+    """(chunk, the dreams in it to analyse, their future in the pool or None)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    todo = []
+    for item in chunk:
+        if _reusable(item, version):
+            item.dream["analysis_version"] = version  # the export carries this matcher's analysis of this text
+        else:
+            todo.append(item.dream)
+    future = None
+    if pool is not None and todo:
+        try:
+            future = pool.submit(_analyse_chunk, [dream["body"] for dream in todo])
+        except (OSError, RuntimeError, BrokenProcessPool):
+            future = None
+    return chunk, todo, future
+
+
+def _start_pool(user_file: Path | None, workers: int):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:  # spawn, not fork: the parent holds an open SQLite connection and maybe a progress thread
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_worker, initargs=(user_file, os.getpid()))
+    except OSError:
+        return None
+
+
+def _stop_pool(pool) -> None:
+    if pool is not None:
+        try:
+            pool.shutdown(wait=True, cancel_futures=True)
+        except OSError:
+            pass
+    return None
+
+
+def _apply_findings(dream: dict, found: tuple, version: int) -> None:
+    motifs, emotion_ids = found
+    dream["motifs"] = [{"motif": motif, "evidence": evidence, "start": start, "end": end, "subject": subject,
+                        "matcher_version": version} for motif, evidence, start, end, subject in motifs]
+    user = [e for e in dream["emotions"] if e["origin"] == "user"]
+    found_rows = [{"emotion": name, "intensity": None, "origin": "text"} for name in emotion_ids]
+    dream["emotions"] = _unique_emotions([*user, *found_rows])
+    dream["analysis_version"] = version

@@ -10,11 +10,11 @@ formula (starting with = + - @) gets a leading ' that import takes off again; a 
 from __future__ import annotations
 
 import csv
-import io
+import os
 import re
 from datetime import date
 from pathlib import Path
-from typing import Iterable, TextIO
+from typing import Iterable, Iterator, TextIO
 
 from dreamly.errors import DreamlyError
 from dreamly.model import FLAGS
@@ -83,14 +83,30 @@ def split_list(value: str) -> list[str]:
 
 
 def _read_csv(path: Path, stamp: str, today: date | None, date_column: str, text_column: str) -> list[Incoming]:
+    return list(_stream_csv(path, stamp, today, date_column, text_column))
+
+
+def _stream_csv(path: Path, stamp: str, today: date | None, date_column: str, text_column: str) -> Iterator[Incoming]:
+    """The rows of a CSV file as records, one at a time (the file is read as they are)."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as stream:  # CSV's own line ends, quoted ones too
+            yield from _csv_records(path, stream, stamp, today, date_column, text_column)
+    except OSError as exc:
+        raise DreamlyError(f"can't read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        _read_text(path)  # reads it whole to name the line that is not UTF-8
+        raise DreamlyError(f"{path}: not UTF-8 text") from None
+
+
+def _csv_records(path: Path, stream, stamp: str, today: date | None, date_column: str,
+                 text_column: str) -> Iterator[Incoming]:
     from dreamly.dates import parse_day
     from dreamly.entry import parse_emotion
 
-    text = _read_text(path)
     dialect = "excel-tab" if path.suffix.lower() == ".tsv" else "excel"
     # a dream can be longer than the csv module's 131,072-character default: the file's size bounds it
-    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
-    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)  # CSV's own line ends, quoted ones too
+    csv.field_size_limit(max(csv.field_size_limit(), os.fstat(stream.fileno()).st_size + 1))
+    reader = csv.reader(stream, dialect=dialect)
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -108,7 +124,6 @@ def _read_csv(path: Path, stamp: str, today: date | None, date_column: str, text
         i = columns.get(name.strip().lower())
         return csv_uncell(row[i]).strip() if i is not None and i < len(row) else ""
 
-    records = []
     line = reader.line_num
     while True:
         start = line + 1
@@ -159,8 +174,7 @@ def _read_csv(path: Path, stamp: str, today: date | None, date_column: str, text
             source=cell(row, "source") or f"csv:{path.name}", tags=split_list(cell(row, "tags")),
             emotions=emotions, **fields,
         )
-        records.append(Incoming(where, record, order=(start,)))
-    return records
+        yield Incoming(where, record, order=(start,))
 
 
 # -- the registry's contract (formats/__init__.py) ---------------------------------------------
@@ -175,3 +189,7 @@ def export(dreams: Iterable[dict], out: TextIO, job) -> int:
 
 def read(path: Path, options) -> list[Incoming]:
     return _read_csv(path, options.stamp, options.today, options.date_column, options.text_column)
+
+
+def read_stream(path: Path, options) -> Iterator[Incoming]:
+    return _stream_csv(path, options.stamp, options.today, options.date_column, options.text_column)

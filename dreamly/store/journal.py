@@ -819,10 +819,12 @@ class Journal(MorningJournal):
         """The content hash of every dream, to skip what an import already holds."""
         return {row[0] for row in self.conn.execute("SELECT content_hash FROM dreams WHERE content_hash IS NOT NULL")}
 
-    def insert_dreams(self, dreams: Iterable[dict], batch: int = 2000, on_progress=None) -> int:
+    def insert_dreams(self, dreams: Iterable[dict], batch: int = 2000, on_progress=None, *, ranked: bool = False) -> int:
         """Write whole dreams (the record shape of transfer.py: fields, tags, emotions, motifs,
         interpretations, rehearsals) inside the caller's transaction, so an import commits
-        all of them or none. Returns how many were written; `on_progress(n)` hears of each batch."""
+        all of them or none. Returns how many were written; `on_progress(n)` hears of each batch.
+        `ranked`: each dream carries its "rank" (from 0, unique) among the dreams of this import,
+        and takes the id that many after the next free one, whatever order they come in."""
         if not self.conn.in_transaction:
             raise RuntimeError("insert_dreams must run inside Journal.transaction()")
         # Ids are given here rather than read back after each INSERT, so that dreams too go in
@@ -865,7 +867,7 @@ class Journal(MorningJournal):
 
         written = 0
         for d in dreams:
-            dream_id = next_id + written
+            dream_id = next_id + (d["rank"] if ranked else written)
             lucidity = d.get("lucidity")
             rows["dreams"].append((
                 dream_id, d["dreamt_on"], d["created"], d["updated"], d["title"], d["body"],
