@@ -384,7 +384,7 @@ class ImportSurvey:
 
     new: int
     known: int
-    ranks: "array"
+    ranks: "array.array"  # noqa: F821 - imported where it is built (pass 1 only)
     hashes: set
     preview: list
 
