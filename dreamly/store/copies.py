@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from dreamly.errors import DreamlyError
+from dreamly.store.crypto import _fsync_folder  # one home for making a rename durable
 
 # Tests set these to watch a copy being made: `_observe(event)` is called at each step
 # ("temp", "copied", "verified", "named"), and `_STEP` pages are copied at a time (-1: all).
@@ -163,14 +164,3 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
