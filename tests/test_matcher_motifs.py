@@ -586,3 +586,23 @@ def test_someone_elses_heavy_legs_and_slow_motion_stay_theirs():
 def test_the_evidence_of_a_chase_ends_with_the_dreamer():
     hits = [h for h in analyze("a man was chasing me and my friend down the road").motifs if h.id == "chase"]
     assert hits and all(not h.evidence.endswith((" ", "and")) for h in hits), hits
+
+
+@pytest.mark.parametrize("text, pursuer", [
+    ("we fled the soldiers across the border", "pursuer_stranger_or_monster"),
+    ("i outran the wolves", "pursuer_animal"),
+    ("i ran from the house as the man came down the stairs after me", "pursuer_stranger_or_monster"),
+    ("they were coming to get me so i hid", "pursuer_invisible"),
+])
+def test_more_ways_of_fleeing_a_pursuer(text, pursuer):
+    assert {"chase", pursuer} <= dreamers(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my mum came up the stairs after me to say goodnight",
+    "the kids came out after me to play",
+    "the soldiers fled the city",
+    "they were coming to get me from the airport",
+])
+def test_following_to_be_kind_or_others_fleeing_is_no_chase(text):
+    assert "chase" not in dreamers(text)

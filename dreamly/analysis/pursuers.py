@@ -20,6 +20,7 @@ _BY = compile_later(r"\s+by\s+((?:[\w'.-]+\s+){0,6}?[\w'.-]+)(?=\s*(?:[,.;!?]|$|
 # a passive's by-phrase a few words on: "chased through a station by someone"
 _BY_LATER = compile_later(r"(?:\s+[\w'-]+){1,5}?" + _BY.pattern, re.I)
 _PASSIVE = compile_later(r"(?:chased|hunted|stalked|followed|pursued)$", re.I)
+_FLED = compile_later(r"(?:fled|flee|flees|fleeing|outran|outrun|outruns|outrunning)\b", re.I)
 _FROM = compile_later(r"\bfrom\s+(.{1,60}?)(?=[,.;!?]|$)", re.I)
 # a person word that names a place or an owner, not who chases: "near my grandparents
 # house", "my friend's dog" (the dog is the agent), "at mum's"
@@ -152,6 +153,8 @@ class Pursuers:
                 fm = _FROM.search(text, h.start)
                 if fm:
                     found = self._agent(doc, fm.start(1), fm.end(1))
+            elif _FLED.match(ev):  # "we fled the soldiers", "I outran the wolves": the object is the agent
+                found = self._agent(doc, h.start, h.end)
             elif not re.match(r"(?:i|we)\b", ev):  # active: the doer, in the hit's clause or before it
                 cl, ci = doc.clause_of(h.start)
                 lead = re.match(r"[\w']+", text[h.start:h.end])  # "he chases": the subject is in the hit
