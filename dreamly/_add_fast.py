@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import sys
 
 FORMAT = "dreamly-add-spec-1"
@@ -79,33 +78,16 @@ def spec_needed() -> bool:
 
 
 def _read():
-    if not hasattr(os, "getuid") or os.environ.get("DREAMLY_NO_FAST_ADD"):
+    if os.environ.get("DREAMLY_NO_FAST_ADD"):
         return None
     try:
-        from dreamly.analysis.cache import _private_dir
+        from dreamly.analysis.cache import read_trusted
 
-        path = _file()
-        if not _private_dir(path.parent):
-            return None
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
-    except Exception:  # noqa: BLE001 - no spec: Typer parses
+        data = read_trusted(_file(), key().encode("utf-8"))
+        spec = json.loads(data.decode("utf-8")) if data is not None else None
+    except Exception:  # noqa: BLE001 - no spec, or a damaged one (only a cache): Typer parses
         return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
-            return None
-        with os.fdopen(fd, "rb") as fh:
-            fd = -1
-            header = fh.readline().rstrip(b"\n").decode("utf-8")
-            if header != key():
-                return None
-            spec = json.loads(fh.read().decode("utf-8"))
-        return spec if _well_formed(spec) else None
-    except Exception:  # noqa: BLE001 - a damaged spec is only a cache
-        return None
-    finally:
-        if fd >= 0:
-            os.close(fd)
+    return spec if _well_formed(spec) else None
 
 
 def _well_formed(spec) -> bool:

@@ -74,17 +74,16 @@ def _private_dir(folder: Path) -> bool:
     return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
-def load(user_file: Path | str | None):
-    """The cached Matcher for this knowledge, or None (missing, stale, unreadable, not
-    trustworthy)."""
+def read_trusted(path: Path, header: bytes) -> bytes | None:
+    """What follows the first line of a cache file only this user could have written (a
+    regular file, theirs, private, in a private folder, not through a link), when that line
+    is `header`; else None. The one trust check for every cache dreamly reads."""
     if not hasattr(os, "getuid"):  # no owners to check (Windows): never trust a file
         return None
     try:
-        wanted = key(user_file)
-        folder = cache_dir()
-        if not _private_dir(folder):
+        if not _private_dir(path.parent):
             return None
-        fd = os.open(folder / FILE_NAME, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return None
     try:
@@ -93,22 +92,35 @@ def load(user_file: Path | str | None):
             return None
         with os.fdopen(fd, "rb") as fh:
             fd = -1
-            if fh.readline().rstrip(b"\n") != wanted:
+            if fh.readline().rstrip(b"\n") != header:
                 return None
-            data = fh.read()
-        import gc
-        import marshal
-
-        gc.disable()  # a few thousand objects, none cyclic garbage: the collector would only slow it
-        try:
-            return _decode(marshal.loads(data))
-        finally:
-            gc.enable()
-    except Exception:  # a damaged cache is only a cache: build instead
+            return fh.read()
+    except OSError:
         return None
     finally:
         if fd >= 0:
             os.close(fd)
+
+
+def load(user_file: Path | str | None):
+    """The cached Matcher for this knowledge, or None (missing, stale, unreadable, not
+    trustworthy)."""
+    try:
+        data = read_trusted(cache_dir() / FILE_NAME, key(user_file))
+    except OSError:
+        return None
+    if data is None:
+        return None
+    import gc
+    import marshal
+
+    gc.disable()  # a few thousand objects, none cyclic garbage: the collector would only slow it
+    try:
+        return _decode(marshal.loads(data))
+    except Exception:  # a damaged cache is only a cache: build instead
+        return None
+    finally:
+        gc.enable()
 
 
 # Knowledge attributes that only building a Matcher reads (and feeling names, later): what
