@@ -19,7 +19,7 @@ from dreamly.analysis.text import (
 _BY = compile_later(r"\s+by\s+((?:[\w'.-]+\s+){0,6}?[\w'.-]+)(?=\s*(?:[,.;!?]|$|\s(?:with|who|that|in|on|at|from|and|through|around|all|across|down|up|into|near|by|outside|behind|under|over|past|inside|beside|along|toward|towards|to|for|while|as|when|because|after|before|until|but|so)\b))", re.I)
 # a passive's by-phrase a few words on: "chased through a station by someone"
 _BY_LATER = compile_later(r"(?:\s+[\w'-]+){1,5}?" + _BY.pattern, re.I)
-_PASSIVE = compile_later(r"(?:chased|hunted|stalked|followed|pursued)$", re.I)
+_PASSIVE = compile_later(r"(?:chased|hunted|stalked|followed|pursued|tracked|trailed)(?: down)?$", re.I)
 _FLED = compile_later(r"(?:fled|flee|flees|fleeing|outran|outrun|outruns|outrunning)\b", re.I)
 _FROM = compile_later(r"\bfrom\s+(.{1,60}?)(?=[,.;!?]|$)", re.I)
 # a person word that names a place or an owner, not who chases: "near my grandparents
@@ -28,6 +28,8 @@ _PLACE_OR_OWNER = compile_later(
     r"(?:'s|s'|')(?![\w'])|s?\s+(?:house|home|place|farm|garden|yard|backyard|room|bedroom|apartment|flat|kitchen|office|"
     r"shop|store|street|car|school|church|porch|land|property|ranch|cabin|basement|attic|building|party|wedding|"
     r"funeral|door|driveway|village|town|cottage|bungalow)\b")
+# a stranger's vehicle is no place: "a police car", "an army truck" (but "my uncles car" is an owner's)
+_VEHICLE_NEXT = compile_later(r"\s+(?:car|cars|truck|trucks|van|vans)\b")
 # the first word of a hit that opens with its own agent ("a big dog was right behind me")
 _OPENS_NOUN_PHRASE = frozenset(("a", "an", "the", "this", "that", "these", "those", "some", "something", "someone",
                                 "somebody"))
@@ -65,7 +67,8 @@ class Pursuers:
             for src in self._agent_specs[label]:  # compiled only when its literals are there
                 if doc.may_hold(self._literals[src], first, last):
                     for m in self._re(src).finditer(doc.hay, lo, hi):
-                        if (_PLACE_OR_OWNER.match(doc.hay, m.end()) or _LIKENED.search(doc.hay, max(0, m.start() - 24), m.start())
+                        if ((_PLACE_OR_OWNER.match(doc.hay, m.end()) and not (
+                                label != "pursuer_known_person" and _VEHICLE_NEXT.match(doc.hay, m.end()))) or _LIKENED.search(doc.hay, max(0, m.start() - 24), m.start())
                                 or _ABSENT.search(doc.hay, max(0, m.start() - 16), m.start())):
                             continue  # "near my grandparents house", "a crab the size of a car", "with no driver"
                         kind = label
@@ -90,11 +93,13 @@ class Pursuers:
                     continue  # "French thing", "Bridal Store": an adjective or a title, not a person
                 if (m.start(), m.end()) not in lexical:  # "the Indians": the lexicon's word, not a name
                     out.append((m.start(), m.end(), "pursuer_known_person"))
-        # a word inside a longer candidate is part of it: "my landlord" is someone known, not a stranger
-        known = [(s, e) for s, e, label in out if label == "pursuer_known_person"]
-        if known:
-            out = [c for c in out if c[2] == "pursuer_known_person"
-                   or not any(s <= c[0] and c[1] <= e and (s, e) != c[:2] for s, e in known)]
+        # a word inside a longer candidate is part of it: "my landlord" is someone known, not a
+        # stranger; "a hooded figure", "a figure in black" are strangers, not an unseen "figure"
+        spans = {(s, e) for s, e, _ in out}
+        out = [c for c in out if not any(s <= c[0] and c[1] <= e and (s, e) != c[:2] for s, e in spans)]
+        # an unseen-kind word right after another candidate is that one's: "a police car", "an army truck"
+        ends = {e for s, e, label in out if label != "pursuer_invisible"}
+        out = [c for c in out if not (c[2] == "pursuer_invisible" and c[0] - 1 in ends and text[c[0] - 1] == " ")]
         return sorted(set(out))
 
     def _antecedent(self, doc: _Doc, pronoun: str, pos: int) -> tuple[str, int, int] | None:
@@ -161,8 +166,8 @@ class Pursuers:
                 lead = lead.group().lower() if lead else ""
                 if lead in _OPENS_NOUN_PHRASE:  # "the dog was right behind me": the hit opens with its agent
                     found = self._agent(doc, h.start, h.end, first=True)
-                else:
-                    hi = h.end if lead in ("he", "she", "they", "it", "them", "him", "her") else h.start
+                else:  # the hit's own first word may be its agent: "I ran and the monster followed"
+                    hi = h.end if lead in ("he", "she", "they", "it", "them", "him", "her") else h.start + len(lead)
                     found = self._agent(doc, cl[ci].start, hi)
                 # "the guy who was following me": the noun just before the relative pronoun
                 relative = re.match(r"\s*(?:who|that|which)\b", text[cl[ci].start:h.start], re.I)

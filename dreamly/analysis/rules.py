@@ -437,7 +437,7 @@ class Matcher(Pursuers):
         if ci > 0 and _NEG_RAISER.match(doc.low, cl[ci].start) and _NEGATION.search(doc.low, cl[ci - 1].start,
                                                                                      cl[ci - 1].end):
             return None
-        if rule.realis and _IRREALIS.search(prefix):
+        if rule.realis and _IRREALIS.search(doc.low, scope, start):  # (on the text: "as if" looks back)
             return None
         if rule.kind == "motif" and _NEGATION.search(doc.low, start, end) and not _asks_negation(rule.source):
             return None  # "my legs never gave way": a denial inside a hit whose phrase does not ask for one
