@@ -246,3 +246,119 @@ def test_teeth_in_other_words(text):
 
 def test_someone_elses_toothache_is_theirs():
     assert "teeth" not in motifs("His tooth ached and he went to the dentist.")
+
+
+# -- round 2: more constructions --------------------------------------------------------
+
+@pytest.mark.parametrize("text, want", [
+    ("Then the man started to run toward me and I took off.", {C, S}),
+    ("the bull was walking towards us so we scrambled over the gate", {C, A}),
+])
+def test_moving_toward_the_dreamer_who_flees(text, want):
+    assert want <= motifs(text)
+
+
+def test_walking_toward_the_dreamer_in_friendship_is_no_chase():
+    assert C not in motifs("My friend walked towards me smiling and we hugged.")
+
+
+@pytest.mark.parametrize("text, want", [
+    ("We ran and ran but the creature kept coming.", {C, S}),
+    ("I fled the building as the security guards closed in.", {C, S}),
+    ("i was trying to outrun a tidal wave and a crazy man in a truck", {C, S}),
+    ("I heard him coming up the stairs after me, so I climbed out the window.", {C}),
+])
+def test_a_pursuer_that_will_not_stop(text, want):
+    assert want <= motifs(text)
+
+
+def test_he_kept_gaining_on_me_stays_the_dreamers_chase():
+    got = motifs("running from a guy down the road, legs so heavy, and he kept gaining on me")
+    assert {C, S} <= got
+
+
+@pytest.mark.parametrize("text, want", [
+    ("I was in a maze and a minotaur was chasing me.", S),
+    ("an angry donkey chased me across the field", A),
+    ("The principal was chasing me around the school.", K),
+])
+def test_more_of_the_words_for_pursuers(text, want):
+    got = motifs(text)
+    assert C in got and want in got and I not in got
+
+
+@pytest.mark.parametrize("text", [
+    "The elevator stopped between floors and we were stuck in there for hours.",
+    "i woke up in a room with no door",
+    "I was kept prisoner in a big house.",
+    "The soldiers took us prisoner.",
+    "I was wedged in a narrow tunnel and couldn't move forward or back.",
+    "The door slammed shut behind me and wouldn't open.",
+    "Someone had shut me in the boot of a car.",
+    "I was under arrest and they put me in a cell.",
+    "We were stuck at the top of a ferris wheel.",
+    "we were stranded on a sandbank and couldnt reach the shore",
+])
+def test_trapped_round_two(text):
+    assert "trapped" in motifs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "They put us in the car and drove to the beach.",
+    "I kept the door locked, just getting it locked in time.",
+    "The cat was stuck up a tree.",
+])
+def test_not_trapped_round_two(text):
+    assert "trapped" not in motifs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I was wandering around an airport looking for my gate and I couldn't find it.",
+    "I was driving around lost in a strange town.",
+    "I didn't recognise anything and had no idea where I was.",
+])
+def test_lost_round_two(text):
+    assert "lost" in motifs(text)
+
+
+def test_a_denial_in_the_clause_before_does_not_deny_a_phrase_with_its_own():
+    # "I'd never seen it and couldn't get back": "never" belongs to the first clause
+    assert "lost" in motifs("I ended up in a part of town I'd never seen and couldn't get back.")
+
+
+def test_running_slower_and_slower():
+    assert "slow_motion" in motifs("I was running slower and slower.")
+
+
+@pytest.mark.parametrize("text", [
+    "The elevator dropped suddenly and we plunged down.",
+    "the lift plummeted with me inside it",
+])
+def test_falling_with_what_carries_the_dreamer(text):
+    assert "falling" in motifs(text)
+
+
+def test_dropping_down_to_hide_is_no_fall():
+    assert "falling" not in motifs("I dropped down behind the wall so they wouldn't see me.")
+
+
+@pytest.mark.parametrize("text", [
+    "I got to the airport and my plane had already taken off.",
+    "The teacher handed out the test papers and I panicked.",
+])
+def test_late_or_exam_round_two(text):
+    assert "late_or_exam" in motifs(text)
+
+
+def test_someone_elses_train_leaving_is_not_lateness():
+    assert "late_or_exam" not in motifs("His train had already left.")
+
+
+def test_cavities_at_the_dentist():
+    assert "teeth" in motifs("I was at the dentist and he found lots of cavities.")
+
+
+def test_a_wasp_is_no_was():
+    # the pursuer lexicon feeds who-can-feel: "wasp" must not make "was" a person word
+    from dreamly.analysis import analyze as a
+    assert "anger" in a("the train was late again, got really annoyed").emotion_ids()

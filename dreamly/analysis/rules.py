@@ -193,8 +193,10 @@ class Matcher(Pursuers):
         self._dull: set[str] = set()
         # words for who can feel (people, creatures), from the knowledge base's macros: an
         # inherited subject that is none of them ("the exit", "the plane") feels nothing
+        # (a word and its plural; the singular only of a plural: "wasp" gives no "was")
         self._feelers = frozenset(w for name in ("KNOWN", "STRANGER", "ANIMAL") for t in
-                                  re.findall(r"[a-z]{3,}", self._macros.get(name, "").lower()) for w in (t, t + "s", t[:-1])
+                                  re.findall(r"[a-z]{3,}", self._macros.get(name, "").lower())
+                                  for w in ((t, t + "s", t[:-1]) if t.endswith("s") else (t, t + "s"))
                                   if w not in _FUNCTION_WORDS)
         self._agent_order = [a for a in ("pursuer_known_person", "pursuer_animal",
                                          "pursuer_stranger_or_monster", "pursuer_invisible")
@@ -426,6 +428,10 @@ class Matcher(Pursuers):
         cl, ci = doc.clause_of(start)
         c_start, c_end, subj = cl[ci].start, cl[ci].end, cl[ci].subject
         scope = doc.scope_start(cl, ci)
+        if rule.kind == "motif" and scope < c_start and _asks_negation(rule.source):
+            # a phrase holding its own denial ("couldn't get back", "no idea where I was") is not
+            # denied by the clause it is joined to ("I'd never seen it and couldn't get back")
+            scope = c_start
         if rule.kind == "emotion":  # where negation may reach a feeling from (feelings.py)
             scope = emotion_scope(doc.low, scope, c_start, doc.sents[cl[ci].sentence][0], start)
         prefix = doc.low[scope:start]
