@@ -79,7 +79,8 @@ def _asks_negation(source: str) -> bool:
     """Whether a phrase holds a negation of its own ("couldn't move", "no way out")."""
     got = _ASKS.get(source)
     if got is None:
-        got = _ASKS[source] = bool(_NEGATION_WORDS.search(source))
+        # (escapes read as a gap first: in the text of "\bno door" the \b hides the word "no")
+        got = _ASKS[source] = bool(_NEGATION_WORDS.search(re.sub(r"\\[a-zA-Z]", " ", source)))
     return got
 
 
