@@ -466,12 +466,13 @@ def edit(
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Change a dream. With no options, opens its text in $VISUAL/$EDITOR.
+    """Change a dream. With no options, opens its text in $VISUAL/$EDITOR (or, with text piped
+    in, makes that its new text).
 
     Example: dreamly edit 12 --title "The station again" -t work --nightmare
     """
     from dreamly.dates import parse_day, refuse_future
-    from dreamly.entry import EditorDraft, clean_text, parse_emotion, repair_surrogates
+    from dreamly.entry import EditorDraft, clean_text, parse_emotion, read_stdin, repair_surrogates, stdin_is_piped
     from dreamly import actions
     from dreamly.store import open_journal
 
@@ -504,6 +505,11 @@ def edit(
     with open_journal(db, create=False) as journal:
         draft = None
         expect = None
+        if text is None and nothing_else and not editor and stdin_is_piped():
+            text = read_stdin()  # as `add` reads a pipe: the new text
+            if not text.strip():
+                fail("no new text came on stdin; the dream was not changed (give --text, or run in a terminal "
+                     "to open the editor)")
         if text is not None:
             fields["body"] = clean_text(text)
         elif editor or nothing_else:

@@ -137,3 +137,19 @@ def test_path_tells_scripts_where_the_journal_is(cli, db_path):
     add(cli, DREAM)
     assert json.loads(cli("path", "--json").stdout)["exists"] is True
     assert cli("path").stdout.strip() == str(db_path)
+
+
+def test_edit_reads_new_text_from_a_pipe_as_add_does(cli, tmp_path):
+    # `... | dreamly edit 1` used to open vi with no terminal to type in
+    add(cli, DREAM)
+    env = dict(os.environ, EDITOR="false", VISUAL="false")
+    piped = subprocess.run([sys.executable, "-m", "dreamly", "edit", "1"], input="I was falling off a cliff\n",
+                           capture_output=True, text=True, env=env, timeout=60)
+    assert piped.returncode == 0, piped.stderr
+    assert "Falling" in piped.stdout
+    assert cli("show", "1", "--json").stdout.count("falling off a cliff") == 1
+    empty = subprocess.run([sys.executable, "-m", "dreamly", "edit", "1"], input="", capture_output=True, text=True,
+                           env=env, timeout=60)
+    assert empty.returncode == 1
+    assert empty.stderr.startswith("Error: no new text came on stdin; the dream was not changed")
+    assert json.loads(cli("show", "1", "--json").stdout)["body"] == "I was falling off a cliff"
