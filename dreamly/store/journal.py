@@ -661,9 +661,18 @@ class Journal(MorningJournal):
 
     def recall_days(self, until: date) -> Iterator[date]:
         """The days with a dream on or before `until`, newest first, read lazily from the day
-        index (the recall streak stops at the first gap, so it rarely reads far)."""
+        index (the recall streak stops at the first gap, so it rarely reads far).
+
+        Each day is one seek in the day index (the latest day before the last one), not a
+        walk over every dream of it: SELECT DISTINCT would visit all of a day's dreams, so a
+        long streak cost in proportion to the journal (a million dreams, 60 ms more per add)."""
         for (day,) in self.conn.execute(
-            "SELECT DISTINCT dreamt_on FROM dreams WHERE dreamt_on <= ? ORDER BY dreamt_on DESC", (until.isoformat(),)
+            """WITH RECURSIVE days(day) AS (
+                   SELECT max(dreamt_on) FROM dreams WHERE dreamt_on <= ?
+                   UNION ALL
+                   SELECT (SELECT max(dreamt_on) FROM dreams WHERE dreamt_on < days.day) FROM days
+                   WHERE days.day IS NOT NULL)
+               SELECT day FROM days WHERE day IS NOT NULL""", (until.isoformat(),)
         ):
             yield date.fromisoformat(day)
 
