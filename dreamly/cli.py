@@ -1449,7 +1449,7 @@ def check(
              "`dreamly salvage` copies every dream that can still be read into a new journal, "
              "or restore a backup")
     if report["search_index"]:
-        fail("the search index is out of step with the dreams" +
+        fail("an index (search, or the days with a dream) is out of step with the dreams" +
              ("" if repair else "; `dreamly check --repair` rebuilds it"))
     if report["analysis"]:
         fail("some dreams are not analysed with their current text; `dreamly reanalyze --missing` "

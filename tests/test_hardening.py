@@ -915,3 +915,18 @@ def test_a_schema_4_journal_gains_its_table_of_days_and_keeps_every_dream(cli, d
     add(cli, "I was flying", "-d", "2026-01-07")
     assert query(db_path, "SELECT day, dreams FROM dream_days ORDER BY day") == [
         ("2026-01-04", 1), ("2026-01-05", 1), ("2026-01-07", 1)]
+
+
+def test_check_finds_and_repairs_an_index_of_days_out_of_step(cli, db_path):
+    add(cli, "I was chased through the station", "-d", "2026-01-05")
+    add(cli, "I was falling", "-d", "2026-01-06")
+    conn = sqlite3.connect(db_path)
+    with conn:  # a hand edit of the file that left the derived table behind
+        conn.execute("DELETE FROM dream_days WHERE day = '2026-01-05'")
+    conn.close()
+    result = cli("check")
+    assert result.exit_code == 1
+    assert "the index of days with a dream (the recall streak's) is out of step with the dreams" in result.stdout
+    assert cli("check", "--repair").exit_code == 0
+    assert query(db_path, "SELECT day, dreams FROM dream_days ORDER BY day") == [("2026-01-05", 1), ("2026-01-06", 1)]
+    assert cli("check").exit_code == 0

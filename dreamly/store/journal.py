@@ -987,6 +987,15 @@ class Journal(MorningJournal):
                 problems.append(f"{missing} dream{'s are' if missing != 1 else ' is'} missing from the search index")
             if extra:
                 problems.append(f"the search index holds {extra} dream{'s' if extra != 1 else ''} that no longer exist")
+            days_out_of_step = self.conn.execute(
+                """SELECT count(*) FROM (SELECT dreamt_on AS day, count(*) AS dreams FROM dreams GROUP BY dreamt_on
+                                         EXCEPT SELECT day, dreams FROM dream_days)"""
+            ).fetchone()[0] + self.conn.execute(
+                """SELECT count(*) FROM (SELECT day, dreams FROM dream_days
+                                         EXCEPT SELECT dreamt_on, count(*) FROM dreams GROUP BY dreamt_on)"""
+            ).fetchone()[0]
+            if days_out_of_step:
+                problems.append("the index of days with a dream (the recall streak's) is out of step with the dreams")
             if not problems and not self.read_only:  # SQLite counts the deep check as a write
                 # rank 1: compare the index with the dreams' current text, not only with itself
                 self.conn.execute("INSERT INTO dreams_fts (dreams_fts, rank) VALUES ('integrity-check', 1)")
@@ -1023,9 +1032,13 @@ class Journal(MorningJournal):
                WHERE a.dream_id IS NULL OR a.text_hash != dreamly_text_hash(d.body) ORDER BY d.id""")]
 
     def rebuild_search_index(self) -> None:
-        """Rebuild the full-text index from the dreams table (it holds no data of its own)."""
+        """Rebuild the full-text index and the index of days from the dreams table (neither
+        holds data of its own)."""
         with self.transaction():
             self.conn.execute("INSERT INTO dreams_fts (dreams_fts) VALUES ('rebuild')")
+            self.conn.execute("DELETE FROM dream_days")
+            self.conn.execute("INSERT INTO dream_days (day, dreams) SELECT dreamt_on, count(*) FROM dreams "
+                              "GROUP BY dreamt_on")
 
     def check(self, *, repair: bool = False) -> dict:
         """Everything `dreamly check` reports; with repair, rebuilds what can be rebuilt."""
