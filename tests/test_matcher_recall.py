@@ -362,3 +362,55 @@ def test_a_wasp_is_no_was():
     # the pursuer lexicon feeds who-can-feel: "wasp" must not make "was" a person word
     from dreamly.analysis import analyze as a
     assert "anger" in a("the train was late again, got really annoyed").emotion_ids()
+
+
+# -- round 3: escaping an agent, typed fragments, the head of a noun phrase ------------------
+
+@pytest.mark.parametrize("text, want", [
+    ("I got away from the kidnappers.", {C, S}),
+    ("I was trying to escape a killer.", {C, S}),
+    ("I escaped the zombies by climbing onto the roof.", {C, S}),
+    ("I evaded the guards and slipped out.", {C, S}),
+])
+def test_escaping_an_agent_with_or_without_from(text, want):
+    assert want <= motifs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I escaped the building.",
+    "I lost the kids at the mall.",
+    "I dodged the ball.",
+])
+def test_escaping_a_place_or_losing_someone_is_no_chase(text):
+    assert C not in motifs(text)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("monster after me, couldnt run", {C, S}),
+    ("cops after me for no reason", {C, S}),
+    ("weird man followed me and my sister around a shop", {C, S}),
+    ("me and my brother were on the run", {C, I}),
+    ("I was on the run.", {C, I}),
+])
+def test_typed_fragments_and_on_the_run(text, want):
+    assert want <= motifs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the guy after me in the queue was rude",
+    "dog followed me around all day, so cute",
+    "we were on the run to the shops before they closed",
+])
+def test_not_a_chase_in_typed_fragments(text):
+    assert C not in motifs(text)
+
+
+@pytest.mark.parametrize("text, want, wrong", [
+    ("giant spider after me", A, S),
+    ("the giant spider was right behind me as I ran", A, S),
+    ("the killer bees were right behind us as we ran", A, S),
+    ("a cloaked shape chased me", S, I),
+])
+def test_the_head_of_the_noun_phrase_types_the_pursuer(text, want, wrong):
+    got = motifs(text)
+    assert C in got and want in got and wrong not in got

@@ -20,7 +20,8 @@ _BY = compile_later(r"\s+by\s+((?:[\w'.-]+\s+){0,6}?[\w'.-]+)(?=\s*(?:[,.;!?]|$|
 # a passive's by-phrase a few words on: "chased through a station by someone"
 _BY_LATER = compile_later(r"(?:\s+[\w'-]+){1,5}?" + _BY.pattern, re.I)
 _PASSIVE = compile_later(r"(?:chased|hunted|stalked|followed|pursued|tracked|trailed)(?: down)?$", re.I)
-_FLED = compile_later(r"(?:fled|flee|flees|fleeing|outran|outrun|outruns|outrunning)\b", re.I)
+_FLED = compile_later(r"(?:fled|flee|flees|fleeing|outran|outrun|outruns|outrunning|escaped|escape|escapes|escaping|evaded|"
+                      r"evade|evades|evading|eluded|elude|eludes|eluding|dodged|dodge|dodging|shook off|shake off)\b", re.I)
 _FROM = compile_later(r"\bfrom\s+(.{1,60}?)(?=[,.;!?]|$)", re.I)
 # a person word that names a place or an owner, not who chases: "near my grandparents
 # house", "my friend's dog" (the dog is the agent), "at mum's"
@@ -100,6 +101,10 @@ class Pursuers:
         # an unseen-kind word right after another candidate is that one's: "a police car", "an army truck"
         ends = {e for s, e, label in out if label != "pursuer_invisible"}
         out = [c for c in out if not (c[2] == "pursuer_invisible" and c[0] - 1 in ends and text[c[0] - 1] == " ")]
+        # ... and a person or creature word right before another is its modifier: the head names
+        # the pursuer ("a giant spider", "killer bees", "a guard dog", "a mother bear")
+        heads = {s for s, e, label in out if label != "pursuer_invisible"}
+        out = [c for c in out if not (c[2] != "pursuer_invisible" and c[1] + 1 in heads and text[c[1]:c[1] + 1] == " ")]
         return sorted(set(out))
 
     def _antecedent(self, doc: _Doc, pronoun: str, pos: int) -> tuple[str, int, int] | None:
@@ -146,6 +151,8 @@ class Pursuers:
             ev = text[h.start:h.end].lower()
             found = None
             by = _BY.match(text, h.end) or (_BY_LATER.match(text, h.end) if _PASSIVE.search(ev) else None)
+            if by and _FLED.match(ev) and not _PASSIVE.search(ev):
+                by = None  # "escaped the zombies by climbing onto the roof": a means, the agent is the object
             if by:  # "chased by a man with a dog": the head noun of the by-phrase
                 # (a known-person frame may run on past it: "by the girls who used to bully me")
                 reach = min(doc.sents[doc.sentence_of(by.start(1))][1], by.end(1) + 60)
@@ -164,10 +171,13 @@ class Pursuers:
                 cl, ci = doc.clause_of(h.start)
                 lead = re.match(r"[\w']+", text[h.start:h.end])  # "he chases": the subject is in the hit
                 lead = lead.group().lower() if lead else ""
-                if lead in _OPENS_NOUN_PHRASE:  # "the dog was right behind me": the hit opens with its agent
+                if lead in _OPENS_NOUN_PHRASE or (lead not in ("he", "she", "they", "it", "them", "him", "her")
+                                                  and self._candidates(doc, h.start, h.start + len(lead))):
+                    # the hit opens with its agent: "the dog was right behind me", "giant spider after me",
+                    # "I ran and the monster followed"
                     found = self._agent(doc, h.start, h.end, first=True)
-                else:  # the hit's own first word may be its agent: "I ran and the monster followed"
-                    hi = h.end if lead in ("he", "she", "they", "it", "them", "him", "her") else h.start + len(lead)
+                else:
+                    hi = h.end if lead in ("he", "she", "they", "it", "them", "him", "her") else h.start
                     found = self._agent(doc, cl[ci].start, hi)
                 # "the guy who was following me": the noun just before the relative pronoun
                 relative = re.match(r"\s*(?:who|that|which)\b", text[cl[ci].start:h.start], re.I)
