@@ -414,3 +414,49 @@ def test_not_a_chase_in_typed_fragments(text):
 def test_the_head_of_the_noun_phrase_types_the_pursuer(text, want, wrong):
     got = motifs(text)
     assert C in got and want in got and wrong not in got
+
+
+# -- round 4: lateness by amount, doors that hold the dreamer, falls by what gives way ------
+
+@pytest.mark.parametrize("text", [
+    "I arrived at the party two hours late.",
+    "I didn't make it to the airport in time and missed the plane.",
+    "I kept missing buses and couldn't get to school.",
+])
+def test_late_by_how_much_and_not_in_time(text):
+    assert "late_or_exam" in motifs(text)
+
+
+def test_late_at_night_after_an_arrival_is_a_time_of_day():
+    assert "late_or_exam" not in motifs("We arrived at the cabin late at night.")
+
+
+@pytest.mark.parametrize("text", [
+    "The car sank into the lake and I couldn't open the door.",
+    "I was in a tiny space and could not move or get out.",
+    "There were bars on the windows and the door was bolted.",
+    "They had me tied up in a chair.",
+])
+def test_held_in_by_doors_and_bonds(text):
+    assert "trapped" in motifs(text)
+
+
+def test_a_door_that_will_not_open_from_outside_is_no_confinement():
+    assert "trapped" not in motifs("I got home and couldn't open the front door, my key was wrong.")
+
+
+def test_a_wrong_train_is_not_being_lost():
+    assert "lost" not in motifs("I got on the wrong train and ended up in Leeds.")
+
+
+@pytest.mark.parametrize("text", [
+    "The rope snapped and I fell.",
+    "I tumbled down the mountainside.",
+    "the chair lift broke and we fell",
+])
+def test_falling_when_what_holds_the_dreamer_gives_way(text):
+    assert "falling" in motifs(text)
+
+
+def test_moving_as_if_underwater_is_slow_motion():
+    assert "slow_motion" in motifs("I ran as if I was underwater.")
