@@ -460,3 +460,18 @@ def test_falling_when_what_holds_the_dreamer_gives_way(text):
 
 def test_moving_as_if_underwater_is_slow_motion():
     assert "slow_motion" in motifs("I ran as if I was underwater.")
+
+
+# -- can't-run family: the body not answering ----------------------------------------------
+
+@pytest.mark.parametrize("text, label", [
+    ("I tried to run but my legs wouldn't work.", "heavy_legs"),
+    ("I kept tripping over my own feet as I ran.", "heavy_legs"),
+    ("My body wouldn't respond at all.", "paralysis"),
+])
+def test_the_body_not_answering(text, label):
+    assert label in motifs(text)
+
+
+def test_weak_at_the_knees_for_someone_is_no_jelly_legs():
+    assert "jelly_legs" not in motifs("I felt weak at the knees when he smiled.")
