@@ -475,3 +475,27 @@ def test_the_body_not_answering(text, label):
 
 def test_weak_at_the_knees_for_someone_is_no_jelly_legs():
     assert "jelly_legs" not in motifs("I felt weak at the knees when he smiled.")
+
+
+# -- death, flying, nakedness in other words ----------------------------------------------
+
+@pytest.mark.parametrize("text, label", [
+    ("I watched my brother drown.", "death"),
+    ("We buried our cat in the garden.", "death"),
+    ("I flapped my arms and took off into the sky.", "flying"),
+    ("I jumped and just kept going up into the air.", "flying"),
+    ("I realised I had no clothes on in the middle of the supermarket.", "naked_in_public"),
+    ("i turned up to work in just my underwear", "naked_in_public"),
+])
+def test_more_words_for_death_flying_and_nakedness(text, label):
+    assert label in motifs(text)
+
+
+@pytest.mark.parametrize("text, label", [
+    ("We buried our cat in the garden.", "trapped"),
+    ("smoke rose up into the sky", "flying"),
+    ("The plane took off into the sky.", "flying"),
+    ("I buried my face in the pillow.", "death"),
+])
+def test_a_burial_is_no_confinement_and_smoke_does_not_fly(text, label):
+    assert label not in motifs(text)
