@@ -186,8 +186,20 @@ def _sequence(p: str, i: int) -> tuple[set[str] | None, int]:
         options.append({run})
     if len(options) <= 1:
         return (options[0] if options else None), i
-    # the set whose shortest member is longest is the one fewest texts contain
-    return max(options, key=lambda o: (min(map(len, o)), -len(o))), i
+    # the set whose shortest member is longest is the one fewest texts contain; a set of words
+    # nearly every sentence holds ("the", "for", "with") only when there is no other
+    return max(options, key=lambda o: (min(map(_weight, o)), -len(o))), i
+
+
+# function words nearly every sentence holds: a rule indexed on one runs everywhere, so they
+# count as shorter than any three-letter word ("on the run" is indexed on "run"), though
+# still better than none
+_EVERYWHERE = frozenset("""the and was were for with that had has have not but you his her they this from then
+    she him them there what when into our are""".split())
+
+
+def _weight(lit: str) -> float:
+    return 2.5 if lit in _EVERYWHERE else len(lit)
 
 
 # "(?-i:Bob)" and other inline flags could make part of a pattern case-sensitive again
