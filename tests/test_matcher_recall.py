@@ -499,3 +499,20 @@ def test_more_words_for_death_flying_and_nakedness(text, label):
 ])
 def test_a_burial_is_no_confinement_and_smoke_does_not_fly(text, label):
     assert label not in motifs(text)
+
+
+# -- a pronoun named just after it -----------------------------------------------------------
+
+@pytest.mark.parametrize("text, want", [
+    ("he chased me. some big guy.", S),
+    ("it chased me all night. a massive dog.", A),
+    ("she was after me all day. my aunt.", K),
+])
+def test_a_typed_note_names_its_pronoun_in_the_fragment_after(text, want):
+    got = motifs(text)
+    assert C in got and want in got and I not in got
+
+
+def test_a_sentence_after_the_pronoun_that_tells_something_new_does_not_name_it():
+    got = motifs("He chased me. My mum was at home.")
+    assert C in got and K not in got

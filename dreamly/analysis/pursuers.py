@@ -51,6 +51,9 @@ _AFTER_STOP = compile_later(r"(?:^|[.!?\"]\s*)$")
 _AFTER_NAMED = compile_later(r"\b(?:called|named)\s+$", re.I)
 _AFTER_ARTICLE = compile_later(r"\b(?:a|an)\s+$", re.I)  # "a Doberman", "an Italian": a kind, not a name
 _NEXT_WORD = compile_later(r"\s+([a-z][\w'-]*)")
+# a verb of its own: the sentence after a pronoun tells something new, it does not name the pronoun
+_FINITE_WORD = compile_later(r"\b(?:was|were|is|are|am|be|had|has|have|did|does|do|said|came|went|got|saw|ran|made|took|"
+                             r"could|would|can|will)\b|\b\w{2,}ed\b")
 
 
 _BARE_RUN = frozenset(("ran", "run", "runs", "running"))
@@ -124,6 +127,16 @@ class Pursuers:
             if fit:
                 s, e, label = fit[-1]
                 return label, s, e
+        # nothing before it: a typed note may name it just after ("she was after me. my sister.")
+        if not any(c[2] != "pursuer_invisible" for c in cands):
+            si = doc.sentence_of(pos)
+            if si + 1 < len(doc.sents):
+                a, b = doc.sents[si + 1]
+                if b - a <= 40 and not _FINITE_WORD.search(doc.low, a, b):  # a fragment naming it, not a new event
+                    after = [c for c in self._candidates(doc, a, b) if c[2] in tiers[0]]
+                    if after:
+                        s, e, label = after[0]
+                        return label, s, e
         return None
 
     def _agent(self, doc: _Doc, lo: int, hi: int, first: bool = False) -> tuple[str, int, int] | None:
