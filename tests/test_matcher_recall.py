@@ -516,3 +516,20 @@ def test_a_typed_note_names_its_pronoun_in_the_fragment_after(text, want):
 def test_a_sentence_after_the_pronoun_that_tells_something_new_does_not_name_it():
     got = motifs("He chased me. My mum was at home.")
     assert C in got and K not in got
+
+
+# -- "id" typed for I'd -------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "id got to the exam hall an hour late",
+    "id missed the last bus home",
+])
+def test_id_before_what_follows_i_d_is_the_dreamer(text):
+    assert "late_or_exam" in motifs(text)
+    as_written(text)
+
+
+def test_an_id_card_is_no_dreamer():
+    from dreamly.analysis.normalise import normalise
+    assert normalise("my id card was gone")[0] == "my id card was gone"
+    assert normalise("the id was fake, id never seen it")[0] == "the id was fake, I'd never seen it"

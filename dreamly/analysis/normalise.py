@@ -67,7 +67,11 @@ _WORDS = sorted(set(CONTRACTIONS) | set(TYPOS), key=len, reverse=True)
 _FIX = compile_later(
     r"(?<![\w'])(?:(i)(?=\s|'[mdv]|'ll|[,;:!?]|\.(?![a-z]\.))"
     r"|(" + "|".join(re.escape(w) for w in _WORDS) + r")(?![\w'])"
-    r"|([a-z]*([a-z])\4\4[a-z]*)(?![\w']))",
+    r"|([a-z]*([a-z])\4\4[a-z]*)(?![\w'])"
+    # "id" is I'd only before what follows I'd ("id got an exam", "id never been"), not "my id card"
+    r"|(id)(?= (?:got|gotten|been|gone|left|never|already|just|forgotten|forgot|rather|better|have|had|love|like|"
+    r"done|seen|lost|missed|taken|come|fallen|hate|say|think|thought|need|probably|always|only|be|left|locked|"
+    r"made|run|ran|wanted|heard|tried|dreamt|dreamed)\b))",
     re.I,
 )
 _RUN = compile_later(r"([a-z])\1{2,}", re.I)
@@ -120,7 +124,7 @@ class OffsetMap:
         return oe if pos <= ne else pos - ne + oe
 
 
-_TABLE = frozenset(_WORDS)
+_TABLE = frozenset(_WORDS) | {"id"}
 _WORDISH = compile_later(r"[a-z][a-z']*")
 _TRIPLE = compile_later(r"([a-z])\1\1")
 _LONE_I = compile_later(r"(?<![\w'])i(?![\w-])")
@@ -144,6 +148,8 @@ def normalise(text: str) -> tuple[str, OffsetMap | None]:
         word = m.group()
         if m.group(1):
             repl = "I"
+        elif m.group(5):
+            repl = "I'd"
         elif m.group(2):
             low = word.lower()
             repl = _keep_case(word, CONTRACTIONS.get(low) or TYPOS[low])
