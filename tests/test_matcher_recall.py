@@ -533,3 +533,20 @@ def test_an_id_card_is_no_dreamer():
     from dreamly.analysis.normalise import normalise
     assert normalise("my id card was gone")[0] == "my id card was gone"
     assert normalise("the id was fake, id never seen it")[0] == "the id was fake, I'd never seen it"
+
+
+@pytest.mark.parametrize("text", [
+    "I kept slipping in the mud as I ran.",
+    "we were running on ice, slipping and sliding everywhere",
+    "i was sliding around in the snow trying to get away",
+])
+def test_ground_with_no_grip_while_fleeing_is_uphill_or_water(text):
+    assert "uphill_or_water" in motifs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "The car was sliding on the ice.",
+    "we went sledging and slid down the snowy hill laughing",
+])
+def test_sliding_for_fun_or_a_car_sliding_is_not(text):
+    assert "uphill_or_water" not in motifs(text)
