@@ -606,7 +606,7 @@ def no_traceback(result) -> None:
     ["delete", HUGE, "--yes"], ["edit", HUGE, "--title", "x"], ["add", "x", "-e", "fear:²"],
     ["add", "x", "-e", "fear:٣"], ["add", "x", "-e", "joy:" + "9" * 60], ["patterns", "--since", "0001-01-01"], ["patterns", "--until", "0001-01-05"],
     ["export", "-o", "n" * 300], ["backup", "n" * 300], ["picture", "1", "-o", "n" * 300],
-    ["list", "--db", "n" * 300 + "/journal.db"], ["add", "x", "-t", "a" * 100_000], ["list", "--db", "/dev/null"],
+    ["add", "x", "--db", "n" * 300 + "/journal.db"], ["add", "x", "-t", "a" * 100_000], ["list", "--db", "/dev/null"],
     ["patterns", "--since", "9999-12-31"], ["patterns", "--until", "9999-12-31"],
 ])
 def test_hostile_arguments_give_one_clear_line(cli, db_path, args):
