@@ -483,7 +483,7 @@ def edit(
     Example: dreamly edit 12 --title "The station again" -t work --nightmare
     """
     from dreamly.dates import parse_day, refuse_future
-    from dreamly.entry import EditorDraft, clean_text, parse_emotion, read_stdin, repair_surrogates, stdin_is_piped
+    from dreamly.entry import EditorDraft, clean_text, parse_emotion, read_stdin, repair_surrogates, stdin_is_redirected
     from dreamly import actions
     from dreamly.store import open_journal
 
@@ -516,8 +516,8 @@ def edit(
     with open_journal(db, create=False) as journal:
         draft = None
         expect = None
-        if text is None and nothing_else and not editor and stdin_is_piped():
-            text = read_stdin()  # as `add` reads a pipe: the new text
+        if text is None and nothing_else and not editor and stdin_is_redirected():
+            text = read_stdin()  # as `add` reads a pipe: the new text (there is no terminal for an editor)
             if not text.strip():
                 fail("no new text came on stdin; the dream was not changed (give --text, or run in a terminal "
                      "to open the editor)")

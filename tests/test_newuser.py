@@ -167,3 +167,14 @@ def test_a_mistyped_journal_path_creates_nothing_and_says_where_it_looked(cli, t
     saved = cli("add", "a dream", "--db", typo)
     assert saved.exit_code == 0 and f"Started a new journal at {typo}." in saved.stderr
     assert "Started a new journal" not in cli("add", "another", "--db", typo).stderr
+
+
+def test_edit_with_stdin_from_dev_null_changes_nothing_and_opens_no_editor(cli):
+    add(cli, DREAM)
+    env = dict(os.environ, EDITOR="false", VISUAL="false")
+    result = subprocess.run([sys.executable, "-m", "dreamly", "edit", "1"], stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: no new text came on stdin; the dream was not changed")
+    assert "editor" not in result.stderr.split(";")[0]
+    assert json.loads(cli("show", "1", "--json").stdout)["body"] == DREAM
