@@ -722,7 +722,8 @@ def config(
         typer.echo(f"  {key:<11} {shown}{wins}")
         typer.echo(f"              {meaning}")
     if not settings.exists:
-        typer.echo(f"Write one, e.g.: printf 'date_order = \"day-month\"\\n' >> {settings.path}")
+        make_folder = "" if settings.path.parent.is_dir() else f"mkdir -p {settings.path.parent} && "
+        typer.echo(f"Write one, e.g.: {make_folder}printf 'date_order = \"day-month\"\\n' >> {settings.path}")
 
 
 @command()

@@ -178,3 +178,12 @@ def test_edit_with_stdin_from_dev_null_changes_nothing_and_opens_no_editor(cli):
     assert result.stderr.startswith("Error: no new text came on stdin; the dream was not changed")
     assert "editor" not in result.stderr.split(";")[0]
     assert json.loads(cli("show", "1", "--json").stdout)["body"] == DREAM
+
+
+def test_the_config_hint_works_when_the_config_folder_does_not_exist_yet(cli, tmp_path, monkeypatch):
+    folder = tmp_path / "fresh" / "dreamly"
+    monkeypatch.setenv("DREAMLY_CONFIG_DIR", str(folder))
+    hint = cli("config").stdout.strip().splitlines()[-1]
+    assert hint.startswith("Write one, e.g.: ")
+    subprocess.run(hint.removeprefix("Write one, e.g.: "), shell=True, check=True)
+    assert (folder / "config.toml").read_text() == 'date_order = "day-month"\n'
