@@ -62,6 +62,15 @@ def test_grandma_and_gran_are_the_same_person_and_her_attic_a_place():
     assert found["grandmother's attic"] == again["grandmother's attic"] == "place"
 
 
+def test_typed_shorthand_is_no_sign_and_thru_leads_to_a_place():
+    # "a big dog thru the woods" gave the sign "dog thru"
+    from dreamly.analysis.signs import extract
+
+    assert [c.key for c in extract("was being chased by a big dog thru the woods tho lol")] == ["dog", "woods"]
+    assert [(c.key, c.kind) for c in extract("ran thru the old school")] == [(c.key, c.kind) for c in extract(
+        "ran through the old school")]
+
+
 def test_a_place_is_found_as_a_sign(cli):
     add(cli, "I was walking through the old school looking for a classroom.", DAY)
     add(cli, "Back at the old school, the lockers were painted blue.", DAY + timedelta(days=2))
