@@ -114,11 +114,11 @@ def test_filtering_by_a_feeling_reads_it_as_add_stored_it(cli):
     assert dream_ids_for(cli, "list", "-e", "wibbly") == [1]
     assert dream_ids_for(cli, "search", "shop", "-e", "scared") == [1]
     typo = cli("list", "-e", "feer")
-    assert typo.exit_code == 1
+    assert typo.exit_code == 2
     assert error_lines(typo) == ["Error: no dream has the feeling 'feer' (did you mean fear?); dreamly counts "
                                  "fear, anxiety, frustration, helplessness, shame, guilt, anger, sadness, joy, "
                                  "confusion, relief, surprise, calm"]
-    assert cli("search", "shop", "-e", "feer").exit_code == 1
+    assert cli("search", "shop", "-e", "feer").exit_code == 2
     # the dreamer's own feeling outside the window is no typo: just nothing matched
     later = cli("list", "-e", "wibbly", "--since", "2999-01-01")
     assert later.exit_code == 0 and "No dreams match." in later.stdout + later.stderr
