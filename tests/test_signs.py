@@ -425,3 +425,14 @@ def test_odd_texts_do_not_break_the_finder(text):
 def test_the_finder_takes_any_text(text):
     for candidate in finder.extract(text, spans=True):
         assert candidate.kind in finder.KINDS and 0 <= candidate.start <= candidate.end <= len(text)
+
+
+def test_tonight_does_not_say_one_thing_twice(cli):
+    # "When I am late, or sitting an exam…" and then "When I am at the exam…"
+    for day in ("2026-01-05", "2026-01-06", "2026-01-07"):
+        assert cli("add", "I was late for the exam again and my grandmother was there", "-d", day).exit_code == 0
+    signs = json.loads(cli("tonight", "--json").stdout)["signs"]
+    labels = [s["label"].lower() for s in signs]
+    assert any("exam" in label for label in labels)
+    assert sum("exam" in label for label in labels) == 1, labels
+    assert any("grandmother" in label for label in labels)
