@@ -194,8 +194,8 @@ def _sequence(p: str, i: int) -> tuple[set[str] | None, int]:
 # function words nearly every sentence holds: a rule indexed on one runs everywhere, so they
 # count as shorter than any three-letter word ("on the run" is indexed on "run"), though
 # still better than none
-_EVERYWHERE = frozenset("""the and was were for with that had has have not but you his her they this from then
-    she him them there what when into our are""".split())
+_EVERYWHERE = frozenset("""the and was were for with that had has have not but you his her they this she him
+    them our are""".split())
 
 
 def _weight(lit: str) -> float:
