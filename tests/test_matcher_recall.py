@@ -550,3 +550,22 @@ def test_ground_with_no_grip_while_fleeing_is_uphill_or_water(text):
 ])
 def test_sliding_for_fun_or_a_car_sliding_is_not(text):
     assert "uphill_or_water" not in motifs(text)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("The police were in pursuit of us.", {C, S}),
+    ("They were on our trail all night.", {C, I}),
+    ("The dog was on my trail.", {C, A}),
+    ("A stranger was sneaking up on us, so we hid.", {C, S}),
+    ("The soldiers set out after us.", {C, S}),
+])
+def test_pursuit_said_the_old_way(text, want):
+    assert want <= motifs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my mum crept up behind me and tickled me",
+    "we were on the trail of the thief",
+])
+def test_creeping_up_in_play_or_trailing_someone_else_is_no_chase(text):
+    assert C not in motifs(text)
