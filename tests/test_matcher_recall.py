@@ -569,3 +569,8 @@ def test_pursuit_said_the_old_way(text, want):
 ])
 def test_creeping_up_in_play_or_trailing_someone_else_is_no_chase(text):
     assert C not in motifs(text)
+
+
+def test_kept_somewhere_as_a_passive_is_trapped():
+    assert "trapped" in motifs("I was kept in a small room for days.")
+    assert "trapped" not in motifs("The dogs were kept in a shed.")
