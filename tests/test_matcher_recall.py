@@ -9,7 +9,7 @@ import pytest
 
 from dreamly.analysis import analyze
 
-C, S, A, K, I = "chase", "pursuer_stranger_or_monster", "pursuer_animal", "pursuer_known_person", "pursuer_invisible"
+C, S, A, K, UNSEEN = "chase", "pursuer_stranger_or_monster", "pursuer_animal", "pursuer_known_person", "pursuer_invisible"
 
 
 def motifs(text: str) -> set[str]:
@@ -26,7 +26,7 @@ def as_written(text: str) -> None:
 @pytest.mark.parametrize("text, want", [
     ("I was pursued by a gang of bikers.", {C, S}),
     ("I was being tracked by some sort of hunter", {C, S}),
-    ("we were being trailed by a black van", {C, I}),
+    ("we were being trailed by a black van", {C, UNSEEN}),
 ])
 def test_a_passive_pursuit_with_its_agent_named_is_a_chase(text, want):
     assert want <= motifs(text)
@@ -92,7 +92,7 @@ def test_the_pursuer_close_behind_with_no_object(text, want):
 
 
 def test_footsteps_after_the_dreamer_who_runs():
-    assert {C, I} <= motifs("I could hear footsteps behind me, so I started running.")
+    assert {C, UNSEEN} <= motifs("I could hear footsteps behind me, so I started running.")
 
 
 def test_giving_chase_once_the_dreamer_is_seen():
@@ -123,11 +123,11 @@ def test_walls_closing_in_are_a_confinement_not_a_chase():
 # -- pursuer typing ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, want, wrong", [
-    ("I ran down the hallway and the monster followed.", S, I),
-    ("i ran and the dogs followed", A, I),
-    ("A hooded figure was stalking me.", S, I),
-    ("A cloaked figure chased me.", S, I),
-    ("A police car was chasing my car down the highway.", S, I),
+    ("I ran down the hallway and the monster followed.", S, UNSEEN),
+    ("i ran and the dogs followed", A, UNSEEN),
+    ("A hooded figure was stalking me.", S, UNSEEN),
+    ("A cloaked figure chased me.", S, UNSEEN),
+    ("A police car was chasing my car down the highway.", S, UNSEEN),
 ])
 def test_the_pursuer_typed_from_its_own_noun(text, want, wrong):
     got = motifs(text)
@@ -284,7 +284,7 @@ def test_he_kept_gaining_on_me_stays_the_dreamers_chase():
 ])
 def test_more_of_the_words_for_pursuers(text, want):
     got = motifs(text)
-    assert C in got and want in got and I not in got
+    assert C in got and want in got and UNSEEN not in got
 
 
 @pytest.mark.parametrize("text", [
@@ -389,8 +389,8 @@ def test_escaping_a_place_or_losing_someone_is_no_chase(text):
     ("monster after me, couldnt run", {C, S}),
     ("cops after me for no reason", {C, S}),
     ("weird man followed me and my sister around a shop", {C, S}),
-    ("me and my brother were on the run", {C, I}),
-    ("I was on the run.", {C, I}),
+    ("me and my brother were on the run", {C, UNSEEN}),
+    ("I was on the run.", {C, UNSEEN}),
 ])
 def test_typed_fragments_and_on_the_run(text, want):
     assert want <= motifs(text)
@@ -409,7 +409,7 @@ def test_not_a_chase_in_typed_fragments(text):
     ("giant spider after me", A, S),
     ("the giant spider was right behind me as I ran", A, S),
     ("the killer bees were right behind us as we ran", A, S),
-    ("a cloaked shape chased me", S, I),
+    ("a cloaked shape chased me", S, UNSEEN),
 ])
 def test_the_head_of_the_noun_phrase_types_the_pursuer(text, want, wrong):
     got = motifs(text)
@@ -510,7 +510,7 @@ def test_a_burial_is_no_confinement_and_smoke_does_not_fly(text, label):
 ])
 def test_a_typed_note_names_its_pronoun_in_the_fragment_after(text, want):
     got = motifs(text)
-    assert C in got and want in got and I not in got
+    assert C in got and want in got and UNSEEN not in got
 
 
 def test_a_sentence_after_the_pronoun_that_tells_something_new_does_not_name_it():
@@ -554,7 +554,7 @@ def test_sliding_for_fun_or_a_car_sliding_is_not(text):
 
 @pytest.mark.parametrize("text, want", [
     ("The police were in pursuit of us.", {C, S}),
-    ("They were on our trail all night.", {C, I}),
+    ("They were on our trail all night.", {C, UNSEEN}),
     ("The dog was on my trail.", {C, A}),
     ("A stranger was sneaking up on us, so we hid.", {C, S}),
     ("The soldiers set out after us.", {C, S}),
