@@ -574,3 +574,25 @@ def test_creeping_up_in_play_or_trailing_someone_else_is_no_chase(text):
 def test_kept_somewhere_as_a_passive_is_trapped():
     assert "trapped" in motifs("I was kept in a small room for days.")
     assert "trapped" not in motifs("The dogs were kept in a shed.")
+
+
+# -- names -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Jenny was chasing me around the garden with a hose and I was screaming.",
+    "Mark chased me.",
+    "I was being chased by Tom from work.",
+    "Some guy I knew from school was after me.",
+])
+def test_a_name_or_someone_the_dreamer_knows_is_a_known_pursuer(text):
+    got = motifs(text)
+    assert C in got and K in got
+
+
+@pytest.mark.parametrize("text", [
+    "Then he chased me.",
+    "Suddenly a dog chased me.",
+    "Smoke filled the room. He chased me.",
+])
+def test_a_capital_opening_a_sentence_is_no_name_unless_it_chases(text):
+    assert K not in motifs(text)

@@ -51,6 +51,15 @@ _AFTER_STOP = compile_later(r"(?:^|[.!?\"]\s*)$")
 _AFTER_NAMED = compile_later(r"\b(?:called|named)\s+$", re.I)
 _AFTER_ARTICLE = compile_later(r"\b(?:a|an)\s+$", re.I)  # "a Doberman", "an Italian": a kind, not a name
 _NEXT_WORD = compile_later(r"\s+([a-z][\w'-]*)")
+# what may follow a name and still leave it a name ("Tom from work", "Sarah and her dog")
+_AFTER_A_NAME = frozenset("""from who and with at again too then behind after through around down up into across
+    right still always just""".split())
+# capitalised words that open sentences and are no name ("Then was …", "Suddenly chased …")
+_NO_NAME_FIRST = frozenset("""whoever whatever everyone everybody someone somebody nobody anyone anybody it this that
+    nothing everything anything all both each many most few several none one two three four five
+    these those then there here suddenly later soon now finally eventually also still again once always never
+    what when where which why how who after before while until as because but and so if though although yes
+    no maybe perhaps luckily unfortunately meanwhile afterwards instead somehow anyway only even just""".split())
 # a verb of its own: the sentence after a pronoun tells something new, it does not name the pronoun
 _FINITE_WORD = compile_later(r"\b(?:was|were|is|are|am|be|had|has|have|did|does|do|said|came|went|got|saw|ran|made|took|"
                              r"could|would|can|will)\b|\b\w{2,}ed\b")
@@ -62,8 +71,9 @@ _BARE_RUN = frozenset(("ran", "run", "runs", "running"))
 class Pursuers:
     """The Matcher's pursuer typing and flight inference (a mixin: it reads the Matcher's agents)."""
 
-    def _candidates(self, doc: _Doc, lo: int, hi: int) -> list[tuple[int, int, str]]:
-        """Pursuer-like words in text[lo:hi]: (start, end, type); names count as known people."""
+    def _candidates(self, doc: _Doc, lo: int, hi: int, opening_names: bool = False) -> list[tuple[int, int, str]]:
+        """Pursuer-like words in text[lo:hi]: (start, end, type); names count as known people (one
+        opening a sentence only when asked: in the chase's own clause, "Mark chased me")."""
         text = doc.text
         out = []
         first, last = doc.sentence_of(lo), doc.sentence_of(max(lo, hi - 1))
@@ -89,11 +99,17 @@ class Pursuers:
             lw = w.lower()
             if (w not in ("I", "I'm", "I'd", "I've", "God", "Oh") and lw not in _OTHER
                     and lw not in _DETERMINERS and lw not in _MY and lw not in _DREAMER
-                    and not _AFTER_STOP.search(text[max(0, m.start() - 3):m.start()])
                     and not _AFTER_NAMED.search(text[max(0, m.start() - 8):m.start()])
                     and not _AFTER_ARTICLE.search(text[max(0, m.start() - 4):m.start()])):
                 nxt = _NEXT_WORD.match(text[m.end():m.end() + 20])
-                if nxt and nxt.group(1) not in _VERBISH and not nxt.group(1).endswith(("ed", "s")):
+                if _AFTER_STOP.search(text[max(0, m.start() - 3):m.start()]):
+                    # a capital opening the sentence is a name only as the subject of a verb
+                    # ("Mark chased me", "Jenny was after me"), never an opener ("Then was …")
+                    if not opening_names or lw in _NO_NAME_FIRST or lw.endswith(("ing", "ly")) or not (
+                            nxt and (nxt.group(1) in _VERBISH or nxt.group(1).endswith("ed"))):
+                        continue
+                elif nxt and nxt.group(1) not in _VERBISH and not nxt.group(1).endswith(("ed", "s")) \
+                        and nxt.group(1) not in _AFTER_A_NAME:
                     continue  # "French thing", "Bridal Store": an adjective or a title, not a person
                 if (m.start(), m.end()) not in lexical:  # "the Indians": the lexicon's word, not a name
                     out.append((m.start(), m.end(), "pursuer_known_person"))
@@ -139,11 +155,12 @@ class Pursuers:
                         return label, s, e
         return None
 
-    def _agent(self, doc: _Doc, lo: int, hi: int, first: bool = False) -> tuple[str, int, int] | None:
+    def _agent(self, doc: _Doc, lo: int, hi: int, first: bool = False,
+               opening_names: bool = True) -> tuple[str, int, int] | None:
         """The pursuer named in text[lo:hi]: the word nearest the verb (or, for an earlier
         clause whose subject is inherited, its first one); pronouns are resolved."""
         text = doc.text
-        items = [(s, e, label) for s, e, label in self._candidates(doc, lo, hi)]
+        items = [(s, e, label) for s, e, label in self._candidates(doc, lo, hi, opening_names)]
         items += [(lo + m.start(), lo + m.end(), "=" + m.group(1).lower())
                   for m in re.finditer(r"\b(he|she|they|it|him|her|them)\b", text[lo:hi], re.I)]
         if not items:
