@@ -596,3 +596,16 @@ def test_a_name_or_someone_the_dreamer_knows_is_a_known_pursuer(text):
 ])
 def test_a_capital_opening_a_sentence_is_no_name_unless_it_chases(text):
     assert K not in motifs(text)
+
+
+# -- precision on ordinary dreams ------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "My mum came toward me with a plate of food and I ran to get a fork.",
+    "My sister and I were followed home by a stray kitten, it was adorable.",
+    "A dog ran towards me wagging its tail and I petted it.",
+    "The soldiers marched towards the town while we watched from the hill.",
+    "I ran towards my friend and hugged her.",
+])
+def test_ordinary_approaches_and_errands_are_no_chase(text):
+    assert C not in motifs(text)
