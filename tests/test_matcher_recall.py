@@ -609,3 +609,14 @@ def test_a_capital_opening_a_sentence_is_no_name_unless_it_chases(text):
 ])
 def test_ordinary_approaches_and_errands_are_no_chase(text):
     assert C not in motifs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "My dad's legs wouldn't work after the accident.",
+    "my friend's legs wouldn't move",
+])
+def test_my_someones_body_is_theirs(text):
+    assert not (CANT_RUN_LABELS & motifs(text))
+
+
+CANT_RUN_LABELS = {"heavy_legs", "slow_motion", "paralysis", "running_nowhere", "jelly_legs", "uphill_or_water"}

@@ -308,6 +308,8 @@ class _Doc:
         if lw in _BARE_BODY:
             return "dreamer"  # "legs were like concrete": a body with no owner named is the dreamer's
         if lw in _MY:
+            if len(lows) > 1 and lows[1].endswith(("'s", "s'")):
+                return "other"  # "my dad's legs": someone else's body
             return "dreamer" if len(lows) > 1 and any(x in _OWN_BODY for x in lows[1:3]) else "other"
         if lw == "no" and len(lows) > 1 and lows[1] == "one":
             return "other"
