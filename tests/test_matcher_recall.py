@@ -620,3 +620,23 @@ def test_my_someones_body_is_theirs(text):
 
 
 CANT_RUN_LABELS = {"heavy_legs", "slow_motion", "paralysis", "running_nowhere", "jelly_legs", "uphill_or_water"}
+
+
+@pytest.mark.parametrize("text, label", [
+    ("I didn't know which way to turn.", "lost"),
+    ("I was walking in circles in the forest.", "lost"),
+    ("I was trying to get home but kept ending up back at the same corner.", "lost"),
+    ("I was running to catch the train but it pulled away before I got there.", "late_or_exam"),
+    ("I got to work and everyone had gone home.", "late_or_exam"),
+])
+def test_lost_and_late_round_seven(text, label):
+    assert label in motifs(text)
+
+
+@pytest.mark.parametrize("text, label", [
+    ("The dog ran round in circles in the garden.", "lost"),
+    ("my friends were not sure which way to go", "lost"),
+    ("he left before I got up", "late_or_exam"),
+])
+def test_not_lost_or_late_round_seven(text, label):
+    assert label not in motifs(text)
