@@ -640,3 +640,30 @@ def test_lost_and_late_round_seven(text, label):
 ])
 def test_not_lost_or_late_round_seven(text, label):
     assert label not in motifs(text)
+
+
+# -- from my held-out probe set's misses (kinds, new sentences) --------------------------------
+
+@pytest.mark.parametrize("text, want", [
+    ("the cattle thundered after us across the field", {C, A}),
+    ("A pack of rats scuttled after me down the tunnel.", {C, A}),
+    ("there were soldiers after us the whole way", {C, S}),
+    ("The dragon pursued us for days.", {C, S}),
+    ("two guards were pursuing me", {C, S}),
+])
+def test_more_motion_after_me_and_monsters_pursuing(text, want):
+    assert want <= motifs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my mum looked after me when I was ill",
+    "she shouted after me to come back",
+    "A man followed me into the shop and asked if I needed help.",
+    "A handsome man pursued me all summer.",
+])
+def test_care_calls_help_and_courtship_are_no_chase(text):
+    assert C not in motifs(text)
+
+
+def test_a_never_ending_fall_is_a_fall():
+    assert "falling" in motifs("we were falling down a never-ending shaft")

@@ -33,7 +33,8 @@ _PLACE_OR_OWNER = compile_later(
 _VEHICLE_NEXT = compile_later(r"\s+(?:car|cars|truck|trucks|van|vans)\b")
 # the first word of a hit that opens with its own agent ("a big dog was right behind me")
 _OPENS_NOUN_PHRASE = frozenset(("a", "an", "the", "this", "that", "these", "those", "some", "something", "someone",
-                                "somebody"))
+                                "somebody", "two", "three", "four", "five", "several", "many", "his", "her", "their",
+                                "my", "our"))
 # a candidate that is only a comparison: "a crab the size of a car", "as big as a horse"
 _LIKENED = compile_later(r"(?:\b(?:size|shape|height|length|colou?r) of|\bas (?:big|large|tall|huge|fast) as|"
                       r"\b(?:bigger|larger|taller|faster) than|\blooked like|\bdressed (?:up )?as)\s+(?:an?\s+|the\s+)?$")
@@ -209,6 +210,8 @@ class Pursuers:
                 else:
                     hi = h.end if lead in ("he", "she", "they", "it", "them", "him", "her") else h.start
                     found = self._agent(doc, cl[ci].start, hi)
+                    if found is None and lead in ("was", "were", "is", "are"):
+                        found = self._agent(doc, h.start, h.end, first=True)  # "(there) were people after me"
                 # "the guy who was following me": the noun just before the relative pronoun
                 relative = re.match(r"\s*(?:who|that|which)\b", text[cl[ci].start:h.start], re.I)
                 if found is None and relative and ci > 0:

@@ -75,6 +75,21 @@ _NEGATION_WORDS = compile_later(r"n't|n.t\b|\b(?:not|no|never|nobody|nothing|non
 _ASKS: dict[str, bool] = {}
 
 
+# "never-ending", "no end of": a negation word inside an adjective or an idiom of amount, no denial
+_NOT_A_DENIAL = compile_later(r"never[- ]?ending|no end\b|non-?stop|nonstop")
+
+
+def _denied_inside(low: str, start: int, end: int) -> bool:
+    """Whether a negation word inside the hit denies it ("my legs never gave way"), not an
+    adjective such as "a never-ending hole"."""
+    m = _NEGATION.search(low, start, end)
+    while m is not None:
+        if not _NOT_A_DENIAL.match(low, m.start()):
+            return True
+        m = _NEGATION.search(low, m.end(), end)
+    return False
+
+
 def _asks_negation(source: str) -> bool:
     """Whether a phrase holds a negation of its own ("couldn't move", "no way out")."""
     got = _ASKS.get(source)
@@ -446,7 +461,7 @@ class Matcher(Pursuers):
             return None
         if rule.realis and _IRREALIS.search(doc.low, scope, start):  # (on the text: "as if" looks back)
             return None
-        if rule.kind == "motif" and _NEGATION.search(doc.low, start, end) and not _asks_negation(rule.source):
+        if rule.kind == "motif" and _denied_inside(doc.low, start, end) and not _asks_negation(rule.source):
             return None  # "my legs never gave way": a denial inside a hit whose phrase does not ask for one
         if rule.unless:
             # idioms are checked in the hit's clause, and across the hit itself
