@@ -667,3 +667,25 @@ def test_care_calls_help_and_courtship_are_no_chase(text):
 
 def test_a_never_ending_fall_is_a_fall():
     assert "falling" in motifs("we were falling down a never-ending shaft")
+
+
+# -- two pursuers in one noun phrase -----------------------------------------------------------
+
+@pytest.mark.parametrize("text, labels", [
+    ("I was chased by a man and his dog.", {S, A}),
+    ("I was running from a bear and a hunter.", {A, S}),
+    ("we were running away from the police and my dad", {S, K}),
+])
+def test_two_pursuers_joined_by_and_are_both_typed(text, labels):
+    got = motifs(text)
+    assert C in got and labels <= got
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("I was running from a bear and my friend was laughing.", K),
+    ("we were chased by a bull and my brother fell over", K),
+    ("I ran away from the man with the dog.", A),
+])
+def test_a_new_clause_after_and_or_a_companion_noun_is_no_pursuer(text, wrong):
+    got = motifs(text)
+    assert C in got and wrong not in got

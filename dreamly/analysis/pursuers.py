@@ -23,6 +23,13 @@ _PASSIVE = compile_later(r"(?:chased|hunted|stalked|followed|pursued|tracked|tra
 _FLED = compile_later(r"(?:fled|flee|flees|fleeing|outran|outrun|outruns|outrunning|escaped|escape|escapes|escaping|evaded|"
                       r"evade|evades|evading|eluded|elude|eludes|eluding|dodged|dodge|dodging|shook off|shake off)\b", re.I)
 _FROM = compile_later(r"\bfrom\s+(.{1,60}?)(?=[,.;!?]|$)", re.I)
+# what lies between two pursuers joined in one noun phrase: "a bear and a hunter", "the police or the army"
+_JOINED_NP = compile_later(r"\s+(?:and|or|&)\s+(?:(?:a|an|the|some|his|her|their|its|my|our|two|three)\s+)?(?:[\w'-]+\s+){0,2}", re.I)
+_VERB_NEXT = compile_later(r"\s+(?:was|were|is|are|had|has|did|does|could|would|will|can|kept|started|began|came|went|"
+                           r"said|got|\w+ed)\b", re.I)
+_IRREGULAR_VERB = compile_later(r"\b(?:fell|ran|came|went|saw|got|hid|fled|took|left|began|kept|made|caught|threw|grabbed)\b")
+# a second pursuer joined to the first: "chased by a man and his dog", "from a bear and a hunter"
+_AND_NP = compile_later(r"\s+(?:and|or|&)\s+((?:[\w'-]+\s+){0,3}?[\w'-]+)(?=\s*(?:[,.;!?]|$|\s(?:with|who|that|in|on|at|from|through|around|across|down|up|into|and|behind|after|all)\b))", re.I)
 # a person word that names a place or an owner, not who chases: "near my grandparents
 # house", "my friend's dog" (the dog is the agent), "at mum's"
 _PLACE_OR_OWNER = compile_later(
@@ -181,6 +188,7 @@ class Pursuers:
         for h in chases:
             ev = text[h.start:h.end].lower()
             found = None
+            also = None  # a second pursuer joined by "and"
             by = _BY.match(text, h.end) or (_BY_LATER.match(text, h.end) if _PASSIVE.search(ev) else None)
             if by and _FLED.match(ev) and not _PASSIVE.search(ev):
                 by = None  # "escaped the zombies by climbing onto the roof": a means, the agent is the object
@@ -192,10 +200,19 @@ class Pursuers:
                 if not cands and further:  # a hedge cut the phrase: "by what seemed to be a giant creature"
                     cands = further[:1]
                 found = (cands[-1][2], cands[-1][0], cands[-1][1]) if cands else None
+                joined = _AND_NP.match(text, by.end(1)) if found else None
+                if joined and not _FINITE_WORD.search(doc.low, joined.start(1), joined.end(1)) \
+                        and not _IRREGULAR_VERB.search(doc.low, joined.start(1), joined.end(1)):  # "… and my brother fell"
+                    more = self._candidates(doc, joined.start(1), joined.end(1))
+                    also = (more[-1][2], more[-1][0], more[-1][1]) if more else None
             elif re.search(r"\bfrom\b", ev):  # "running from something"
                 fm = _FROM.search(text, h.start)
-                if fm:
-                    found = self._agent(doc, fm.start(1), fm.end(1))
+                if fm:  # the object of "from" (not a later noun: "from a bear and my friend was laughing")
+                    found = self._agent(doc, fm.start(1), fm.end(1), first=True)
+                    both = self._candidates(doc, fm.start(1), fm.end(1))
+                    if (found and len(both) > 1 and _JOINED_NP.fullmatch(text, both[0][1], both[1][0])
+                            and not _VERB_NEXT.match(text, both[1][1])):  # not "… and my friend was laughing"
+                        also = (both[1][2], both[1][0], both[1][1])  # "from a bear and a hunter": the second as well
             elif _FLED.match(ev):  # "we fled the soldiers", "I outran the wolves": the object is the agent
                 found = self._agent(doc, h.start, h.end)
             elif not re.match(r"(?:i|we)\b", ev):  # active: the doer, in the hit's clause or before it
@@ -234,6 +251,8 @@ class Pursuers:
             else:  # the pursuer is part of the chase it types: the dreamer's when the dreamer is chased
                 label, s, e = found
                 out.append(Hit("motif", label, original[s:e], s, e, h.subject))
+                if also is not None and also[0] != label:
+                    out.append(Hit("motif", also[0], original[also[1]:also[2]], also[1], also[2], h.subject))
         return out
 
     # ------------------------------------------------------------------ inference
