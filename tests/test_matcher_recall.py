@@ -689,3 +689,19 @@ def test_two_pursuers_joined_by_and_are_both_typed(text, labels):
 def test_a_new_clause_after_and_or_a_companion_noun_is_no_pursuer(text, wrong):
     got = motifs(text)
     assert C in got and wrong not in got
+
+
+@pytest.mark.parametrize("text, label", [
+    ("I could not make my legs go fast enough.", "heavy_legs"),
+    ("i couldnt get my legs going", "heavy_legs"),
+    ("My legs were very tired and I could hardly lift them.", "heavy_legs"),
+    ("My body felt so heavy I could barely move.", "heavy_legs"),
+    ("I could not get my legs to move.", "paralysis"),
+    ("I was running but the ground kept moving under me so I stayed in one place.", "running_nowhere"),
+])
+def test_the_legs_that_will_not_go(text, label):
+    assert label in motifs(text)
+
+
+def test_tired_legs_after_a_walk_are_no_heavy_legs():
+    assert "heavy_legs" not in motifs("my legs were tired after the hike")
