@@ -705,3 +705,8 @@ def test_the_legs_that_will_not_go(text, label):
 
 def test_tired_legs_after_a_walk_are_no_heavy_legs():
     assert "heavy_legs" not in motifs("my legs were tired after the hike")
+
+
+def test_a_typed_slow_motion_note():
+    assert "slow_motion" in motifs("slow motion running again")
+    assert "slow_motion" not in motifs("we watched slow motion running clips")
