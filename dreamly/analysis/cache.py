@@ -9,7 +9,11 @@ module to import, no code run on load; with what is left out below, a load costs
 thirds of the pickle's): the knowledge base's tables, each rule as a tuple of its fields,
 the rule index as rule numbers, only the literals still read after building (the agent
 patterns'), the Matcher's other attributes as they are; the rule specs stay bytes until
-something reads them. Loading puts the objects back together. An attribute that is not
+something reads them; and the compiled program (lazy_re.program) of every pattern the
+matcher may compile and of the module-level patterns made so far, so that a process that
+loads the cache compiles no regex (compiling the few dozen a dream wakes was a fifth of a
+cold `add`; building them all once costs about as much as compiling them all). Loading
+puts the objects back together. An attribute that is not
 plain data makes the save fail quietly (then every process builds; a test checks it is).
 
 The file starts with one line naming what it was built from: dreamly's version,
@@ -36,7 +40,7 @@ from pathlib import Path
 from dreamly.analysis.knowledge import Knowledge
 
 FILE_NAME = "matcher.cache"
-FORMAT = "dreamly-matcher-1"  # the payload's layout (see _encode)
+FORMAT = "dreamly-matcher-2"  # the payload's layout (see _encode)
 
 
 def cache_dir() -> Path:
@@ -171,7 +175,30 @@ def _encode(matcher) -> tuple:
     # patterns' (Matcher.agents), so only those are kept: a third less to load.
     agent_sources = {src for sources in state["_agent_specs"].values() for src in sources}
     state["_literals"] = {src: lits for src, lits in state["_literals"].items() if src in agent_sources}
-    return FORMAT, motif_fields, rule_fields, knowledge, motifs, rules, state
+    state["_programs"], module_programs = _programs(matcher)
+    return FORMAT, motif_fields, rule_fields, knowledge, motifs, rules, state, module_programs
+
+
+def _programs(matcher) -> tuple[dict, tuple]:
+    """The compiled programs (lazy_re.program) of every pattern the matcher may compile, and
+    (this interpreter's regex engine, those of the module-level patterns made so far): so a
+    later process compiles no regex. Nothing when this interpreter's internals are not the
+    ones lazy_re knows."""
+    import _sre
+
+    from dreamly import lazy_re
+
+    if not lazy_re.check_programs():
+        return {}, ()
+    try:
+        ours = matcher.programs()
+        module = {}
+        for source, flags in set(lazy_re._MADE):
+            if isinstance(source, str):
+                module[(source, int(flags))] = lazy_re.program(source, flags)
+    except Exception:  # noqa: BLE001 - then patterns compile as they did before
+        return {}, ()
+    return ours, (_sre.MAGIC, _sre.CODESIZE, module)
 
 
 def _decode(payload) -> object:
@@ -181,10 +208,20 @@ def _decode(payload) -> object:
     from dreamly.analysis.knowledge import Motif
     from dreamly.analysis.rules import Matcher, _Rule
 
-    tag, motif_fields, rule_fields, knowledge_state, motifs, rule_rows, state = payload
+    tag, motif_fields, rule_fields, knowledge_state, motifs, rule_rows, state, module_programs = payload
     if (tag != FORMAT or motif_fields != tuple(f.name for f in fields(Motif))
-            or rule_fields != tuple(f.name for f in fields(_Rule))):
+            or rule_fields != tuple(f.name for f in fields(_Rule)) or not isinstance(state.get("_programs"), dict)):
         raise TypeError("not a cached Matcher")
+    if module_programs:
+        import _sre
+
+        from dreamly import lazy_re
+
+        magic, codesize, programs = module_programs
+        if (magic, codesize) == (_sre.MAGIC, _sre.CODESIZE):
+            lazy_re._PROGRAMS.update(programs)
+        else:
+            state["_programs"] = {}
     knowledge = _Knowledge.__new__(_Knowledge)
     knowledge.__dict__.update(knowledge_state)
     knowledge.motifs = {mid: Motif(*row) for mid, row in motifs.items()}

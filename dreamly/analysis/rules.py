@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from itertools import count
 
-from dreamly.lazy_re import compile_later
+from dreamly.lazy_re import compile_later, from_program, program
 from dreamly.analysis.knowledge import Knowledge, _expand
 from dreamly.analysis.literals import (
     _INLINE_FLAGS,
@@ -134,6 +134,7 @@ class Matcher(Pursuers):
         self.knowledge = knowledge
         self._macros = knowledge.macros
         self._patterns: dict[str, re.Pattern] = {}  # expanded source -> compiled, shared by rules
+        self._programs: dict[str, bytes] = {}  # expanded source -> its compiled program (lazy_re), from the cache
         self._literals: dict[str, frozenset[str] | None] = {}  # expanded source -> its literals
         self._lexicons: dict[str, list[str]] = {}  # expanded source -> its plain words (feelings.WordFinder)
         self._order = count()
@@ -230,10 +231,39 @@ class Matcher(Pursuers):
         if pattern is None and self._on_low and source in self._lexicons:
             pattern = self._patterns[source] = WordFinder(self._lexicons[source])
         if pattern is None:
-            lowered = _lower_pattern(source) if self._on_low else None
-            pattern = re.compile(lowered) if lowered is not None else re.compile(source, re.I)
+            packed = self._programs.get(source)
+            if packed is not None:
+                try:
+                    pattern = from_program(packed)
+                except Exception:  # noqa: BLE001 - only a cache: compile it
+                    pattern = None
+            if pattern is None:
+                pattern = re.compile(*self._form(source))
             self._patterns[source] = pattern
         return pattern
+
+    def _form(self, source: str) -> tuple[str, int]:
+        """What `_re` compiles for a source: the pattern and its flags."""
+        lowered = _lower_pattern(source) if self._on_low else None
+        return (lowered, 0) if lowered is not None else (source, int(re.I))
+
+    def programs(self) -> dict[str, bytes]:
+        """The compiled program (lazy_re.program) of every pattern `_re` may compile, by
+        source: what the matcher cache keeps so that a later process compiles none."""
+        sources = [_expand(_DREAMER_FLIGHT, self._macros)]
+        for rules in self.rules.values():
+            for rule in rules:
+                sources += [rule.source, *rule.unless_sources]
+                sources += [s for s in (rule.near_source, rule.not_near_source) if s]
+        sources += [src for specs in self._agent_specs.values() for src in specs]
+        if self._inference is not None:
+            sources += [_expand(self._inference[k], self._macros) for k in ("flight", "danger", "calm")
+                        if self._inference.get(k)]
+        out = {}
+        for source in sources:
+            if source not in out and not (self._on_low and source in self._lexicons):
+                out[source] = program(*self._form(source))
+        return out
 
     def _rx(self, p: str) -> re.Pattern:
         return self._re(_expand(p, self._macros))
