@@ -148,20 +148,18 @@ class _Knowledge(Knowledge):
 def _encode(matcher) -> tuple:
     """The freshly built matcher as plain data (tuples, dicts, lists, sets, strings,
     numbers): what marshal can write."""
-    from dataclasses import fields
+    import marshal
 
     from dreamly.analysis.knowledge import Motif
     from dreamly.analysis.rules import _Rule
-
-    import marshal
 
     state = dict(vars(matcher))
     knowledge = dict(vars(state.pop("knowledge")))
     # the rule specs were read while the index was built: kept as bytes, decoded if asked for
     knowledge["_later"] = marshal.dumps({name: knowledge.pop(name) for name in LATER if name in knowledge})
-    motif_fields = tuple(f.name for f in fields(Motif))
+    motif_fields = Motif._fields
     motifs = {mid: tuple(getattr(m, n) for n in motif_fields) for mid, m in knowledge.pop("motifs").items()}
-    rule_fields = tuple(f.name for f in fields(_Rule))
+    rule_fields = _Rule._fields
     numbers: dict[int, int] = {}
     rules = []
     for rule in [r for rs in state["rules"].values() for r in rs] + state["_unindexed"]:
@@ -203,14 +201,11 @@ def _programs(matcher) -> tuple[dict, tuple]:
 
 def _decode(payload) -> object:
     """The Matcher back from `_encode`'s data; raises on anything else."""
-    from dataclasses import fields
-
     from dreamly.analysis.knowledge import Motif
     from dreamly.analysis.rules import Matcher, _Rule
 
     tag, motif_fields, rule_fields, knowledge_state, motifs, rule_rows, state, module_programs = payload
-    if (tag != FORMAT or motif_fields != tuple(f.name for f in fields(Motif))
-            or rule_fields != tuple(f.name for f in fields(_Rule)) or not isinstance(state.get("_programs"), dict)):
+    if (tag != FORMAT or motif_fields != Motif._fields or rule_fields != _Rule._fields or not isinstance(state.get("_programs"), dict)):
         raise TypeError("not a cached Matcher")
     if module_programs:
         import _sre

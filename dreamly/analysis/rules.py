@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import count
 
+from dreamly._struct import Struct
 from dreamly.lazy_re import compile_later, from_program, program
 from dreamly.analysis.knowledge import Knowledge, _expand
 from dreamly.analysis.literals import (
@@ -93,30 +93,40 @@ def _affirmed(pattern: re.Pattern, hay: str, lo: int, hi: int) -> bool:
     return False
 
 
-@dataclass(eq=False, slots=True)
 class _Rule:
-    """One phrase of a label. Its regexes are compiled the first time it has to run."""
+    """One phrase of a label. Its regexes are compiled the first time it has to run.
+    Compared by identity (rules are dict keys)."""
 
-    kind: str
-    label: str
-    source: str  # the phrase with macros expanded
-    subject: str  # "dreamer" | "any" | "scene"
-    window: int
-    realis: bool
-    # Literals: every match contains one of them (lower case); None: no such guarantee.
-    lits: frozenset[str] | None
-    order: int  # position in the knowledge base, so that hits come out in a stable order
-    near_source: str | None = None
-    not_near_source: str | None = None
-    unless_sources: tuple[str, ...] = ()
-    near_lits: frozenset[str] | None = None
-    not_near_lits: frozenset[str] | None = None
-    unless_lits: tuple[frozenset[str] | None, ...] = ()
-    regex: re.Pattern | None = None  # set by Matcher._compile, with the three below
-    near: re.Pattern | None = None
-    not_near: re.Pattern | None = None
-    unless: tuple[re.Pattern, ...] = ()
+    __slots__ = _fields = ("kind", "label", "source", "subject", "window", "realis", "lits", "order", "near_source",
+                           "not_near_source", "unless_sources", "near_lits", "not_near_lits", "unless_lits", "regex",
+                           "near", "not_near", "unless")
+    __repr__ = Struct.__repr__
 
+    def __init__(self, kind: str, label: str, source: str, subject: str, window: int, realis: bool,
+                 lits: frozenset[str] | None, order: int, near_source: str | None = None,
+                 not_near_source: str | None = None, unless_sources: tuple[str, ...] = (),
+                 near_lits: frozenset[str] | None = None, not_near_lits: frozenset[str] | None = None,
+                 unless_lits: tuple[frozenset[str] | None, ...] = (), regex: re.Pattern | None = None,
+                 near: re.Pattern | None = None, not_near: re.Pattern | None = None, unless: tuple[re.Pattern, ...] = ()):
+        self.kind = kind
+        self.label = label
+        self.source = source  # the phrase with macros expanded
+        self.subject = subject  # "dreamer" | "any" | "scene"
+        self.window = window
+        self.realis = realis
+        # Literals: every match contains one of them (lower case); None: no such guarantee.
+        self.lits = lits
+        self.order = order  # position in the knowledge base, so that hits come out in a stable order
+        self.near_source = near_source
+        self.not_near_source = not_near_source
+        self.unless_sources = unless_sources
+        self.near_lits = near_lits
+        self.not_near_lits = not_near_lits
+        self.unless_lits = unless_lits
+        self.regex = regex  # set by Matcher._compile, with the three below
+        self.near = near
+        self.not_near = not_near
+        self.unless = unless
 
 
 class Matcher(Pursuers):
