@@ -19,10 +19,13 @@ import os
 import re
 import sys
 import types
-from dataclasses import dataclass
-from typing import Iterator
 
+from dreamly._struct import Frozen
 from dreamly.errors import DreamlyError
+
+TYPE_CHECKING = False  # (typing itself is a few milliseconds of `dreamly add`: annotations only)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 KEYRING_SERVICE = "dreamly"
 KEYRING_USER = "journal key"  # one key for your journals and their backups
@@ -30,10 +33,14 @@ PASSPHRASE_COMMAND = "DREAMLY_PASSPHRASE_COMMAND"
 RAW_KEY = re.compile(r"x'[0-9a-fA-F]{64}'")
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(Frozen):
+    __slots__ = _fields = ("secret", "source")
     secret: str   # a passphrase, or x'<hex>' for a raw key
     source: str   # where it came from, for messages
+
+    def __init__(self, secret: str, source: str):
+        object.__setattr__(self, "secret", secret)
+        object.__setattr__(self, "source", source)
 
     @property
     def raw(self) -> bool:
