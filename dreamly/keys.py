@@ -150,8 +150,16 @@ def _remember_backend(keyring) -> None:
         pass
 
 
+# keyring's documented ways to turn it off (PYTHON_KEYRING_BACKEND, which keyring reads before
+# anything else): backends that hold no key, so neither they nor keyring need importing (keyring
+# is most of what an encrypted `add` costs beyond the plain one's)
+_OFF = ("keyring.backends.null.Keyring", "keyring.backends.fail.Keyring")
+
+
 def _keyring():
     """The keyring module when it is installed and has a working backend, else None."""
+    if os.environ.get("PYTHON_KEYRING_BACKEND") in _OFF:
+        return None
     try:
         keyring, fail = _import_keyring()
     except ImportError:

@@ -524,3 +524,21 @@ def test_a_second_journal_is_encrypted_with_the_key_already_in_the_keyring(cli, 
     assert cli("encrypt", "--db", second).exit_code == 0
     assert stored_key(keyring_file) == held and bodies(second, held) == ["a zeppelin in the second journal"]
     assert cli("list").exit_code == 0  # the first still opens
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("off", ["keyring.backends.null.Keyring", "keyring.backends.fail.Keyring"])
+def test_keyring_turned_off_is_not_imported_on_the_way_to_the_command(cli, db_path, monkeypatch, off):
+    """PYTHON_KEYRING_BACKEND naming keyring's null or fail backend: no key can be there, so
+    an encrypted `add` goes straight to DREAMLY_PASSPHRASE_COMMAND without importing keyring."""
+    monkeypatch.setenv("DREAMLY_PASSPHRASE_COMMAND", "echo 'a passphrase of our own'")
+    encrypted(cli, "--passphrase")
+    probe = ("import sys; sys.argv = ['dreamly', 'add', 'a dream on an encrypted journal']\n"
+             "from dreamly.start import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print('keyring' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([PY, "-c", probe], capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "PYTHON_KEYRING_BACKEND": off})
+    assert "Saved dream 4" in done.stdout, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "False"
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", off)
+    assert "a dream on an encrypted journal" in cli("list").stdout
