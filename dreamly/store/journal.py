@@ -672,10 +672,11 @@ class Journal(MorningJournal):
         }
 
     def recall_days(self, until: date) -> Iterator[date]:
-        """The days with a dream on or before `until`, newest first, read lazily from the day
-        index (the recall streak stops at the first gap, so it rarely reads far)."""
+        """The days with a dream on or before `until`, newest first, read lazily from the
+        table of days (one row a day, however many dreams it has: the recall streak reads as
+        many rows as it is long, whatever the journal's size)."""
         for (day,) in self.conn.execute(
-            "SELECT DISTINCT dreamt_on FROM dreams WHERE dreamt_on <= ? ORDER BY dreamt_on DESC", (until.isoformat(),)
+            "SELECT day FROM dream_days WHERE day <= ? ORDER BY day DESC", (until.isoformat(),)
         ):
             yield date.fromisoformat(day)
 
