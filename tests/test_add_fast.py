@@ -16,6 +16,14 @@ from dreamly import _add_fast, _typer_fast, add_flow, cli, start
 from tests.test_typer_fast import cases
 
 
+@pytest.fixture(autouse=True)
+def no_spec_from_an_earlier_test():
+    """The loaded spec is kept per process; each test has its own cache folder (conftest)."""
+    _add_fast._state.clear()
+    yield
+    _add_fast._state.clear()
+
+
 def typers_call(args):
     """What the Typer command calls add_flow.run_add with for `dreamly add ARGS`, or None (a
     usage error, help)."""
