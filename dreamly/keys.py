@@ -63,9 +63,10 @@ def new_raw_key() -> Key:
 # keyring's own imports load modules it never uses on the way to a password: jaraco.context
 # imports urllib.request (hence http.client, email and ssl) and backports.tarfile, and
 # keyring.compat imports importlib_metadata, needed only to search for a backend. That is
-# ~50 ms, a third of an encrypted `add`. Each is put off: a stand-in module imports the real
-# one the first time anyone reads an attribute of it.
-_DEFERRED = ("urllib.request", "backports.tarfile", "importlib_metadata")
+# ~50 ms, a third of an encrypted `add`. jaraco.functools imports more_itertools (and with it
+# dataclasses) for functions keyring never calls: another ~12 ms. Each is put off: a
+# stand-in module imports the real one the first time anyone reads an attribute of it.
+_DEFERRED = ("urllib.request", "backports.tarfile", "importlib_metadata", "more_itertools")
 
 
 class _Deferred(types.ModuleType):
