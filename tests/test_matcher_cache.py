@@ -183,7 +183,7 @@ def test_a_built_matcher_is_plain_data_and_pickles(monkeypatch):
     fresh_process(monkeypatch)
     built = analysis.Matcher(analysis.load_knowledge())
     assert not any(isinstance(v, itertools.count) for v in vars(built).values())
-    marshal.dumps(cache._encode(built))  # raises on anything but plain data
+    marshal.dumps(cache._encode(built)[0])  # raises on anything but plain data
     copy = pickle.loads(pickle.dumps(built))
     assert copy.analyze(DREAM) == built.analyze(DREAM)
 
@@ -237,6 +237,10 @@ def test_a_cached_matcher_compiles_nothing_with_re(monkeypatch, built):
     matcher = analysis.matcher()
     assert sorted(h.id for h in matcher.analyze(DREAM).motifs) == sorted(EXPECTED)
     assert compiled == [] and matcher._patterns
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(matcher))  # its programs are views of the file's bytes: copied
+    assert copy.analyze(DREAM) == matcher.analyze(DREAM) and copy._programs.keys() == matcher._programs.keys()
 
 
 @pytest.mark.parametrize("damage", ["not marshal", "not a program", "invalid code"])

@@ -12,8 +12,10 @@ patterns'), the Matcher's other attributes as they are; the rule specs stay byte
 something reads them; and the compiled program (lazy_re.program) of every pattern the
 matcher may compile and of the module-level patterns made so far, so that a process that
 loads the cache compiles no regex (compiling the few dozen a dream wakes was a fifth of a
-cold `add`; building them all once costs about as much as compiling them all). Loading
-puts the objects back together. An attribute that is not
+cold `add`; building them all once costs about as much as compiling them all). The
+programs are one block before the payload (its length in 8 bytes, then the block; the
+payload holds each program's place in it), so a load keeps them as views of the bytes it
+read instead of copying two megabytes. Loading puts the objects back together. An attribute that is not
 plain data makes the save fail quietly (then every process builds; a test checks it is).
 
 The file starts with one line naming what it was built from: dreamly's version,
@@ -40,7 +42,7 @@ from pathlib import Path
 from dreamly.analysis.knowledge import Knowledge
 
 FILE_NAME = "matcher.cache"
-FORMAT = "dreamly-matcher-2"  # the payload's layout (see _encode)
+FORMAT = "dreamly-matcher-3"  # the payload's layout (see _encode)
 
 
 def cache_dir() -> Path:
@@ -78,10 +80,12 @@ def _private_dir(folder: Path) -> bool:
     return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
-def read_trusted(path: Path, header: bytes) -> bytes | None:
+def read_trusted(path: Path, header: bytes) -> memoryview | None:
     """What follows the first line of a cache file only this user could have written (a
     regular file, theirs, private, in a private folder, not through a link), when that line
-    is `header`; else None. The one trust check for every cache dreamly reads."""
+    is `header`; else None. The one trust check for every cache dreamly reads. (A view of
+    the bytes read, not a copy: each copy of the matcher cache's two megabytes is a
+    millisecond of page faults in a fresh process.)"""
     if not hasattr(os, "getuid"):  # no owners to check (Windows): never trust a file
         return None
     try:
@@ -96,11 +100,17 @@ def read_trusted(path: Path, header: bytes) -> bytes | None:
             return None
         # the whole file in one read (a buffered reader's read after its readline took twenty
         # times as long for the matcher's two megabytes), then whatever it grew by
-        chunks = [os.read(fd, st.st_size + 1)]
-        while chunks[-1]:
-            chunks.append(os.read(fd, 1 << 20))
-        line, _, rest = b"".join(chunks).partition(b"\n")
-        return rest if line == header else None
+        data = os.read(fd, st.st_size + 1)
+        more = os.read(fd, 1 << 20)
+        while more:
+            data += more
+            more = os.read(fd, 1 << 20)
+        end = data.find(b"\n")
+        if end < 0:
+            end = len(data)
+        if data[:end] != header:
+            return None
+        return memoryview(data)[end + 1:]
     except OSError:
         return None
     finally:
@@ -121,7 +131,8 @@ def load(user_file: Path | str | None):
 
     gc.disable()  # a few thousand objects, none cyclic garbage: the collector would only slow it
     try:
-        return _decode(marshal.loads(data))
+        size = int.from_bytes(data[:8], "little")  # the programs, then the matcher (see save)
+        return _decode(marshal.loads(data[8 + size:]), data[8:8 + size])
     except Exception:  # a damaged cache is only a cache: build instead
         return None
     finally:
@@ -174,8 +185,18 @@ def _encode(matcher) -> tuple:
     # patterns' (Matcher.agents), so only those are kept: a third less to load.
     agent_sources = {src for sources in state["_agent_specs"].values() for src in sources}
     state["_literals"] = {src: lits for src, lits in state["_literals"].items() if src in agent_sources}
-    state["_programs"], module_programs = _programs(matcher)
-    return FORMAT, motif_fields, rule_fields, knowledge, motifs, rules, state, module_programs
+    ours, module = _programs(matcher)
+    # the programs go into one block beside the payload, as (start, end) in it: a load reads
+    # them as views of the file's bytes, and a process rebuilds only the few a dream wakes
+    blob = bytearray()
+
+    def place(packed: bytes) -> tuple[int, int]:
+        blob.extend(packed)
+        return len(blob) - len(packed), len(blob)
+
+    state["_programs"] = {source: place(packed) for source, packed in ours.items()}
+    module_programs = (module[0], module[1], {key: place(packed) for key, packed in module[2].items()}) if module else ()
+    return (FORMAT, motif_fields, rule_fields, knowledge, motifs, rules, state, module_programs), bytes(blob)
 
 
 def _programs(matcher) -> tuple[dict, tuple]:
@@ -200,8 +221,8 @@ def _programs(matcher) -> tuple[dict, tuple]:
     return ours, (_sre.MAGIC, _sre.CODESIZE, module)
 
 
-def _decode(payload) -> object:
-    """The Matcher back from `_encode`'s data; raises on anything else."""
+def _decode(payload, blob) -> object:
+    """The Matcher back from `_encode`'s data and block of programs; raises on anything else."""
     from dreamly.analysis.knowledge import Motif
     from dreamly.analysis.rules import Matcher, _Rule
 
@@ -215,9 +236,10 @@ def _decode(payload) -> object:
 
         magic, codesize, programs = module_programs
         if (magic, codesize) == (_sre.MAGIC, _sre.CODESIZE):
-            lazy_re._PROGRAMS.update(programs)
+            lazy_re._PROGRAMS.update({key: blob[start:end] for key, (start, end) in programs.items()})
         else:
             state["_programs"] = {}
+    state["_programs"] = {source: blob[start:end] for source, (start, end) in state["_programs"].items()}
     knowledge = _Knowledge.__new__(_Knowledge)
     knowledge.__dict__.update(knowledge_state)
     knowledge.motifs = {mid: Motif(*row) for mid, row in motifs.items()}
@@ -244,7 +266,8 @@ def save(user_file: Path | str | None, matcher) -> None:
         import marshal
 
         header = key(user_file)
-        payload = marshal.dumps(_encode(matcher))
+        payload, blob = _encode(matcher)
+        payload = marshal.dumps(payload)
         folder = cache_dir()
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _private_dir(folder):
@@ -253,6 +276,8 @@ def save(user_file: Path | str | None, matcher) -> None:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(header + b"\n")
+            fh.write(len(blob).to_bytes(8, "little"))
+            fh.write(blob)
             fh.write(payload)
         os.replace(tmp, folder / FILE_NAME)
         tmp = None

@@ -252,6 +252,12 @@ class Matcher(Pursuers):
             self._patterns[source] = pattern
         return pattern
 
+    def __getstate__(self):
+        """(pickle) A loaded matcher's programs are views of the cache file's bytes: copied."""
+        state = dict(self.__dict__)
+        state["_programs"] = {source: bytes(packed) for source, packed in self._programs.items()}
+        return state
+
     def _form(self, source: str) -> tuple[str, int]:
         """What `_re` compiles for a source: the pattern and its flags."""
         lowered = _lower_pattern(source) if self._on_low else None
