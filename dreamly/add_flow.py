@@ -106,6 +106,10 @@ def run_add(text: Optional[str], *, date: str, title: str, emotion, tag, context
     from dreamly import actions
 
     with keeping(draft):  # a failed save (busy journal, full disk) names the draft that keeps the text
+        from dreamly.paths import journal_path
+
+        path = journal_path(db)
+        new_journal = not os.path.lexists(path)  # the first dream, or a mistyped --db: say where it went
         journal = open_journal(db)
         try:
             saved = actions.save_dream(journal, dream, on_saved=draft.discard if draft else lambda: None)
@@ -114,6 +118,8 @@ def run_add(text: Optional[str], *, date: str, title: str, emotion, tag, context
             raise
     with journal:
         dream_id, found = saved.dream_id, saved.analysis
+        if new_journal:
+            note(f"Started a new journal at {path}.")
         _warn_if_repeated(journal, dream_id, dream)
         if saved.warning:
             note(saved.warning)

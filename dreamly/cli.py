@@ -226,6 +226,19 @@ def _feeling_filter(name: str) -> str:
     return name if name in FEELINGS else feeling_family(name)[0]
 
 
+def _reading(db):
+    """The journal, for a command that only reads: one that does not exist yet reads as empty,
+    with a note naming where it was looked for (a mistyped --db or DREAMLY_DB must not quietly
+    start a new journal, nor look like every dream is gone)."""
+    from dreamly.paths import journal_path
+    from dreamly.store import open_journal
+
+    journal = open_journal(db, missing_is_empty=True)
+    if getattr(journal, "_scratch", None) is not None:
+        note(f"No journal at {journal_path(db)} yet; `dreamly add` starts one there.")
+    return journal
+
+
 def _filters(since, until, tags, emotions, motifs, limit=None, oldest_first=False):
     from dreamly.dates import day_range
     from dreamly.store import Filters
@@ -352,10 +365,9 @@ def list_(
 
     Example: dreamly list --since monday --tag work
     """
-    from dreamly.store import open_journal
 
     filters = _filters(since, until, tag, emotion, motif, limit)
-    with open_journal(db) as journal:
+    with _reading(db) as journal:
         dreams = journal.list(filters)
         if not dreams:
             _refuse_unknown_filters(filters, journal)
@@ -379,9 +391,8 @@ def show(
 
     Example: dreamly show 12
     """
-    from dreamly.store import open_journal
 
-    with open_journal(db) as journal:
+    with _reading(db) as journal:
         dream = journal.get(dream_id)
     if json_:
         print_json(dream)
@@ -419,10 +430,10 @@ def search(
 
     Example: dreamly search '"train station"'
     """
-    from dreamly.store import SNIPPET_END, SNIPPET_START, open_journal
+    from dreamly.store import SNIPPET_END, SNIPPET_START
 
     filters = _filters(since, until, tag, emotion, motif, limit)
-    with open_journal(db) as journal:
+    with _reading(db) as journal:
         hits, order = journal.search_page(query, filters)
         if not hits:
             _refuse_unknown_filters(filters, journal)
@@ -472,7 +483,7 @@ def edit(
     Example: dreamly edit 12 --title "The station again" -t work --nightmare
     """
     from dreamly.dates import parse_day, refuse_future
-    from dreamly.entry import EditorDraft, clean_text, parse_emotion, read_stdin, repair_surrogates, stdin_is_piped
+    from dreamly.entry import EditorDraft, clean_text, parse_emotion, read_stdin, repair_surrogates, stdin_is_redirected
     from dreamly import actions
     from dreamly.store import open_journal
 
@@ -505,8 +516,8 @@ def edit(
     with open_journal(db, create=False) as journal:
         draft = None
         expect = None
-        if text is None and nothing_else and not editor and stdin_is_piped():
-            text = read_stdin()  # as `add` reads a pipe: the new text
+        if text is None and nothing_else and not editor and stdin_is_redirected():
+            text = read_stdin()  # as `add` reads a pipe: the new text (there is no terminal for an editor)
             if not text.strip():
                 fail("no new text came on stdin; the dream was not changed (give --text, or run in a terminal "
                      "to open the editor)")
@@ -668,9 +679,8 @@ def tags(
 
     Example: dreamly tags --json
     """
-    from dreamly.store import open_journal
 
-    with open_journal(db) as journal:
+    with _reading(db) as journal:
         counted = journal.tag_counts()
     if json_:
         print_json(counted)
@@ -1143,7 +1153,10 @@ def patterns(
     with option_values():
         window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
     from dreamly import actions
+    from dreamly.paths import journal_path
 
+    if not os.path.lexists(journal_path(db)):  # read as an empty journal, nothing created
+        note(f"No journal at {journal_path(db)} yet; `dreamly add` starts one there.")
     review = actions.weekly_review(db, window, page=html is not None, progress=_progress, on_note=note)
     report, text = review.report, review.page
     if html is not None:
@@ -1241,7 +1254,7 @@ def signs(
                 typer.echo(f"Showing {key} again.")
         return
     if hidden:
-        with open_journal(db) as journal:
+        with _reading(db) as journal:
             names = sign_actions.hidden(journal)
         if json_:
             print_json(names)
@@ -1254,7 +1267,7 @@ def signs(
         start, end = day_range(since, until)
     kinds = {"personal motif" if k.value == "personal" else k.value for k in kind or ()} or None
     knowledge = _knowledge_or_none()
-    with open_journal(db) as journal:
+    with _reading(db) as journal:
         _read_new_signs(journal)
         report = sign_actions.signs_report(journal, knowledge, since=start, until=end, kinds=kinds, limit=limit,
                                            lucid=lucid)
@@ -1287,10 +1300,9 @@ def tonight(
     Example: dreamly tonight
     """
     from dreamly import sign_actions
-    from dreamly.store import open_journal
 
     knowledge = _knowledge_or_none()
-    with open_journal(db) as journal:
+    with _reading(db) as journal:
         _read_new_signs(journal)
         data = sign_actions.tonight(journal, knowledge, rehearsals=limit)
     if json_:
@@ -1449,7 +1461,7 @@ def check(
              "`dreamly salvage` copies every dream that can still be read into a new journal, "
              "or restore a backup")
     if report["search_index"]:
-        fail("the search index is out of step with the dreams" +
+        fail("an index (search, or the days with a dream) is out of step with the dreams" +
              ("" if repair else "; `dreamly check --repair` rebuilds it"))
     if report["analysis"]:
         fail("some dreams are not analysed with their current text; `dreamly reanalyze --missing` "

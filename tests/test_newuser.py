@@ -153,3 +153,28 @@ def test_edit_reads_new_text_from_a_pipe_as_add_does(cli, tmp_path):
     assert empty.returncode == 1
     assert empty.stderr.startswith("Error: no new text came on stdin; the dream was not changed")
     assert json.loads(cli("show", "1", "--json").stdout)["body"] == "I was falling off a cliff"
+
+
+def test_a_mistyped_journal_path_creates_nothing_and_says_where_it_looked(cli, tmp_path):
+    typo = tmp_path / "typo" / "journal.db"
+    for command in (["list"], ["list", "--json"], ["search", "train"], ["tags"], ["signs"], ["tonight"], ["patterns"]):
+        result = cli(*command, "--db", typo)
+        assert result.exit_code == 0, (command, result.stderr)
+        assert f"No journal at {typo} yet; `dreamly add` starts one there." in result.stderr, command
+    assert cli("list", "--json", "--db", typo).stdout.strip() == "[]"
+    assert cli("show", "1", "--db", typo).exit_code == 1
+    assert not (tmp_path / "typo").exists()
+    saved = cli("add", "a dream", "--db", typo)
+    assert saved.exit_code == 0 and f"Started a new journal at {typo}." in saved.stderr
+    assert "Started a new journal" not in cli("add", "another", "--db", typo).stderr
+
+
+def test_edit_with_stdin_from_dev_null_changes_nothing_and_opens_no_editor(cli):
+    add(cli, DREAM)
+    env = dict(os.environ, EDITOR="false", VISUAL="false")
+    result = subprocess.run([sys.executable, "-m", "dreamly", "edit", "1"], stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: no new text came on stdin; the dream was not changed")
+    assert "editor" not in result.stderr.split(";")[0]
+    assert json.loads(cli("show", "1", "--json").stdout)["body"] == DREAM
