@@ -199,11 +199,17 @@ def _ask_questions(journal, dream_id: int, found, *, always: bool) -> None:
     known = tuple(getattr(knowledge, "emotions", None) or ()) or None
     from dreamly.feeling_names import FEELINGS
 
+    kept = []
+
+    def keep(question, answer) -> None:
+        asking.store_answer(journal, dream_id, question.id, answer)
+        kept.append(question.id)
+
     try:
-        answered = asking.ask(chosen, lambda q, answer: asking.store_answer(journal, dream_id, q.id, answer),
-                              known_feelings=known or FEELINGS, found_pursuers={h.id for h in found.motifs} if found else ())
+        answered = asking.ask(chosen, keep, known_feelings=known or FEELINGS,
+                              found_pursuers={h.id for h in found.motifs} if found else ())
     except asking.Ended:
-        echo(f"Questions ended; dream {dream_id} is saved, with the answers you gave.")
+        echo(f"Questions ended; dream {dream_id} is saved" + (", with the answers you gave." if kept else "."))
         return
     if answered:
         echo(f"\nKept {answered} answer{'' if answered == 1 else 's'} with dream {dream_id} "

@@ -204,7 +204,7 @@ def _refuse_unknown_filters(filters, journal) -> None:
 
         unknown = actions.unknown_motif(filters.motifs)
         if unknown is not None:
-            fail(f"no motif {unknown!r}; `dreamly themes` lists them")
+            fail(f"no motif {unknown!r}; `dreamly themes` lists them", code=ExitStatus.USAGE)  # a bad option value
     from dreamly.feeling_names import FEELINGS
     from dreamly.store import Filters
 
@@ -214,7 +214,7 @@ def _refuse_unknown_filters(filters, journal) -> None:
 
             close = difflib.get_close_matches(name, list(FEELINGS), n=1, cutoff=0.6)
             guess = f" (did you mean {close[0]}?)" if close else ""
-            fail(f"no dream has the feeling {name!r}{guess}; dreamly counts {', '.join(FEELINGS)}")
+            fail(f"no dream has the feeling {name!r}{guess}; dreamly counts {', '.join(FEELINGS)}", code=ExitStatus.USAGE)
 
 
 def _feeling_filter(name: str) -> str:
@@ -722,7 +722,8 @@ def config(
         typer.echo(f"  {key:<11} {shown}{wins}")
         typer.echo(f"              {meaning}")
     if not settings.exists:
-        typer.echo(f"Write one, e.g.: printf 'date_order = \"day-month\"\\n' >> {settings.path}")
+        make_folder = "" if settings.path.parent.is_dir() else f"mkdir -p {settings.path.parent} && "
+        typer.echo(f"Write one, e.g.: {make_folder}printf 'date_order = \"day-month\"\\n' >> {settings.path}")
 
 
 @command()

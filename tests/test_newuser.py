@@ -114,11 +114,11 @@ def test_filtering_by_a_feeling_reads_it_as_add_stored_it(cli):
     assert dream_ids_for(cli, "list", "-e", "wibbly") == [1]
     assert dream_ids_for(cli, "search", "shop", "-e", "scared") == [1]
     typo = cli("list", "-e", "feer")
-    assert typo.exit_code == 1
+    assert typo.exit_code == 2
     assert error_lines(typo) == ["Error: no dream has the feeling 'feer' (did you mean fear?); dreamly counts "
                                  "fear, anxiety, frustration, helplessness, shame, guilt, anger, sadness, joy, "
                                  "confusion, relief, surprise, calm"]
-    assert cli("search", "shop", "-e", "feer").exit_code == 1
+    assert cli("search", "shop", "-e", "feer").exit_code == 2
     # the dreamer's own feeling outside the window is no typo: just nothing matched
     later = cli("list", "-e", "wibbly", "--since", "2999-01-01")
     assert later.exit_code == 0 and "No dreams match." in later.stdout + later.stderr
@@ -178,3 +178,12 @@ def test_edit_with_stdin_from_dev_null_changes_nothing_and_opens_no_editor(cli):
     assert result.stderr.startswith("Error: no new text came on stdin; the dream was not changed")
     assert "editor" not in result.stderr.split(";")[0]
     assert json.loads(cli("show", "1", "--json").stdout)["body"] == DREAM
+
+
+def test_the_config_hint_works_when_the_config_folder_does_not_exist_yet(cli, tmp_path, monkeypatch):
+    folder = tmp_path / "fresh" / "dreamly"
+    monkeypatch.setenv("DREAMLY_CONFIG_DIR", str(folder))
+    hint = cli("config").stdout.strip().splitlines()[-1]
+    assert hint.startswith("Write one, e.g.: ")
+    subprocess.run(hint.removeprefix("Write one, e.g.: "), shell=True, check=True)
+    assert (folder / "config.toml").read_text() == 'date_order = "day-month"\n'
