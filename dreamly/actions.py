@@ -11,12 +11,13 @@ only): `dreamly add` imports it, and the store, matcher and llm load inside the 
 from __future__ import annotations
 
 import os
-TYPE_CHECKING = False  # (typing itself is a few milliseconds of `dreamly add`: annotations only)
-if TYPE_CHECKING:
-    from typing import Callable, Optional
 
 from dreamly._struct import Struct
 from dreamly.errors import DreamlyError
+
+TYPE_CHECKING = False  # (typing itself is a few milliseconds of `dreamly add`: annotations only)
+if TYPE_CHECKING:
+    from typing import Callable, Optional
 
 
 # -- the knowledge base: one loader for everything outside the matcher ----------------------

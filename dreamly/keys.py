@@ -27,6 +27,7 @@ TYPE_CHECKING = False  # (typing itself is a few milliseconds of `dreamly add`: 
 if TYPE_CHECKING:
     from typing import Iterator
 
+
 KEYRING_SERVICE = "dreamly"
 KEYRING_USER = "journal key"  # one key for your journals and their backups
 PASSPHRASE_COMMAND = "DREAMLY_PASSPHRASE_COMMAND"

@@ -24,6 +24,7 @@ TYPE_CHECKING = False  # (typing itself is a few milliseconds of `dreamly add`: 
 if TYPE_CHECKING:
     from typing import Callable
 
+
 INSTALL_HINT = "pip install 'dreamly[encrypt]'"
 _quiet = False
 

@@ -20,9 +20,6 @@ import sqlite3
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
-TYPE_CHECKING = False  # (typing itself is a few milliseconds of `dreamly add`: annotations only)
-if TYPE_CHECKING:
-    from typing import Iterable, Iterator, Sequence
 
 from dreamly._struct import Struct
 from dreamly.errors import DreamlyError
@@ -33,6 +30,10 @@ from dreamly.store.errors import kind as error_kind
 from dreamly.store.errors import translate_error
 from dreamly.store.morning import MorningJournal
 from dreamly.store.fulltext import SNIPPET_END, SNIPPET_START, fts_query  # noqa: F401  (re-exported)
+
+TYPE_CHECKING = False  # (typing itself is a few milliseconds of `dreamly add`: annotations only)
+if TYPE_CHECKING:
+    from typing import Iterable, Iterator, Sequence
 
 BUSY_TIMEOUT_SECONDS = 10.0  # how long a write waits for another dreamly; DREAMLY_BUSY_TIMEOUT overrides
 

@@ -10,9 +10,6 @@ its test opens a journal of the previous schema (tests/fixtures/) and checks not
 from __future__ import annotations
 
 import sqlite3
-TYPE_CHECKING = False  # (typing itself is a few milliseconds of `dreamly add`: annotations only)
-if TYPE_CHECKING:
-    from typing import Callable
 
 Migration = "Callable[[sqlite3.Connection], None]"  # (an annotation)
 MIGRATIONS: list[Migration] = []
