@@ -1554,8 +1554,12 @@ def encrypt(
 
     Example: dreamly encrypt
     """
-    from dreamly import actions
+    from dreamly import actions, keys
 
+    will_ask = sys.stdin.isatty() or os.environ.get("DREAMLY_PASSPHRASE_COMMAND")  # else: one error line, below
+    if not passphrase and will_ask and keys.keyring_name() is None:
+        note("No working system keyring here, so the journal is encrypted with a passphrase instead "
+             "(every command asks for it, or set DREAMLY_PASSPHRASE_COMMAND).")
     outcome = actions.encrypt(db, passphrase)
     if outcome.already:
         typer.echo(f"{outcome.path} is already encrypted.")
