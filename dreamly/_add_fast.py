@@ -5,9 +5,9 @@ Importing Typer is about two fifths of what a bare Typer app costs to start, so 
 that imports it cannot get much under that floor. The first `add` run through Typer writes
 what Typer built for `add` (each parameter's names, short and secondary flags, type, range,
 default, whether it repeats, its environment variable: read from the click command, never
-written here a second time) into the user's cache folder, as plain data in `marshal`'s format
-(built in: no `json` to import, no code run on load); later runs read it back
-and parse argv with `parse`, which returns the keyword arguments Typer would pass, or None
+written here a second time) into the user's cache folder, as plain data in `marshal`'s
+format (built in: no `json` to import, no code run on load); later runs read it back and
+parse argv with `parse`, which returns the keyword arguments Typer would pass, or None
 for anything it does not fully understand (--help, an unknown or abbreviated option, `--`,
 a value that starts with a dash, a number out of range, an option that is not a plain
 string, number, path or flag, …): then dreamly/start.py hands the command line to Typer,
@@ -20,12 +20,13 @@ temporary file and renamed into place. Its first line names what it was read fro
 dreamly's version, the Python, and the mtime and size of dreamly/cli.py and of the Typer
 package the interpreter would import; any other line, or a file that does not decode, is
 ignored (and rewritten by the next Typer run), as is one that is not a list of well-formed
-parameters. Only with the Typer minor version
-dreamly/_typer_fast.py was checked against is the file written at all.
+parameters. Only with the Typer minor version dreamly/_typer_fast.py was checked against
+is the file written at all.
 """
 
 from __future__ import annotations
 
+import marshal  # (built in: nothing to load)
 import os
 import sys
 
@@ -87,8 +88,6 @@ def _read():
         from dreamly.analysis.cache import read_trusted
 
         data = read_trusted(_file(), key().encode("utf-8", "backslashreplace"))
-        import marshal
-
         spec = marshal.loads(data) if data is not None else None
     except Exception:  # noqa: BLE001 - no spec, or a damaged one (only a cache): Typer parses
         return None
@@ -147,8 +146,6 @@ def save(command) -> None:
     tmp = None
     try:
         from dreamly.analysis.cache import _private_dir
-
-        import marshal
 
         header = key()
         payload = marshal.dumps(describe(command))

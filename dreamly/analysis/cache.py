@@ -15,8 +15,9 @@ loads the cache compiles no regex (compiling the few dozen a dream wakes was a f
 cold `add`; building them all once costs about as much as compiling them all). The
 programs are one block before the payload (its length in 8 bytes, then the block; the
 payload holds each program's place in it), so a load keeps them as views of the bytes it
-read instead of copying two megabytes. Loading puts the objects back together. An attribute that is not
-plain data makes the save fail quietly (then every process builds; a test checks it is).
+read instead of copying two megabytes. Loading puts the objects back together. An
+attribute that is not plain data makes the save fail quietly (then every process builds; a
+test checks it is).
 
 The file starts with one line naming what it was built from: dreamly's version,
 MATCHER_VERSION, the Python version (marshal's format is the interpreter's), the mtime and
