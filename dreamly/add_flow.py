@@ -11,9 +11,12 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
-from typing import Callable, Optional
 
 from dreamly.errors import DreamlyError, UsageError
+
+TYPE_CHECKING = False  # (typing itself is a few milliseconds of `dreamly add`: annotations only)
+if TYPE_CHECKING:
+    from typing import Callable, Optional
 
 
 def echo(message=None, nl: bool = True, err: bool = False) -> None:
@@ -197,11 +200,17 @@ def _ask_questions(journal, dream_id: int, found, *, always: bool) -> None:
     known = tuple(getattr(knowledge, "emotions", None) or ()) or None
     from dreamly.feeling_names import FEELINGS
 
+    kept = []
+
+    def keep(question, answer) -> None:
+        asking.store_answer(journal, dream_id, question.id, answer)
+        kept.append(question.id)
+
     try:
-        answered = asking.ask(chosen, lambda q, answer: asking.store_answer(journal, dream_id, q.id, answer),
-                              known_feelings=known or FEELINGS, found_pursuers={h.id for h in found.motifs} if found else ())
+        answered = asking.ask(chosen, keep, known_feelings=known or FEELINGS,
+                              found_pursuers={h.id for h in found.motifs} if found else ())
     except asking.Ended:
-        echo(f"Questions ended; dream {dream_id} is saved, with the answers you gave.")
+        echo(f"Questions ended; dream {dream_id} is saved" + (", with the answers you gave." if kept else "."))
         return
     if answered:
         echo(f"\nKept {answered} answer{'' if answered == 1 else 's'} with dream {dream_id} "

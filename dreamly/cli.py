@@ -31,13 +31,37 @@ from dreamly.errors import DreamlyError, ExitStatus
 from dreamly.model import EXPORT_FORMATS, IMPORT_FORMATS, LENSES
 
 
+_VALIDATION_WORDS = (
+    ("Input should be a valid integer, unable to parse string as an integer", "not a whole number"),
+    ("Value error, ", ""), ("Input should be ", "must be "),
+)
+
+
+def _one_line_usage(parse):
+    """Run `parse`; a click usage error comes out as one line, as every other error does
+    (click prints the usage, a hint and a blank line before its `Error:` line; the hint
+    goes on the same line here), with the usage exit code."""
+    try:
+        return parse()
+    except typer.TyperException as error:  # Typer's own copy of click's exceptions
+        if getattr(error, "exit_code", None) != 2 or not hasattr(error, "format_message"):
+            raise  # not a usage error
+        ctx = getattr(error, "ctx", None)
+        path = ctx.command_path.partition(" ")[2] if ctx else ""
+        message = error.format_message()
+        for library, ours in _VALIDATION_WORDS:  # the validation library's words, in ours
+            message = message.replace(library, ours)
+        typer.echo(f"Error: {message} (see `{' '.join(('dreamly', path)).strip()} --help`)", err=True)
+        raise typer.Exit(error.exit_code) from None
+
+
 class DreamlyCommand(TyperCommand):
     """Turns every failure into one `Error: …` line on stderr and exit 1, never a traceback
     (unless DREAMLY_DEBUG=1). Messages never include dream text."""
 
     def parse_args(self, ctx, args):
         _typer_fast.install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
-        return super().parse_args(ctx, args)
+        return _one_line_usage(lambda: super(DreamlyCommand, self).parse_args(ctx, args))
 
     def invoke(self, ctx):
         try:
@@ -59,7 +83,10 @@ class DreamlyCommand(TyperCommand):
 class DreamlyGroup(TyperGroup):
     def parse_args(self, ctx, args):
         _typer_fast.install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
-        return super().parse_args(ctx, args)
+        return _one_line_usage(lambda: super(DreamlyGroup, self).parse_args(ctx, args))
+
+    def resolve_command(self, ctx, args):
+        return _one_line_usage(lambda: super(DreamlyGroup, self).resolve_command(ctx, args))
 
     def list_commands(self, ctx):  # keep the order commands are defined in, the order of a day
         return list(self.commands)
@@ -1527,8 +1554,12 @@ def encrypt(
 
     Example: dreamly encrypt
     """
-    from dreamly import actions
+    from dreamly import actions, keys
 
+    will_ask = sys.stdin.isatty() or os.environ.get("DREAMLY_PASSPHRASE_COMMAND")  # else: one error line, below
+    if not passphrase and will_ask and keys.keyring_name() is None:
+        note("No working system keyring here, so the journal is encrypted with a passphrase instead "
+             "(every command asks for it, or set DREAMLY_PASSPHRASE_COMMAND).")
     outcome = actions.encrypt(db, passphrase)
     if outcome.already:
         typer.echo(f"{outcome.path} is already encrypted.")

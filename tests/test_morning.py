@@ -329,6 +329,8 @@ TUESDAY = date(2026, 12, 1)
 
 
 @pytest.mark.parametrize("text, expected", [
+    ("last nite", TUESDAY), ("yday", date(2026, 11, 30)), ("Yest", date(2026, 11, 30)),  # as typed at 6 am
+    ("sun nite", date(2026, 11, 30)),
     ("2 weeks ago", date(2026, 11, 17)),
     ("a week ago", date(2026, 11, 24)),
     ("one week ago", date(2026, 11, 24)),

@@ -187,3 +187,22 @@ def test_the_config_hint_works_when_the_config_folder_does_not_exist_yet(cli, tm
     assert hint.startswith("Write one, e.g.: ")
     subprocess.run(hint.removeprefix("Write one, e.g.: "), shell=True, check=True)
     assert (folder / "config.toml").read_text() == 'date_order = "day-month"\n'
+
+
+@pytest.mark.parametrize("args, said", [
+    (["list", "--bogus"], "Error: No such option: --bogus (see `dreamly list --help`)"),
+    (["lst"], "Error: No such command 'lst'. Did you mean 'list'? (see `dreamly --help`)"),
+    (["show", "abc"], "Error: Invalid value for 'ID': not a whole number (see `dreamly show --help`)"),
+    (["show"], "Error: Missing argument 'ID'. (see `dreamly show --help`)"),
+    (["export", "--format", "pdf"],
+     "Error: Invalid value for '--format' / '-f': 'pdf' is not one of 'markdown', 'json', 'csv'. "
+     "(see `dreamly export --help`)"),
+    (["add", "x", "--lucidity", "9"],
+     "Error: Invalid value for '--lucidity': must be less than or equal to 5 (see `dreamly add --help`)"),
+])
+def test_a_usage_error_is_one_line_with_the_usage_code(cli, args, said):
+    # click printed the usage, a hint and a blank line before the error, in a validation
+    # library's words ("Input should be a valid integer, unable to parse string as an integer")
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [said]
