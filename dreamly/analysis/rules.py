@@ -75,6 +75,7 @@ _NEGATION_WORDS = compile_later(r"n't|n.t\b|\b(?:not|no|never|nobody|nothing|non
 _ASKS: dict[str, bool] = {}
 
 
+_ESCAPE = compile_later(r"\\[a-zA-Z]")
 # "never-ending", "no end of": a negation word inside an adjective or an idiom of amount, no denial
 _NOT_A_DENIAL = compile_later(r"never[- ]?ending|no end\b|non-?stop|nonstop")
 
@@ -95,7 +96,7 @@ def _asks_negation(source: str) -> bool:
     got = _ASKS.get(source)
     if got is None:
         # (escapes read as a gap first: in the text of "\bno door" the \b hides the word "no")
-        got = _ASKS[source] = bool(_NEGATION_WORDS.search(re.sub(r"\\[a-zA-Z]", " ", source)))
+        got = _ASKS[source] = bool(_NEGATION_WORDS.search(_ESCAPE.sub(" ", source)))
     return got
 
 
