@@ -710,3 +710,20 @@ def test_tired_legs_after_a_walk_are_no_heavy_legs():
 def test_a_typed_slow_motion_note():
     assert "slow_motion" in motifs("slow motion running again")
     assert "slow_motion" not in motifs("we watched slow motion running clips")
+
+
+@pytest.mark.parametrize("text", [
+    "All the plants in the garden were dead.",
+    "My phone battery died.",
+    "The car engine died on the motorway.",
+])
+def test_plants_and_machines_dying_are_no_death(text):
+    assert "death" not in motifs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the car crashed and the driver died",
+    "the garden was full of dead bodies",
+])
+def test_a_death_near_a_car_or_a_garden_is_still_a_death(text):
+    assert "death" in motifs(text)
