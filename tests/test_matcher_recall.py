@@ -727,3 +727,12 @@ def test_plants_and_machines_dying_are_no_death(text):
 ])
 def test_a_death_near_a_car_or_a_garden_is_still_a_death(text):
     assert "death" in motifs(text)
+
+
+@pytest.mark.parametrize("text", ["I flew home for Christmas.", "I flew off the handle at him."])
+def test_a_flight_home_and_a_temper_are_no_flying(text):
+    assert "flying" not in motifs(text)
+
+
+def test_flying_home_on_ones_own_is_flying():
+    assert "flying" in motifs("I flew home over the rooftops like a bird")
