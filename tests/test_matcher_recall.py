@@ -736,3 +736,13 @@ def test_a_flight_home_and_a_temper_are_no_flying(text):
 
 def test_flying_home_on_ones_own_is_flying():
     assert "flying" in motifs("I flew home over the rooftops like a bird")
+
+
+@pytest.mark.parametrize("text", [
+    "I told them the naked truth at the party.",
+    "I was wearing nude tights to the office party.",
+    "We rode on a topless bus around the city.",
+    "I undressed the baby for her bath while my mum watched.",
+])
+def test_naked_words_in_other_senses_are_no_nakedness(text):
+    assert "naked_in_public" not in motifs(text)
