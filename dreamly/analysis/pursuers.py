@@ -81,6 +81,7 @@ _PRONOUN = compile_later(r"\b(he|she|they|it|him|her|them)\b", re.I)
 _FROM_WORD = compile_later(r"\bfrom\b")
 _WE_FIRST = compile_later(r"(?:i|we)\b")
 _LEAD_WORD = compile_later(r"[\w']+")
+_FIRST_WORDS = compile_later(r"[\w'-]+(?:\s+[\w'-]+)?")
 _RELATIVE = compile_later(r"\s*(?:who|that|which)\b", re.I)
 
 
@@ -227,8 +228,9 @@ class Pursuers:
                 cl, ci = doc.clause_of(h.start)
                 lead = _LEAD_WORD.match(text[h.start:h.end])  # "he chases": the subject is in the hit
                 lead = lead.group().lower() if lead else ""
+                head = _FIRST_WORDS.match(text, h.start, h.end)  # the hit's first two words
                 if lead in _OPENS_NOUN_PHRASE or (lead not in ("he", "she", "they", "it", "them", "him", "her")
-                                                  and self._candidates(doc, h.start, h.start + len(lead))):
+                                                  and self._candidates(doc, h.start, head.end() if head else h.start + len(lead))):
                     # the hit opens with its agent: "the dog was right behind me", "giant spider after me",
                     # "I ran and the monster followed"
                     found = self._agent(doc, h.start, h.end, first=True)
