@@ -35,3 +35,27 @@ def test_a_fear_word_with_a_clause_for_complement_is_anxiety_unless_the_outcome_
     # a result clause is no complement, and the polite idiom is no feeling
     assert emotions("I was so scared I couldn't move.") == {"fear"}
     assert emotions("I'm afraid I don't remember much of the rest.") == set()
+
+
+def test_a_judgement_of_the_experience_is_the_dreamers_feeling():
+    """Kind: an evaluative word said of the dream or experience itself, with a dummy or
+    experience subject and degree words between: "it was a pleasant feeling", "it was all
+    very confusing", "the whole experience was frightening", "it was a happy dream"."""
+    cases = {
+        "It was a terrifying experience.": "fear", "The whole experience was frightening.": "fear",
+        "It was a scary dream.": "fear", "It was a pleasant feeling.": "joy", "The dream was very pleasant.": "joy",
+        "It was a really enjoyable evening.": "joy", "It was an exciting adventure.": "joy",
+        "It was all very confusing.": "confusion", "It was a very strange and confusing dream.": "confusion",
+        "It was a tense situation.": "anxiety", "The atmosphere was very tense.": "anxiety",
+        "It was an embarrassing situation.": "shame", "It was a frustrating dream.": "frustration",
+        "The whole thing was very upsetting.": "sadness", "It was a happy dream.": "joy",
+        "It was an anxious moment.": "anxiety", "There was a sad feeling about the whole place.": "sadness",
+        "I had a very sad dream about my grandmother.": "sadness",
+    }
+    for text, label in cases.items():
+        assert label in emotions(text), text
+    # a thing in the dream, someone else's, or a waking-life memory is not the dream's feeling
+    for text in ("He told me a sad story about his father.", "We watched a scary movie.", "She has a pleasant voice.",
+                 "It was a nice house with a garden.", "It was a happy family.", "She told me about her sad dream.",
+                 "We had been there in real life last summer and it was wonderful."):
+        assert emotions(text) == set(), text

@@ -122,6 +122,38 @@ _REAL_WORDS = frozenset("""sacred scare fried frighten worrier relived relieve c
     guilt upsets setup""".split())
 
 
+# how much: the degree words before an evaluative word ("it was all very confusing")
+_DEGREE = (r"(?:(?:so+|really|very|pretty|quite|extremely|incredibly|totally|kind of|kinda|sort of|a bit|a little|"
+           r"rather|most|truly|simply|just|absolutely|somewhat|fairly|terribly|awfully|all|genuinely|utterly|"
+           r"thoroughly|especially|particularly|super|more|increasingly|too|also|still|even|actually|definitely) )*")
+# what a dream's own feeling is said of: the experience, not a thing in it ("it was a pleasant
+# feeling", "the whole experience was frightening", not "a nice house", "a scary movie")
+_EXPERIENCE = (r"(?:experience|feelings?|sensation|dream|nightmare|situation|atmosphere|ordeal|moments?|time|times|"
+               r"evening|night|day|adventure|trip|ride|journey|mood|event|encounter|episode|party|game|thing to happen)")
+_OF_EXPERIENCE = (r"(?:it|this|that|which|everything|it all|the (?:whole |entire )?(?:dream|experience|thing|situation|"
+                  r"atmosphere|feeling|mood|night|evening|trip|journey|ride|ordeal|adventure))")
+
+
+def evaluative_phrases(words) -> list[dict]:
+    """The phrases an emotion's `evaluative` words make (adjectives that judge an experience:
+    "terrifying", "pleasant"), one list for all of them:
+
+    * said of the experience: "it was (all very) confusing", "it was a pleasant feeling",
+      "the whole experience was frightening", "it's so stressful" (whoever the clause's subject);
+    * a typed note's verbless comment: "..., so annoying", "humiliating." (FRAGMENT macros);
+    * what the dreamer had: "I had a terrifying experience" (the clause's subject decides)."""
+    adj = "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")"
+    both = rf"(?:[\w'-]+ and {_DEGREE})?{adj}"
+    lead = rf"\b(?:{_OF_EXPERIENCE} (?:was|is|felt|seemed|looked|sounded|got|became|had been) |(?:it's|its|that's|it is) )"
+    return [
+        {"re": rf"{lead}{_DEGREE}(?:(?:a|an|such a|such an|quite a|quite an) {_DEGREE}{both} {_EXPERIENCE}\b|{both}\b)",
+         "subject": "any"},
+        {"re": rf"{{FRAGMENT}}{adj}\b{{FRAGMENT_END}}", "subject": "any"},
+        {"re": rf"{{FRAGMENT_ALONE}}{adj}\b{{FRAGMENT_END}}"},
+        {"re": rf"\b(?:a|an|such a|such an) {_DEGREE}{adj} {_EXPERIENCE}\b"},
+    ]
+
+
 def with_words(specs: dict[str, dict]) -> dict[str, dict]:
     """Emotion specs with their `words` lexicon turned into phrases and keys.
 
@@ -132,6 +164,10 @@ def with_words(specs: dict[str, dict]) -> dict[str, dict]:
     every = {w for spec in specs.values() for w in spec.get("words") or () if _PLAIN_WORD.fullmatch(w)}
     for label, spec in specs.items():
         words = spec.get("words")
+        if spec.get("evaluative"):
+            spec = dict(spec)
+            spec["phrases"] = list(spec.get("phrases", ())) + evaluative_phrases(spec["evaluative"])
+            spec["keys"] = list(spec.get("keys", ())) + sorted(set().union(*map(_entry_keys, spec["evaluative"])))
         if words:
             spec = dict(spec)
             single = [w for w in words if _PLAIN_WORD.fullmatch(w)]
@@ -322,7 +358,14 @@ _COPULA = compile_later(r"\b(?:was|were|am|'m|is|are|be|been|felt like|feel like
 _FELT_NOUNS = frozenset("""time times day days moment moments feeling feelings mood sense sensation experience
     ending end night evening morning week weekend state wreck look looks glance tone voice energy heart laugh
     laughter smile grin sigh scream shriek giggle vibe vibes mess shiver shudder glow warmth rush buzz thrill tears
-    sob whimper gasp stomach knot pit""".split())
+    sob whimper gasp stomach knot pit dream dreams nightmare adventure situation atmosphere evening afternoon trip
+    journey ride ordeal event encounter occasion""".split())
+# the experience as the predicate of a dummy subject: "it was a happy dream", "there was a sad feeling"
+_DUMMY_COPULA = compile_later(
+    r"(?:\s|[,;:(\"'-]|\b(?:and|but|then|so|just|suddenly|overall|all in all)\b)*(?:it|this|that|there|everything|it all|the "
+    r"(?:whole )?(?:dream|experience|thing))(?:'s|\s+(?:was|is|were|felt|seemed|became|had been|turned into))\s+"
+    r"(?:(?:so|really|very|quite|rather|such|all|just|overall|definitely|mostly|mainly)\s+)*(?:a|an|one|such a|such an)\s+"
+    r"(?:(?:so|really|very|quite|rather|pretty|most|strange|strangely|weird|weirdly|oddly|odd|bit|little)\s+)*$")
 _MINE = compile_later(r"\b(?:my|our|me|us)\b")
 _MINE_BODY = compile_later(r"(?:my|our)\s+(?:[a-z'-]+\s+)?(?:legs?|feet|foot|knees?|body|arms?|hands?|heart|mouth|eyes|head|"
                         r"muscles|limbs|stomach|chest|voice|mind|whole body)\b")
@@ -398,6 +441,12 @@ _AFTERWARDS = compile_later(
     r"|\b(?:thinking|think) (?:about|of) (?:it|this|that|the dream|this dream) (?:now|again|later|afterwards)\b"
     r"|\beven (?:now|today)\b|\bto this day\b|\bas i (?:write|type|tell|recall|remember) (?:this|it)\b"
     r"|\bwhen i (?:think|remember|recall) (?:about )?(?:it|this|that|the dream)\b|\bstill (?:gives|makes) me\b")
+# a waking-life event told as background, earlier than the dream: a past perfect or "used to"
+# with a time before it ("I had visited lately", "we used to go there as kids")
+_BEFORE_DREAM = compile_later(r"\b(?:had|'d)\s+(?:been|gone|visited|[a-z]+ed)\b|\bused\s+to\b")
+_WHEN_BEFORE = compile_later(r"\b(?:in (?:real|waking) life|lately|recently|last (?:year|summer|winter|spring|autumn|fall|"
+                          r"month|week)|(?:years|months|weeks) (?:ago|before|earlier)|as (?:a )?(?:child|kid|kids|children|"
+                          r"teenagers?)|when (?:i|we) (?:was|were) (?:little|young|small|a child|a kid|kids|children))\b")
 _SENT_END = compile_later(r"[.!?\n]")
 
 
@@ -469,9 +518,12 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
     prefix = low[max(clause_start - 120, sent_start):start]
     near = prefix[-60:]
     att = _ATTRIBUTIVE.search(low, max(0, start - 30), start) if " " not in low[start:end] else None
-    if att and not _COPULA.search(low, max(0, att.start() - 20), att.start()):
+    if att:
         nxt = _NEXT.match(low, end)
-        if nxt and nxt.group(1) not in _NOT_A_NOUN and not nxt.group(1).endswith("ly"):
+        if nxt and nxt.group(1) in _FELT_NOUNS and _DUMMY_COPULA.fullmatch(low, clause_start, start):
+            return "dreamer"  # "it was a happy dream", "there was a sad feeling": the experience's
+        if (not _COPULA.search(low, max(0, att.start() - 20), att.start()) and nxt and nxt.group(1) not in _NOT_A_NOUN
+                and not nxt.group(1).endswith("ly")):
             # "a calm sea", "an angry man", "the sad story": describes the thing, not a
             # feeling of the dreamer's (but "a happy time", "a sad feeling" are felt)
             return None if nxt.group(1) in _FELT_NOUNS else "other"
@@ -517,6 +569,8 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
         return "other"
     if _AFTERWARDS.search(low, max(sent_start, start - 80), _sentence_end(low, end)):
         return "skip"  # "I get nervous just thinking about it": felt while recounting, not in the dream
+    if _BEFORE_DREAM.search(low, sent_start, start) and _WHEN_BEFORE.search(low, sent_start, start):
+        return "skip"  # "I had visited there lately and it was very enjoyable": waking life, told as background
     if _EXPECTED.search(near):
         return "dreamer"  # "I thought it would be fun": looking forward to it is felt now
     if _NOT_YET.search(near):

@@ -26,7 +26,7 @@ class Motif:
 
 _MOTIF_KEYS = {"label", "group", "meaning", "questions", "suggestions", "keys", "phrases",
                "subject", "unless", "realis", "requires", "agents"}
-_EMOTION_KEYS = {"label", "keys", "phrases", "subject", "unless", "realis", "words", "names"}
+_EMOTION_KEYS = {"label", "keys", "phrases", "subject", "unless", "realis", "words", "names", "evaluative"}
 _PHRASE_KEYS = {"re", "near", "not_near", "window", "subject", "realis"}
 _SUBJECT_MODES = ("dreamer", "any", "scene")
 # "triggers" is no longer read (its table left the knowledge base); a personal file that has
