@@ -59,3 +59,21 @@ def test_a_judgement_of_the_experience_is_the_dreamers_feeling():
                  "It was a nice house with a garden.", "It was a happy family.", "She told me about her sad dream.",
                  "We had been there in real life last summer and it was wonderful."):
         assert emotions(text) == set(), text
+
+
+def test_a_feeling_noun_as_agent_or_owned_is_the_dreamers_unless_owned_by_someone_else():
+    """Kind: the feeling as a noun that acts or is owned: "fear gripped me", "panic set in",
+    "relief flooded through me", "(much) to my relief", "my fear grew"; someone else's
+    ("to his horror", "her fear", "fear gripped the town") is not the dreamer's."""
+    cases = {
+        "Fear gripped me as the door creaked open.": "fear", "Terror seized me.": "fear",
+        "Anger welled up inside me.": "anger", "Joy filled my heart.": "joy", "Relief flooded through me.": "relief",
+        "Guilt gnawed at me all evening.": "guilt", "Sadness crept over me.": "sadness",
+        "At last the policeman let us go, much to my relief.": "relief", "To my dismay, the shop was closed.": "sadness",
+        "To my great annoyance, he took my seat.": "anger", "My fear grew as the footsteps came closer.": "fear",
+    }
+    for text, label in cases.items():
+        assert label in emotions(text), text
+    for text in ("Much to his relief, the bus came.", "To his horror, the car was gone.",
+                 "Her fear was obvious to everyone.", "Fear gripped the whole town."):
+        assert emotions(text) == set(), text

@@ -334,6 +334,19 @@ _NOUN = compile_later(r"[a-z'-]*(?:ness|ment|ion|ity|ety|ism)|fear|dread|terror|
                    r"anger|rage|fury|grief|sorrow|surprise|shock|awe|worry|worries|unease|stress|delight|pleasure|bliss|"
                    r"despair|remorse|regret|pity|love|calm|peace|glee|gloom|dismay|alarm|angst|disgust|envy|jealousy|"
                    r"euphoria|ecstasy|contempt|hatred|hate|resentment|sympathy")
+# a feeling noun's owner after "to": "(much) to my relief", "to our great surprise", "to his horror"
+_TO_OWNER = compile_later(r"\bto\s+(my|our|his|her|their|[a-z]+'s)\s+(?:(?:great|utter|complete|total|enormous|deep|"
+                       r"immense|considerable|intense|huge|absolute|profound|sheer|horror|surprise|and)\s+)*$")
+# a feeling noun as the agent of a verb of seizing: "fear gripped me", "panic set in", "joy filled my heart"
+_SEIZES = compile_later(
+    r"\s+(?:(?:suddenly|then|slowly|quickly|immediately|gradually|soon|instantly|began to|started to|began|started)\s+)*"
+    r"(?:grip|gripped|grips|gripping|seiz(?:e|ed|es|ing)|overc(?:a|o)me|overcomes|overwhelm(?:ed|s|ing)?|fill(?:ed|s|ing)|"
+    r"flood(?:ed|s|ing)|swept|sweep(?:s|ing)|wash(?:ed|es|ing)|c(?:a|o)me over|comes over|coming over|r(?:o|i)se|rises|rising|"
+    r"well(?:ed|s|ing)(?: up)?|surg(?:e|ed|es|ing)|t(?:oo|a)k(?:e|es)? (?:hold|over)|set(?:s|ting)? in|cr(?:e|ee)p(?:t|s|ing)?|"
+    r"r(?:a|u)n(?:s|ning)? (?:through|down)|cours(?:ed|es|ing)|shot through|shoots through|struck|consum(?:ed|es|ing)|"
+    r"engulf(?:ed|s|ing)|gr(?:e|o)w(?:s|ing)?|mount(?:ed|s|ing)|kicked in|kicks in|hit me|hit us|gnaw(?:ed|s|ing)? at)\b")
+_SEIZED_OTHER = compile_later(r"(?:\s+(?:over|through|into|in|up in|at|within|inside))?\s+(?:him|her|them|everyone|everybody|"
+                           r"the|his|their|its|people|all of them)\b")
 _NP_WORD = compile_later(r"\b(?:a|an|the|my|our|some|feelings?|sense|sensation|wave|waves|surge|pangs?|rush|twinge|mixture|mix)\b")
 _ON_FACE = compile_later(r"\s+(?:in|on)\s+(?:his|her|their|its|the\s+[a-z]+'s|[a-z]+'s)\s+(?:eyes|face|voice)")
 # not (yet) felt: "I'll be sad to leave", "would be happy", "I'll feel free", "I'm going to
@@ -517,7 +530,21 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
     """"dreamer", "other", "skip" (not a feeling in the dream) or None (ask the clause)."""
     prefix = low[max(clause_start - 120, sent_start):start]
     near = prefix[-60:]
-    att = _ATTRIBUTIVE.search(low, max(0, start - 30), start) if " " not in low[start:end] else None
+    one_word = " " not in low[start:end]
+    noun = one_word and _NOUN.fullmatch(low, start, end) is not None
+    if noun:
+        to = _TO_OWNER.search(low, max(0, start - 40), start)
+        if to:  # "(much) to my relief", "to our great surprise"; "to his horror" is his
+            return "dreamer" if to.group(1) in ("my", "our") else "other"
+        seize = _SEIZES.match(low, end)
+        if seize and _FEELING_NP.fullmatch(low, clause_start, start):
+            # "Fear gripped me", "panic set in", "a wave of relief washed over me"; not "fear
+            # gripped the town", "panic seized them"
+            return None if _SEIZED_OTHER.match(low, seize.end()) else "dreamer"
+    att = _ATTRIBUTIVE.search(low, max(0, start - 30), start) if one_word else None
+    if att and noun and att.group().startswith(("my ", "our ", "his ", "her ", "their ")):
+        # "my fear grew", "our relief was enormous"; "her fear was obvious" is hers
+        return "dreamer" if att.group().startswith(("my ", "our ")) else "other"
     if att:
         nxt = _NEXT.match(low, end)
         if nxt and nxt.group(1) in _FELT_NOUNS and _DUMMY_COPULA.fullmatch(low, clause_start, start):
@@ -531,7 +558,6 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
         return "dreamer"  # "a chill ran down my spine", "butterflies in my stomach", "ran for our lives"
     if _ME_AND.search(low, max(clause_start, start - 50), start):
         return "dreamer"  # "me and my mates were laughing", "my sister and me got scared"
-    one_word = " " not in low[start:end]
     if one_word and _OBJECT_ME.match(low, end):
         return "dreamer"
     if one_word and low.endswith("ed", start, end):
