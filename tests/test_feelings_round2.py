@@ -77,3 +77,36 @@ def test_a_feeling_noun_as_agent_or_owned_is_the_dreamers_unless_owned_by_someon
     for text in ("Much to his relief, the bus came.", "To his horror, the car was gone.",
                  "Her fear was obvious to everyone.", "Fear gripped the whole town."):
         assert emotions(text) == set(), text
+
+
+def test_clause_cuts_that_are_no_new_subject():
+    """Kind: a clause cut that is not a new subject: a repeated degree ("more and more
+    frustrated", "closer and closer") and a hit that opens with the verb the clause was cut at
+    ("I told the man to go to hell"), whose subject is before the cut."""
+    assert "frustration" in emotions("I was getting more and more frustrated.")
+    assert "anxiety" in emotions("I got more and more worried as the night went on.")
+    assert "joy" in emotions("We got more and more excited as we got closer.")
+    assert emotions("She got more and more upset.") == set()
+    assert "anger" in emotions("I told the man to go to hell.")
+    assert "guilt" in emotions("I said that I was sorry and that I felt terrible about it.")
+
+
+def test_glad_that_something_did_not_happen_is_relief():
+    """Kind: glad, thankful or happy that something did not happen or that no one came to
+    harm is relief, not joy, whatever the words between ("glad that I had not gone")."""
+    for text in ("I was glad that I had not gone with them.", "I was thankful that nobody had seen me.",
+                 "I was glad that they hadn't noticed.", "I was so glad he didn't recognize me.",
+                 "I was happy that nobody was hurt."):
+        got = emotions(text)
+        assert "relief" in got and "joy" not in got, text
+
+
+def test_mad_as_insane_and_others_having_fun():
+    """Kind: word sense and whose feeling: "mad" as insane ("they thought I was mad",
+    "going mad", "ran like mad") is no anger; "having fun" is the fun of its subject."""
+    for text in ("They thought I was mad.", "I thought I was going mad.", "We ran like mad.",
+                 "The people at the party were all laughing and having fun.",
+                 "My friends were dancing and having a great time."):
+        assert emotions(text) == set(), text
+    assert "anger" in emotions("I was mad at them for leaving.")
+    assert "joy" in emotions("We had a lot of fun.")

@@ -37,6 +37,8 @@ _LEADING = frozenset(",;:.!?(-\n\t ")
 _AUX_FIRST = compile_later(r"[\s,;:(\"'-]*(?:and\s+|but\s+|then\s+|just\s+)?(?:didn't|didnt|couldn't|couldnt|wasn't|wasnt|"
                         r"weren't|werent|wouldn't|wouldnt|can't|cant|don't|dont|haven't|havent|hadn't|hadnt|"
                         r"won't|wont)\b")
+# a clause cut at a verb of saying or knowing ("I | told the man ..."): the verb opens the clause
+_SAYING_FIRST = compile_later(r"[\s,;:(\"'-]*(?:told|tell|tells|telling|said|say|says|saying)\b")
 # words a macro's regex may hold that name no one ("(?:the )?", "with", "from")
 _FUNCTION_WORDS = frozenset("the and with from that this for who his her their our its into onto over".split())
 # a capitalised word that is not all capitals ("Joy", not "SCARED"), after a word ("met Joy"),
@@ -472,6 +474,11 @@ class Matcher(Pursuers):
             who = emotion_subject(doc.low, c_start, start, end, doc.sents[cl[ci].sentence][0])
             if who is not None:
                 return "dreamer" if who == "dreamer" else None  # "other", "skip": not the dreamer's feeling
+            if (subj == "other" and cl[ci].explicit and ci > 0 and _SAYING_FIRST.match(doc.low, c_start)
+                    and _SAYING_FIRST.match(doc.low, c_start).end() > start):
+                # "I told the man to go to hell": the hit opens with the verb the clause was cut
+                # at, so its subject is the clause's before it, not the object after the verb
+                subj = cl[ci - 1].subject
             if subj == "other" and cl[ci].explicit and _AUX_FIRST.match(doc.low, cl[ci].start):
                 # "didnt have a clue what was happening": an auxiliary first, so no subject of its
                 # own (the subject finder read "didn't" as a noun before its verb)

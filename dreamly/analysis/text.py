@@ -52,6 +52,8 @@ _MAIN_VERB_AFTER_NP = frozenset("""
 _CLAUSE_CUT = compile_later(r"([,;:()\"\u2014]|--|\s-\s)|\b(?:" + _by_first_letter(_CLAUSE_WORDS | {"that", "so"}) + r")\b")
 # "that" and "so" start a clause only before a subject ("I knew that he …", not "that house";
 # "he wouldn't listen so I got angry", not "so angry")
+# the word after "and", to see whether it repeats the one before ("more and more", "closer and closer")
+_REPEATED = compile_later(r"\s+([a-z]+)\b")
 _THAT_CLAUSE = compile_later(r"\s+(?:i|we|he|she|they|it|you|the|a|an|my|his|her|our|their|there|this|someone|"
                           r"somebody|everyone|nobody|no one|people)\b")
 # Words and connectives that come before a clause's subject. This and the patterns below
@@ -255,6 +257,9 @@ class _Doc:
                 pos = m.start()
                 if word == "and" and len(text[cuts[-1]:pos].split()) <= 2:
                     continue  # "I and J. Tesar were …", "my brother and I": one subject, not two clauses
+                if word == "and" and _REPEATED.match(low, m.end()) and low.endswith(
+                        " " + _REPEATED.match(low, m.end()).group(1), s, m.start() - 1):
+                    continue  # "more and more frustrated", "closer and closer": one phrase, no new clause
                 if word in _MAIN_VERB_AFTER_NP:
                     before = low[cuts[-1]:pos].split()
                     if 1 < len(before) <= 3 and (before[0] in _DETERMINERS or before[0] in _MY):
