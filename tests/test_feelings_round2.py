@@ -110,3 +110,38 @@ def test_mad_as_insane_and_others_having_fun():
         assert emotions(text) == set(), text
     assert "anger" in emotions("I was mad at them for leaving.")
     assert "joy" in emotions("We had a lot of fun.")
+
+
+def test_feeling_words_of_general_and_old_fashioned_usage():
+    """Kind: lexicon breadth from general English (no report): old-fashioned and ordinary
+    ways to state a feeling, in whole sentences."""
+    cases = {
+        "I had the creeps the whole time.": "fear", "I broke out in a cold sweat.": "fear", "I was aghast.": "fear",
+        "I had a feeling of impending doom.": "fear", "I had a terrible sense that something evil was there.": "fear",
+        "I had a sense of foreboding.": "anxiety", "I had a premonition that something terrible would happen.": "anxiety",
+        "I was in a dither.": "anxiety", "I was distraught.": "anxiety", "I had a nagging feeling that I had forgotten something.": "anxiety",
+        "I was sore at him for leaving.": "anger", "I flew into a rage.": "anger", "I quarreled with my husband.": "anger",
+        "We had a blazing argument.": "anger", "I hollered at the kids.": "anger", "I felt like hitting him.": "anger",
+        "I was in high spirits.": "joy", "I was in a good mood.": "joy", "I was having the time of my life.": "joy",
+        "I got a kick out of it.": "joy", "It was a joy to be there.": "joy", "I was tickled pink.": "joy",
+        "I was in low spirits.": "sadness", "I was crestfallen.": "sadness", "Tears streamed down my face.": "sadness",
+        "I felt a terrible sense of loss.": "sadness", "I was crushed when I heard the news.": "sadness",
+        "I felt let down.": "sadness", "I pitied him.": "sadness", "I missed him terribly.": "sadness",
+        "I was abashed.": "shame", "My face turned red.": "shame", "I turned bright red.": "shame",
+        "I wished I could disappear.": "shame",
+        "I was conscience-stricken.": "guilt", "I was sorry I had said it.": "guilt", "I felt I had done something wrong.": "guilt",
+        "I could do nothing to stop them.": "helplessness", "There was nothing anyone could do.": "helplessness",
+        "I had no control over what was happening.": "helplessness", "I could only watch as it happened.": "helplessness",
+        "I just had to stand there and watch.": "helplessness",
+        "I was comforted.": "relief", "I felt safe again.": "relief", "I was glad to get out of there.": "relief",
+        "It came as a complete surprise.": "surprise", "I was at my wit's end.": "frustration",
+        "I wondered what was happening.": "confusion",
+    }
+    for text, label in cases.items():
+        assert label in emotions(text), text
+    # senses and owners that are not the feeling
+    assert emotions("It tickled me when it crawled down my back.") == set()
+    assert emotions("The light turned red.") == set()
+    assert emotions("I blushed furiously.") == {"shame"}
+    assert emotions("I cringed in fear.") == {"fear"}
+    assert emotions("I was fed up with the whole thing.") == {"frustration"}

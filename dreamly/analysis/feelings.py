@@ -65,14 +65,18 @@ def _entry_keys(entry: str) -> set[str]:
         i += 1
     if len(best) >= 3:
         return {best}
-    if entry.startswith("(?:"):
-        branches = entry[3:entry.index(")")].split("|")
+    # else the branches of a required top-level group of plain words ("in a (?:dither|flutter)")
+    for g in _TOP_GROUP.finditer(entry):
+        if g.start() and entry[g.start() - 1] == "\\" or entry.startswith(("?", "*", "{"), g.end()):
+            continue
+        branches = g.group(1).split("|")
         keys = {m.group() for m in map(_RUN.match, branches) if m}
         if len(keys) == len(branches) and min(map(len, keys)) >= 3:
             return keys
     raise ValueError(f"feeling word {entry!r} needs a plain word of three letters or more")
 
 
+_TOP_GROUP = compile_later(r"\(\?:([^()]*)\)")
 _PLAIN_WORD = compile_later(r"[a-z]+(?:[-'][a-z]+)*")
 
 
@@ -422,6 +426,10 @@ _WOKE_WORDS = compile_later(r"wok|wak")
 # "me and my mates", "my sister and me" as the subject, as people say it
 _ME_AND = compile_later(r"(?:\bme\s+and\s+(?:my\s+|the\s+|a\s+|his\s+|her\s+)?[a-z'-]+|\b[a-z'-]+\s+and\s+me)\s+"
                      r"(?:(?:were|was|are|got|get|both|all|just|really|so|started|kept|felt|went)\s+)+$")
+# feeling verbs whose subject feels it and whose object is what it is about ("I pitied him",
+# "I resented them"), unlike "I scared him"
+_EXPERIENCER = frozenset("""resented feared dreaded pitied envied adored enjoyed loved hated missed regretted relished
+    savoured savored mourned despised loathed detested cherished admired fancied liked""".split())
 # verbs whose object feels it ("I scared my brother"), unlike "I enjoyed the party", "I feared the man"
 _CAUSATIVE = frozenset("""scared frightened terrified horrified spooked startled surprised shocked amazed astonished
     stunned annoyed irritated angered enraged infuriated upset bothered worried alarmed saddened disappointed
@@ -560,7 +568,7 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
         return "dreamer"  # "me and my mates were laughing", "my sister and me got scared"
     if one_word and _OBJECT_ME.match(low, end):
         return "dreamer"
-    if one_word and low.endswith("ed", start, end):
+    if one_word and low.endswith("ed", start, end) and low[start:end] not in _EXPERIENCER:
         if _OBJECT_OTHER.match(low, end):
             return "other"
         if (low[start:end] in _CAUSATIVE and _I_DID.search(low, max(0, start - 40), start)

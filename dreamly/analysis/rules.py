@@ -38,7 +38,8 @@ _AUX_FIRST = compile_later(r"[\s,;:(\"'-]*(?:and\s+|but\s+|then\s+|just\s+)?(?:d
                         r"weren't|werent|wouldn't|wouldnt|can't|cant|don't|dont|haven't|havent|hadn't|hadnt|"
                         r"won't|wont)\b")
 # a clause cut at a verb of saying or knowing ("I | told the man ..."): the verb opens the clause
-_SAYING_FIRST = compile_later(r"[\s,;:(\"'-]*(?:told|tell|tells|telling|said|say|says|saying)\b")
+_SAYING_FIRST = compile_later(r"[\s,;:(\"'-]*(?:told|tell|tells|telling|said|say|says|saying|wondered|wonder|wondering|"
+                            r"knew|thought|realized|realised|remembered|decided|hoped|wished|imagined)\b")
 # words a macro's regex may hold that name no one ("(?:the )?", "with", "from")
 _FUNCTION_WORDS = frozenset("the and with from that this for who his her their our its into onto over".split())
 # a capitalised word that is not all capitals ("Joy", not "SCARED"), after a word ("met Joy"),
