@@ -145,3 +145,21 @@ def test_feeling_words_of_general_and_old_fashioned_usage():
     assert emotions("I blushed furiously.") == {"shame"}
     assert emotions("I cringed in fear.") == {"fear"}
     assert emotions("I was fed up with the whole thing.") == {"frustration"}
+
+
+def test_running_or_hiding_that_is_no_flight_from_the_danger():
+    """Kind: fear inferred from flight where there is none: running to do something ("ran
+    to the kitchen to get popcorn"), hiding a thing ("hid the gun under the mattress"), a
+    game ("playing cops and robbers"); and a feeling caused in others ("to surprise them")."""
+    for text in ("We were watching a movie about a murder. I ran to the kitchen to get more popcorn.",
+                 "My uncle told us how the soldiers had killed his dog. Then I ran outside to play with my cousins.",
+                 "I found a gun in the drawer and hid it under the mattress.",
+                 "I hid the knife so the children would not find it.",
+                 "We were playing cops and robbers and I ran and hid.",
+                 "The robbers in the game were my friends. I hid behind a tree and jumped out to surprise them."):
+        assert emotions(text) == set(), text
+    # flight from the danger stays fear
+    for text in ("A man with a knife came into the room. I hid under the bed.",
+                 "Someone was trying to kill me, so I ran into the woods and hid.",
+                 "The soldiers were shooting at us, so I hid the children from them and ran to get away."):
+        assert "fear" in emotions(text), text

@@ -435,6 +435,15 @@ _CAUSATIVE = frozenset("""scared frightened terrified horrified spooked startled
     stunned annoyed irritated angered enraged infuriated upset bothered worried alarmed saddened disappointed
     embarrassed humiliated shamed confused puzzled baffled bewildered frustrated relieved reassured calmed
     delighted pleased amused excited thrilled""".split())
+# the same verbs not in the past ("to surprise them", "scaring the kids", "it annoys him")
+_CAUSING = frozenset("""scare scares scaring frighten frightens frightening terrify terrifies terrifying horrify
+    horrifies spook spooks spooking startle startles startling surprise surprises surprising shock shocks amaze
+    amazes astonish astonishes stun stuns annoy annoys annoying irritate irritates irritating anger angers enrage
+    enrages infuriate infuriates upset upsets upsetting bother bothers bothering worry worries worrying alarm alarms
+    sadden saddens disappoint disappoints embarrass embarrasses embarrassing humiliate humiliates humiliating shame
+    shames confuse confuses confusing puzzle puzzles baffle baffles bewilder bewilders frustrate frustrates
+    frustrating relieve relieves reassure reassures calm calms delight delights please pleases amuse amuses amusing
+    excite excites thrill thrills""".split())
 # someone else seen or heard doing it ("watching my mom cry", "heard her scream", "let him laugh")
 _SEEN_IN_OTHER = compile_later(
     r"\b(?:watch|watched|watching|watches|saw|see|sees|seeing|heard|hear|hearing|hears|noticed|notice|let|lets|letting"
@@ -574,6 +583,8 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
         if (low[start:end] in _CAUSATIVE and _I_DID.search(low, max(0, start - 40), start)
                 and _DID_TO_OTHER.match(low, end)):
             return "other"  # "I scared my little brother"
+    if one_word and low[start:end] in _CAUSING and (_OBJECT_OTHER.match(low, end) or _DID_TO_OTHER.match(low, end)):
+        return "other"  # "(I jumped out) to surprise them", "scaring the kids": the feeling is theirs
     if _SEEN_WORDS.search(near) and _SEEN_IN_OTHER.search(near):
         return "other"  # "watching my mom cry"
     if _VIEW_WORDS.search(near) and _THEIR_VIEW.search(near):
