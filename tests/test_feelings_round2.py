@@ -163,3 +163,33 @@ def test_running_or_hiding_that_is_no_flight_from_the_danger():
                  "Someone was trying to kill me, so I ran into the woods and hid.",
                  "The soldiers were shooting at us, so I hid the children from them and ran to get away."):
         assert "fear" in emotions(text), text
+
+
+def test_upset_is_sadness_over_a_loss_else_anger():
+    """Kind: "upset" felt by the dreamer ("I was upset", "got upset", "it upset me"): sadness
+    when the sentence tells of a loss or crying, else anger; an upset stomach, upsetting
+    someone, or someone else upset are not the dreamer's feeling."""
+    for text in ("I was very upset.", "I was really upset that he had taken my car.", "I got upset and told him to leave.",
+                 "It upset me that nobody called."):
+        assert emotions(text) == {"anger"}, text
+    for text in ("I was upset when I found out she had died.", "I was upset and started to cry.",
+                 "I was so upset about losing my ring.", "I was upset because my dog was missing."):
+        assert emotions(text) == {"sadness"}, text
+    for text in ("I had an upset stomach.", "I upset the table and the cups fell.", "She was upset.",
+                 "I didn't want to upset her."):
+        assert emotions(text) == set(), text
+
+
+def test_superlatives_and_fixed_phrases_of_feeling():
+    """Kind: a superlative judgement of the experience ("the scariest dream I have ever had",
+    "one of the happiest dreams"), and fixed phrases: taken by surprise, a load off my mind,
+    let them down (guilt), ashamed of what I had done (guilt)."""
+    assert "fear" in emotions("It was the scariest dream I have ever had.")
+    assert "joy" in emotions("It was one of the happiest dreams I can remember.")
+    assert "shame" in emotions("It was the most embarrassing moment of my life.")
+    assert emotions("He was the funniest man at the party.") == set()
+    assert "surprise" in emotions("It took me by surprise.")
+    assert "relief" in emotions("It was a load off my mind.")
+    assert "guilt" in emotions("I felt I had let them down.")
+    assert "guilt" in emotions("I felt ashamed of what I had done to him.")
+    assert emotions("I felt so small and helpless.") == {"helplessness"}

@@ -132,7 +132,7 @@ _DEGREE = (r"(?:(?:so+|really|very|pretty|quite|extremely|incredibly|totally|kin
            r"thoroughly|especially|particularly|super|more|increasingly|too|also|still|even|actually|definitely) )*")
 # what a dream's own feeling is said of: the experience, not a thing in it ("it was a pleasant
 # feeling", "the whole experience was frightening", not "a nice house", "a scary movie")
-_EXPERIENCE = (r"(?:experience|feelings?|sensation|dream|nightmare|situation|atmosphere|ordeal|moments?|time|times|"
+_EXPERIENCE = (r"(?:experiences?|feelings?|sensations?|dreams?|nightmares?|situations?|atmosphere|ordeal|moments?|time|times|"
                r"evening|night|day|adventure|trip|ride|journey|mood|event|encounter|episode|party|game|thing to happen)")
 _OF_EXPERIENCE = (r"(?:it|this|that|which|everything|it all|the (?:whole |entire )?(?:dream|experience|thing|situation|"
                   r"atmosphere|feeling|mood|night|evening|trip|journey|ride|ordeal|adventure))")
@@ -150,7 +150,7 @@ def evaluative_phrases(words) -> list[dict]:
     both = rf"(?:[\w'-]+ and {_DEGREE})?{adj}"
     lead = rf"\b(?:{_OF_EXPERIENCE} (?:was|is|felt|seemed|looked|sounded|got|became|had been) |(?:it's|its|that's|it is) )"
     return [
-        {"re": rf"{lead}{_DEGREE}(?:(?:a|an|such a|such an|quite a|quite an) {_DEGREE}{both} {_EXPERIENCE}\b|{both}\b)",
+        {"re": rf"{lead}{_DEGREE}(?:(?:a|an|such a|such an|quite a|quite an|the|one of the) {_DEGREE}{both} {_EXPERIENCE}\b|{both}\b)",
          "subject": "any"},
         {"re": rf"{{FRAGMENT}}{adj}\b{{FRAGMENT_END}}", "subject": "any"},
         {"re": rf"{{FRAGMENT_ALONE}}{adj}\b{{FRAGMENT_END}}"},
