@@ -193,3 +193,14 @@ def test_superlatives_and_fixed_phrases_of_feeling():
     assert "guilt" in emotions("I felt I had let them down.")
     assert "guilt" in emotions("I felt ashamed of what I had done to him.")
     assert emotions("I felt so small and helpless.") == {"helplessness"}
+
+
+def test_a_denial_or_a_question_before_the_feeling_that_is_not_about_it():
+    """Kind: negation and mood scope in long sentences: a denial with its own verb before
+    "made me X" ("the fact that nobody believed me made me furious") does not deny the
+    feeling; a question about a feeling ("she asked me if I was scared") states none."""
+    assert "anger" in emotions("The fact that nobody believed me made me furious.")
+    for text in ("It didn't make me sad.", "Nobody made me angry.", "It never made me nervous.",
+                 "She asked me if I was scared.", "My friend said she was happy for me.",
+                 "My mother, who was very worried, called the police."):
+        assert emotions(text) == set(), text

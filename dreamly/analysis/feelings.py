@@ -487,6 +487,8 @@ def _sentence_end(low: str, end: int) -> int:
 
 _EXPECTED = compile_later(r"\b(?:i|we)\s+(?:thought|think|knew|know|felt|feel|could tell)\s+(?:that\s+)?(?:it|this|that)\s+"
                        r"(?:would|will|'d|'ll|was going to|is going to)\s+$")
+_ASKED_IF = compile_later(r"\b(?:asked|asks|asking|ask|wondered|wonders|wondering)\b[^.!?]{0,30}\b(?:if|whether)\s+(?:i|we)\s+"
+                       r"(?:was|were|am|'m|felt|feel|had been|was feeling)\s+(?:(?:so|very|really|at all|too|ok|okay|all)\s+)*$")
 _EAGER = compile_later(r"\s+(?:to|for)\s+(?!death\b|me\b|us\b)")
 
 
@@ -500,6 +502,9 @@ def emotion_scope(low: str, scope: int, clause_start: int, sent_start: int, star
     m = _HEADING.search(low, max(sent_start, start - 160), start)
     if m:
         scope = max(scope, m.start())
+    m = _CAUSED_IN_ME.search(low, max(scope, start - 60), start)
+    if m:  # "(the fact) that nobody believed me made me furious": a denial before the causing verb's own is not its
+        scope = max(scope, m.start() - 8)
     if scope < clause_start and _OWN_VERB.match(low, clause_start):
         scope = clause_start
     if _NEVER_SO.search(low, max(scope, start - 40), start):
@@ -620,6 +625,8 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
         return "dreamer"  # "I thought it would be fun": looking forward to it is felt now
     if _NOT_YET.search(near):
         return "skip"
+    if _ASKED_IF.search(near):
+        return "skip"  # "she asked me if I was scared": a question, not a feeling stated
     if low.startswith(("anxious", "eager"), start) and _EAGER.match(low, end):
         return "skip"  # "anxious to get to the party": keen, not worried
     if _HEADING.search(prefix):
