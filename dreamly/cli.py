@@ -194,15 +194,36 @@ MotifFilter = Annotated[Optional[List[str]], typer.Option("--motif", "-m", autoc
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="Show at most this many.")]
 
 
-def _refuse_unknown_motifs(motifs) -> None:
-    """A typo in --motif silently matches nothing. Called only when nothing matched, so the
-    knowledge base is loaded only then, not on every filtered list."""
-    if motifs:
+def _refuse_unknown_filters(filters, journal) -> None:
+    """A typo in --motif or --emotion silently matches nothing. Called only when nothing
+    matched, so the knowledge base is loaded only then, not on every filtered list. A feeling
+    dreamly does not count may still be one the dreamer tagged (`-e wibbly`): only when no
+    dream has it does it get a guess."""
+    if filters.motifs:
         from dreamly import actions
 
-        unknown = actions.unknown_motif(motifs)
+        unknown = actions.unknown_motif(filters.motifs)
         if unknown is not None:
             fail(f"no motif {unknown!r}; `dreamly themes` lists them")
+    from dreamly.feeling_names import FEELINGS
+    from dreamly.store import Filters
+
+    for name in filters.emotions:
+        if name not in FEELINGS and not journal.count_matching(Filters(emotions=(name,))):
+            import difflib
+
+            close = difflib.get_close_matches(name, list(FEELINGS), n=1, cutoff=0.6)
+            guess = f" (did you mean {close[0]}?)" if close else ""
+            fail(f"no dream has the feeling {name!r}{guess}; dreamly counts {', '.join(FEELINGS)}")
+
+
+def _feeling_filter(name: str) -> str:
+    """The feeling a --emotion filter means: `-e scared` finds the dreams `add -e scared`
+    stored as fear; a feeling dreamly does not count is looked for as typed."""
+    from dreamly.feeling_names import FEELINGS, feeling_family
+
+    name = name.strip().lower()
+    return name if name in FEELINGS else feeling_family(name)[0]
 
 
 def _filters(since, until, tags, emotions, motifs, limit=None, oldest_first=False):
@@ -211,7 +232,8 @@ def _filters(since, until, tags, emotions, motifs, limit=None, oldest_first=Fals
 
     with option_values():
         start, end = day_range(since, until)
-    return Filters(since=start, until=end, tags=tags or (), emotions=emotions or (), motifs=motifs or (),
+    emotions = tuple(dict.fromkeys(_feeling_filter(name) for name in emotions or ()))
+    return Filters(since=start, until=end, tags=tags or (), emotions=emotions, motifs=motifs or (),
                    limit=limit, oldest_first=oldest_first)
 
 
@@ -335,8 +357,8 @@ def list_(
     filters = _filters(since, until, tag, emotion, motif, limit)
     with open_journal(db) as journal:
         dreams = journal.list(filters)
-    if not dreams:
-        _refuse_unknown_motifs(motif)
+        if not dreams:
+            _refuse_unknown_filters(filters, journal)
     if json_:
         print_json(dreams)
         return
@@ -402,12 +424,12 @@ def search(
     filters = _filters(since, until, tag, emotion, motif, limit)
     with open_journal(db) as journal:
         hits, order = journal.search_page(query, filters)
+        if not hits:
+            _refuse_unknown_filters(filters, journal)
     if order == "newest":
         from dreamly.store.fulltext import RANK_LIMIT
 
         note(f"Over {RANK_LIMIT:,} dreams match: newest first. Add words, a \"phrase\" or --since to rank by relevance.")
-    if not hits:
-        _refuse_unknown_motifs(motif)
     if json_:
         for hit in hits:  # scripts get the hit words in [brackets]
             hit["snippet"] = hit["snippet"].replace(SNIPPET_START, "[").replace(SNIPPET_END, "]")
@@ -444,12 +466,13 @@ def edit(
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Change a dream. With no options, opens its text in $VISUAL/$EDITOR.
+    """Change a dream. With no options, opens its text in $VISUAL/$EDITOR (or, with text piped
+    in, makes that its new text).
 
     Example: dreamly edit 12 --title "The station again" -t work --nightmare
     """
     from dreamly.dates import parse_day, refuse_future
-    from dreamly.entry import EditorDraft, clean_text, parse_emotion, repair_surrogates
+    from dreamly.entry import EditorDraft, clean_text, parse_emotion, read_stdin, repair_surrogates, stdin_is_piped
     from dreamly import actions
     from dreamly.store import open_journal
 
@@ -482,6 +505,11 @@ def edit(
     with open_journal(db, create=False) as journal:
         draft = None
         expect = None
+        if text is None and nothing_else and not editor and stdin_is_piped():
+            text = read_stdin()  # as `add` reads a pipe: the new text
+            if not text.strip():
+                fail("no new text came on stdin; the dream was not changed (give --text, or run in a terminal "
+                     "to open the editor)")
         if text is not None:
             fields["body"] = clean_text(text)
         elif editor or nothing_else:
@@ -688,14 +716,18 @@ def config(
 
 
 @command()
-def path(db: DbOption = None) -> None:
+def path(json_: JsonOption = False, db: DbOption = None) -> None:
     """Print where the journal file is (set DREAMLY_DB or --db to use another).
 
     Example: sqlite-utils tables "$(dreamly path)"
     """
     from dreamly.paths import journal_path
 
-    typer.echo(str(journal_path(db)))
+    journal = journal_path(db)
+    if json_:
+        print_json({"journal": str(journal), "exists": journal.exists()})
+        return
+    typer.echo(str(journal))
 
 
 # -- the matcher: analyze, themes, reanalyze ------------------------------------------------
@@ -1417,7 +1449,7 @@ def check(
              "`dreamly salvage` copies every dream that can still be read into a new journal, "
              "or restore a backup")
     if report["search_index"]:
-        fail("the search index is out of step with the dreams" +
+        fail("an index (search, or the days with a dream) is out of step with the dreams" +
              ("" if repair else "; `dreamly check --repair` rebuilds it"))
     if report["analysis"]:
         fail("some dreams are not analysed with their current text; `dreamly reanalyze --missing` "

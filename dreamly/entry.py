@@ -186,6 +186,18 @@ def split_template(text: str) -> tuple[str, list[str], list[str]]:
     return body, feelings, tags
 
 
+def stdin_is_piped() -> bool:
+    """Text is coming down a pipe or from a redirected file (`… | dreamly edit 3`,
+    `dreamly edit 3 < new.txt`); not a terminal, not /dev/null, not a test's fake stream."""
+    try:
+        import stat
+
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (AttributeError, ValueError, OSError):
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
+
+
 def refuse_argument_and_pipe() -> None:
     """A dream given as an argument while more comes down a pipe: say so rather than drop the
     pipe. Only a pipe with data waiting, or a redirected file not yet read, counts."""

@@ -877,6 +877,7 @@ def test_a_previous_schema_journal_migrates_to_the_analysis_table_with_every_row
     add(cli, "I was falling", "-e", "fear:3")
     conn = sqlite3.connect(db_path)
     with conn:  # back to schema 3, as the journal was before migration 4
+        drop_schema_5(conn)
         conn.execute("DROP TABLE dream_analysis")
         conn.execute("PRAGMA user_version = 3")
     counts = {t: query(db_path, f"SELECT count(*) FROM {t}")[0][0]
@@ -886,3 +887,46 @@ def test_a_previous_schema_journal_migrates_to_the_analysis_table_with_every_row
     assert query(db_path, "PRAGMA user_version")[0][0] == schema.SCHEMA_VERSION
     assert {t: query(db_path, f"SELECT count(*) FROM {t}")[0][0] for t in counts} == counts
     assert [r[0] for r in query(db_path, "SELECT dream_id FROM dream_analysis ORDER BY 1")] == [1, 2]
+
+
+def drop_schema_5(conn):
+    for trigger in ("dream_days_insert", "dream_days_delete", "dream_days_move"):
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute("DROP TABLE dream_days")
+
+
+def test_a_schema_4_journal_gains_its_table_of_days_and_keeps_every_dream(cli, db_path):
+    from dreamly.store import schema
+
+    for day in ("2026-01-05", "2026-01-05", "2026-01-06"):
+        add(cli, "I was chased through the station", "-d", day)
+    conn = sqlite3.connect(db_path)
+    with conn:  # back to schema 4, as the journal was before migration 5
+        drop_schema_5(conn)
+        conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    assert cli("check").exit_code == 0
+    assert query(db_path, "PRAGMA user_version")[0][0] == schema.SCHEMA_VERSION
+    assert query(db_path, "SELECT count(*) FROM dreams")[0][0] == 3
+    assert query(db_path, "SELECT day, dreams FROM dream_days ORDER BY day") == [("2026-01-05", 2), ("2026-01-06", 1)]
+    # and the triggers keep it: a moved, a deleted and a new dream
+    assert cli("edit", "3", "-d", "2026-01-04").exit_code == 0
+    assert cli("delete", "1", "--yes").exit_code == 0
+    add(cli, "I was flying", "-d", "2026-01-07")
+    assert query(db_path, "SELECT day, dreams FROM dream_days ORDER BY day") == [
+        ("2026-01-04", 1), ("2026-01-05", 1), ("2026-01-07", 1)]
+
+
+def test_check_finds_and_repairs_an_index_of_days_out_of_step(cli, db_path):
+    add(cli, "I was chased through the station", "-d", "2026-01-05")
+    add(cli, "I was falling", "-d", "2026-01-06")
+    conn = sqlite3.connect(db_path)
+    with conn:  # a hand edit of the file that left the derived table behind
+        conn.execute("DELETE FROM dream_days WHERE day = '2026-01-05'")
+    conn.close()
+    result = cli("check")
+    assert result.exit_code == 1
+    assert "the index of days with a dream (the recall streak's) is out of step with the dreams" in result.stdout
+    assert cli("check", "--repair").exit_code == 0
+    assert query(db_path, "SELECT day, dreams FROM dream_days ORDER BY day") == [("2026-01-05", 1), ("2026-01-06", 1)]
+    assert cli("check").exit_code == 0

@@ -103,3 +103,53 @@ def test_escape_sequences_in_a_dream_never_reach_the_terminal(cli):
         assert "\x1b" not in result.stdout and "\x9b" not in result.stdout and "\x07" not in result.stdout, args
     stored = __import__("json").loads(cli("show", "1", "--json").stdout)
     assert stored["body"] == hostile  # kept as written; only the terminal view is made safe
+
+
+def test_filtering_by_a_feeling_reads_it_as_add_stored_it(cli):
+    # `add -e scared` stores fear (and says so), so `list -e scared` must find that dream;
+    # a feeling of the dreamer's own is found as typed, and a typo gets a guess, not silence
+    add(cli, "went to the shop", "-e", "scared", "-e", "wibbly")
+    assert dream_ids_for(cli, "list", "-e", "scared") == [1]
+    assert dream_ids_for(cli, "list", "-e", "Fear") == [1]
+    assert dream_ids_for(cli, "list", "-e", "wibbly") == [1]
+    assert dream_ids_for(cli, "search", "shop", "-e", "scared") == [1]
+    typo = cli("list", "-e", "feer")
+    assert typo.exit_code == 1
+    assert error_lines(typo) == ["Error: no dream has the feeling 'feer' (did you mean fear?); dreamly counts "
+                                 "fear, anxiety, frustration, helplessness, shame, guilt, anger, sadness, joy, "
+                                 "confusion, relief, surprise, calm"]
+    assert cli("search", "shop", "-e", "feer").exit_code == 1
+    # the dreamer's own feeling outside the window is no typo: just nothing matched
+    later = cli("list", "-e", "wibbly", "--since", "2999-01-01")
+    assert later.exit_code == 0 and "No dreams match." in later.stdout + later.stderr
+
+
+def dream_ids_for(cli, *args):
+    result = cli(*args, "--json")
+    assert result.exit_code == 0, result.output + result.stderr
+    return [d["id"] for d in json.loads(result.stdout)]
+
+
+def test_path_tells_scripts_where_the_journal_is(cli, db_path):
+    result = cli("path", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"journal": str(db_path), "exists": False}
+    add(cli, DREAM)
+    assert json.loads(cli("path", "--json").stdout)["exists"] is True
+    assert cli("path").stdout.strip() == str(db_path)
+
+
+def test_edit_reads_new_text_from_a_pipe_as_add_does(cli, tmp_path):
+    # `... | dreamly edit 1` used to open vi with no terminal to type in
+    add(cli, DREAM)
+    env = dict(os.environ, EDITOR="false", VISUAL="false")
+    piped = subprocess.run([sys.executable, "-m", "dreamly", "edit", "1"], input="I was falling off a cliff\n",
+                           capture_output=True, text=True, env=env, timeout=60)
+    assert piped.returncode == 0, piped.stderr
+    assert "Falling" in piped.stdout
+    assert cli("show", "1", "--json").stdout.count("falling off a cliff") == 1
+    empty = subprocess.run([sys.executable, "-m", "dreamly", "edit", "1"], input="", capture_output=True, text=True,
+                           env=env, timeout=60)
+    assert empty.returncode == 1
+    assert empty.stderr.startswith("Error: no new text came on stdin; the dream was not changed")
+    assert json.loads(cli("show", "1", "--json").stdout)["body"] == "I was falling off a cliff"

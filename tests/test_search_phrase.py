@@ -35,6 +35,15 @@ def test_a_phrase_mixes_with_words_and_prefixes(cli):
     assert json.loads(cli("search", '"station train"', "--json").stdout) == []
 
 
+def test_a_contraction_is_found_typed_either_way(cli):
+    add(cli, "I couldn't move my legs", "2026-01-05")
+    add(cli, "couldnt find the door and didnt care", "2026-01-06")
+    add(cli, "a dream about a donut shop", "2026-01-07")
+    found = {q: {h["id"] for h in json.loads(cli("search", q, "--json").stdout)}
+             for q in ("couldnt", "couldn't", "couldn’t", "didn't", "door couldn't")}
+    assert found == {"couldnt": {1, 2}, "couldn't": {1, 2}, "couldn’t": {1, 2}, "didn't": {2}, "door couldn't": {2}}
+
+
 def test_search_help_explains_phrases(cli):
     out = cli("search", "--help").stdout
     assert "phrase" in out and '"train station"' in out

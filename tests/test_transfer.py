@@ -477,3 +477,15 @@ def test_worker_processes_analyse_exactly_as_one_process_does(tmp_path, monkeypa
     monkeypatch.setattr(formats, "CHUNK", 7)
     alone, together = analysed(1), analysed(2)
     assert together == alone and any(motifs for motifs, _ in alone)
+
+
+def test_importing_the_one_file_markdown_export_says_what_to_import_instead(cli, tmp_path):
+    assert cli("add", "I was flying over a lake", "-d", "2026-01-05").exit_code == 0
+    document = tmp_path / "dreams.md"
+    assert cli("export", "--format", "markdown", "-o", document).exit_code == 0
+    result = cli("import", document)
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {document} is dreamly's one-file Markdown export, which is for reading and is not imported; import "
+        "a JSON export (`dreamly export --format json`) or a folder of notes "
+        "(`dreamly export --format markdown --split -o FOLDER`)"]

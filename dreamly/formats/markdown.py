@@ -283,6 +283,11 @@ def _read_markdown_file(path: Path, stamp: str, today: date | None, *, required:
     text = _read_text(path).replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
+        if required and lines[0].rstrip() == "# Dream journal" and "exported from dreamly" in text[:300]:
+            # the one-file export is for reading; it does not keep enough to come back whole
+            raise DreamlyError(f"{path} is dreamly's one-file Markdown export, which is for reading and is not "
+                               "imported; import a JSON export (`dreamly export --format json`) or a folder of "
+                               "notes (`dreamly export --format markdown --split -o FOLDER`)")
         if required:
             raise DreamlyError(f"{path}, line 1: no front matter (a '---' line, then YAML with a date, then '---')")
         return None

@@ -23,6 +23,10 @@ SNIPPET_END = "\x03"
 RANK_LIMIT = 5000  # more hits than this: newest first instead of bm25
 
 _PHRASE = re.compile(r'"([^"]*)"')
+# A negative contraction typed with or without its apostrophe ("couldnt", "couldn't") is one
+# word to the person searching; the index holds "couldn't" as the two tokens couldn + t.
+_NEGATIVE = re.compile(r"(could|would|should|did|does|do|ca|wo|was|were|is|are|has|have|had|ai|must|need)(n'?t)",
+                       re.IGNORECASE)
 
 
 def fts_query(text: str) -> str:
@@ -50,7 +54,7 @@ def fts_query(text: str) -> str:
     terms.extend(_words(text[position:]))
     if not terms:
         raise DreamlyError(f"nothing to search for in {text!r}: give at least one word")
-    return " ".join(terms)
+    return " AND ".join(terms)  # explicit: FTS5 has no implicit AND before a bracketed OR
 
 
 def _words(text: str) -> list[str]:
@@ -60,7 +64,12 @@ def _words(text: str) -> list[str]:
         core = word.rstrip("*") if prefix else word
         if not any(ch.isalnum() for ch in core):
             continue
-        terms.append('"' + core.replace('"', '""') + '"' + ("*" if prefix else ""))
+        quoted = '"' + core.replace('"', '""') + '"' + ("*" if prefix else "")
+        negative = None if prefix else _NEGATIVE.fullmatch(core.replace("\u2019", "'"))
+        if negative:
+            stem = negative.group(1)
+            quoted = f'("{stem}nt" OR "{stem}n\'t")'
+        terms.append(quoted)
     return terms
 
 

@@ -322,4 +322,43 @@ def m004_analysis_state(conn: sqlite3.Connection) -> None:
     conn.executemany("INSERT INTO dream_analysis VALUES (?, ?, ?, ?)", batch)
 
 
+# 5: the days that have a dream, with how many (issue 19). The recall streak walks days, and
+# reading them from the day index touched every dream of each day, so a streak cost in
+# proportion to the journal's size; this table holds one row a day, kept by triggers.
+V5_STATEMENTS = (
+    """
+    CREATE TABLE dream_days (
+        day TEXT PRIMARY KEY,                  -- dreams.dreamt_on
+        dreams INTEGER NOT NULL                -- how many dreams have that day
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TRIGGER dream_days_insert AFTER INSERT ON dreams BEGIN
+        INSERT INTO dream_days (day, dreams) VALUES (new.dreamt_on, 1)
+            ON CONFLICT (day) DO UPDATE SET dreams = dreams + 1;
+    END
+    """,
+    """
+    CREATE TRIGGER dream_days_delete AFTER DELETE ON dreams BEGIN
+        UPDATE dream_days SET dreams = dreams - 1 WHERE day = old.dreamt_on;
+        DELETE FROM dream_days WHERE day = old.dreamt_on AND dreams <= 0;
+    END
+    """,
+    """
+    CREATE TRIGGER dream_days_move AFTER UPDATE OF dreamt_on ON dreams WHEN new.dreamt_on IS NOT old.dreamt_on BEGIN
+        UPDATE dream_days SET dreams = dreams - 1 WHERE day = old.dreamt_on;
+        DELETE FROM dream_days WHERE day = old.dreamt_on AND dreams <= 0;
+        INSERT INTO dream_days (day, dreams) VALUES (new.dreamt_on, 1)
+            ON CONFLICT (day) DO UPDATE SET dreams = dreams + 1;
+    END
+    """,
+)
+
+
+@migration
+def m005_dream_days(conn: sqlite3.Connection) -> None:
+    run(conn, V5_STATEMENTS)
+    conn.execute("INSERT INTO dream_days (day, dreams) SELECT dreamt_on, count(*) FROM dreams GROUP BY dreamt_on")
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
