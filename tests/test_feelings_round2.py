@@ -204,3 +204,18 @@ def test_a_denial_or_a_question_before_the_feeling_that_is_not_about_it():
                  "She asked me if I was scared.", "My friend said she was happy for me.",
                  "My mother, who was very worried, called the police."):
         assert emotions(text) == set(), text
+
+
+def test_behaviour_that_shows_a_feeling_and_behaviour_that_does_not():
+    """Kind: expressive behaviour (README: screaming, crying, shaking, laughing): stomping
+    out, cursing under one's breath, shaking a fist (anger), pacing, sweating with nerves
+    (anxiety), "yikes" (fear); not a smile at someone (politeness), a scream "at the top of my
+    lungs" is no anger, a shaken fist no trembling."""
+    cases = {"I stomped out of the room.": {"anger"}, "I cursed under my breath.": {"anger"},
+             "I shook my fist at him.": {"anger"}, "I paced up and down the room.": {"anxiety"},
+             "I was sweating with nerves.": {"anxiety"}, "Yikes! A spider was on my arm.": {"fear"},
+             "I screamed at the top of my lungs.": {"fear"}, "I smiled at the waiter.": set(),
+             "I shook his hand.": set()}
+    for text, want in cases.items():
+        assert emotions(text) == want, text
+    assert "joy" in emotions("I smiled to myself all the way home.")
