@@ -219,3 +219,19 @@ def test_behaviour_that_shows_a_feeling_and_behaviour_that_does_not():
     for text, want in cases.items():
         assert emotions(text) == want, text
     assert "joy" in emotions("I smiled to myself all the way home.")
+
+
+def test_the_round_two_kinds_typed_as_tired_people_type():
+    """Kind: this round's constructions typed in the morning: no apostrophes ("afraid shed
+    leave me"), no subject ("whole thing was so confusing", "face went red"), a feeling noun
+    followed by its clause ("a premonition something bad would happen")."""
+    cases = {"was afraid shed leave me": {"anxiety"}, "was scared hed kill me": {"fear"},
+             "such a weird and scary dream": {"fear"}, "whole thing was so confusing": {"confusion"},
+             "much to my relief it was just the cat": {"relief"}, "so glad i didnt go": {"relief"},
+             "got more and more stressed": {"anxiety"}, "was so upset when nan died": {"sadness"},
+             "face went red": {"shame"}, "bit of a premonition something bad would happen": {"anxiety"},
+             "literally couldnt do anything": {"helplessness"}, "they thought i was mad lol": set(),
+             "ran to get my phone, there was a knife on the table": set(), "mum asked if i was ok": set()}
+    for text, want in cases.items():
+        assert emotions(text) == want, text
+    assert emotions("his face went red") == set()

@@ -154,7 +154,7 @@ def evaluative_phrases(words) -> list[dict]:
          "subject": "any"},
         {"re": rf"{{FRAGMENT}}{adj}\b{{FRAGMENT_END}}", "subject": "any"},
         {"re": rf"{{FRAGMENT_ALONE}}{adj}\b{{FRAGMENT_END}}"},
-        {"re": rf"\b(?:a|an|such a|such an) {_DEGREE}{adj} {_EXPERIENCE}\b"},
+        {"re": rf"\b(?:a|an|such a|such an) {_DEGREE}{both} {_EXPERIENCE}\b"},
     ]
 
 
@@ -369,7 +369,8 @@ _ATTRIBUTIVE = compile_later(r"\b(?:a|an|the|this|that|these|those|some|his|her|
 _NEXT = compile_later(r"\s+([a-z][a-z'-]*)")
 _NOT_A_NOUN = frozenset("""of in on at and or but to for with about as than that because when while if so then by from into
     over after before like is was were are am be been being had has have did does do would could will can
-    should might must not nor yet all too enough now again i we he she they you it me us him them there""".split())
+    should might must not nor yet all too enough now again i we he she they you it me us him them there
+    something someone somebody everything nothing the a an my his her their our its this""".split())
 # "I was a nervous wreck", "I felt like the happiest person alive": the dreamer is the noun
 _COPULA = compile_later(r"\b(?:was|were|am|'m|is|are|be|been|felt like|feel like|became|become|seemed|looked like)\s+$")
 _FELT_NOUNS = frozenset("""time times day days moment moments feeling feelings mood sense sensation experience
