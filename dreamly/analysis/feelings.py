@@ -150,11 +150,13 @@ def evaluative_phrases(words) -> list[dict]:
     both = rf"(?:[\w'-]+ and {_DEGREE})?{adj}"
     lead = rf"\b(?:{_OF_EXPERIENCE} (?:was|is|felt|seemed|looked|sounded|got|became|had been) |(?:it's|its|that's|it is) )"
     return [
-        {"re": rf"{lead}{_DEGREE}(?:(?:a|an|such a|such an|quite a|quite an|the|one of the) {_DEGREE}{both} {_EXPERIENCE}\b|{both}\b)",
+        # (the experience noun in a look-ahead: the adjectives are the rule's index literals)
+        {"re": rf"{lead}{_DEGREE}(?:a|an|such a|such an|quite a|quite an|the|one of the) {_DEGREE}{both}(?= {_EXPERIENCE}\b)",
          "subject": "any"},
+        {"re": rf"{lead}{_DEGREE}{both}\b", "subject": "any"},
         {"re": rf"{{FRAGMENT}}{adj}\b{{FRAGMENT_END}}", "subject": "any"},
         {"re": rf"{{FRAGMENT_ALONE}}{adj}\b{{FRAGMENT_END}}"},
-        {"re": rf"\b(?:a|an|such a|such an) {_DEGREE}{both} {_EXPERIENCE}\b"},
+        {"re": rf"\b(?:a|an|such a|such an) {_DEGREE}{both}(?= {_EXPERIENCE}\b)"},
     ]
 
 
