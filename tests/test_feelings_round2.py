@@ -235,3 +235,26 @@ def test_the_round_two_kinds_typed_as_tired_people_type():
     for text, want in cases.items():
         assert emotions(text) == want, text
     assert emotions("his face went red") == set()
+
+
+def test_a_feeling_in_a_quotation_belongs_to_its_speaker():
+    """Kind: dialogue: a feeling inside quotation marks is the speaker's ('"I'm so scared,"
+    she said' is hers; '"I'm scared," I whispered' is mine), the speaker named after the
+    quotation, before it, or inverted ("said my mother")."""
+    for text in ('"I\'m so scared," she said.', '"I am really angry with you," my mother told me.',
+                 'He said, "I\'m worried about the test."', 'She whispered, "I\'m frightened."',
+                 '"I\'m so happy for you," she said, and hugged me.',
+                 '"I can\'t believe it," said my mother, looking shocked.'):
+        assert emotions(text) == set(), text
+    assert emotions('"I\'m scared," I whispered.') == {"fear"}
+    assert "guilt" in emotions('I said, "I\'m so sorry, I feel terrible about it."')
+
+
+def test_feared_and_my_fear_was_that_follow_the_fear_anxiety_line():
+    """Kind: "feared (that)", "my (biggest) fear was that" fear an outcome: anxiety unless it
+    is physical, like "afraid that" (and the owner may stand two words before the noun)."""
+    assert anxiety_not_fear("I feared that she would leave me.")
+    assert anxiety_not_fear("My fear was that nobody would believe me.")
+    got = emotions("I feared he would kill me.")
+    assert "fear" in got and "anxiety" not in got
+    assert emotions("My biggest fear was that the house would burn down.") == {"fear"}

@@ -30,6 +30,7 @@ lines long because the whose-feeling patterns are one decision, read in order by
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from dreamly.lazy_re import compile_later
 
@@ -341,6 +342,9 @@ _NOUN = compile_later(r"[a-z'-]*(?:ness|ment|ion|ity|ety|ism)|fear|dread|terror|
                    r"despair|remorse|regret|pity|love|calm|peace|glee|gloom|dismay|alarm|angst|disgust|envy|jealousy|"
                    r"euphoria|ecstasy|contempt|hatred|hate|resentment|sympathy")
 # a feeling noun's owner after "to": "(much) to my relief", "to our great surprise", "to his horror"
+# a feeling noun's owner before it, with up to two words between ("my biggest fear", "her sudden anger")
+_FIRST_WORD = compile_later(r"[a-z'-]+")
+_OWNER_BEFORE = compile_later(r"\b(my|our|his|her|their)\s+(?:(?!and\b|or\b|of\b)[a-z-]+\s+){0,2}$")
 _TO_OWNER = compile_later(r"\bto\s+(my|our|his|her|their|[a-z]+'s)\s+(?:(?:great|utter|complete|total|enormous|deep|"
                        r"immense|considerable|intense|huge|absolute|profound|sheer|horror|surprise|and)\s+)*$")
 # a feeling noun as the agent of a verb of seizing: "fear gripped me", "panic set in", "joy filled my heart"
@@ -551,12 +555,53 @@ _OWN_VERB = compile_later(r"\s*(?:and|but|then|yet)\s+(?:then\s+|suddenly\s+|jus
 _NEVER_SO = compile_later(r"\bnever\s+(?:been|felt|was|were)\s+(?:so|this|that|more|as)\s+$")
 
 
+_last_quotes: tuple = (None, ())  # the last text looked at, and where its double quotes are
+
+
+def _quoted_by(low: str, start: int, end: int) -> str | None:
+    """Who says the quotation a feeling is in: "dreamer" for "I said" / "I whispered",
+    "other" for "she said", "my mother told me"; None when it is in none, or no one is named."""
+    global _last_quotes
+    last = _last_quotes
+    if last[0] is not low:
+        last = _last_quotes = (low, tuple(i for i, c in enumerate(low) if c == '"') if '"' in low else ())
+    quotes = last[1]
+    if not quotes:
+        return None
+    k = bisect_right(quotes, start)
+    if k % 2 == 0 or k >= len(quotes) or quotes[k] < end:
+        return None  # not between an opening and a closing quote
+    after = _SAID_AFTER.match(low, quotes[k] + 1) or _SAID_INVERTED.match(low, quotes[k] + 1)
+    before = _SAID_BEFORE.search(low, max(0, quotes[k - 1] - 60), quotes[k - 1])
+    said = after or before
+    if said is None:
+        return None
+    return "dreamer" if said.group(1) else "other"
+
+
+# the speaker of a quotation, after it (", she said", "I whispered") or before it ("He said, ")
+_SPEECH = (r"(?:said|says|say|asked|asks|whispered|whispers|shouted|shouts|yelled|yells|screamed|screams|cried|told|"
+           r"tells|replied|replies|answered|answers|added|muttered|mutters|exclaimed|called|sobbed|sighed|laughed|"
+           r"snapped|admitted|explained|insisted|wailed|groaned|murmured|cries)")
+_SAID_AFTER = compile_later(r"\s*[,.!?]?\s*(?:(i|we)|(?:he|she|they|my\s+[a-z'-]+|the\s+[a-z'-]+|[a-z'-]+))\s+"
+                         r"(?:(?:then|just|quietly|softly|angrily|loudly|suddenly|finally)\s+)?" + _SPEECH + r"\b")
+_SAID_INVERTED = compile_later(r"\s*[,.!?]?\s*" + _SPEECH + r"\s+(?:(i|we)\b|(?:he|she|they|my\s+[a-z'-]+|the\s+[a-z'-]+|"
+                            r"[a-z'-]+)\b)")
+_SAID_BEFORE = compile_later(r"(?:\b(i|we)|\b(?:he|she|they|my\s+[a-z'-]+|the\s+[a-z'-]+|[a-z'-]+))\s+"
+                          r"(?:(?:then|just|quietly|softly|angrily|loudly|suddenly|finally)\s+)?" + _SPEECH +
+                          r"(?:\s+(?:to\s+)?(?:me|us|him|her|them))?\s*[,:]?\s*$")
+
+
 def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_start: int) -> str | None:
     """"dreamer", "other", "skip" (not a feeling in the dream) or None (ask the clause)."""
+    quoted = _quoted_by(low, start, end)
+    if quoted is not None:
+        return quoted  # '"I'm so scared," she said': hers; '"I'm scared," I whispered': mine
     prefix = low[max(clause_start - 120, sent_start):start]
     near = prefix[-60:]
     one_word = " " not in low[start:end]
-    noun = one_word and _NOUN.fullmatch(low, start, end) is not None
+    first = _FIRST_WORD.match(low, start, end)
+    noun = first is not None and _NOUN.fullmatch(low, start, first.end()) is not None  # "fear", "fear was that"
     if noun:
         to = _TO_OWNER.search(low, max(0, start - 40), start)
         if to:  # "(much) to my relief", "to our great surprise"; "to his horror" is his
@@ -567,9 +612,10 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
             # gripped the town", "panic seized them"
             return None if _SEIZED_OTHER.match(low, seize.end()) else "dreamer"
     att = _ATTRIBUTIVE.search(low, max(0, start - 30), start) if one_word else None
-    if att and noun and att.group().startswith(("my ", "our ", "his ", "her ", "their ")):
-        # "my fear grew", "our relief was enormous"; "her fear was obvious" is hers
-        return "dreamer" if att.group().startswith(("my ", "our ")) else "other"
+    owner = _OWNER_BEFORE.search(low, max(0, start - 30), start) if noun else None
+    if owner:
+        # "my fear grew", "my biggest fear was", "our relief was enormous"; "her fear was obvious" is hers
+        return "dreamer" if owner.group(1) in ("my", "our") else "other"
     if att:
         nxt = _NEXT.match(low, end)
         if nxt and nxt.group(1) in _FELT_NOUNS and _DUMMY_COPULA.fullmatch(low, clause_start, start):
