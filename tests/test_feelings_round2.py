@@ -258,3 +258,15 @@ def test_feared_and_my_fear_was_that_follow_the_fear_anxiety_line():
     got = emotions("I feared he would kill me.")
     assert "fear" in got and "anxiety" not in got
     assert emotions("My biggest fear was that the house would burn down.") == {"fear"}
+
+
+def test_a_fronted_feeling_is_the_main_subjects():
+    """Kind: a feeling fronted before its sentence's subject ("Scared, I ran", "Frightened and
+    confused, I tried", "Terrified, the children ran away"): whose it is comes after the comma;
+    an interjection ("Phew, it was only the cat") is no fronted feeling."""
+    assert emotions("Frightened and confused, I tried to find the door.") == {"fear", "confusion"}
+    assert emotions("Feeling very sad, I walked away.") == {"sadness"}
+    assert emotions("Still feeling nervous, I went inside.") == {"anxiety"}
+    for text in ("Terrified, the children ran away.", "Laughing, she pushed me into the pool."):
+        assert emotions(text) == set(), text
+    assert emotions("Phew, it was only the cat.") == {"relief"}

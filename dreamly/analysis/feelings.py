@@ -343,6 +343,17 @@ _NOUN = compile_later(r"[a-z'-]*(?:ness|ment|ion|ity|ety|ism)|fear|dread|terror|
                    r"euphoria|ecstasy|contempt|hatred|hate|resentment|sympathy")
 # a feeling noun's owner after "to": "(much) to my relief", "to our great surprise", "to his horror"
 # a feeling noun's owner before it, with up to two words between ("my biggest fear", "her sudden anger")
+# a feeling fronted before its sentence's subject: "Scared, I ran", "Feeling very sad, I walked
+# away", "Terrified, the children ran": what may come before it, and the subject after the comma
+_FRONT_LEAD = compile_later(r"[\s\"'(]*(?:(?:then|suddenly|still|now|finally|and|but|so|very|really|quite|rather|a bit|"
+                         r"a little|somewhat|increasingly|more|feeling|being|getting|looking|totally|completely|utterly)\s+)*"
+                         r"(?:[a-z'-]+(?:\s*,\s*|\s+and\s+))?")
+_FRONTED = compile_later(r"(?:\s+(?:and|but|yet|or|now|then|though|still|very|so|really|quite|a bit|a little|at|by|with|"
+                      r"about|of|[a-z'-]+ed|[a-z'-]+ing|[a-z'-]+ly|the|this|that|what|it|him|her|them|everything)\b){0,6}"
+                      r"\s*,\s*(?:(?:then|suddenly|quickly|slowly|immediately|finally|now|still|just)\s+)?(?:(i|we)\b|"
+                      r"(?:he|she|they|it|the|my|his|her|their|our|a|an|everyone|everybody|people|someone|somebody)\b)")
+_INTERJECTION = compile_later(r"(?:phew|whew|yay|hooray|hurray|yahoo|yippee|woo|ugh|argh|grr|yuck|yikes|eek|thank|wow|damn|"
+                            r"dammit|ffs|omg|oh|holy|what a)\b")
 _FIRST_WORD = compile_later(r"[a-z'-]+")
 _OWNER_BEFORE = compile_later(r"\b(my|our|his|her|their)\s+(?:(?!and\b|or\b|of\b)[a-z-]+\s+){0,2}$")
 _TO_OWNER = compile_later(r"\bto\s+(my|our|his|her|their|[a-z]+'s)\s+(?:(?:great|utter|complete|total|enormous|deep|"
@@ -597,6 +608,10 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
     quoted = _quoted_by(low, start, end)
     if quoted is not None:
         return quoted  # '"I'm so scared," she said': hers; '"I'm scared," I whispered': mine
+    if _FRONT_LEAD.fullmatch(low, sent_start, start) and not _INTERJECTION.match(low, start):
+        front = _FRONTED.match(low, end)
+        if front:  # "Frightened and confused, I tried ...": the main clause's subject feels it
+            return "dreamer" if front.group(1) else "other"
     prefix = low[max(clause_start - 120, sent_start):start]
     near = prefix[-60:]
     one_word = " " not in low[start:end]
