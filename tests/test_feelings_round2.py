@@ -270,3 +270,16 @@ def test_a_fronted_feeling_is_the_main_subjects():
     for text in ("Terrified, the children ran away.", "Laughing, she pushed me into the pool."):
         assert emotions(text) == set(), text
     assert emotions("Phew, it was only the cat.") == {"relief"}
+
+
+def test_typed_markers_before_a_feeling_are_no_subject():
+    """Kind: typed notes open a clause with a marker or intensifier that the subject finder
+    read as a noun ("ngl was terrified", "lowkey scared", "v confused"); a heart pounding with
+    no owner typed; "felt kinda bad abt it"; "it was great", "it was good to be home"."""
+    cases = {"ngl was terrified": {"fear"}, "lowkey scared the whole time": {"fear"}, "v confused": {"confusion"},
+             "heart was pounding": {"fear"}, "felt kinda bad abt it": {"guilt"}, "i was v upset": {"anger"},
+             "it was great": {"joy"}, "it was good to be home": {"joy"}, "it was a great big house": set(),
+             "it looked great": set(), "sis was so scared": set(), "bf was really angry": set()}
+    for text, want in cases.items():
+        assert emotions(text) == want, text
+    assert emotions("his heart was pounding") == set()

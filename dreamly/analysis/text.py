@@ -103,7 +103,11 @@ _VERB_FIRST = {"felt", "feel", "feels", "got", "get", "gets", "seemed", "looked"
 # adverbs that can open a clause before its verb ("but never got any closer"): no noun
 _ADVERB_FIRST = {"never", "always", "just", "still", "also", "really", "very", "so", "then", "even", "only",
                  "barely", "hardly", "suddenly", "finally", "soon", "almost", "nearly", "already", "again",
-                 "quickly", "slowly", "somehow", "simply", "actually", "literally", "totally", "completely"}
+                 "quickly", "slowly", "somehow", "simply", "actually", "literally", "totally", "completely",
+                 # typed notes: markers and intensifiers that open a clause before its verb ("ngl was terrified",
+                 # "v confused", "lowkey scared")
+                 "ngl", "tbh", "tbf", "lowkey", "highkey", "lol", "omg", "honestly", "basically", "deadass", "v",
+                 "rlly", "rly", "kinda", "sorta", "pretty", "super", "proper", "hella", "mega", "bloody", "dead"}
 # a quantity opening a subject ("most of the cattle", "all of us"): whose it is follows "of"
 _QUANTITY = {"all", "most", "some", "many", "few", "several", "both", "none", "each", "half", "one", "two",
              "three", "four", "five", "about", "almost", "nearly", "over", "lots", "plenty", "rest", "part"}
