@@ -283,3 +283,14 @@ def test_typed_markers_before_a_feeling_are_no_subject():
     for text, want in cases.items():
         assert emotions(text) == want, text
     assert emotions("his heart was pounding") == set()
+
+
+def test_joy_words_in_another_sense():
+    """Kind: word sense of joy's words: "funny" as odd ("a funny feeling that something was
+    wrong" is unease), "nice of him" (a judgement of someone), "amazing how ..." (surprise)."""
+    assert emotions("I had a funny feeling that something was wrong.") == {"anxiety"}
+    assert emotions("It's funny how things work out.") == set()
+    assert emotions("It was nice of him to drive me home.") == set()
+    assert emotions("It was amazing how quickly the water rose.") == {"surprise"}
+    assert emotions("It was funny and we laughed a lot.") == {"joy"}
+    assert emotions("It was a nice feeling to be back.") == {"joy"}
