@@ -294,3 +294,14 @@ def test_joy_words_in_another_sense():
     assert emotions("It was amazing how quickly the water rose.") == {"surprise"}
     assert emotions("It was funny and we laughed a lot.") == {"joy"}
     assert emotions("It was a nice feeling to be back.") == {"joy"}
+
+
+def test_a_bad_feeling_that_something_will_happen_is_unease_unless_physical():
+    """Kind: "a bad/terrible feeling that/about ..." is anxiety, fear when the feared thing is
+    physical ("that he was going to kill me", "that somebody was watching me"), and fear as
+    the README has it for a feeling with no complement ("a terrible feeling in his presence")."""
+    assert emotions("I had a bad feeling about the trip.") == {"anxiety"}
+    assert emotions("I had a terrible feeling that I had forgotten something important.") == {"anxiety"}
+    assert emotions("I had an awful feeling that he was going to kill me.") == {"fear"}
+    assert emotions("I had the awful feeling that somebody was watching me from the trees.") == {"fear"}
+    assert emotions("I had a terrible feeling in his presence.") == {"fear"}
