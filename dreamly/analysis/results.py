@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 # Raise it when the matcher's output changes; say what changed in CHANGELOG.md (the
 # version history lives there), so users know `dreamly reanalyze` is worth running.
-MATCHER_VERSION = 7
+MATCHER_VERSION = 8
 
 
 @dataclass(frozen=True, slots=True)
