@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dreamly.lazy_re import compile_later
 from dreamly.errors import DreamlyError
-from dreamly.analysis.feelings import with_words
+from dreamly.analysis.lexicons import with_words
 
 BUILTIN_FILE = Path(__file__).resolve().parent.parent / "motifs.toml"
 

@@ -28,7 +28,8 @@ from dreamly.analysis.text import (
     _last_subject,
     _token_runs,
 )
-from dreamly.analysis.feelings import WordFinder, emotion_scope, emotion_subject, inherits_dummy
+from dreamly.analysis.feelings import emotion_scope, emotion_subject, inherits_dummy
+from dreamly.analysis.lexicons import WordFinder
 
 # verbs whose denial denies the clause they open ("I don't think", "I didn't believe")
 _NEG_RAISER = compile_later(r"(?:think|thought|believe|believed|suppose|supposed|reckon|recall|remember)\b")
@@ -138,7 +139,7 @@ class Matcher(Pursuers):
         self._macros = knowledge.macros
         self._patterns: dict[str, re.Pattern] = {}  # expanded source -> compiled, shared by rules
         self._literals: dict[str, frozenset[str] | None] = {}  # expanded source -> its literals
-        self._lexicons: dict[str, list[str]] = {}  # expanded source -> its plain words (feelings.WordFinder)
+        self._lexicons: dict[str, list[str]] = {}  # expanded source -> its plain words (lexicons.WordFinder)
         self._order = count()
         self.rules: dict[str, list[_Rule]] = {}
         self.requires: dict[str, str] = {}
@@ -212,7 +213,7 @@ class Matcher(Pursuers):
         for item in spec.get("phrases", ()):
             item = {"re": item} if isinstance(item, str) else item
             source = _expand(item["re"], self._macros)
-            if "plain" in item:  # a lexicon (feelings.with_words): indexed by its ungrouped form's literals
+            if "plain" in item:  # a lexicon (lexicons.with_words): indexed by its ungrouped form's literals
                 self._literals.setdefault(source, self._lits(_expand(item["plain"], self._macros)))
                 if "words" in item:
                     self._lexicons[source] = item["words"]
