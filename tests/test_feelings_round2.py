@@ -305,3 +305,13 @@ def test_a_bad_feeling_that_something_will_happen_is_unease_unless_physical():
     assert emotions("I had an awful feeling that he was going to kill me.") == {"fear"}
     assert emotions("I had the awful feeling that somebody was watching me from the trees.") == {"fear"}
     assert emotions("I had a terrible feeling in his presence.") == {"fear"}
+
+
+def test_not_knowing_how_one_got_there_and_ashamed_of_a_wrong():
+    """Kind: confusion about how or why one came to be somewhere ("I had no idea how I had
+    gotten there"), not where one was or was going (that is being lost); ashamed that one had
+    done a wrong is guilt."""
+    assert emotions("I had no idea how I had gotten there.") == {"confusion"}
+    assert emotions("I didn't know how I had got there.") == {"confusion"}
+    assert emotions("I had no idea where we were going.") == set()
+    assert "guilt" in emotions("I was ashamed that I had lied to her.")
