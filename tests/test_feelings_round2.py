@@ -315,3 +315,17 @@ def test_not_knowing_how_one_got_there_and_ashamed_of_a_wrong():
     assert emotions("I didn't know how I had got there.") == {"confusion"}
     assert emotions("I had no idea where we were going.") == set()
     assert "guilt" in emotions("I was ashamed that I had lied to her.")
+
+
+def test_tension_let_go_is_relief_and_wanting_to_hurt_is_anger():
+    """Kind: relief shown as tension let go ("I relaxed", "after a while I calmed down",
+    "then I felt better"), not relaxing a grip or being relaxed; wanting to hurt someone
+    ("I wanted to strangle her") is anger, not "kill time"; screaming to someone is calling."""
+    assert emotions("When I saw it was only my brother, I relaxed.") - {"calm"} == {"relief"}
+    assert emotions("After a while I calmed down.") - {"calm"} == {"relief"}
+    assert emotions("Then I felt better.") == {"relief"}
+    assert emotions("I relaxed my grip on the rope.") - {"calm"} == set()
+    assert emotions("I wanted to strangle her.") == {"anger"}
+    assert emotions("I wanted to kill time before the movie.") == set()
+    assert emotions("I screamed to my brother to come and look.") == set()
+    assert emotions("I screamed for help.") == {"fear"}
