@@ -329,3 +329,13 @@ def test_tension_let_go_is_relief_and_wanting_to_hurt_is_anger():
     assert emotions("I wanted to kill time before the movie.") == set()
     assert emotions("I screamed to my brother to come and look.") == set()
     assert emotions("I screamed for help.") == {"fear"}
+
+
+def test_foreboding_and_a_dream_that_had_a_feeling():
+    """Kind: foreboding told as an event to come ("I knew something terrible was going to
+    happen", "a feeling that something bad was going to happen") is anxiety; the dream having
+    a feeling ("the whole dream had an anxious feeling to it") is the dreamer's."""
+    assert emotions("I knew something terrible was going to happen.") == {"anxiety"}
+    assert emotions("I had a feeling that something bad was going to happen.") == {"anxiety"}
+    assert emotions("The whole dream had an anxious feeling to it.") == {"anxiety"}
+    assert emotions("She said something bad would happen to me.") == set()

@@ -119,8 +119,8 @@ _FELT_NOUNS = frozenset("""time times day days moment moments feeling feelings m
     journey ride ordeal event encounter occasion""".split())
 # the experience as the predicate of a dummy subject: "it was a happy dream", "there was a sad feeling"
 _DUMMY_COPULA = compile_later(
-    r"(?:\s|[,;:(\"'-]|\b(?:and|but|then|so|just|suddenly|overall|all in all)\b)*(?:it|this|that|there|everything|it all|the "
-    r"(?:whole )?(?:dream|experience|thing))(?:'s|\s+(?:was|is|were|felt|seemed|became|had been|turned into))\s+"
+    r"(?:\s|[,;:(\"'-]|\b(?:and|but|then|so|just|suddenly|overall|all in all)\b)*(?:it|this|that|there|everything|it all|(?:(?:the|this|that) )?"
+    r"(?:whole )?(?:dream|experience|thing))(?:'s|\s+(?:was|is|were|felt|seemed|became|had been|turned into|had|has))\s+"
     r"(?:(?:so|really|very|quite|rather|such|all|just|overall|definitely|mostly|mainly)\s+)*(?:a|an|one|such a|such an)\s+"
     r"(?:(?:so|really|very|quite|rather|pretty|most|strange|strangely|weird|weirdly|oddly|odd|bit|little)\s+)*$")
 _MINE = compile_later(r"\b(?:my|our|me|us)\b")
