@@ -483,7 +483,7 @@ def weekly_review(db, window, *, page: bool = False, progress=None,
 
     found = knowledge_or_note(on_note)
     vocabulary = reviewing.vocabulary_from(found)
-    with open_journal(db) as journal:
+    with open_journal(db, missing_is_empty=True) as journal:
         rows = journal.pattern_rows(window.load_since, window.until)
         sign_actions.read_new(journal, progress)
         rows.update(sign_actions.review_rows(journal, found, window.baseline_since, window.until, window.since))

@@ -104,6 +104,10 @@ def run_add(text: Optional[str], *, date: str, title: str, emotion, tag, context
     from dreamly import actions
 
     with keeping(draft):  # a failed save (busy journal, full disk) names the draft that keeps the text
+        from dreamly.paths import journal_path
+
+        path = journal_path(db)
+        new_journal = not os.path.lexists(path)  # the first dream, or a mistyped --db: say where it went
         journal = open_journal(db)
         try:
             saved = actions.save_dream(journal, dream, on_saved=draft.discard if draft else lambda: None)
@@ -112,6 +116,8 @@ def run_add(text: Optional[str], *, date: str, title: str, emotion, tag, context
             raise
     with journal:
         dream_id, found = saved.dream_id, saved.analysis
+        if new_journal:
+            note(f"Started a new journal at {path}.")
         _warn_if_repeated(journal, dream_id, dream)
         if saved.warning:
             note(saved.warning)
@@ -191,11 +197,17 @@ def _ask_questions(journal, dream_id: int, found, *, always: bool) -> None:
     known = tuple(getattr(knowledge, "emotions", None) or ()) or None
     from dreamly.feeling_names import FEELINGS
 
+    kept = []
+
+    def keep(question, answer) -> None:
+        asking.store_answer(journal, dream_id, question.id, answer)
+        kept.append(question.id)
+
     try:
-        answered = asking.ask(chosen, lambda q, answer: asking.store_answer(journal, dream_id, q.id, answer),
-                              known_feelings=known or FEELINGS, found_pursuers={h.id for h in found.motifs} if found else ())
+        answered = asking.ask(chosen, keep, known_feelings=known or FEELINGS,
+                              found_pursuers={h.id for h in found.motifs} if found else ())
     except asking.Ended:
-        echo(f"Questions ended; dream {dream_id} is saved, with the answers you gave.")
+        echo(f"Questions ended; dream {dream_id} is saved" + (", with the answers you gave." if kept else "."))
         return
     if answered:
         echo(f"\nKept {answered} answer{'' if answered == 1 else 's'} with dream {dream_id} "

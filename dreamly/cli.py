@@ -31,13 +31,37 @@ from dreamly.errors import DreamlyError, ExitStatus
 from dreamly.model import EXPORT_FORMATS, IMPORT_FORMATS, LENSES
 
 
+_VALIDATION_WORDS = (
+    ("Input should be a valid integer, unable to parse string as an integer", "not a whole number"),
+    ("Value error, ", ""), ("Input should be ", "must be "),
+)
+
+
+def _one_line_usage(parse):
+    """Run `parse`; a click usage error comes out as one line, as every other error does
+    (click prints the usage, a hint and a blank line before its `Error:` line; the hint
+    goes on the same line here), with the usage exit code."""
+    try:
+        return parse()
+    except typer.TyperException as error:  # Typer's own copy of click's exceptions
+        if getattr(error, "exit_code", None) != 2 or not hasattr(error, "format_message"):
+            raise  # not a usage error
+        ctx = getattr(error, "ctx", None)
+        path = ctx.command_path.partition(" ")[2] if ctx else ""
+        message = error.format_message()
+        for library, ours in _VALIDATION_WORDS:  # the validation library's words, in ours
+            message = message.replace(library, ours)
+        typer.echo(f"Error: {message} (see `{' '.join(('dreamly', path)).strip()} --help`)", err=True)
+        raise typer.Exit(error.exit_code) from None
+
+
 class DreamlyCommand(TyperCommand):
     """Turns every failure into one `Error: …` line on stderr and exit 1, never a traceback
     (unless DREAMLY_DEBUG=1). Messages never include dream text."""
 
     def parse_args(self, ctx, args):
         _typer_fast.install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
-        return super().parse_args(ctx, args)
+        return _one_line_usage(lambda: super(DreamlyCommand, self).parse_args(ctx, args))
 
     def invoke(self, ctx):
         try:
@@ -59,7 +83,10 @@ class DreamlyCommand(TyperCommand):
 class DreamlyGroup(TyperGroup):
     def parse_args(self, ctx, args):
         _typer_fast.install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
-        return super().parse_args(ctx, args)
+        return _one_line_usage(lambda: super(DreamlyGroup, self).parse_args(ctx, args))
+
+    def resolve_command(self, ctx, args):
+        return _one_line_usage(lambda: super(DreamlyGroup, self).resolve_command(ctx, args))
 
     def list_commands(self, ctx):  # keep the order commands are defined in, the order of a day
         return list(self.commands)
@@ -204,7 +231,7 @@ def _refuse_unknown_filters(filters, journal) -> None:
 
         unknown = actions.unknown_motif(filters.motifs)
         if unknown is not None:
-            fail(f"no motif {unknown!r}; `dreamly themes` lists them")
+            fail(f"no motif {unknown!r}; `dreamly themes` lists them", code=ExitStatus.USAGE)  # a bad option value
     from dreamly.feeling_names import FEELINGS
     from dreamly.store import Filters
 
@@ -214,7 +241,7 @@ def _refuse_unknown_filters(filters, journal) -> None:
 
             close = difflib.get_close_matches(name, list(FEELINGS), n=1, cutoff=0.6)
             guess = f" (did you mean {close[0]}?)" if close else ""
-            fail(f"no dream has the feeling {name!r}{guess}; dreamly counts {', '.join(FEELINGS)}")
+            fail(f"no dream has the feeling {name!r}{guess}; dreamly counts {', '.join(FEELINGS)}", code=ExitStatus.USAGE)
 
 
 def _feeling_filter(name: str) -> str:
@@ -224,6 +251,19 @@ def _feeling_filter(name: str) -> str:
 
     name = name.strip().lower()
     return name if name in FEELINGS else feeling_family(name)[0]
+
+
+def _reading(db):
+    """The journal, for a command that only reads: one that does not exist yet reads as empty,
+    with a note naming where it was looked for (a mistyped --db or DREAMLY_DB must not quietly
+    start a new journal, nor look like every dream is gone)."""
+    from dreamly.paths import journal_path
+    from dreamly.store import open_journal
+
+    journal = open_journal(db, missing_is_empty=True)
+    if getattr(journal, "_scratch", None) is not None:
+        note(f"No journal at {journal_path(db)} yet; `dreamly add` starts one there.")
+    return journal
 
 
 def _filters(since, until, tags, emotions, motifs, limit=None, oldest_first=False):
@@ -352,10 +392,9 @@ def list_(
 
     Example: dreamly list --since monday --tag work
     """
-    from dreamly.store import open_journal
 
     filters = _filters(since, until, tag, emotion, motif, limit)
-    with open_journal(db) as journal:
+    with _reading(db) as journal:
         dreams = journal.list(filters)
         if not dreams:
             _refuse_unknown_filters(filters, journal)
@@ -379,9 +418,8 @@ def show(
 
     Example: dreamly show 12
     """
-    from dreamly.store import open_journal
 
-    with open_journal(db) as journal:
+    with _reading(db) as journal:
         dream = journal.get(dream_id)
     if json_:
         print_json(dream)
@@ -419,10 +457,10 @@ def search(
 
     Example: dreamly search '"train station"'
     """
-    from dreamly.store import SNIPPET_END, SNIPPET_START, open_journal
+    from dreamly.store import SNIPPET_END, SNIPPET_START
 
     filters = _filters(since, until, tag, emotion, motif, limit)
-    with open_journal(db) as journal:
+    with _reading(db) as journal:
         hits, order = journal.search_page(query, filters)
         if not hits:
             _refuse_unknown_filters(filters, journal)
@@ -472,7 +510,7 @@ def edit(
     Example: dreamly edit 12 --title "The station again" -t work --nightmare
     """
     from dreamly.dates import parse_day, refuse_future
-    from dreamly.entry import EditorDraft, clean_text, parse_emotion, read_stdin, repair_surrogates, stdin_is_piped
+    from dreamly.entry import EditorDraft, clean_text, parse_emotion, read_stdin, repair_surrogates, stdin_is_redirected
     from dreamly import actions
     from dreamly.store import open_journal
 
@@ -505,8 +543,8 @@ def edit(
     with open_journal(db, create=False) as journal:
         draft = None
         expect = None
-        if text is None and nothing_else and not editor and stdin_is_piped():
-            text = read_stdin()  # as `add` reads a pipe: the new text
+        if text is None and nothing_else and not editor and stdin_is_redirected():
+            text = read_stdin()  # as `add` reads a pipe: the new text (there is no terminal for an editor)
             if not text.strip():
                 fail("no new text came on stdin; the dream was not changed (give --text, or run in a terminal "
                      "to open the editor)")
@@ -668,9 +706,8 @@ def tags(
 
     Example: dreamly tags --json
     """
-    from dreamly.store import open_journal
 
-    with open_journal(db) as journal:
+    with _reading(db) as journal:
         counted = journal.tag_counts()
     if json_:
         print_json(counted)
@@ -712,7 +749,8 @@ def config(
         typer.echo(f"  {key:<11} {shown}{wins}")
         typer.echo(f"              {meaning}")
     if not settings.exists:
-        typer.echo(f"Write one, e.g.: printf 'date_order = \"day-month\"\\n' >> {settings.path}")
+        make_folder = "" if settings.path.parent.is_dir() else f"mkdir -p {settings.path.parent} && "
+        typer.echo(f"Write one, e.g.: {make_folder}printf 'date_order = \"day-month\"\\n' >> {settings.path}")
 
 
 @command()
@@ -1143,7 +1181,10 @@ def patterns(
     with option_values():
         window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
     from dreamly import actions
+    from dreamly.paths import journal_path
 
+    if not os.path.lexists(journal_path(db)):  # read as an empty journal, nothing created
+        note(f"No journal at {journal_path(db)} yet; `dreamly add` starts one there.")
     review = actions.weekly_review(db, window, page=html is not None, progress=_progress, on_note=note)
     report, text = review.report, review.page
     if html is not None:
@@ -1241,7 +1282,7 @@ def signs(
                 typer.echo(f"Showing {key} again.")
         return
     if hidden:
-        with open_journal(db) as journal:
+        with _reading(db) as journal:
             names = sign_actions.hidden(journal)
         if json_:
             print_json(names)
@@ -1254,7 +1295,7 @@ def signs(
         start, end = day_range(since, until)
     kinds = {"personal motif" if k.value == "personal" else k.value for k in kind or ()} or None
     knowledge = _knowledge_or_none()
-    with open_journal(db) as journal:
+    with _reading(db) as journal:
         _read_new_signs(journal)
         report = sign_actions.signs_report(journal, knowledge, since=start, until=end, kinds=kinds, limit=limit,
                                            lucid=lucid)
@@ -1287,10 +1328,9 @@ def tonight(
     Example: dreamly tonight
     """
     from dreamly import sign_actions
-    from dreamly.store import open_journal
 
     knowledge = _knowledge_or_none()
-    with open_journal(db) as journal:
+    with _reading(db) as journal:
         _read_new_signs(journal)
         data = sign_actions.tonight(journal, knowledge, rehearsals=limit)
     if json_:
@@ -1514,8 +1554,12 @@ def encrypt(
 
     Example: dreamly encrypt
     """
-    from dreamly import actions
+    from dreamly import actions, keys
 
+    will_ask = sys.stdin.isatty() or os.environ.get("DREAMLY_PASSPHRASE_COMMAND")  # else: one error line, below
+    if not passphrase and will_ask and keys.keyring_name() is None:
+        note("No working system keyring here, so the journal is encrypted with a passphrase instead "
+             "(every command asks for it, or set DREAMLY_PASSPHRASE_COMMAND).")
     outcome = actions.encrypt(db, passphrase)
     if outcome.already:
         typer.echo(f"{outcome.path} is already encrypted.")

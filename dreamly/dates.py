@@ -36,6 +36,11 @@ def refuse_future(day: date | str, today: date | None = None, *, where: str = ""
                            "a dream is filed under the morning you woke")
 
 
+# the way a tired person types the words of a day ("last nite", "yday")
+_TYPED = {"nite": "night", "tonite": "tonight", "yday": "yesterday", "yest": "yesterday", "ystd": "yesterday",
+          "ytd": "yesterday", "yesterdy": "yesterday", "yesteday": "yesterday", "tday": "today", "2day": "today"}
+
+
 def parse_day(text: str, today: date | None = None, order: str | None = None) -> date:
     """Parse `text` as a day, relative to `today` (defaults to the local date).
 
@@ -46,7 +51,7 @@ def parse_day(text: str, today: date | None = None, order: str | None = None) ->
     dates like 1/12; without it (and without `date_order` in config.toml) they are refused.
     """
     today = today or date.today()
-    value = " ".join(str(text).strip().lower().split())
+    value = " ".join(_TYPED.get(word, word) for word in str(text).strip().lower().split())
     if value in ("today", "last night", "tonight", "this morning", "now"):
         return today
     if value == "yesterday":

@@ -186,16 +186,13 @@ def split_template(text: str) -> tuple[str, list[str], list[str]]:
     return body, feelings, tags
 
 
-def stdin_is_piped() -> bool:
-    """Text is coming down a pipe or from a redirected file (`… | dreamly edit 3`,
-    `dreamly edit 3 < new.txt`); not a terminal, not /dev/null, not a test's fake stream."""
+def stdin_is_redirected() -> bool:
+    """stdin is a real file that is not a terminal: a pipe (`… | dreamly edit 3`), a file
+    (`< new.txt`), /dev/null (a script, cron). Not a test's in-memory stream."""
     try:
-        import stat
-
-        mode = os.fstat(sys.stdin.fileno()).st_mode
+        return not os.isatty(sys.stdin.fileno())
     except (AttributeError, ValueError, OSError):
         return False
-    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
 
 
 def refuse_argument_and_pipe() -> None:

@@ -38,6 +38,22 @@ ALIASES = {
 }
 
 
+# How much, as people say it before a feeling ("really scared", "kinda happy", "a bit
+# nervous"): not a feeling of its own, so `-e "really scared"` is fear.
+DEGREE_WORDS = frozenset("""
+    a bit little kinda kind of sorta sort somewhat slightly quite pretty really very so super extremely
+    totally utterly completely absolutely incredibly terribly awfully rly v lowkey highkey mildly
+    and bloody proper well too fairly rather
+""".split())
+
+
+def without_degree(name: str) -> str:
+    """`really_scared` → `scared`; a name that is only degree words stays as it is."""
+    words = name.replace("_", " ").split()
+    kept = [w for w in words if w not in DEGREE_WORDS]
+    return "_".join(kept) if kept else name
+
+
 def feeling_family(name: str, known=FEELINGS) -> tuple[str, str | None]:
     """(the name to store, a note for the person or None).
 
@@ -46,6 +62,11 @@ def feeling_family(name: str, known=FEELINGS) -> tuple[str, str | None]:
     of the known feelings is close)."""
     if name in known:
         return name, None
+    bare = without_degree(name)
+    if bare != name:
+        family, _ = feeling_family(bare, known)
+        if family in known:
+            return family, f"'{name.replace('_', ' ')}' is counted as {family}"
     family = _from_lexicons(name) or ALIASES.get(name)
     if family and family in known:
         return family, f"'{name}' is counted as {family}"

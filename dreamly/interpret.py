@@ -291,7 +291,8 @@ def get_model(model_id: str | None = None):
         return llm.get_model(model_id or None)
     except llm.UnknownModelError as exc:
         raise DreamlyError(f"{exc.args[0]} (`llm models` lists the models you have; local ones come "
-                           "from plugins such as llm-ollama or llm-gguf)") from None
+                           "from plugins such as llm-ollama or llm-gguf, and a local server's models are "
+                           "listed only while it runs: is Ollama started?)") from None
 
 
 def check_key(model) -> None:

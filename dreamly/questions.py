@@ -108,13 +108,18 @@ def parse_feelings(answer: str, known) -> tuple[list[tuple[str, int | None]], li
             if said:
                 notes.append(said)
             feelings.append((name, level))
-    return list(dict(feelings).items()), notes
+    merged: dict = {}
+    for name, level in feelings:  # "fear:4, scared" is fear at 4: a later bare name keeps the level
+        merged[name] = level if level is not None else merged.get(name)
+    return list(merged.items()), notes
 
 
 def _specs(part: str) -> list[str]:
     """`fear:4 shame` (spaces between) or `fear : 4` (spaces inside) both read."""
+    from dreamly.feeling_names import DEGREE_WORDS
+
     words = part.replace(" :", ":").replace(": ", ":").split()
-    return words
+    return [w for w in words if w.lower() not in DEGREE_WORDS] or words  # "kinda happy" is joy, not kinda and joy
 
 
 def format_feelings(feelings) -> str:

@@ -179,11 +179,29 @@ def tonight(journal, knowledge, *, rehearsals: int = 3, signs: int = 3) -> dict:
         ranked = sign_review.rank(rows, hidden=sign_store.hidden(journal), personal=personal_motif_ids(knowledge),
                                   labels=_labels(knowledge), total=total, lucid_total=lucid_total,
                                   skip=skipped_motifs(knowledge))
-        chosen = ranked[:signs]
+        chosen = _distinct(ranked, signs)
         _label_from(journal, chosen, latest["id"])
         for sign in chosen:
             sign["intention"] = sign_review.intention(sign)
     return {"dream": latest, "rehearsals": endings, "signs": chosen}
+
+
+def _distinct(ranked: list[dict], limit: int) -> list[dict]:
+    """The strongest `limit` signs, passing over one whose words a stronger one already says
+    ("the exam" after the motif "Late or exam"): two intentions for one thing read as a repeat."""
+    chosen, said = [], set()
+    for sign in ranked:
+        words = set(sign["label"].lower().replace("'s", "").split()) - _ARTICLES
+        if words and words <= said:
+            continue
+        chosen.append(sign)
+        said |= words | set(sign["sign"].removeprefix(finder.MOTIF_PREFIX).replace("_", " ").split())
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+_ARTICLES = {"the", "a", "an", "my", "our", "or", "and", "of"}
 
 
 def _label_from(journal, chosen: list[dict], dream_id: int) -> None:

@@ -168,6 +168,8 @@ def test_encrypt_with_a_passphrase_from_the_command(cli, db_path, monkeypatch):
     monkeypatch.setenv("DREAMLY_PASSPHRASE_COMMAND", "printf 'correct horse battery\\nsecond line'")
     result = encrypted(cli)
     assert "your passphrase" in result.stdout
+    # no keyring in the tests: say why it is a passphrase, not a key in the keyring
+    assert "No working system keyring here, so the journal is encrypted with a passphrase" in result.stderr
     assert bodies(db_path, "correct horse battery") == list(DREAMS)
     assert cli("search", "marmalade").exit_code == 0
 

@@ -67,7 +67,7 @@ def test_findings_wrap_to_the_terminal(cli, monkeypatch):
 def test_unknown_motif_filter_is_an_error(cli):
     add(cli, CHASE)
     result = cli("list", "--motif", "chse")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a bad option value, as --format pdf
     assert "no motif 'chse'" in result.stderr and "dreamly themes" in result.stderr
 
 

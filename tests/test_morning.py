@@ -297,6 +297,19 @@ def test_feeling_names_map_to_their_family_or_are_warned_about(cli):
 
 
 @pytest.mark.slow
+def test_how_much_is_no_feeling_of_its_own():
+    # `-e "really scared"` was kept as the unknown feeling really_scared; "calm, kinda happy"
+    # at the question stored kinda as a feeling; "fear:4, scared" lost the 4
+    from dreamly.feeling_names import FEELINGS, feeling_family
+    from dreamly.questions import parse_feelings
+
+    assert feeling_family("really_scared")[0] == "fear"
+    assert feeling_family("a_bit_nervous")[0] == "anxiety"
+    assert feeling_family("very_wibbly")[0] == "very_wibbly"  # still kept as typed, with its warning
+    assert parse_feelings("calm, kinda happy", FEELINGS)[0] == [("calm", None), ("joy", None)]
+    assert parse_feelings("fear:4, really scared", FEELINGS)[0] == [("fear", 4)]
+
+
 def test_an_argument_and_a_pipe_together_are_an_error(tmp_path):
     import os
 
@@ -316,6 +329,8 @@ TUESDAY = date(2026, 12, 1)
 
 
 @pytest.mark.parametrize("text, expected", [
+    ("last nite", TUESDAY), ("yday", date(2026, 11, 30)), ("Yest", date(2026, 11, 30)),  # as typed at 6 am
+    ("sun nite", date(2026, 11, 30)),
     ("2 weeks ago", date(2026, 11, 17)),
     ("a week ago", date(2026, 11, 24)),
     ("one week ago", date(2026, 11, 24)),

@@ -61,7 +61,7 @@ def test_ctrl_c_at_the_second_question_keeps_the_dream_and_the_first_answer(env)
     term.read_until("> ")
     term.interrupt()
     assert term.finish() == 0
-    assert "Questions ended; dream 1 is saved" in term.output
+    assert "Questions ended; dream 1 is saved, with the answers you gave." in term.output
     assert "Traceback" not in term.output
     dream = dreamly_json(env, "show", "1")
     assert dream["body"] == CHASE
@@ -73,7 +73,8 @@ def test_ctrl_d_ends_the_questions_too(env):
     term.read_until("one key, or type your own words")
     term.type("\x04")
     assert term.finish() == 0
-    assert "Questions ended" in term.output
+    assert "Questions ended; dream 1 is saved." in term.output  # no answers to speak of
+    assert "the answers you gave" not in term.output
     assert dreamly_json(env, "show", "1")["reflections"] == []
 
 

@@ -114,11 +114,11 @@ def test_filtering_by_a_feeling_reads_it_as_add_stored_it(cli):
     assert dream_ids_for(cli, "list", "-e", "wibbly") == [1]
     assert dream_ids_for(cli, "search", "shop", "-e", "scared") == [1]
     typo = cli("list", "-e", "feer")
-    assert typo.exit_code == 1
+    assert typo.exit_code == 2
     assert error_lines(typo) == ["Error: no dream has the feeling 'feer' (did you mean fear?); dreamly counts "
                                  "fear, anxiety, frustration, helplessness, shame, guilt, anger, sadness, joy, "
                                  "confusion, relief, surprise, calm"]
-    assert cli("search", "shop", "-e", "feer").exit_code == 1
+    assert cli("search", "shop", "-e", "feer").exit_code == 2
     # the dreamer's own feeling outside the window is no typo: just nothing matched
     later = cli("list", "-e", "wibbly", "--since", "2999-01-01")
     assert later.exit_code == 0 and "No dreams match." in later.stdout + later.stderr
@@ -153,3 +153,56 @@ def test_edit_reads_new_text_from_a_pipe_as_add_does(cli, tmp_path):
     assert empty.returncode == 1
     assert empty.stderr.startswith("Error: no new text came on stdin; the dream was not changed")
     assert json.loads(cli("show", "1", "--json").stdout)["body"] == "I was falling off a cliff"
+
+
+def test_a_mistyped_journal_path_creates_nothing_and_says_where_it_looked(cli, tmp_path):
+    typo = tmp_path / "typo" / "journal.db"
+    for command in (["list"], ["list", "--json"], ["search", "train"], ["tags"], ["signs"], ["tonight"], ["patterns"]):
+        result = cli(*command, "--db", typo)
+        assert result.exit_code == 0, (command, result.stderr)
+        assert f"No journal at {typo} yet; `dreamly add` starts one there." in result.stderr, command
+    assert cli("list", "--json", "--db", typo).stdout.strip() == "[]"
+    assert cli("show", "1", "--db", typo).exit_code == 1
+    assert not (tmp_path / "typo").exists()
+    saved = cli("add", "a dream", "--db", typo)
+    assert saved.exit_code == 0 and f"Started a new journal at {typo}." in saved.stderr
+    assert "Started a new journal" not in cli("add", "another", "--db", typo).stderr
+
+
+def test_edit_with_stdin_from_dev_null_changes_nothing_and_opens_no_editor(cli):
+    add(cli, DREAM)
+    env = dict(os.environ, EDITOR="false", VISUAL="false")
+    result = subprocess.run([sys.executable, "-m", "dreamly", "edit", "1"], stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: no new text came on stdin; the dream was not changed")
+    assert "editor" not in result.stderr.split(";")[0]
+    assert json.loads(cli("show", "1", "--json").stdout)["body"] == DREAM
+
+
+def test_the_config_hint_works_when_the_config_folder_does_not_exist_yet(cli, tmp_path, monkeypatch):
+    folder = tmp_path / "fresh" / "dreamly"
+    monkeypatch.setenv("DREAMLY_CONFIG_DIR", str(folder))
+    hint = cli("config").stdout.strip().splitlines()[-1]
+    assert hint.startswith("Write one, e.g.: ")
+    subprocess.run(hint.removeprefix("Write one, e.g.: "), shell=True, check=True)
+    assert (folder / "config.toml").read_text() == 'date_order = "day-month"\n'
+
+
+@pytest.mark.parametrize("args, said", [
+    (["list", "--bogus"], "Error: No such option: --bogus (see `dreamly list --help`)"),
+    (["lst"], "Error: No such command 'lst'. Did you mean 'list'? (see `dreamly --help`)"),
+    (["show", "abc"], "Error: Invalid value for 'ID': not a whole number (see `dreamly show --help`)"),
+    (["show"], "Error: Missing argument 'ID'. (see `dreamly show --help`)"),
+    (["export", "--format", "pdf"],
+     "Error: Invalid value for '--format' / '-f': 'pdf' is not one of 'markdown', 'json', 'csv'. "
+     "(see `dreamly export --help`)"),
+    (["add", "x", "--lucidity", "9"],
+     "Error: Invalid value for '--lucidity': must be less than or equal to 5 (see `dreamly add --help`)"),
+])
+def test_a_usage_error_is_one_line_with_the_usage_code(cli, args, said):
+    # click printed the usage, a hint and a blank line before the error, in a validation
+    # library's words ("Input should be a valid integer, unable to parse string as an integer")
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [said]

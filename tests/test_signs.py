@@ -62,6 +62,15 @@ def test_grandma_and_gran_are_the_same_person_and_her_attic_a_place():
     assert found["grandmother's attic"] == again["grandmother's attic"] == "place"
 
 
+def test_typed_shorthand_is_no_sign_and_thru_leads_to_a_place():
+    # "a big dog thru the woods" gave the sign "dog thru"
+    from dreamly.analysis.signs import extract
+
+    assert [c.key for c in extract("was being chased by a big dog thru the woods tho lol")] == ["dog", "woods"]
+    assert [(c.key, c.kind) for c in extract("ran thru the old school")] == [(c.key, c.kind) for c in extract(
+        "ran through the old school")]
+
+
 def test_a_place_is_found_as_a_sign(cli):
     add(cli, "I was walking through the old school looking for a classroom.", DAY)
     add(cli, "Back at the old school, the lockers were painted blue.", DAY + timedelta(days=2))
@@ -416,3 +425,14 @@ def test_odd_texts_do_not_break_the_finder(text):
 def test_the_finder_takes_any_text(text):
     for candidate in finder.extract(text, spans=True):
         assert candidate.kind in finder.KINDS and 0 <= candidate.start <= candidate.end <= len(text)
+
+
+def test_tonight_does_not_say_one_thing_twice(cli):
+    # "When I am late, or sitting an exam…" and then "When I am at the exam…"
+    for day in ("2026-01-05", "2026-01-06", "2026-01-07"):
+        assert cli("add", "I was late for the exam again and my grandmother was there", "-d", day).exit_code == 0
+    signs = json.loads(cli("tonight", "--json").stdout)["signs"]
+    labels = [s["label"].lower() for s in signs]
+    assert any("exam" in label for label in labels)
+    assert sum("exam" in label for label in labels) == 1, labels
+    assert any("grandmother" in label for label in labels)

@@ -489,3 +489,23 @@ def test_importing_the_one_file_markdown_export_says_what_to_import_instead(cli,
         f"Error: {document} is dreamly's one-file Markdown export, which is for reading and is not imported; import "
         "a JSON export (`dreamly export --format json`) or a folder of notes "
         "(`dreamly export --format markdown --split -o FOLDER`)"]
+
+
+def test_split_notes_bring_back_the_dreamers_own_decisions_and_answers(cli, tmp_path):
+    # the notes kept the matcher's motifs but lost what the dreamer decided and wrote:
+    # an import re-analysed the dream, and a dropped chase came back, an added fall went
+    assert cli("add", "I was chased by a dog in the park", "-d", "2026-01-05", "--lucidity", "3").exit_code == 0
+    assert cli("edit", "1", "--motif", "falling", "--drop-motif", "chase").exit_code == 0
+    assert cli("reflect", "1", "-q", "reminds", "moving house, \"again\": the old flat").exit_code == 0
+    notes = tmp_path / "notes"
+    assert cli("export", "--format", "markdown", "--split", "-o", notes).exit_code == 0
+    second = tmp_path / "second.db"
+    assert cli("import", notes, "--db", second).exit_code == 0, "import failed"
+    back = json.loads(cli("show", "1", "--json", "--db", second).stdout)
+    assert {m["motif"] for m in back["motifs"]} == {"falling"}
+    assert back["lucidity"] == 3
+    assert [(r["question"], r["answer"]) for r in back["reflections"]] == [("reminds", "moving house, \"again\": the old flat")]
+    assert {(c["name"], c["action"]) for c in back["corrections"]} == {("chase", "drop"), ("falling", "add")}
+    # and a reanalyze keeps them, as in the journal they came from
+    assert cli("reanalyze", "--db", second).exit_code == 0
+    assert {m["motif"] for m in json.loads(cli("show", "1", "--json", "--db", second).stdout)["motifs"]} == {"falling"}

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-SIGNS_VERSION = 2  # bump when extraction changes: stored candidates are then extracted again
+SIGNS_VERSION = 3  # bump when extraction changes: stored candidates are then extracted again
 MOTIF_PREFIX = "motif:"
 KINDS = ("person", "place", "thing", "motif", "personal motif")
 

@@ -140,9 +140,32 @@ def front_matter(dream: dict) -> str:
         f"updated: {yaml_string(dream['updated'])}",
         f"source: {'null' if dream['source'] is None else yaml_string(dream['source'])}",
         f"dreamly_id: {int(dream['id'])}",
-        "---",
     ]
+    lines += _own_work(dream)
+    lines.append("---")
     return "\n".join(lines) + "\n"
+
+
+def _own_work(dream: dict) -> list[str]:
+    """Front matter lines for what the dreamer decided or wrote about the dream, only when
+    there is some: how lucid it was, the motifs and feelings they corrected (kept over the
+    matcher's by `import`, as by `reanalyze`), their answers and free reflections."""
+    lines = []
+    if dream.get("lucidity") is not None:
+        lines.append(f"lucidity: {int(dream['lucidity'])}")
+    for kind, action, key in (("motif", "add", "motifs_added"), ("motif", "drop", "motifs_dropped"),
+                              ("emotion", "drop", "emotions_dropped")):
+        names = [c["name"] for c in dream.get("corrections") or () if c["kind"] == kind and c["action"] == action]
+        if names:
+            lines.append(f"{key}: {_yaml_list(names)}")
+    answers = [r for r in dream.get("reflections") or () if r["question"] != "free"]
+    if answers:
+        lines.append("answers:")
+        lines += [f"  {yaml_string(r['question'])}: {yaml_string(r['answer'])}" for r in answers]
+    free = [r["answer"] for r in dream.get("reflections") or () if r["question"] == "free"]
+    if free:
+        lines.append(f"reflections: {_yaml_list(free)}")
+    return lines
 
 
 def dream_note(dream: dict) -> str:
@@ -410,12 +433,27 @@ def _record_from_meta(meta: dict, body: str, path: Path, stamp: str, today: date
         emotions.append({"emotion": name, "intensity": level, "origin": "user"})
     created = stamp_of("created", stamp)
     source = meta.get("source")
+    corrections = [{"kind": kind, "name": name.strip().lower(), "action": action, "created": created}
+                   for kind, action, key in (("motif", "add", "motifs_added"), ("motif", "drop", "motifs_dropped"),
+                                             ("emotion", "drop", "emotions_dropped"))
+                   for name in text_list(key) if name.strip()]
+    raw_answers = meta.get("answers") or {}
+    if not isinstance(raw_answers, dict) or not all(isinstance(k, str) and isinstance(v, (str, int, float))
+                                                    and not isinstance(v, bool) for k, v in raw_answers.items()):
+        raise bad("answers", "must be questions with their answers (question: answer)")
+    reflections = [{"question": question, "answer": str(answer), "created": created}
+                   for question, answer in raw_answers.items()]
+    reflections += [{"question": "free", "answer": answer, "created": created} for answer in text_list("reflections")]
+    lucidity = meta.get("lucidity")
+    if lucidity is not None and (isinstance(lucidity, bool) or not isinstance(lucidity, int) or not 1 <= lucidity <= 5):
+        raise bad("lucidity", "must be a whole number from 1 to 5")
     return _record(
         dreamt_on=day.isoformat(), body=body, created=created, updated=stamp_of("updated", created),
         title=_one_line(text("title")), context=text("context"), lucid=flag("lucid"), nightmare=flag("nightmare"),
         recurring=flag("recurring"), sleep_quality=sleep,
         source=source if isinstance(source, str) and source else f"markdown:{path.name}",
         tags=[t.lstrip("#") for t in text_list("tags")], emotions=emotions,
+        corrections=corrections, reflections=reflections, lucidity=lucidity,
     )
 
 

@@ -330,6 +330,9 @@ class Journal(MorningJournal):
 
     def close(self) -> None:
         self.conn.close()
+        scratch = self.__dict__.pop("_scratch", None)  # an empty stand-in's folder (open_journal)
+        if scratch is not None:
+            scratch.cleanup()
 
     def __enter__(self) -> "Journal":
         return self
@@ -1180,10 +1183,30 @@ def _make_private_folder(folder: Path) -> None:
         os.umask(old_umask)
 
 
-def open_journal(db: str | os.PathLike | None, *, create: bool = True) -> Journal:
+def open_journal(db: str | os.PathLike | None, *, create: bool = True, missing_is_empty: bool = False) -> Journal:
+    """The journal at `db` (else DREAMLY_DB, else the default path). With `missing_is_empty`
+    (the commands that only read), a journal that does not exist yet reads as an empty one and
+    nothing is created: a mistyped --db must not leave a new journal (and its folders) behind."""
     from dreamly.paths import journal_path
 
-    return Journal.open(journal_path(db), create=create)
+    path = journal_path(db)
+    if missing_is_empty and not os.path.lexists(path):
+        return _empty_stand_in()
+    return Journal.open(path, create=create)
+
+
+def _empty_stand_in() -> Journal:
+    """A new, empty journal in a private temporary folder, removed when it is closed."""
+    import tempfile
+
+    scratch = tempfile.TemporaryDirectory(prefix="dreamly-empty-")
+    try:
+        journal = Journal.open(Path(scratch.name) / "journal.db")
+    except BaseException:
+        scratch.cleanup()
+        raise
+    journal._scratch = scratch
+    return journal
 
 
 def _day_number(day: str) -> int:

@@ -10,7 +10,8 @@ dreamly journals, which have AUTOINCREMENT and FTS5 tables.)
 
 What is written: the dreams that could be read with their ids, then every other table's
 rows whose dream was salvaged. The search indexes are filled from the rows by their triggers;
-derived tables (each dream's signs, `dream_signs_read`) are left for dreamly to read again.
+derived tables (each dream's signs, `dream_signs_read`) are left for dreamly to read again,
+and the table of days is filled by its triggers as the dreams go in.
 Nothing here prints; the report names tables, ids and counts, never text. An encrypted
 journal is not salvaged here: decrypt a backup, or the file, first.
 """
@@ -110,7 +111,7 @@ def _tables(conn: sqlite3.Connection) -> dict[str, dict]:
 
 
 # filled by triggers, or read again from the dreams by the next command that needs them
-DERIVED = ("dream_signs", "dream_signs_read")
+DERIVED = ("dream_signs", "dream_signs_read", "dream_days")  # dream_days is filled by its triggers
 
 
 def _copy_all(source: sqlite3.Connection, tables: dict, target) -> list[TableReport]:
