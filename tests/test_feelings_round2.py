@@ -339,3 +339,13 @@ def test_foreboding_and_a_dream_that_had_a_feeling():
     assert emotions("I had a feeling that something bad was going to happen.") == {"anxiety"}
     assert emotions("The whole dream had an anxious feeling to it.") == {"anxiety"}
     assert emotions("She said something bad would happen to me.") == set()
+
+
+def test_an_infinitive_is_no_new_clause_and_shaken_is_fear():
+    """Kind: a clause word in its plain form after "to" is an infinitive, not a new clause
+    whose object becomes the subject ("I was surprised to see him but also very happy": the
+    happiness is mine); "shaky", "shaken" are fear."""
+    assert emotions("I was surprised to see him but also very happy.") == {"surprise", "joy"}
+    assert emotions("When I woke up I was still a little shaky.") == {"fear"}
+    assert emotions("I was badly shaken.") == {"fear"}
+    assert emotions("A shaky bridge crossed the river.") == set()

@@ -49,6 +49,9 @@ def _by_first_letter(words) -> str:
 _MAIN_VERB_AFTER_NP = frozenset("""
     knew saw heard said told found thought watched noticed realized realised remembered recalled decided
     wondered dreamed dreamt believed hoped wished imagined guessed""".split())
+# clause words that are verbs in their plain form: after "to" they are an infinitive ("to see him")
+_INFINITIVE_AFTER_TO = frozenset("""know think realise realize notice see watch hear say tell guess remember recall
+    believe decide hope wish find dream wonder imagine suppose""".split())
 _CLAUSE_CUT = compile_later(r"([,;:()\"\u2014]|--|\s-\s)|\b(?:" + _by_first_letter(_CLAUSE_WORDS | {"that", "so"}) + r")\b")
 # "that" and "so" start a clause only before a subject ("I knew that he …", not "that house";
 # "he wouldn't listen so I got angry", not "so angry")
@@ -264,6 +267,8 @@ class _Doc:
                 if word == "and" and _REPEATED.match(low, m.end()) and low.endswith(
                         " " + _REPEATED.match(low, m.end()).group(1), s, m.start() - 1):
                     continue  # "more and more frustrated", "closer and closer": one phrase, no new clause
+                if word in _INFINITIVE_AFTER_TO and low.endswith(" to", s, m.start() - 1):
+                    continue  # "(I was surprised) to see him (but also very happy)": an infinitive, no new clause
                 if word in _MAIN_VERB_AFTER_NP:
                     before = low[cuts[-1]:pos].split()
                     if 1 < len(before) <= 3 and (before[0] in _DETERMINERS or before[0] in _MY):
