@@ -349,3 +349,13 @@ def test_an_infinitive_is_no_new_clause_and_shaken_is_fear():
     assert emotions("When I woke up I was still a little shaky.") == {"fear"}
     assert emotions("I was badly shaken.") == {"fear"}
     assert emotions("A shaky bridge crossed the river.") == set()
+
+
+def test_the_readmes_sympathy_and_a_present_feeling():
+    """Kind: the README's own lines: sympathy ("I told her how sorry I was for her") is pity,
+    not guilt; a feeling noun as the subject of presence ("Confusion was present") is the
+    dreamer's."""
+    assert emotions("I told her how sorry I was for her.") == {"sadness"}
+    assert emotions("I was sorry that I had hurt him.") == {"guilt"}
+    assert emotions("Confusion was present.") == {"confusion"}
+    assert emotions("Fear was everywhere in the crowd.") == set()

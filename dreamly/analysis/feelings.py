@@ -87,7 +87,8 @@ _SEIZES = compile_later(
     r"flood(?:ed|s|ing)|swept|sweep(?:s|ing)|wash(?:ed|es|ing)|c(?:a|o)me over|comes over|coming over|r(?:o|i)se|rises|rising|"
     r"well(?:ed|s|ing)(?: up)?|surg(?:e|ed|es|ing)|t(?:oo|a)k(?:e|es)? (?:hold|over)|set(?:s|ting)? in|cr(?:e|ee)p(?:t|s|ing)?|"
     r"r(?:a|u)n(?:s|ning)? (?:through|down)|cours(?:ed|es|ing)|shot through|shoots through|struck|consum(?:ed|es|ing)|"
-    r"engulf(?:ed|s|ing)|gr(?:e|o)w(?:s|ing)?|mount(?:ed|s|ing)|kicked in|kicks in|hit me|hit us|gnaw(?:ed|s|ing)? at)\b")
+    r"engulf(?:ed|s|ing)|gr(?:e|o)w(?:s|ing)?|mount(?:ed|s|ing)|kicked in|kicks in|hit me|hit us|gnaw(?:ed|s|ing)? at|"
+    r"(?:was|is|were) (?:present|there|strong|overwhelming|intense|everywhere|in the air)|prevailed|dominated|reigned)\b")
 _SEIZED_OTHER = compile_later(r"(?:\s+(?:over|through|into|in|up in|at|within|inside))?\s+(?:him|her|them|everyone|everybody|"
                            r"the|his|their|its|people|all of them)\b")
 _NP_WORD = compile_later(r"\b(?:a|an|the|my|our|some|feelings?|sense|sensation|wave|waves|surge|pangs?|rush|twinge|mixture|mix)\b")
