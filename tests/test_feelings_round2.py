@@ -359,3 +359,15 @@ def test_the_readmes_sympathy_and_a_present_feeling():
     assert emotions("I was sorry that I had hurt him.") == {"guilt"}
     assert emotions("Confusion was present.") == {"confusion"}
     assert emotions("Fear was everywhere in the crowd.") == set()
+
+
+def test_phrases_whose_word_belongs_to_another_feeling():
+    """Kind: a fixed phrase whose word names another feeling: "in a state of shock" is
+    surprise, not "in a state" (anxiety); "overwhelmed with joy" is joy, not the anxiety of
+    being overwhelmed; "felt sorry for myself" is sadness; "had butterflies" is anxiety."""
+    assert emotions("I was in a state of shock.") == {"surprise"}
+    assert emotions("I was in a state about the tickets.") == {"anxiety"}
+    assert emotions("I was overwhelmed with joy.") == {"joy"}
+    assert emotions("I was overwhelmed by all the work.") == {"anxiety"}
+    assert emotions("I felt sorry for myself.") == {"sadness"}
+    assert emotions("I had butterflies.") == {"anxiety"}
