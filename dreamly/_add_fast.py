@@ -5,8 +5,9 @@ Importing Typer is about two fifths of what a bare Typer app costs to start, so 
 that imports it cannot get much under that floor. The first `add` run through Typer writes
 what Typer built for `add` (each parameter's names, short and secondary flags, type, range,
 default, whether it repeats, its environment variable: read from the click command, never
-written here a second time) as JSON into the user's cache folder; later runs read it back
-and parse argv with `parse`, which returns the keyword arguments Typer would pass, or None
+written here a second time) into the user's cache folder, as plain data in `marshal`'s
+format (built in: no `json` to import, no code run on load); later runs read it back and
+parse argv with `parse`, which returns the keyword arguments Typer would pass, or None
 for anything it does not fully understand (--help, an unknown or abbreviated option, `--`,
 a value that starts with a dash, a number out of range, an option that is not a plain
 string, number, path or flag, …): then dreamly/start.py hands the command line to Typer,
@@ -18,28 +19,31 @@ and a private regular file of the user's, opened without following a symlink, wr
 temporary file and renamed into place. Its first line names what it was read from:
 dreamly's version, the Python, and the mtime and size of dreamly/cli.py and of the Typer
 package the interpreter would import; any other line, or a file that does not decode, is
-ignored (and rewritten by the next Typer run). Only with the Typer minor version
-dreamly/_typer_fast.py was checked against is the file written at all.
+ignored (and rewritten by the next Typer run), as is one that is not a list of well-formed
+parameters. Only with the Typer minor version dreamly/_typer_fast.py was checked against
+is the file written at all.
 """
 
 from __future__ import annotations
 
-import json
+import marshal  # (built in: nothing to load)
 import os
 import sys
 
-FORMAT = "dreamly-add-spec-1"
+FORMAT = "dreamly-add-spec-2"
 KINDS = ("str", "int", "path", "bool")  # what `parse` reads; any other type falls back to Typer
 _state: dict = {}  # "spec": the loaded spec or None (missing, stale, untrusted)
 
 
 def _file():
-    import zlib
-
     from dreamly.analysis.cache import cache_dir
 
-    # one file per installation (venvs share the cache folder)
-    return cache_dir() / f"add-spec-{zlib.crc32(os.fsencode(sys.prefix)):08x}.json"
+    # one file per installation (venvs share the cache folder), named by a 32-bit FNV-1a hash
+    # of its prefix (zlib's crc32 would load a shared library for it)
+    number = 0x811C9DC5
+    for byte in os.fsencode(sys.prefix):
+        number = ((number ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return cache_dir() / f"add-spec-{number:08x}.bin"
 
 
 def _typer_origin():
@@ -56,7 +60,7 @@ def key() -> str:
     for path in (os.path.join(os.path.dirname(os.path.abspath(__file__)), "cli.py"), _typer_origin()):
         st = os.stat(path)
         parts.append(f"{path} {st.st_mtime_ns} {st.st_size}")
-    return json.dumps(parts)
+    return repr(parts).replace("\n", " ")  # one line, whatever the paths hold
 
 
 def load():
@@ -83,8 +87,8 @@ def _read():
     try:
         from dreamly.analysis.cache import read_trusted
 
-        data = read_trusted(_file(), key().encode("utf-8"))
-        spec = json.loads(data.decode("utf-8")) if data is not None else None
+        data = read_trusted(_file(), key().encode("utf-8", "backslashreplace"))
+        spec = marshal.loads(data) if data is not None else None
     except Exception:  # noqa: BLE001 - no spec, or a damaged one (only a cache): Typer parses
         return None
     return spec if _well_formed(spec) else None
@@ -144,7 +148,7 @@ def save(command) -> None:
         from dreamly.analysis.cache import _private_dir
 
         header = key()
-        payload = json.dumps(describe(command))
+        payload = marshal.dumps(describe(command))
         path = _file()
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _private_dir(path.parent):
@@ -152,7 +156,7 @@ def save(command) -> None:
         tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(header.encode("utf-8") + b"\n" + payload.encode("utf-8"))
+            fh.write(header.encode("utf-8", "backslashreplace") + b"\n" + payload)
         os.replace(tmp, path)
         tmp = None
         _state.pop("spec", None)

@@ -11,10 +11,11 @@ the fast `add`), else this one.
 
 from __future__ import annotations
 
-import re
 import sys
 
-_ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")  # click's _compat._ansi_re
+from dreamly.lazy_re import compile_later
+
+_ANSI = compile_later(r"\033\[[;?0-9]*[a-zA-Z]")  # click's _compat._ansi_re (compiled when a line has an escape)
 _COLORS = {"black": 30, "red": 31, "green": 32, "yellow": 33, "blue": 34, "magenta": 35, "cyan": 36,
            "white": 37, "reset": 39}
 
@@ -39,7 +40,7 @@ def echo(message=None, nl: bool = True, err: bool = False) -> None:
     out = "" if message is None else str(message)
     if nl:
         out += "\n"
-    if out and not _isatty(stream):
+    if "\033" in out and not _isatty(stream):
         out = _ANSI.sub("", out)
     if out:
         stream.write(out)

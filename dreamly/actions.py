@@ -11,10 +11,13 @@ only): `dreamly add` imports it, and the store, matcher and llm load inside the 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Callable, Optional
 
+from dreamly._struct import Struct
 from dreamly.errors import DreamlyError
+
+TYPE_CHECKING = False  # (typing itself is a few milliseconds of `dreamly add`: annotations only)
+if TYPE_CHECKING:
+    from typing import Callable, Optional
 
 
 # -- the knowledge base: one loader for everything outside the matcher ----------------------
@@ -82,16 +85,19 @@ def tags_starting(prefix: str) -> list:
 # -- saving and analysing ----------------------------------------------------------------------
 
 
-@dataclass
-class Analysed:
+class Analysed(Struct):
     """What analysing a text before writing it gave: `result` (an analysis.Analysis) and
     `stored` (motifs, found emotion ids, matcher version) for the journal, or neither and a
     `warning` saying why (`deferred`: the text is too big to analyse now)."""
 
-    result: object = None
-    stored: Optional[tuple] = None
-    warning: Optional[str] = None
-    deferred: bool = False
+    _fields = ("result", "stored", "warning", "deferred")
+
+    def __init__(self, result: object = None, stored: Optional[tuple] = None, warning: Optional[str] = None,
+                 deferred: bool = False):
+        self.result = result
+        self.stored = stored
+        self.warning = warning
+        self.deferred = deferred
 
 
 def analyse_text(body: str) -> Analysed:
@@ -131,11 +137,13 @@ def analyse_and_store(journal, dream_id: int, body: str):
     return outcome.result, outcome.warning
 
 
-@dataclass
-class Saved:
-    dream_id: int
-    analysis: object  # an analysis.Analysis, or None when analysing failed or was deferred
-    warning: Optional[str]
+class Saved(Struct):
+    _fields = ("dream_id", "analysis", "warning")
+
+    def __init__(self, dream_id: int, analysis: object, warning: Optional[str]):
+        self.dream_id = dream_id
+        self.analysis = analysis  # an analysis.Analysis, or None when analysing failed or was deferred
+        self.warning = warning
 
 
 def save_dream(journal, dream, on_saved: Callable[[], None] = lambda: None) -> Saved:
@@ -210,15 +218,17 @@ def motif_corrections(add, drop) -> list:
     return [("motif", name, action) for name, action in wanted]
 
 
-@dataclass
-class Edited:
+class Edited(Struct):
     """What `edit` wrote: `changed` (the journal's account: which fields, the corrections
     kept; None when nothing changed), the new text's analysis `found` (None when the text did
     not change or analysing it failed) and a `warning` about that analysis."""
 
-    changed: Optional[dict]
-    found: object = None
-    warning: Optional[str] = None
+    _fields = ("changed", "found", "warning")
+
+    def __init__(self, changed: Optional[dict], found: object = None, warning: Optional[str] = None):
+        self.changed = changed
+        self.found = found
+        self.warning = warning
 
 
 def save_edit(journal, dream_id: int, fields: dict, *, add_tags=(), drop_tags=(), set_emotions=(),
@@ -373,16 +383,18 @@ def _no_progress(total: int, label: str):
     return nullcontext(lambda n: None)
 
 
-@dataclass
-class Imported:
+class Imported(Struct):
     """What `import` did, or with `dry_run` would do: `added` dreams written (0 in a dry run),
     `known` skipped as already in the journal, `new` the dreams to add (dry run only:
     `preview`, a line for each of the first ten)."""
 
-    added: int
-    known: int
-    new: int
-    preview: list
+    _fields = ("added", "known", "new", "preview")
+
+    def __init__(self, added: int, known: int, new: int, preview: list):
+        self.added = added
+        self.known = known
+        self.new = new
+        self.preview = preview
 
 
 def import_dreams(db, path, fmt: str, *, date_column: str, text_column: str, dry_run: bool = False,
@@ -464,12 +476,14 @@ def backup(db, target) -> tuple:
 # -- the weekly review ---------------------------------------------------------------------------
 
 
-@dataclass
-class Review:
+class Review(Struct):
     """`patterns`: the `report` (plain data, the --json output) and, when asked, the HTML page."""
 
-    report: dict
-    page: Optional[str] = None
+    _fields = ("report", "page")
+
+    def __init__(self, report: dict, page: Optional[str] = None):
+        self.report = report
+        self.page = page
 
 
 def weekly_review(db, window, *, page: bool = False, progress=None,
@@ -517,14 +531,16 @@ def write_demo(db) -> tuple:
 # -- pictures ----------------------------------------------------------------------------------
 
 
-@dataclass
-class Scene:
+class Scene(Struct):
     """What `picture` draws: the stored `dream`, its `scene` (picture.scene_for) and the motif
     `labels` it was composed with."""
 
-    dream: dict
-    scene: object
-    labels: dict
+    _fields = ("dream", "scene", "labels")
+
+    def __init__(self, dream: dict, scene: object, labels: dict):
+        self.dream = dream
+        self.scene = scene
+        self.labels = labels
 
 
 def picture_scene(db, dream_id: int, on_note: Callable[[str], None] = lambda message: None) -> Scene:

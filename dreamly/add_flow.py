@@ -11,9 +11,12 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
-from typing import Callable, Optional
 
 from dreamly.errors import DreamlyError, UsageError
+
+TYPE_CHECKING = False  # (typing itself is a few milliseconds of `dreamly add`: annotations only)
+if TYPE_CHECKING:
+    from typing import Callable, Optional
 
 
 def echo(message=None, nl: bool = True, err: bool = False) -> None:

@@ -12,9 +12,9 @@ exists, once per process; a mistake in it is one clear error naming the file and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from dreamly._struct import Frozen
 from dreamly.errors import DreamlyError
 
 FILE_NAME = "config.toml"
@@ -28,16 +28,21 @@ KEYS = {
 }
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(Frozen):
+    _fields = ("path", "exists", "editor", "questions", "tags", "date_order", "journal", "set_keys")
     path: Path
-    exists: bool = False
-    editor: str | None = None
-    questions: bool = True
-    tags: tuple = ()
-    date_order: str | None = None
-    journal: Path | None = None
-    set_keys: tuple = field(default=())
+    exists: bool
+    editor: str | None
+    questions: bool
+    tags: tuple
+    date_order: str | None
+    journal: Path | None
+    set_keys: tuple
+
+    def __init__(self, path: Path, exists: bool = False, editor: str | None = None, questions: bool = True,
+                 tags: tuple = (), date_order: str | None = None, journal: Path | None = None, set_keys: tuple = ()):
+        self.__dict__.update(path=path, exists=exists, editor=editor, questions=questions, tags=tags,
+                             date_order=date_order, journal=journal, set_keys=set_keys)
 
     def as_json(self) -> dict:
         return {"path": str(self.path), "exists": self.exists, "set": list(self.set_keys),

@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from dreamly.errors import DreamlyError
+from dreamly.lazy_re import compile_later
 
-_EMOTION_SPEC = re.compile(r"\s*([^\W\d][\w -]{0,39}?)\s*(?::\s*(\S+))?\s*")
+_EMOTION_SPEC = compile_later(r"\s*([^\W\d][\w -]{0,39}?)\s*(?::\s*(\S+))?\s*")
 
 
 def parse_emotion(spec: str) -> tuple[str, int | None]:
@@ -165,7 +166,7 @@ feelings:
 tags:
 """
 
-_TEMPLATE_LINE = re.compile(r"(?im)^(feelings|tags):[ \t]*(.*)$")
+_TEMPLATE_LINE = compile_later(r"(?im)^(feelings|tags):[ \t]*(.*)$")
 
 
 def strip_comments(text: str) -> str:

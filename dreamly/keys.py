@@ -19,10 +19,14 @@ import os
 import re
 import sys
 import types
-from dataclasses import dataclass
-from typing import Iterator
 
+from dreamly._struct import Frozen
 from dreamly.errors import DreamlyError
+
+TYPE_CHECKING = False  # (typing itself is a few milliseconds of `dreamly add`: annotations only)
+if TYPE_CHECKING:
+    from typing import Iterator
+
 
 KEYRING_SERVICE = "dreamly"
 KEYRING_USER = "journal key"  # one key for your journals and their backups
@@ -30,10 +34,14 @@ PASSPHRASE_COMMAND = "DREAMLY_PASSPHRASE_COMMAND"
 RAW_KEY = re.compile(r"x'[0-9a-fA-F]{64}'")
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(Frozen):
+    __slots__ = _fields = ("secret", "source")
     secret: str   # a passphrase, or x'<hex>' for a raw key
     source: str   # where it came from, for messages
+
+    def __init__(self, secret: str, source: str):
+        object.__setattr__(self, "secret", secret)
+        object.__setattr__(self, "source", source)
 
     @property
     def raw(self) -> bool:
@@ -56,9 +64,10 @@ def new_raw_key() -> Key:
 # keyring's own imports load modules it never uses on the way to a password: jaraco.context
 # imports urllib.request (hence http.client, email and ssl) and backports.tarfile, and
 # keyring.compat imports importlib_metadata, needed only to search for a backend. That is
-# ~50 ms, a third of an encrypted `add`. Each is put off: a stand-in module imports the real
-# one the first time anyone reads an attribute of it.
-_DEFERRED = ("urllib.request", "backports.tarfile", "importlib_metadata")
+# ~50 ms, a third of an encrypted `add`. jaraco.functools imports more_itertools (and with it
+# dataclasses) for functions keyring never calls: another ~12 ms. Each is put off: a
+# stand-in module imports the real one the first time anyone reads an attribute of it.
+_DEFERRED = ("urllib.request", "backports.tarfile", "importlib_metadata", "more_itertools")
 
 
 class _Deferred(types.ModuleType):
@@ -143,8 +152,16 @@ def _remember_backend(keyring) -> None:
         pass
 
 
+# keyring's documented ways to turn it off (PYTHON_KEYRING_BACKEND, which keyring reads before
+# anything else): backends that hold no key, so neither they nor keyring need importing (keyring
+# is most of what an encrypted `add` costs beyond the plain one's)
+_OFF = ("keyring.backends.null.Keyring", "keyring.backends.fail.Keyring")
+
+
 def _keyring():
     """The keyring module when it is installed and has a working backend, else None."""
+    if os.environ.get("PYTHON_KEYRING_BACKEND") in _OFF:
+        return None
     try:
         keyring, fail = _import_keyring()
     except ImportError:
@@ -199,19 +216,87 @@ def store_in_keyring(key: Key) -> None:
 # -- a passphrase command, or the terminal ----------------------------------------------------------
 
 
+def _run_shell(command: str) -> tuple[int, bytes]:
+    """(exit status, stdout) of `subprocess.run(command, shell=True, stdout=PIPE,
+    stderr=DEVNULL)`, the same child without importing subprocess (5 ms of an encrypted
+    `add`: its imports of threading, selectors, signal's enums, locale) where the system has
+    posix_spawn: /bin/sh -c, stdin inherited, stdout into a pipe, stderr to /dev/null, no
+    other descriptor left open (subprocess's close_fds), SIGPIPE and SIGXFSZ back to their
+    defaults (its restore_signals); a negative status is the signal that ended it. Ended by
+    an exception (Ctrl-C) while it runs, the child is killed and waited for, as by run.
+    (glibc's posix_spawn leaves its two internal signals ignored in the child, as CPython's own
+    posix_spawn path for subprocess does; a test compares the two ways on sample commands.)"""
+    import _signal
+
+    if not (hasattr(os, "posix_spawn") and os.path.exists("/bin/sh")):
+        import subprocess
+
+        done = subprocess.run(command, shell=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        return done.returncode, done.stdout
+    read_end, write_end = os.pipe()  # neither inherited: only the copy made onto fd 1 is
+    try:
+        null = os.open(os.devnull, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            actions = [(os.POSIX_SPAWN_DUP2, write_end, 1), (os.POSIX_SPAWN_DUP2, null, 2)]
+            actions += [(os.POSIX_SPAWN_CLOSE, fd) for fd in _inherited_fds() if fd not in (write_end, null)]
+            signals = [getattr(_signal, name) for name in ("SIGPIPE", "SIGXFSZ") if hasattr(_signal, name)]
+            pid = os.posix_spawn("/bin/sh", ["/bin/sh", "-c", command], os.environ, file_actions=actions,
+                                 setsigdef=signals)
+        finally:
+            os.close(null)
+            os.close(write_end)
+            write_end = -1
+        try:
+            chunks = []
+            chunk = os.read(read_end, 65536)
+            while chunk:
+                chunks.append(chunk)
+                chunk = os.read(read_end, 65536)
+            _, status = os.waitpid(pid, 0)
+        except BaseException:
+            try:
+                os.kill(pid, _signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+            raise
+    finally:
+        os.close(read_end)
+        if write_end >= 0:
+            os.close(write_end)
+    return os.waitstatus_to_exitcode(status), b"".join(chunks)
+
+
+def _inherited_fds() -> list:
+    """This process's descriptors above 2 that a child would inherit (PEP 446: dreamly's own
+    are not inheritable; one handed down by whoever started dreamly may be)."""
+    try:
+        names = os.listdir("/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd")
+    except OSError:
+        names = [str(fd) for fd in range(3, 256)]
+    found = []
+    for name in names:
+        fd = int(name)
+        if fd > 2:
+            try:
+                if os.get_inheritable(fd):
+                    found.append(fd)
+            except OSError:  # the listing's own descriptor, closed by now
+                pass
+    return found
+
+
 def command_passphrase() -> Key | None:
     command = os.environ.get(PASSPHRASE_COMMAND, "").strip()
     if not command:
         return None
-    import subprocess
-
     try:
-        done = subprocess.run(command, shell=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        returncode, stdout = _run_shell(command)
     except OSError as exc:
         raise DreamlyError(f"{PASSPHRASE_COMMAND} could not run: {exc.strerror or exc}") from None
-    if done.returncode != 0:
-        raise DreamlyError(f"{PASSPHRASE_COMMAND} failed (exit status {done.returncode})")
-    lines = done.stdout.decode("utf-8", "replace").splitlines()
+    if returncode != 0:
+        raise DreamlyError(f"{PASSPHRASE_COMMAND} failed (exit status {returncode})")
+    lines = stdout.decode("utf-8", "replace").splitlines()
     secret = lines[0] if lines else ""  # like `pass show`: the first line is the passphrase
     if not secret:
         raise DreamlyError(f"{PASSPHRASE_COMMAND} printed no passphrase")

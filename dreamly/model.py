@@ -6,7 +6,9 @@ choices, so nothing here may import the store, the matcher, rich or llm.
 
 from __future__ import annotations
 
-from typing import Iterable, TypedDict
+TYPE_CHECKING = False  # the typed dicts are for readers and type checkers: typing is a few
+if TYPE_CHECKING:       # milliseconds of `dreamly add`, which imports this module
+    from typing import Iterable, TypedDict
 
 # The yes/no marks a dream carries (columns of `dreams`, options of `add` and `edit`).
 FLAGS = ("lucid", "nightmare", "recurring")
@@ -24,42 +26,43 @@ EXPORT_FORMATS = ("markdown", "json", "csv")
 IMPORT_FORMATS = ("auto", "json", "jrnl", "markdown", "csv")
 
 
-class MotifRow(TypedDict, total=False):
-    """A motif found in a stored dream (a row of `dream_motifs`)."""
+if TYPE_CHECKING:
+    class MotifRow(TypedDict, total=False):
+        """A motif found in a stored dream (a row of `dream_motifs`)."""
 
-    motif: str
-    evidence: str
-    start: int
-    end: int
-    subject: str  # "dreamer" or who else the motif belongs to
-    matcher_version: int
-
-
-class EmotionRow(TypedDict):
-    emotion: str
-    intensity: int | None
-    origin: str  # "user" (tagged) or "text" (found by the matcher)
+        motif: str
+        evidence: str
+        start: int
+        end: int
+        subject: str  # "dreamer" or who else the motif belongs to
+        matcher_version: int
 
 
-class Dream(TypedDict, total=False):
-    """A dream as `Journal.get` returns it (and `--json` prints it)."""
+    class EmotionRow(TypedDict):
+        emotion: str
+        intensity: int | None
+        origin: str  # "user" (tagged) or "text" (found by the matcher)
 
-    id: int
-    dreamt_on: str
-    created: str
-    updated: str
-    title: str
-    body: str
-    lucid: bool
-    nightmare: bool
-    recurring: bool
-    sleep_quality: int | None
-    context: str
-    source: str | None
-    content_hash: str | None
-    tags: list[str]
-    emotions: list[EmotionRow]
-    motifs: list[MotifRow]
+
+    class Dream(TypedDict, total=False):
+        """A dream as `Journal.get` returns it (and `--json` prints it)."""
+
+        id: int
+        dreamt_on: str
+        created: str
+        updated: str
+        title: str
+        body: str
+        lucid: bool
+        nightmare: bool
+        recurring: bool
+        sleep_quality: int | None
+        context: str
+        source: str | None
+        content_hash: str | None
+        tags: list[str]
+        emotions: list[EmotionRow]
+        motifs: list[MotifRow]
 
 
 def motif_ids(dream: dict, *, dreamers_only: bool = False) -> list[str]:

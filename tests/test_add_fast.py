@@ -3,7 +3,9 @@ exactly what Typer would call `add` with, or hands the command line to Typer; wi
 cached, `add` imports neither Typer nor click and prints the same bytes; a stale or tampered
 spec is ignored and rewritten."""
 
+import ast
 import json
+import marshal
 import subprocess
 import sys
 
@@ -12,6 +14,14 @@ from hypothesis import given, settings, strategies as st
 
 from dreamly import _add_fast, _typer_fast, add_flow, cli, start
 from tests.test_typer_fast import cases
+
+
+@pytest.fixture(autouse=True)
+def no_spec_from_an_earlier_test():
+    """The loaded spec is kept per process; each test has its own cache folder (conftest)."""
+    _add_fast._state.clear()
+    yield
+    _add_fast._state.clear()
 
 
 def typers_call(args):
@@ -119,13 +129,13 @@ def test_a_stale_or_tampered_spec_is_ignored_and_rewritten(tmp_path, damage):
     path = _add_fast._file()
     header, body = path.read_bytes().split(b"\n", 1)
     if damage == "garbage":
-        path.write_bytes(header + b"\n{not json")
+        path.write_bytes(header + b"\n{not marshal")
     elif damage == "other version":
         path.write_bytes(header.replace(b"dreamly 0.", b"dreamly 9.") + b"\n" + body)
     elif damage == "other typer":
-        parts = json.loads(header)
+        parts = ast.literal_eval(header.decode())
         parts[-1] = parts[-1].rsplit(" ", 1)[0] + " 1"
-        path.write_bytes(json.dumps(parts).encode() + b"\n" + body)
+        path.write_bytes(repr(parts).encode() + b"\n" + body)
     elif damage == "readable by others":
         path.chmod(0o644)
     elif damage == "symlink":
@@ -135,7 +145,7 @@ def test_a_stale_or_tampered_spec_is_ignored_and_rewritten(tmp_path, damage):
         path.unlink()
         path.symlink_to(real)
     elif damage == "not a list":
-        path.write_bytes(header + b"\n" + json.dumps({"name": "x"}).encode())
+        path.write_bytes(header + b"\n" + marshal.dumps({"name": "x"}))
     elif damage == "folder open to others":
         path.parent.chmod(0o777)
     _add_fast._state.clear()

@@ -526,3 +526,47 @@ def test_a_second_journal_is_encrypted_with_the_key_already_in_the_keyring(cli, 
     assert cli("encrypt", "--db", second).exit_code == 0
     assert stored_key(keyring_file) == held and bodies(second, held) == ["a zeppelin in the second journal"]
     assert cli("list").exit_code == 0  # the first still opens
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("off", ["keyring.backends.null.Keyring", "keyring.backends.fail.Keyring"])
+def test_keyring_turned_off_is_not_imported_on_the_way_to_the_command(cli, db_path, monkeypatch, off):
+    """PYTHON_KEYRING_BACKEND naming keyring's null or fail backend: no key can be there, so
+    an encrypted `add` goes straight to DREAMLY_PASSPHRASE_COMMAND without importing keyring
+    (nor subprocess: keys._run_shell starts the command)."""
+    monkeypatch.setenv("DREAMLY_PASSPHRASE_COMMAND", "echo 'a passphrase of our own'")
+    encrypted(cli, "--passphrase")
+    probe = ("import sys; sys.argv = ['dreamly', 'add', 'a dream on an encrypted journal']\n"
+             "from dreamly.start import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in ('keyring', 'subprocess', 'typer') if m in sys.modules), file=sys.stderr)")
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": off, "PYTHONIOENCODING": "utf-8"}  # UTF-8: the fast add
+    warm = subprocess.run([PY, "-m", "dreamly", "add", "a warm-up: Typer writes the spec"], capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, env=env)
+    assert warm.returncode == 0, warm.stderr
+    done = subprocess.run([PY, "-c", probe], capture_output=True, text=True, stdin=subprocess.DEVNULL, env=env)
+    assert "Saved dream 5" in done.stdout, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", off)
+    assert "a dream on an encrypted journal" in cli("list").stdout
+
+
+@pytest.mark.parametrize("command", ["echo hi; echo err >&2; exit 3", "printf 'a\\nb'", "kill -TERM $$", "yes | head -c 5",
+                                     "ls /proc/self/fd 2>/dev/null | sort | tr '\\n' ' '", "read line; echo got:$line",
+                                     "echo $0", "exit 0"])
+def test_the_passphrase_command_runs_as_subprocess_would_run_it(command):
+    """keys._run_shell (posix_spawn, no subprocess import) gives what subprocess.run(shell=True,
+    stdout=PIPE, stderr=DEVNULL) gives: the status (a signal as its negative), stdout, stdin
+    inherited, no descriptor of ours left open in the command (an inheritable one included)."""
+    from dreamly import keys
+
+    leaked = os.open(os.devnull, os.O_RDONLY)
+    os.set_inheritable(leaked, True)
+    stdin = os.dup(0)
+    try:
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        done = subprocess.run(command, shell=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert keys._run_shell(command) == (done.returncode, done.stdout)
+    finally:
+        os.dup2(stdin, 0)
+        os.close(stdin)
+        os.close(leaked)

@@ -183,7 +183,7 @@ def test_a_built_matcher_is_plain_data_and_pickles(monkeypatch):
     fresh_process(monkeypatch)
     built = analysis.Matcher(analysis.load_knowledge())
     assert not any(isinstance(v, itertools.count) for v in vars(built).values())
-    marshal.dumps(cache._encode(built))  # raises on anything but plain data
+    marshal.dumps(cache._encode(built)[0])  # raises on anything but plain data
     copy = pickle.loads(pickle.dumps(built))
     assert copy.analyze(DREAM) == built.analyze(DREAM)
 
@@ -202,3 +202,69 @@ def test_a_cached_knowledge_base_is_the_built_one(monkeypatch, built):
     assert "_later" in vars(loaded)  # not decoded until read
     assert {name: getattr(loaded, name) for name in expected} == expected
     assert isinstance(loaded, analysis.Knowledge)
+
+
+# -- compiled programs: a process that loads the cache compiles no regex (lazy_re) ----------------
+
+
+def test_every_cached_program_is_the_pattern_re_compiles(monkeypatch):
+    """The cache keeps each pattern's compiled program; rebuilt, each is re.compile's own
+    Pattern (code, flags, groups), for every rule of the knowledge base and every
+    module-level pattern."""
+    import re
+
+    from dreamly import lazy_re
+
+    fresh_process(monkeypatch)
+    built = analysis.Matcher(analysis.load_knowledge())
+    programs, (_, _, module) = cache._programs(built)
+    assert len(programs) > 300 and len(module) > 50
+    for source, packed in programs.items():
+        expected = re.compile(*built._form(source))
+        rebuilt = lazy_re.from_program(packed)
+        assert (rebuilt, rebuilt.groupindex) == (expected, expected.groupindex), source
+    for (source, flags), packed in module.items():
+        assert lazy_re.from_program(packed) == re.compile(source, flags), source
+
+
+def test_a_cached_matcher_compiles_nothing_with_re(monkeypatch, built):
+    import re
+
+    fresh_process(monkeypatch, forbid_parsing=True)
+    compiled = []
+    original = re.compile
+    monkeypatch.setattr(re, "compile", lambda *a: compiled.append(a) or original(*a))
+    matcher = analysis.matcher()
+    assert sorted(h.id for h in matcher.analyze(DREAM).motifs) == sorted(EXPECTED)
+    assert compiled == [] and matcher._patterns
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(matcher))  # its programs are views of the file's bytes: copied
+    assert copy.analyze(DREAM) == matcher.analyze(DREAM) and copy._programs.keys() == matcher._programs.keys()
+
+
+@pytest.mark.parametrize("damage", ["not marshal", "not a program", "invalid code"])
+def test_a_damaged_program_is_compiled_instead(monkeypatch, built, damage):
+    import marshal
+
+    from dreamly import lazy_re
+
+    fresh_process(monkeypatch, forbid_parsing=True)
+    matcher = analysis.matcher()
+    bad = {"not marshal": b"\xff\x00junk", "not a program": marshal.dumps(("x", 0)),
+           "invalid code": marshal.dumps(("legs", 32, [999, 1, 2], 0, {}, (None,)))}[damage]
+    with pytest.raises(Exception):
+        lazy_re.from_program(bad)
+    matcher._programs = dict.fromkeys(matcher._programs, bad)
+    assert sorted(h.id for h in matcher.analyze(DREAM).motifs) == sorted(EXPECTED)
+
+
+def test_no_programs_where_the_regex_internals_differ(monkeypatch):
+    from dreamly import lazy_re
+
+    monkeypatch.setattr(lazy_re, "check_programs", lambda: False)
+    fresh_process(monkeypatch)
+    assert motifs() == sorted(EXPECTED)  # built and saved without programs
+    fresh_process(monkeypatch, forbid_parsing=True)
+    matcher = analysis.matcher()
+    assert matcher._programs == {} and motifs() == sorted(EXPECTED)

@@ -133,3 +133,33 @@ def test_a_plain_journal_never_imports_sqlcipher3_or_keyring(tmp_path):
     probe = json.loads(out.stderr.strip().splitlines()[-1])
     assert probe["codes"] == [0] * (len(commands) + 1), out.stderr
     assert probe["loaded"] == []
+
+
+# -- the fast `add` (dreamly/start.py) loads none of what only its set-up used to (issue 19) ---------
+
+NOT_ON_FAST_ADD = ("typer", "click", "dataclasses", "inspect", "typing", "json", "zlib", "ast", "dis", "tokenize")
+
+FAST_PROBE = """
+import sys
+sys.argv = ["dreamly", "add", "I was chased and my legs felt like concrete", "-t", "work"]
+from dreamly.start import main
+try:
+    main()
+except SystemExit:
+    pass
+print("loaded", sorted(m for m in %r if m in sys.modules), file=sys.stderr)
+"""
+
+
+def test_the_fast_add_imports_no_dataclasses_typing_or_json(tmp_path):
+    env = {"DREAMLY_DB": str(tmp_path / "j.db"), "PATH": "/usr/bin:/bin", "NO_COLOR": "1", "LANG": "C.UTF-8",
+           "PYTHONIOENCODING": "utf-8", "DREAMLY_CONFIG_DIR": str(tmp_path / "config"),
+           "DREAMLY_CACHE_DIR": str(tmp_path / "cache")}
+    warm = subprocess.run([sys.executable, "-m", "dreamly", "add", "a warm-up: writes the spec and the matcher cache"],
+                          capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
+    assert warm.returncode == 0, warm.stderr
+    out = subprocess.run([sys.executable, "-c", FAST_PROBE % (NOT_ON_FAST_ADD,)], capture_output=True, text=True,
+                         env=env, stdin=subprocess.DEVNULL)
+    assert "Traceback" not in out.stderr, out.stderr
+    assert "Saved dream 2" in out.stdout and "heavy_legs" in out.stdout
+    assert out.stderr.strip().splitlines()[-1] == "loaded []"

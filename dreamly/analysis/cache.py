@@ -9,8 +9,15 @@ module to import, no code run on load; with what is left out below, a load costs
 thirds of the pickle's): the knowledge base's tables, each rule as a tuple of its fields,
 the rule index as rule numbers, only the literals still read after building (the agent
 patterns'), the Matcher's other attributes as they are; the rule specs stay bytes until
-something reads them. Loading puts the objects back together. An attribute that is not
-plain data makes the save fail quietly (then every process builds; a test checks it is).
+something reads them; and the compiled program (lazy_re.program) of every pattern the
+matcher may compile and of the module-level patterns made so far, so that a process that
+loads the cache compiles no regex (compiling the few dozen a dream wakes was a fifth of a
+cold `add`; building them all once costs about as much as compiling them all). The
+programs are one block before the payload (its length in 8 bytes, then the block; the
+payload holds each program's place in it), so a load keeps them as views of the bytes it
+read instead of copying two megabytes. Loading puts the objects back together. An
+attribute that is not plain data makes the save fail quietly (then every process builds; a
+test checks it is).
 
 The file starts with one line naming what it was built from: dreamly's version,
 MATCHER_VERSION, the Python version (marshal's format is the interpreter's), the mtime and
@@ -36,7 +43,7 @@ from pathlib import Path
 from dreamly.analysis.knowledge import Knowledge
 
 FILE_NAME = "matcher.cache"
-FORMAT = "dreamly-matcher-1"  # the payload's layout (see _encode)
+FORMAT = "dreamly-matcher-3"  # the payload's layout (see _encode)
 
 
 def cache_dir() -> Path:
@@ -74,10 +81,12 @@ def _private_dir(folder: Path) -> bool:
     return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
-def read_trusted(path: Path, header: bytes) -> bytes | None:
+def read_trusted(path: Path, header: bytes) -> memoryview | None:
     """What follows the first line of a cache file only this user could have written (a
     regular file, theirs, private, in a private folder, not through a link), when that line
-    is `header`; else None. The one trust check for every cache dreamly reads."""
+    is `header`; else None. The one trust check for every cache dreamly reads. (A view of
+    the bytes read, not a copy: each copy of the matcher cache's two megabytes is a
+    millisecond of page faults in a fresh process.)"""
     if not hasattr(os, "getuid"):  # no owners to check (Windows): never trust a file
         return None
     try:
@@ -90,16 +99,23 @@ def read_trusted(path: Path, header: bytes) -> bytes | None:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
             return None
-        with os.fdopen(fd, "rb") as fh:
-            fd = -1
-            if fh.readline().rstrip(b"\n") != header:
-                return None
-            return fh.read()
+        # the whole file in one read (a buffered reader's read after its readline took twenty
+        # times as long for the matcher's two megabytes), then whatever it grew by
+        data = os.read(fd, st.st_size + 1)
+        more = os.read(fd, 1 << 20)
+        while more:
+            data += more
+            more = os.read(fd, 1 << 20)
+        end = data.find(b"\n")
+        if end < 0:
+            end = len(data)
+        if data[:end] != header:
+            return None
+        return memoryview(data)[end + 1:]
     except OSError:
         return None
     finally:
-        if fd >= 0:
-            os.close(fd)
+        os.close(fd)
 
 
 def load(user_file: Path | str | None):
@@ -116,7 +132,8 @@ def load(user_file: Path | str | None):
 
     gc.disable()  # a few thousand objects, none cyclic garbage: the collector would only slow it
     try:
-        return _decode(marshal.loads(data))
+        size = int.from_bytes(data[:8], "little")  # the programs, then the matcher (see save)
+        return _decode(marshal.loads(data[8 + size:]), data[8:8 + size])
     except Exception:  # a damaged cache is only a cache: build instead
         return None
     finally:
@@ -144,20 +161,18 @@ class _Knowledge(Knowledge):
 def _encode(matcher) -> tuple:
     """The freshly built matcher as plain data (tuples, dicts, lists, sets, strings,
     numbers): what marshal can write."""
-    from dataclasses import fields
+    import marshal
 
     from dreamly.analysis.knowledge import Motif
     from dreamly.analysis.rules import _Rule
-
-    import marshal
 
     state = dict(vars(matcher))
     knowledge = dict(vars(state.pop("knowledge")))
     # the rule specs were read while the index was built: kept as bytes, decoded if asked for
     knowledge["_later"] = marshal.dumps({name: knowledge.pop(name) for name in LATER if name in knowledge})
-    motif_fields = tuple(f.name for f in fields(Motif))
+    motif_fields = Motif._fields
     motifs = {mid: tuple(getattr(m, n) for n in motif_fields) for mid, m in knowledge.pop("motifs").items()}
-    rule_fields = tuple(f.name for f in fields(_Rule))
+    rule_fields = _Rule._fields
     numbers: dict[int, int] = {}
     rules = []
     for rule in [r for rs in state["rules"].values() for r in rs] + state["_unindexed"]:
@@ -171,20 +186,61 @@ def _encode(matcher) -> tuple:
     # patterns' (Matcher.agents), so only those are kept: a third less to load.
     agent_sources = {src for sources in state["_agent_specs"].values() for src in sources}
     state["_literals"] = {src: lits for src, lits in state["_literals"].items() if src in agent_sources}
-    return FORMAT, motif_fields, rule_fields, knowledge, motifs, rules, state
+    ours, module = _programs(matcher)
+    # the programs go into one block beside the payload, as (start, end) in it: a load reads
+    # them as views of the file's bytes, and a process rebuilds only the few a dream wakes
+    blob = bytearray()
+
+    def place(packed: bytes) -> tuple[int, int]:
+        blob.extend(packed)
+        return len(blob) - len(packed), len(blob)
+
+    state["_programs"] = {source: place(packed) for source, packed in ours.items()}
+    module_programs = (module[0], module[1], {key: place(packed) for key, packed in module[2].items()}) if module else ()
+    return (FORMAT, motif_fields, rule_fields, knowledge, motifs, rules, state, module_programs), bytes(blob)
 
 
-def _decode(payload) -> object:
-    """The Matcher back from `_encode`'s data; raises on anything else."""
-    from dataclasses import fields
+def _programs(matcher) -> tuple[dict, tuple]:
+    """The compiled programs (lazy_re.program) of every pattern the matcher may compile, and
+    (this interpreter's regex engine, those of the module-level patterns made so far): so a
+    later process compiles no regex. Nothing when this interpreter's internals are not the
+    ones lazy_re knows."""
+    import _sre
 
+    from dreamly import lazy_re
+
+    if not lazy_re.check_programs():
+        return {}, ()
+    try:
+        ours = matcher.programs()
+        module = {}
+        for source, flags in set(lazy_re._MADE):
+            if isinstance(source, str):
+                module[(source, int(flags))] = lazy_re.program(source, flags)
+    except Exception:  # noqa: BLE001 - then patterns compile as they did before
+        return {}, ()
+    return ours, (_sre.MAGIC, _sre.CODESIZE, module)
+
+
+def _decode(payload, blob) -> object:
+    """The Matcher back from `_encode`'s data and block of programs; raises on anything else."""
     from dreamly.analysis.knowledge import Motif
     from dreamly.analysis.rules import Matcher, _Rule
 
-    tag, motif_fields, rule_fields, knowledge_state, motifs, rule_rows, state = payload
-    if (tag != FORMAT or motif_fields != tuple(f.name for f in fields(Motif))
-            or rule_fields != tuple(f.name for f in fields(_Rule))):
+    tag, motif_fields, rule_fields, knowledge_state, motifs, rule_rows, state, module_programs = payload
+    if (tag != FORMAT or motif_fields != Motif._fields or rule_fields != _Rule._fields or not isinstance(state.get("_programs"), dict)):
         raise TypeError("not a cached Matcher")
+    if module_programs:
+        import _sre
+
+        from dreamly import lazy_re
+
+        magic, codesize, programs = module_programs
+        if (magic, codesize) == (_sre.MAGIC, _sre.CODESIZE):
+            lazy_re._PROGRAMS.update({key: blob[start:end] for key, (start, end) in programs.items()})
+        else:
+            state["_programs"] = {}
+    state["_programs"] = {source: blob[start:end] for source, (start, end) in state["_programs"].items()}
     knowledge = _Knowledge.__new__(_Knowledge)
     knowledge.__dict__.update(knowledge_state)
     knowledge.motifs = {mid: Motif(*row) for mid, row in motifs.items()}
@@ -211,7 +267,8 @@ def save(user_file: Path | str | None, matcher) -> None:
         import marshal
 
         header = key(user_file)
-        payload = marshal.dumps(_encode(matcher))
+        payload, blob = _encode(matcher)
+        payload = marshal.dumps(payload)
         folder = cache_dir()
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _private_dir(folder):
@@ -220,6 +277,8 @@ def save(user_file: Path | str | None, matcher) -> None:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(header + b"\n")
+            fh.write(len(blob).to_bytes(8, "little"))
+            fh.write(blob)
             fh.write(payload)
         os.replace(tmp, folder / FILE_NAME)
         tmp = None

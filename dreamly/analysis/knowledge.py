@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from dreamly._struct import Frozen
 from dreamly.lazy_re import compile_later
 from dreamly.errors import DreamlyError
 from dreamly.analysis.lexicons import with_words
@@ -14,14 +14,19 @@ from dreamly.analysis.lexicons import with_words
 BUILTIN_FILE = Path(__file__).resolve().parent.parent / "motifs.toml"
 
 
-@dataclass(frozen=True)
-class Motif:
+class Motif(Frozen):
+    _fields = ("id", "label", "group", "meaning", "questions", "suggestions")
     id: str
     label: str
     group: str
     meaning: str
-    questions: tuple[str, ...] = ()
-    suggestions: tuple[str, ...] = ()
+    questions: tuple[str, ...]
+    suggestions: tuple[str, ...]
+
+    def __init__(self, id: str, label: str, group: str, meaning: str, questions: tuple[str, ...] = (),
+                 suggestions: tuple[str, ...] = ()):
+        self.__dict__.update(id=id, label=label, group=group, meaning=meaning, questions=questions,
+                             suggestions=suggestions)
 
 
 _MOTIF_KEYS = {"label", "group", "meaning", "questions", "suggestions", "keys", "phrases",

@@ -53,6 +53,14 @@ _NEXT_WORD = compile_later(r"\s+([a-z][\w'-]*)")
 _BARE_RUN = frozenset(("ran", "run", "runs", "running"))
 
 
+# (module-level, so compiled once and kept in the matcher cache's programs: lazy_re)
+_PRONOUN = compile_later(r"\b(he|she|they|it|him|her|them)\b", re.I)
+_FROM_WORD = compile_later(r"\bfrom\b")
+_WE_FIRST = compile_later(r"(?:i|we)\b")
+_LEAD_WORD = compile_later(r"[\w']+")
+_RELATIVE = compile_later(r"\s*(?:who|that|which)\b", re.I)
+
+
 class Pursuers:
     """The Matcher's pursuer typing and flight inference (a mixin: it reads the Matcher's agents)."""
 
@@ -122,7 +130,7 @@ class Pursuers:
         text = doc.text
         items = [(s, e, label) for s, e, label in self._candidates(doc, lo, hi)]
         items += [(lo + m.start(), lo + m.end(), "=" + m.group(1).lower())
-                  for m in re.finditer(r"\b(he|she|they|it|him|her|them)\b", text[lo:hi], re.I)]
+                  for m in _PRONOUN.finditer(text[lo:hi])]
         if not items:
             return None
         pos = min(items)[0] if first else max(items)[0]
@@ -149,15 +157,15 @@ class Pursuers:
                 if not cands and further:  # a hedge cut the phrase: "by what seemed to be a giant creature"
                     cands = further[:1]
                 found = (cands[-1][2], cands[-1][0], cands[-1][1]) if cands else None
-            elif re.search(r"\bfrom\b", ev):  # "running from something"
+            elif _FROM_WORD.search(ev):  # "running from something"
                 fm = _FROM.search(text, h.start)
                 if fm:
                     found = self._agent(doc, fm.start(1), fm.end(1))
             elif _FLED.match(ev):  # "we fled the soldiers", "I outran the wolves": the object is the agent
                 found = self._agent(doc, h.start, h.end)
-            elif not re.match(r"(?:i|we)\b", ev):  # active: the doer, in the hit's clause or before it
+            elif not _WE_FIRST.match(ev):  # active: the doer, in the hit's clause or before it
                 cl, ci = doc.clause_of(h.start)
-                lead = re.match(r"[\w']+", text[h.start:h.end])  # "he chases": the subject is in the hit
+                lead = _LEAD_WORD.match(text[h.start:h.end])  # "he chases": the subject is in the hit
                 lead = lead.group().lower() if lead else ""
                 if lead in _OPENS_NOUN_PHRASE:  # "the dog was right behind me": the hit opens with its agent
                     found = self._agent(doc, h.start, h.end, first=True)
@@ -165,7 +173,7 @@ class Pursuers:
                     hi = h.end if lead in ("he", "she", "they", "it", "them", "him", "her") else h.start
                     found = self._agent(doc, cl[ci].start, hi)
                 # "the guy who was following me": the noun just before the relative pronoun
-                relative = re.match(r"\s*(?:who|that|which)\b", text[cl[ci].start:h.start], re.I)
+                relative = _RELATIVE.match(text[cl[ci].start:h.start])
                 if found is None and relative and ci > 0:
                     found = self._agent(doc, cl[ci - 1].start, cl[ci].start)
                 # an inherited subject ("… and advances toward me"): the first one of the

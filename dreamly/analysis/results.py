@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dreamly._struct import Frozen, Struct
 
 # Raise it when the matcher's output changes; say what changed in CHANGELOG.md (the
 # version history lives there), so users know `dreamly reanalyze` is worth running.
 MATCHER_VERSION = 8
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+_NEW_LIST: list = []  # a default that means "a new empty list" (never handed out)
+
+
+class Hit(Frozen):
+    __slots__ = _fields = ("kind", "id", "evidence", "start", "end", "subject")
     kind: str  # "motif" | "emotion"
     id: str
     evidence: str
     start: int
     end: int  # text[start:end] == evidence
-    subject: str = "dreamer"  # "dreamer" | "other"
+    subject: str  # "dreamer" | "other"
+
+    def __init__(self, kind: str, id: str, evidence: str, start: int, end: int, subject: str = "dreamer"):
+        set_ = object.__setattr__
+        set_(self, "kind", kind)
+        set_(self, "id", id)
+        set_(self, "evidence", evidence)
+        set_(self, "start", start)
+        set_(self, "end", end)
+        set_(self, "subject", subject)
 
 
-@dataclass
-class Analysis:
-    motifs: list[Hit] = field(default_factory=list)
-    emotions: list[Hit] = field(default_factory=list)
+class Analysis(Struct):
+    _fields = ("motifs", "emotions")
+
+    def __init__(self, motifs: list[Hit] = _NEW_LIST, emotions: list[Hit] = _NEW_LIST):
+        self.motifs = [] if motifs is _NEW_LIST else motifs
+        self.emotions = [] if emotions is _NEW_LIST else emotions
 
     def motif_ids(self) -> list[str]:
         return list(dict.fromkeys(h.id for h in self.motifs))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import count
 
-from dreamly.lazy_re import compile_later
+from dreamly._struct import Struct
+from dreamly.lazy_re import compile_later, from_program, program
 from dreamly.analysis.knowledge import Knowledge, _expand
 from dreamly.analysis.literals import (
     _INLINE_FLAGS,
@@ -97,30 +97,40 @@ def _affirmed(pattern: re.Pattern, hay: str, lo: int, hi: int) -> bool:
     return False
 
 
-@dataclass(eq=False, slots=True)
 class _Rule:
-    """One phrase of a label. Its regexes are compiled the first time it has to run."""
+    """One phrase of a label. Its regexes are compiled the first time it has to run.
+    Compared by identity (rules are dict keys)."""
 
-    kind: str
-    label: str
-    source: str  # the phrase with macros expanded
-    subject: str  # "dreamer" | "any" | "scene"
-    window: int
-    realis: bool
-    # Literals: every match contains one of them (lower case); None: no such guarantee.
-    lits: frozenset[str] | None
-    order: int  # position in the knowledge base, so that hits come out in a stable order
-    near_source: str | None = None
-    not_near_source: str | None = None
-    unless_sources: tuple[str, ...] = ()
-    near_lits: frozenset[str] | None = None
-    not_near_lits: frozenset[str] | None = None
-    unless_lits: tuple[frozenset[str] | None, ...] = ()
-    regex: re.Pattern | None = None  # set by Matcher._compile, with the three below
-    near: re.Pattern | None = None
-    not_near: re.Pattern | None = None
-    unless: tuple[re.Pattern, ...] = ()
+    __slots__ = _fields = ("kind", "label", "source", "subject", "window", "realis", "lits", "order", "near_source",
+                           "not_near_source", "unless_sources", "near_lits", "not_near_lits", "unless_lits", "regex",
+                           "near", "not_near", "unless")
+    __repr__ = Struct.__repr__
 
+    def __init__(self, kind: str, label: str, source: str, subject: str, window: int, realis: bool,
+                 lits: frozenset[str] | None, order: int, near_source: str | None = None,
+                 not_near_source: str | None = None, unless_sources: tuple[str, ...] = (),
+                 near_lits: frozenset[str] | None = None, not_near_lits: frozenset[str] | None = None,
+                 unless_lits: tuple[frozenset[str] | None, ...] = (), regex: re.Pattern | None = None,
+                 near: re.Pattern | None = None, not_near: re.Pattern | None = None, unless: tuple[re.Pattern, ...] = ()):
+        self.kind = kind
+        self.label = label
+        self.source = source  # the phrase with macros expanded
+        self.subject = subject  # "dreamer" | "any" | "scene"
+        self.window = window
+        self.realis = realis
+        # Literals: every match contains one of them (lower case); None: no such guarantee.
+        self.lits = lits
+        self.order = order  # position in the knowledge base, so that hits come out in a stable order
+        self.near_source = near_source
+        self.not_near_source = not_near_source
+        self.unless_sources = unless_sources
+        self.near_lits = near_lits
+        self.not_near_lits = not_near_lits
+        self.unless_lits = unless_lits
+        self.regex = regex  # set by Matcher._compile, with the three below
+        self.near = near
+        self.not_near = not_near
+        self.unless = unless
 
 
 class Matcher(Pursuers):
@@ -138,6 +148,7 @@ class Matcher(Pursuers):
         self.knowledge = knowledge
         self._macros = knowledge.macros
         self._patterns: dict[str, re.Pattern] = {}  # expanded source -> compiled, shared by rules
+        self._programs: dict[str, bytes] = {}  # expanded source -> its compiled program (lazy_re), from the cache
         self._literals: dict[str, frozenset[str] | None] = {}  # expanded source -> its literals
         self._lexicons: dict[str, list[str]] = {}  # expanded source -> its plain words (lexicons.WordFinder)
         self._order = count()
@@ -234,10 +245,45 @@ class Matcher(Pursuers):
         if pattern is None and self._on_low and source in self._lexicons:
             pattern = self._patterns[source] = WordFinder(self._lexicons[source])
         if pattern is None:
-            lowered = _lower_pattern(source) if self._on_low else None
-            pattern = re.compile(lowered) if lowered is not None else re.compile(source, re.I)
+            packed = self._programs.get(source)
+            if packed is not None:
+                try:
+                    pattern = from_program(packed)
+                except Exception:  # noqa: BLE001 - only a cache: compile it
+                    pattern = None
+            if pattern is None:
+                pattern = re.compile(*self._form(source))
             self._patterns[source] = pattern
         return pattern
+
+    def __getstate__(self):
+        """(pickle) A loaded matcher's programs are views of the cache file's bytes: copied."""
+        state = dict(self.__dict__)
+        state["_programs"] = {source: bytes(packed) for source, packed in self._programs.items()}
+        return state
+
+    def _form(self, source: str) -> tuple[str, int]:
+        """What `_re` compiles for a source: the pattern and its flags."""
+        lowered = _lower_pattern(source) if self._on_low else None
+        return (lowered, 0) if lowered is not None else (source, int(re.I))
+
+    def programs(self) -> dict[str, bytes]:
+        """The compiled program (lazy_re.program) of every pattern `_re` may compile, by
+        source: what the matcher cache keeps so that a later process compiles none."""
+        sources = [_expand(_DREAMER_FLIGHT, self._macros)]
+        for rules in self.rules.values():
+            for rule in rules:
+                sources += [rule.source, *rule.unless_sources]
+                sources += [s for s in (rule.near_source, rule.not_near_source) if s]
+        sources += [src for specs in self._agent_specs.values() for src in specs]
+        if self._inference is not None:
+            sources += [_expand(self._inference[k], self._macros) for k in ("flight", "danger", "calm")
+                        if self._inference.get(k)]
+        out = {}
+        for source in sources:
+            if source not in out and not (self._on_low and source in self._lexicons):
+                out[source] = program(*self._form(source))
+        return out
 
     def _rx(self, p: str) -> re.Pattern:
         return self._re(_expand(p, self._macros))

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
+
+from dreamly._struct import Struct
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-@dataclass
-class Opened:
-    conn: object               # sqlite3.Connection, or dreamly.crypto.CipherConnection
-    read_only: str | None = None  # why the journal can only be read ("folder", "file"), else None
-    encrypted: bool = False
+class Opened(Struct):
+    _fields = ("conn", "read_only", "encrypted")
+
+    def __init__(self, conn: object, read_only: str | None = None, encrypted: bool = False):
+        self.conn = conn  # sqlite3.Connection, or dreamly.crypto.CipherConnection
+        self.read_only = read_only  # why the journal can only be read ("folder", "file"), else None
+        self.encrypted = encrypted
 
 
 def looks_encrypted(path: Path) -> bool:

@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
+from dreamly._struct import Struct
 from dreamly.errors import DreamlyError
 from dreamly.keys import Key
+
+TYPE_CHECKING = False  # (typing itself is a few milliseconds of `dreamly add`: annotations only)
+if TYPE_CHECKING:
+    from typing import Callable
+
 
 INSTALL_HINT = "pip install 'dreamly[encrypt]'"
 _quiet = False
@@ -183,12 +187,14 @@ def connect(path: Path, target, *, uri: bool, timeout: float, key: Key | None = 
 # -- encrypt and decrypt: write beside, verify, swap ---------------------------------------------
 
 
-@dataclass
-class Outcome:
-    path: Path
-    dreams: int
-    removed: list[Path] = field(default_factory=list)   # plaintext copies removed
-    left: list[Path] = field(default_factory=list)      # copies dreamly did not make, left alone
+class Outcome(Struct):
+    _fields = ("path", "dreams", "removed", "left")
+
+    def __init__(self, path: Path, dreams: int, removed: list[Path] | None = None, left: list[Path] | None = None):
+        self.path = path
+        self.dreams = dreams
+        self.removed = [] if removed is None else removed  # plaintext copies removed
+        self.left = [] if left is None else left  # copies dreamly did not make, left alone
 
 
 TABLES_QUERY = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
@@ -381,10 +387,14 @@ def change(path: Path, *, to_key: Key | None, from_key: Key | None, timeout: flo
 # -- the use cases: encrypt, decrypt, the key -------------------------------------------------
 
 
-@dataclass
 class Encrypted(Outcome):
-    key_in: str = ""          # "the system keyring (…)" or "your passphrase"
-    already: bool = False     # it was encrypted before: only leftovers were removed
+    _fields = Outcome._fields + ("key_in", "already")
+
+    def __init__(self, path: Path, dreams: int, removed: list[Path] | None = None, left: list[Path] | None = None,
+                 key_in: str = "", already: bool = False):
+        super().__init__(path, dreams, removed, left)
+        self.key_in = key_in  # "the system keyring (…)" or "your passphrase"
+        self.already = already  # it was encrypted before: only leftovers were removed
 
 
 def encrypt_journal(path: Path, *, passphrase: bool = False, timeout: float = 10.0,

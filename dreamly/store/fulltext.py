@@ -17,16 +17,17 @@ import re
 import sqlite3
 
 from dreamly.errors import DreamlyError
+from dreamly.lazy_re import compile_later  # compiled by the first search, not by every add
 
 SNIPPET_START = "\x02"
 SNIPPET_END = "\x03"
 RANK_LIMIT = 5000  # more hits than this: newest first instead of bm25
 
-_PHRASE = re.compile(r'"([^"]*)"')
+_PHRASE = compile_later(r'"([^"]*)"')
 # A negative contraction typed with or without its apostrophe ("couldnt", "couldn't") is one
 # word to the person searching; the index holds "couldn't" as the two tokens couldn + t.
-_NEGATIVE = re.compile(r"(could|would|should|did|does|do|ca|wo|was|were|is|are|has|have|had|ai|must|need)(n'?t)",
-                       re.IGNORECASE)
+_NEGATIVE = compile_later(r"(could|would|should|did|does|do|ca|wo|was|were|is|are|has|have|had|ai|must|need)(n'?t)",
+                          re.IGNORECASE)
 
 
 def fts_query(text: str) -> str:

@@ -15,15 +15,13 @@ owns the schema's tables. The schema, error words and full-text queries have the
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time
-from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
+from dreamly._struct import Struct
 from dreamly.errors import DreamlyError
 from dreamly.store import schema
 from dreamly.store.connect import connect
@@ -32,6 +30,10 @@ from dreamly.store.errors import kind as error_kind
 from dreamly.store.errors import translate_error
 from dreamly.store.morning import MorningJournal
 from dreamly.store.fulltext import SNIPPET_END, SNIPPET_START, fts_query  # noqa: F401  (re-exported)
+
+TYPE_CHECKING = False  # (typing itself is a few milliseconds of `dreamly add`: annotations only)
+if TYPE_CHECKING:
+    from typing import Iterable, Iterator, Sequence
 
 BUSY_TIMEOUT_SECONDS = 10.0  # how long a write waits for another dreamly; DREAMLY_BUSY_TIMEOUT overrides
 
@@ -81,21 +83,23 @@ def content_hash(dreamt_on: str, body: str) -> str:
     return _sha256()(f"{dreamt_on}\n{normalised}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-@dataclass
-class Filters:
+class Filters(Struct):
     """The filters shared by list, search, export and patterns."""
 
-    since: date | None = None
-    until: date | None = None
-    tags: Sequence[str] = ()
-    emotions: Sequence[str] = ()
-    motifs: Sequence[str] = ()
-    limit: int | None = None
-    oldest_first: bool = False
+    _fields = ("since", "until", "tags", "emotions", "motifs", "limit", "oldest_first")
 
-    def __post_init__(self):
-        if self.limit is not None:  # `-n 9223372036854775808`: past SQLite's integers means all of them
-            self.limit = min(self.limit, 2**63 - 1)
+    def __init__(self, since: date | None = None, until: date | None = None, tags: Sequence[str] = (),
+                 emotions: Sequence[str] = (), motifs: Sequence[str] = (), limit: int | None = None,
+                 oldest_first: bool = False):
+        self.since = since
+        self.until = until
+        self.tags = tags
+        self.emotions = emotions
+        self.motifs = motifs
+        if limit is not None:  # `-n 9223372036854775808`: past SQLite's integers means all of them
+            limit = min(limit, 2**63 - 1)
+        self.limit = limit
+        self.oldest_first = oldest_first
 
     def where(self, alias: str = "d", conn: sqlite3.Connection | None = None) -> tuple[str, list]:
         """The SQL condition (over alias `alias`) and its parameters.
@@ -168,23 +172,30 @@ def check_tags(tags: Iterable[str]) -> list[str]:
     return tags
 
 
-@dataclass
-class NewDream:
-    body: str
-    dreamt_on: date
-    title: str = ""
-    context: str = ""
-    lucid: bool = False
-    nightmare: bool = False
-    recurring: bool = False
-    sleep_quality: int | None = None
-    tags: Sequence[str] = ()
-    emotions: Sequence[tuple[str, int | None]] = ()  # what the user tagged
-    lucidity: int | None = None  # 1-5; a level implies lucid
-    source: str | None = None
-    created: str | None = None
-    updated: str | None = None
-    extra: dict = field(default_factory=dict)
+class NewDream(Struct):
+    _fields = ("body", "dreamt_on", "title", "context", "lucid", "nightmare", "recurring", "sleep_quality", "tags",
+               "emotions", "lucidity", "source", "created", "updated", "extra")
+
+    def __init__(self, body: str, dreamt_on: date, title: str = "", context: str = "", lucid: bool = False,
+                 nightmare: bool = False, recurring: bool = False, sleep_quality: int | None = None,
+                 tags: Sequence[str] = (), emotions: Sequence[tuple[str, int | None]] = (),
+                 lucidity: int | None = None, source: str | None = None, created: str | None = None,
+                 updated: str | None = None, extra: dict | None = None):
+        self.body = body
+        self.dreamt_on = dreamt_on
+        self.title = title
+        self.context = context
+        self.lucid = lucid
+        self.nightmare = nightmare
+        self.recurring = recurring
+        self.sleep_quality = sleep_quality
+        self.tags = tags
+        self.emotions = emotions  # what the user tagged
+        self.lucidity = lucidity  # 1-5; a level implies lucid
+        self.source = source
+        self.created = created
+        self.updated = updated
+        self.extra = {} if extra is None else extra
 
 
 # Read one dream with its lists in a single query: json_group_array keeps it one round trip
@@ -203,6 +214,8 @@ FROM dreams d
 
 
 def _row_to_dream(row: sqlite3.Row) -> dict:
+    import json  # (not at the top: `add` reads no dream back)
+
     dream = {name: row[name] for name in DREAM_FIELDS}
     for flag in ("lucid", "nightmare", "recurring"):
         dream[flag] = bool(dream[flag])
@@ -813,6 +826,8 @@ class Journal(MorningJournal):
         (an export asks per batch of dreams instead of once per dream)."""
         history = {dream_id: {"interpretations": [], "rehearsals": [], "reflections": [], "corrections": []}
                    for dream_id in dream_ids}
+        import json
+
         ids = json.dumps(list(history))  # json_each: no limit on the number of ids
         for row in self.conn.execute(
             "SELECT id, dream_id, model, lens, prompt, system, response, complete, created FROM interpretations "

@@ -10,9 +10,8 @@ its test opens a journal of the previous schema (tests/fixtures/) and checks not
 from __future__ import annotations
 
 import sqlite3
-from typing import Callable
 
-Migration = Callable[[sqlite3.Connection], None]
+Migration = "Callable[[sqlite3.Connection], None]"  # (an annotation)
 MIGRATIONS: list[Migration] = []
 
 
