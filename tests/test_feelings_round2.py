@@ -258,6 +258,7 @@ def test_feared_and_my_fear_was_that_follow_the_fear_anxiety_line():
     got = emotions("I feared he would kill me.")
     assert "fear" in got and "anxiety" not in got
     assert emotions("My biggest fear was that the house would burn down.") == {"fear"}
+    assert emotions("My mother felt fear.") == set()  # the owner's verb between: the mother's
 
 
 def test_a_fronted_feeling_is_the_main_subjects():

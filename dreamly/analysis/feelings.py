@@ -77,7 +77,8 @@ _FRONTED = compile_later(r"(?:\s+(?:and|but|yet|or|now|then|though|still|very|so
 _INTERJECTION = compile_later(r"(?:phew|whew|yay|hooray|hurray|yahoo|yippee|woo|ugh|argh|grr|yuck|yikes|eek|thank|wow|damn|"
                             r"dammit|ffs|omg|oh|holy|what a)\b")
 _FIRST_WORD = compile_later(r"[a-z'-]+")
-_OWNER_BEFORE = compile_later(r"\b(my|our|his|her|their)\s+(?:(?!and\b|or\b|of\b)[a-z-]+\s+){0,2}$")
+_OWNER_BEFORE = compile_later(r"\b(my|our|his|her|their)\s+(?:(?!(?:and|or|of|felt|feel|feels|was|were|is|had|has|got|gets|"
+                            r"showed|shows|saw|sees|hid|hides|lost)\b)[a-z-]+(?<!ed)\s+){0,2}$")
 _TO_OWNER = compile_later(r"\bto\s+(my|our|his|her|their|[a-z]+'s)\s+(?:(?:great|utter|complete|total|enormous|deep|"
                        r"immense|considerable|intense|huge|absolute|profound|sheer|horror|surprise|and)\s+)*$")
 # a feeling noun as the agent of a verb of seizing: "fear gripped me", "panic set in", "joy filled my heart"
