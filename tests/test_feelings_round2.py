@@ -372,3 +372,14 @@ def test_phrases_whose_word_belongs_to_another_feeling():
     assert emotions("I was overwhelmed by all the work.") == {"anxiety"}
     assert emotions("I felt sorry for myself.") == {"sadness"}
     assert emotions("I had butterflies.") == {"anxiety"}
+
+
+def test_praying_follows_the_fear_anxiety_line():
+    """Kind: praying for an outcome is a fear of its opposite: fear when the outcome is
+    physical ("prayed that we would survive", "prayed for my life"), anxiety when it is not
+    ("prayed that she would say yes"); praying alone, or someone else's prayer, is neither."""
+    assert emotions("I prayed that we would survive.") == {"fear"}
+    assert emotions("I prayed for my life.") == {"fear"}
+    assert emotions("I prayed that she would say yes.") == {"anxiety"}
+    assert emotions("We went to church and prayed.") == set()
+    assert emotions("My grandmother prayed that we would be safe.") == set()
