@@ -383,3 +383,13 @@ def test_praying_follows_the_fear_anxiety_line():
     assert emotions("I prayed that she would say yes.") == {"anxiety"}
     assert emotions("We went to church and prayed.") == set()
     assert emotions("My grandmother prayed that we would be safe.") == set()
+
+
+def test_contentment_words_are_joy():
+    """Kind: lexicon breadth: satisfaction and lightness of heart ("a sense of
+    accomplishment", "very satisfied", "carefree", "light-hearted", "in good humor")."""
+    for text in ("I felt a sense of accomplishment.", "I was very satisfied.", "I felt carefree.",
+                 "I felt light-hearted.", "I was in good humor."):
+        assert emotions(text) == {"joy"}, text
+    assert emotions("The customer was satisfied.") == set()
+    assert emotions("I was not satisfied.") == set()
