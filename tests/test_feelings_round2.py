@@ -393,3 +393,14 @@ def test_contentment_words_are_joy():
         assert emotions(text) == {"joy"}, text
     assert emotions("The customer was satisfied.") == set()
     assert emotions("I was not satisfied.") == set()
+
+
+def test_a_personal_emotion_may_list_its_own_judging_words(tmp_path):
+    """The `evaluative` list is data: a personal knowledge file's emotion gets the same
+    judging constructions ("it was a breathtaking dream") as the built-in ones."""
+    personal = tmp_path / "motifs.toml"
+    personal.write_text('[emotions.awe]\nlabel = "Awe"\nwords = ["awestruck"]\nevaluative = ["breathtaking", "sublime"]\n',
+                        encoding="utf-8")
+    assert "awe" in analyze("It was a breathtaking dream.", personal).emotion_ids()
+    assert "awe" in analyze("the whole thing was sublime", personal).emotion_ids()
+    assert "awe" not in analyze("The view from the hotel was breathtaking.", personal).emotion_ids()
