@@ -404,3 +404,19 @@ def test_a_personal_emotion_may_list_its_own_judging_words(tmp_path):
     assert "awe" in analyze("It was a breathtaking dream.", personal).emotion_ids()
     assert "awe" in analyze("the whole thing was sublime", personal).emotion_ids()
     assert "awe" not in analyze("The view from the hotel was breathtaking.", personal).emotion_ids()
+
+
+def test_calling_for_someone_who_does_not_answer_is_helplessness():
+    """Kind (the README's "calling for help while no one helps"): the dreamer calls FOR
+    someone, and in that sentence or the next the one called sleeps, does not hear, or goes
+    on as before, or no sound comes out. A cab, a waiter or joy is no help; a call that is
+    answered, or someone calling for the dreamer, is none."""
+    for text in ("I hollered for my dad but he was fast asleep in his chair.",
+                 "i kept screaming for my flatmate. she never came out of her room",
+                 "I tried to shout for the lifeguard and no sound came out.",
+                 "I was calling for my mother and she just kept on ironing."):
+        assert "helplessness" in emotions(text), text
+    for text in ("I called for a taxi and it never came.", "I shouted for my dog and he came running.",
+                 "My brother called for me but I didn't answer.", "I called for my aunt and she came at once.",
+                 "We cried for more and the band played on."):
+        assert "helplessness" not in emotions(text), text
