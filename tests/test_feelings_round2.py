@@ -420,3 +420,18 @@ def test_calling_for_someone_who_does_not_answer_is_helplessness():
                  "My brother called for me but I didn't answer.", "I called for my aunt and she came at once.",
                  "We cried for more and the band played on."):
         assert "helplessness" not in emotions(text), text
+
+
+def test_fleeing_from_an_armed_or_monstrous_pursuer_is_fear():
+    """Kind (the README's flight rule, lexicon breadth): what makes a pursuer clearly
+    dangerous: weapons beyond guns and knives (a crowbar, a baseball bat, a hammer, a
+    pitchfork, a scythe), monsters beyond the named ones (creatures, beasts, witches, trolls,
+    a psycho, a maniac, cannibals), a T rex however it is typed."""
+    for text in ("a bloke with a baseball bat chased me and i legged it",
+                 "A woman with a pitchfork was chasing us so we ran into the barn.",
+                 "some kind of creature came after me and I hid under the stairs",
+                 "I ran from a psycho in a clown mask.",
+                 "chased by a t rex, i hid behind a bus"):
+        assert "fear" in emotions(text), text
+    assert "fear" not in emotions("My uncle was fixing the shed with a hammer and I held the ladder.")
+    assert "fear" not in emotions("We watched The Evil Dead and I ran to get popcorn.")
