@@ -435,3 +435,16 @@ def test_fleeing_from_an_armed_or_monstrous_pursuer_is_fear():
         assert "fear" in emotions(text), text
     assert "fear" not in emotions("My uncle was fixing the shed with a hammer and I held the ladder.")
     assert "fear" not in emotions("We watched The Evil Dead and I ran to get popcorn.")
+
+
+def test_shielding_ones_nakedness_is_shame_a_sentence_or_two_on():
+    """Kind (the README's "hiding one's nakedness from onlookers"): the dreamer naked, then
+    within two sentences hiding or shielding: holding something in front of themselves,
+    grabbing a coat or a cushion, hiding in a cubicle; a towel that is gone is nakedness too.
+    Someone else's nakedness, or hiding from a game, is none."""
+    for text in ("i was at the bus stop with nothing on but a hat. grabbed a newspaper and held it in front of me",
+                 "I realised I had no clothes on. People were pointing. I ran into the cloakroom and hid.",
+                 "walking down the high street in a towel and then my towel slipped. hid behind a bin"):
+        assert "shame" in emotions(text), text
+    assert "shame" not in emotions("A naked man ran past the cafe. I hid my face in my menu and laughed.")
+    assert "shame" not in emotions("We played hide and seek and I hid behind the sofa.")
