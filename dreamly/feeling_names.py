@@ -3,7 +3,7 @@
 `-e scared` means fear; `-e feer` is a typo nobody can be sure about: it is kept as typed
 and the person is warned. The alias table is data (one word → its family), not rules.
 
-When the knowledge base's emotion lexicons can answer (`dreamly.analysis.feelings.feeling_family`),
+When the knowledge base's emotion lexicons can answer (`dreamly.analysis.lexicons.feeling_family`),
 they do, and this table is only the fallback.
 """
 
@@ -80,7 +80,7 @@ def feeling_family(name: str, known=FEELINGS) -> tuple[str, str | None]:
 
 def _from_lexicons(name: str) -> str | None:
     try:
-        from dreamly.analysis.feelings import feeling_family as lexicon_family  # the knowledge base's own lexicons
+        from dreamly.analysis.lexicons import feeling_family as lexicon_family  # the knowledge base's own lexicons
     except ImportError:
         return None
     try:

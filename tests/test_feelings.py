@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from dreamly.analysis import analyze, load_knowledge
-from dreamly.analysis.feelings import feeling_family
+from dreamly.analysis.lexicons import feeling_family
 
 
 def emotions(text: str) -> set[str]:

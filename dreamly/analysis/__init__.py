@@ -8,7 +8,8 @@ Stages, one module each:
 * `literals` — the prefilter: which literals a rule's matches must contain;
 * `rules` — the `Matcher`: rules indexed by literal, run on a text, each hit checked;
 * `pursuers` — who does the chasing, and fleeing danger implying fear;
-* `feelings` — the emotion lexicons, whose feeling a hit is, feeling names (`feeling_family`);
+* `lexicons` — the emotion lexicons as rules (words, judging words, typed forms), feeling names (`feeling_family`);
+* `feelings` — whose feeling a hit is, and where negation reaches it from;
 * `results` — `Hit`, `Analysis`, `MATCHER_VERSION`.
 
 Standard library only: this package is imported on the `add` path.
@@ -25,7 +26,7 @@ from dreamly.analysis.knowledge import (
     file_state,
     load_knowledge,
 )
-from dreamly.analysis.feelings import feeling_family
+from dreamly.analysis.lexicons import feeling_family
 from dreamly.analysis.results import MATCHER_VERSION, Analysis, Hit
 from dreamly.analysis.rules import Matcher
 

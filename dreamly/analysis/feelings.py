@@ -1,265 +1,30 @@
-"""Feelings: the emotion lexicons of the knowledge base, and whose feeling a hit is.
+"""Feelings: whose feeling a hit is, and where negation may reach it from.
 
-* `with_words(specs)`: each `[emotions.X]` table may hold `words`, a lexicon of
-  feeling words and phrases (inflections, slang, British/American spellings). They
-  become one phrase of the label, and their leading words its prefilter keys, so the
-  lexicon is data in one place, read by the matcher and by `feeling_family`.
-* `feeling_family(name)`: the emotion a free-form feeling name belongs to
-  ("scared" -> "fear"), from the same lexicons.
-* `WordFinder`: the lexicon's plain words matched through the text's word set (no
-  regex scan), standing in for the compiled pattern of that phrase;
 * `emotion_scope(...)`: where negation may reach a feeling from (after a feelings
-  heading; not across "and" into a feeling with its own verb; "never been so happy");
+  heading; not across "and" into a feeling with its own verb; "never been so happy";
+  not back past "made me" to a denial with its own verb);
 * `emotion_subject(low, clause_start, start, end)`: what the words around a feeling
   say about whose it is, before the clause's subject is asked: "it made me sad" is
-  mine, "I made her sad" is not; "a feeling of dread", "my fear was that ...",
-  "Feelings and Thoughts: Happy, worried" are mine; "I'll be sad when ..." is not a
-  feeling in the dream; "I scared my cousin", "watching my aunt cry", "they thought it was
-  hilarious", "dad just laughed" are someone else's; "..., so relieved" (a note's comment),
-  "woke up fuming", "me and my mates were laughing" are mine;
-* `typed_forms(word)`: how a lexicon word is often typed ("embarassed", "panickin");
+  mine, "I made her sad" is not; "a feeling of dread", "my fear was that ...", "fear
+  gripped me", "much to my relief", "it was a happy dream", "Feelings and Thoughts: Happy,
+  worried" are mine; "I'll be sad when ...", "she asked if I was scared" are not feelings in
+  the dream; "I scared my cousin", "to surprise them", "watching my aunt cry", "they thought
+  it was hilarious", "dad just laughed", '"I'm scared," she said', "Terrified, the children
+  ran" are someone else's; "..., so relieved" (a note's comment), "woke up fuming", "me and my
+  mates were laughing" are mine;
 * `inherits_dummy(...)`: a verb-first clause whose inherited subject cannot feel ("it was
   ...", "couldnt find the exit", "the train was late, got so annoyed") is the dreamer's;
   `feeler_named` says whether a subject names a person or creature.
 
-Standard library only: this module is imported on the `add` path. It is a little over 600
-lines long because the whose-feeling patterns are one decision, read in order by
-`emotion_subject`; split apart they would have to be read in two files at once.
+The lexicons themselves (words and phrases as data, typed forms, feeling names) are
+`lexicons.py`'s. Standard library only: this module is imported on the `add` path.
 """
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_right
 
 from dreamly.lazy_re import compile_later
-
-# ---------------------------------------------------------------- lexicons -> rules
-
-_RUN = compile_later(r"[a-z][a-z'-]*")
-
-
-def _entry_keys(entry: str) -> set[str]:
-    """Word starts that a text holds whenever the lexicon entry matches: the longest plain
-    word outside any group ("freak(?:ed|ing)? out" -> "freak", "in tears" -> "tears"), or
-    else each branch of a leading group ("(?:chastis|scold)(?:ed|ing) myself")."""
-    best, depth, i, n = "", 0, 0, len(entry)
-    while i < n:
-        c = entry[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "[":
-            i = entry.index("]", i)
-        elif depth == 0 and (i == 0 or entry[i - 1] in " ?)") and c.isalpha():
-            run = _RUN.match(entry, i).group()
-            i += len(run)
-            if i < n and entry[i] in "?*":
-                run = run[:-1]  # "sobs?": the last letter is optional
-            if len(run) > len(best):
-                best = run
-            continue
-        i += 1
-    if len(best) >= 3:
-        return {best}
-    if entry.startswith("(?:"):
-        branches = entry[3:entry.index(")")].split("|")
-        keys = {m.group() for m in map(_RUN.match, branches) if m}
-        if len(keys) == len(branches) and min(map(len, keys)) >= 3:
-            return keys
-    raise ValueError(f"feeling word {entry!r} needs a plain word of three letters or more")
-
-
-_PLAIN_WORD = compile_later(r"[a-z]+(?:[-'][a-z]+)*")
-
-
-def words_pattern(words) -> str:
-    """One alternation of the entries, longest first (plain form: its literals index the rule)."""
-    return r"\b(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")\b"
-
-
-def grouped_pattern(words) -> str:
-    """The same alternation grouped by first letter ("s(?:cared|obbed)|a(?:fraid)"): sre then
-    rejects most positions after one character instead of trying every entry."""
-    groups: dict[str, list[str]] = {}
-    loose = []
-    for w in sorted(words, key=len, reverse=True):
-        if len(w) > 1 and w[0].isalpha() and w[1] not in "?*+{":
-            groups.setdefault(w[0], []).append(w[1:])
-        else:
-            loose.append(w)
-    parts = [c + "(?:" + "|".join(rest) + ")" for c, rest in sorted(groups.items())] + loose
-    return r"\b(?:" + "|".join(parts) + r")\b"
-
-
-_DOUBLE = compile_later(r"([a-z])\1")
-
-
-def typed_forms(word: str) -> set[str]:
-    """How a plain feeling word is often typed: one letter of a double dropped ("embarassed",
-    "disapointed", "stresed"), and -ing without its g ("panickin", "fumin"). Words of six
-    letters or more only, so that a short word's variant is not another word."""
-    if len(word) < 6 or not word.isalpha():
-        return set()
-    out = {word[:m.start()] + word[m.start() + 1:] for m in _DOUBLE.finditer(word)}
-    if word.endswith("ing"):
-        out.add(word[:-1])
-    if word in _MOST_TYPED:  # the commonest feeling words: two letters swapped or one dropped too
-        out |= {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1)}
-        out |= {word[:i] + word[i + 1:] for i in range(1, len(word))}
-    return out - _REAL_WORDS
-
-
-# the feeling words people type most, whose slips are worth catching ("scraed", "worired",
-# "frsutrated", "embarrassd"), and the slips that are words of their own
-_MOST_TYPED = frozenset("""scared afraid frightened terrified panicked panicking worried nervous anxious stressed
-    annoyed furious frustrated embarrassed ashamed guilty confused relieved surprised shocked excited
-    crying laughing helpless disappointed lonely upset""".split())
-_REAL_WORDS = frozenset("""sacred scare fried frighten worrier relived relieve confuse surprise excite exited socked
-    guilt upsets setup""".split())
-
-
-def with_words(specs: dict[str, dict]) -> dict[str, dict]:
-    """Emotion specs with their `words` lexicon turned into phrases and keys.
-
-    Plain words become one phrase that `WordFinder` matches (no regex scan), with their
-    typed forms (`typed_forms`); entries with spaces or regex syntax become a second
-    phrase, an ordinary alternation."""
-    out = {}
-    every = {w for spec in specs.values() for w in spec.get("words") or () if _PLAIN_WORD.fullmatch(w)}
-    for label, spec in specs.items():
-        words = spec.get("words")
-        if words:
-            spec = dict(spec)
-            single = [w for w in words if _PLAIN_WORD.fullmatch(w)]
-            typed = sorted(set().union(*map(typed_forms, single)) - every)
-            single += typed
-            words = list(words) + typed
-            multi = [w for w in words if not _PLAIN_WORD.fullmatch(w)]
-            lexicon = []
-            if single:
-                lexicon.append({"re": words_pattern(single), "plain": words_pattern(single), "words": single})
-            if multi:
-                lexicon.append({"re": grouped_pattern(multi), "plain": words_pattern(multi)})
-            spec["phrases"] = lexicon + list(spec.get("phrases", ()))
-            spec["keys"] = list(spec.get("keys", ())) + sorted(set().union(*map(_entry_keys, words)))
-        out[label] = spec
-    return out
-
-
-class _Span:
-    """What the matcher reads of a match: its span."""
-
-    __slots__ = ("_s", "_e")
-
-    def __init__(self, s: int, e: int):
-        self._s, self._e = s, e
-
-    def span(self) -> tuple[int, int]:
-        return self._s, self._e
-
-    def start(self) -> int:
-        return self._s
-
-    def end(self) -> int:
-        return self._e
-
-
-_TOKEN_BYTES = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz" else 32 for c in range(256))
-_last: tuple = (None, frozenset())  # the last text looked at, and its words (one tuple: thread-safe)
-
-
-def _words_of(hay: str) -> frozenset[bytes]:
-    """The a-z words of a text (every other byte splits), worked out once per text."""
-    global _last
-    last = _last
-    if last[0] is hay:
-        return last[1]
-    words = frozenset(hay.encode("ascii", "replace").translate(_TOKEN_BYTES).split())
-    _last = (hay, words)
-    return words
-
-
-class WordFinder:
-    """A lexicon of plain words, matched like the regex \\b(?:w1|w2|...)\\b on lower-case
-    text but without scanning it: the text's words (split once per text, in C) meet
-    the lexicon in a set, and only the few words found are looked up with str.find.
-    A regex scan costs about 150 ns a character for an alternation this size."""
-
-    __slots__ = ("words", "_simple", "_compound")
-
-    def __init__(self, words):
-        self.words = frozenset(words)
-        self._simple = frozenset(w.encode() for w in self.words if "-" not in w and "'" not in w)
-        # a compound as the a-z pieces the text's split gives ("self-conscious": self, conscious)
-        self._compound = [(w, frozenset(p.encode() for p in re.split(r"[-']", w)))
-                          for w in sorted(self.words) if "-" in w or "'" in w]
-
-    def finditer(self, hay: str, pos: int = 0, endpos: int | None = None):
-        if endpos is None:
-            endpos = len(hay)
-        have = _words_of(hay)
-        found = [b.decode() for b in self._simple.intersection(have)]
-        found += [w for w, parts in self._compound if parts <= have]
-        if not found:
-            return
-        spans = []
-        for w in found:
-            n = len(w)
-            i = hay.find(w, pos, endpos)
-            while i >= 0:
-                j = i + n
-                if (i == 0 or not _is_word(hay[i - 1])) and (j >= len(hay) or not _is_word(hay[j])):
-                    spans.append((i, j))
-                i = hay.find(w, j, endpos)
-        for s, e in sorted(spans):
-            yield _Span(s, e)
-
-
-def _is_word(c: str) -> bool:
-    return c.isalnum() or c == "_"
-
-
-# ---------------------------------------------------------------- feeling names
-
-_FAMILIES: dict[int, list[tuple[str, re.Pattern]]] = {}
-
-
-def feeling_family(name: str, knowledge=None) -> str | None:
-    """The emotion id a free-form feeling name belongs to, or None.
-
-    An emotion id or label is itself; otherwise a name the emotion lists (`names`: words
-    for the feeling that are too ambiguous to look for in a dream, "love", "shock") or
-    the lexicon entry the whole name matches ("scared", "freaked out", "over the moon").
-    Built-in and personal emotions count."""
-    if knowledge is None:
-        from dreamly.analysis import load_knowledge
-
-        knowledge = load_knowledge()
-    key = " ".join(name.lower().replace("_", " ").split())
-    if not key:
-        return None
-    for eid, label in knowledge.emotions.items():
-        if key in (eid.lower(), label.lower()):
-            return eid
-    table = _FAMILIES.get(id(knowledge))
-    if table is None:
-        table = _FAMILIES[id(knowledge)] = [
-            (eid, frozenset(spec.get("names", ())),
-             re.compile("(?:" + "|".join(spec.get("words") or ["(?!)"]) + r")\Z"))
-            for eid, spec in knowledge.emotion_specs.items()
-        ]
-    for eid, names, rx in table:
-        if key in names:
-            return eid
-    for eid, names, rx in table:
-        if rx.match(key):
-            return eid
-    return None
-
 
 # ---------------------------------------------------------------- whose feeling
 
@@ -298,6 +63,35 @@ _NOUN = compile_later(r"[a-z'-]*(?:ness|ment|ion|ity|ety|ism)|fear|dread|terror|
                    r"anger|rage|fury|grief|sorrow|surprise|shock|awe|worry|worries|unease|stress|delight|pleasure|bliss|"
                    r"despair|remorse|regret|pity|love|calm|peace|glee|gloom|dismay|alarm|angst|disgust|envy|jealousy|"
                    r"euphoria|ecstasy|contempt|hatred|hate|resentment|sympathy")
+# a feeling noun's owner after "to": "(much) to my relief", "to our great surprise", "to his horror"
+# a feeling noun's owner before it, with up to two words between ("my biggest fear", "her sudden anger")
+# a feeling fronted before its sentence's subject: "Scared, I ran", "Feeling very sad, I walked
+# away", "Terrified, the children ran": what may come before it, and the subject after the comma
+_FRONT_LEAD = compile_later(r"[\s\"'(]*(?:(?:then|suddenly|still|now|finally|and|but|so|very|really|quite|rather|a bit|"
+                         r"a little|somewhat|increasingly|more|feeling|being|getting|looking|totally|completely|utterly)\s+)*"
+                         r"(?:[a-z'-]+(?:\s*,\s*|\s+and\s+))?")
+_FRONTED = compile_later(r"(?:\s+(?:and|but|yet|or|now|then|though|still|very|so|really|quite|a bit|a little|at|by|with|"
+                      r"about|of|[a-z'-]+ed|[a-z'-]+ing|[a-z'-]+ly|the|this|that|what|it|him|her|them|everything)\b){0,6}"
+                      r"\s*,\s*(?:(?:then|suddenly|quickly|slowly|immediately|finally|now|still|just)\s+)?(?:(i|we)\b|"
+                      r"(?:he|she|they|it|the|my|his|her|their|our|a|an|everyone|everybody|people|someone|somebody)\b)")
+_INTERJECTION = compile_later(r"(?:phew|whew|yay|hooray|hurray|yahoo|yippee|woo|ugh|argh|grr|yuck|yikes|eek|thank|wow|damn|"
+                            r"dammit|ffs|omg|oh|holy|what a)\b")
+_FIRST_WORD = compile_later(r"[a-z'-]+")
+_OWNER_BEFORE = compile_later(r"\b(my|our|his|her|their)\s+(?:(?!(?:and|or|of|felt|feel|feels|was|were|is|had|has|got|gets|"
+                            r"showed|shows|saw|sees|hid|hides|lost)\b)[a-z-]+(?<!ed)\s+){0,2}$")
+_TO_OWNER = compile_later(r"\bto\s+(my|our|his|her|their|[a-z]+'s)\s+(?:(?:great|utter|complete|total|enormous|deep|"
+                       r"immense|considerable|intense|huge|absolute|profound|sheer|horror|surprise|and)\s+)*$")
+# a feeling noun as the agent of a verb of seizing: "fear gripped me", "panic set in", "joy filled my heart"
+_SEIZES = compile_later(
+    r"\s+(?:(?:suddenly|then|slowly|quickly|immediately|gradually|soon|instantly|began to|started to|began|started)\s+)*"
+    r"(?:grip|gripped|grips|gripping|seiz(?:e|ed|es|ing)|overc(?:a|o)me|overcomes|overwhelm(?:ed|s|ing)?|fill(?:ed|s|ing)|"
+    r"flood(?:ed|s|ing)|swept|sweep(?:s|ing)|wash(?:ed|es|ing)|c(?:a|o)me over|comes over|coming over|r(?:o|i)se|rises|rising|"
+    r"well(?:ed|s|ing)(?: up)?|surg(?:e|ed|es|ing)|t(?:oo|a)k(?:e|es)? (?:hold|over)|set(?:s|ting)? in|cr(?:e|ee)p(?:t|s|ing)?|"
+    r"r(?:a|u)n(?:s|ning)? (?:through|down)|cours(?:ed|es|ing)|shot through|shoots through|struck|consum(?:ed|es|ing)|"
+    r"engulf(?:ed|s|ing)|gr(?:e|o)w(?:s|ing)?|mount(?:ed|s|ing)|kicked in|kicks in|hit me|hit us|gnaw(?:ed|s|ing)? at|"
+    r"(?:was|is|were) (?:present|there|strong|overwhelming|intense|everywhere|in the air)|prevailed|dominated|reigned)\b")
+_SEIZED_OTHER = compile_later(r"(?:\s+(?:over|through|into|in|up in|at|within|inside))?\s+(?:him|her|them|everyone|everybody|"
+                           r"the|his|their|its|people|all of them)\b")
 _NP_WORD = compile_later(r"\b(?:a|an|the|my|our|some|feelings?|sense|sensation|wave|waves|surge|pangs?|rush|twinge|mixture|mix)\b")
 _ON_FACE = compile_later(r"\s+(?:in|on)\s+(?:his|her|their|its|the\s+[a-z]+'s|[a-z]+'s)\s+(?:eyes|face|voice)")
 # not (yet) felt: "I'll be sad to leave", "would be happy", "I'll feel free", "I'm going to
@@ -316,13 +110,21 @@ _ATTRIBUTIVE = compile_later(r"\b(?:a|an|the|this|that|these|those|some|his|her|
 _NEXT = compile_later(r"\s+([a-z][a-z'-]*)")
 _NOT_A_NOUN = frozenset("""of in on at and or but to for with about as than that because when while if so then by from into
     over after before like is was were are am be been being had has have did does do would could will can
-    should might must not nor yet all too enough now again i we he she they you it me us him them there""".split())
+    should might must not nor yet all too enough now again i we he she they you it me us him them there
+    something someone somebody everything nothing the a an my his her their our its this""".split())
 # "I was a nervous wreck", "I felt like the happiest person alive": the dreamer is the noun
 _COPULA = compile_later(r"\b(?:was|were|am|'m|is|are|be|been|felt like|feel like|became|become|seemed|looked like)\s+$")
 _FELT_NOUNS = frozenset("""time times day days moment moments feeling feelings mood sense sensation experience
     ending end night evening morning week weekend state wreck look looks glance tone voice energy heart laugh
     laughter smile grin sigh scream shriek giggle vibe vibes mess shiver shudder glow warmth rush buzz thrill tears
-    sob whimper gasp stomach knot pit""".split())
+    sob whimper gasp stomach knot pit dream dreams nightmare adventure situation atmosphere evening afternoon trip
+    journey ride ordeal event encounter occasion""".split())
+# the experience as the predicate of a dummy subject: "it was a happy dream", "there was a sad feeling"
+_DUMMY_COPULA = compile_later(
+    r"(?:\s|[,;:(\"'-]|\b(?:and|but|then|so|just|suddenly|overall|all in all)\b)*(?:it|this|that|there|everything|it all|(?:(?:the|this|that) )?"
+    r"(?:whole )?(?:dream|experience|thing))(?:'s|\s+(?:was|is|were|felt|seemed|became|had been|turned into|had|has))\s+"
+    r"(?:(?:so|really|very|quite|rather|such|all|just|overall|definitely|mostly|mainly)\s+)*(?:a|an|one|such a|such an)\s+"
+    r"(?:(?:so|really|very|quite|rather|pretty|most|strange|strangely|weird|weirdly|oddly|odd|bit|little)\s+)*$")
 _MINE = compile_later(r"\b(?:my|our|me|us)\b")
 _MINE_BODY = compile_later(r"(?:my|our)\s+(?:[a-z'-]+\s+)?(?:legs?|feet|foot|knees?|body|arms?|hands?|heart|mouth|eyes|head|"
                         r"muscles|limbs|stomach|chest|voice|mind|whole body)\b")
@@ -366,11 +168,24 @@ _WOKE_WORDS = compile_later(r"wok|wak")
 # "me and my mates", "my sister and me" as the subject, as people say it
 _ME_AND = compile_later(r"(?:\bme\s+and\s+(?:my\s+|the\s+|a\s+|his\s+|her\s+)?[a-z'-]+|\b[a-z'-]+\s+and\s+me)\s+"
                      r"(?:(?:were|was|are|got|get|both|all|just|really|so|started|kept|felt|went)\s+)+$")
+# feeling verbs whose subject feels it and whose object is what it is about ("I pitied him",
+# "I resented them"), unlike "I scared him"
+_EXPERIENCER = frozenset("""resented feared dreaded pitied envied adored enjoyed loved hated missed regretted relished
+    savoured savored mourned despised loathed detested cherished admired fancied liked""".split())
 # verbs whose object feels it ("I scared my brother"), unlike "I enjoyed the party", "I feared the man"
 _CAUSATIVE = frozenset("""scared frightened terrified horrified spooked startled surprised shocked amazed astonished
     stunned annoyed irritated angered enraged infuriated upset bothered worried alarmed saddened disappointed
     embarrassed humiliated shamed confused puzzled baffled bewildered frustrated relieved reassured calmed
     delighted pleased amused excited thrilled""".split())
+# the same verbs not in the past ("to surprise them", "scaring the kids", "it annoys him")
+_CAUSING = frozenset("""scare scares scaring frighten frightens frightening terrify terrifies terrifying horrify
+    horrifies spook spooks spooking startle startles startling surprise surprises surprising shock shocks amaze
+    amazes astonish astonishes stun stuns annoy annoys annoying irritate irritates irritating anger angers enrage
+    enrages infuriate infuriates upset upsets upsetting bother bothers bothering worry worries worrying alarm alarms
+    sadden saddens disappoint disappoints embarrass embarrasses embarrassing humiliate humiliates humiliating shame
+    shames confuse confuses confusing puzzle puzzles baffle baffles bewilder bewilders frustrate frustrates
+    frustrating relieve relieves reassure reassures calm calms delight delights please pleases amuse amuses amusing
+    excite excites thrill thrills""".split())
 # someone else seen or heard doing it ("watching my mom cry", "heard her scream", "let him laugh")
 _SEEN_IN_OTHER = compile_later(
     r"\b(?:watch|watched|watching|watches|saw|see|sees|seeing|heard|hear|hearing|hears|noticed|notice|let|lets|letting"
@@ -398,6 +213,12 @@ _AFTERWARDS = compile_later(
     r"|\b(?:thinking|think) (?:about|of) (?:it|this|that|the dream|this dream) (?:now|again|later|afterwards)\b"
     r"|\beven (?:now|today)\b|\bto this day\b|\bas i (?:write|type|tell|recall|remember) (?:this|it)\b"
     r"|\bwhen i (?:think|remember|recall) (?:about )?(?:it|this|that|the dream)\b|\bstill (?:gives|makes) me\b")
+# a waking-life event told as background, earlier than the dream: a past perfect or "used to"
+# with a time before it ("I had visited lately", "we used to go there as kids")
+_BEFORE_DREAM = compile_later(r"\b(?:had|'d)\s+(?:been|gone|visited|[a-z]+ed)\b|\bused\s+to\b")
+_WHEN_BEFORE = compile_later(r"\b(?:in (?:real|waking) life|lately|recently|last (?:year|summer|winter|spring|autumn|fall|"
+                          r"month|week)|(?:years|months|weeks) (?:ago|before|earlier)|as (?:a )?(?:child|kid|kids|children|"
+                          r"teenagers?)|when (?:i|we) (?:was|were) (?:little|young|small|a child|a kid|kids|children))\b")
 _SENT_END = compile_later(r"[.!?\n]")
 
 
@@ -408,6 +229,8 @@ def _sentence_end(low: str, end: int) -> int:
 
 _EXPECTED = compile_later(r"\b(?:i|we)\s+(?:thought|think|knew|know|felt|feel|could tell)\s+(?:that\s+)?(?:it|this|that)\s+"
                        r"(?:would|will|'d|'ll|was going to|is going to)\s+$")
+_ASKED_IF = compile_later(r"\b(?:asked|asks|asking|ask|wondered|wonders|wondering)\b[^.!?]{0,30}\b(?:if|whether)\s+(?:i|we)\s+"
+                       r"(?:was|were|am|'m|felt|feel|had been|was feeling)\s+(?:(?:so|very|really|at all|too|ok|okay|all)\s+)*$")
 _EAGER = compile_later(r"\s+(?:to|for)\s+(?!death\b|me\b|us\b)")
 
 
@@ -421,6 +244,9 @@ def emotion_scope(low: str, scope: int, clause_start: int, sent_start: int, star
     m = _HEADING.search(low, max(sent_start, start - 160), start)
     if m:
         scope = max(scope, m.start())
+    m = _CAUSED_IN_ME.search(low, max(scope, start - 60), start)
+    if m:  # "(the fact) that nobody believed me made me furious": a denial before the causing verb's own is not its
+        scope = max(scope, m.start() - 8)
     if scope < clause_start and _OWN_VERB.match(low, clause_start):
         scope = clause_start
     if _NEVER_SO.search(low, max(scope, start - 40), start):
@@ -464,14 +290,77 @@ _OWN_VERB = compile_later(r"\s*(?:and|but|then|yet)\s+(?:then\s+|suddenly\s+|jus
 _NEVER_SO = compile_later(r"\bnever\s+(?:been|felt|was|were)\s+(?:so|this|that|more|as)\s+$")
 
 
+_last_quotes: tuple = (None, ())  # the last text looked at, and where its double quotes are
+
+
+def _quoted_by(low: str, start: int, end: int) -> str | None:
+    """Who says the quotation a feeling is in: "dreamer" for "I said" / "I whispered",
+    "other" for "she said", "my mother told me"; None when it is in none, or no one is named."""
+    global _last_quotes
+    last = _last_quotes
+    if last[0] is not low:
+        last = _last_quotes = (low, tuple(i for i, c in enumerate(low) if c == '"') if '"' in low else ())
+    quotes = last[1]
+    if not quotes:
+        return None
+    k = bisect_right(quotes, start)
+    if k % 2 == 0 or k >= len(quotes) or quotes[k] < end:
+        return None  # not between an opening and a closing quote
+    after = _SAID_AFTER.match(low, quotes[k] + 1) or _SAID_INVERTED.match(low, quotes[k] + 1)
+    before = _SAID_BEFORE.search(low, max(0, quotes[k - 1] - 60), quotes[k - 1])
+    said = after or before
+    if said is None:
+        return None
+    return "dreamer" if said.group(1) else "other"
+
+
+# the speaker of a quotation, after it (", she said", "I whispered") or before it ("He said, ")
+_SPEECH = (r"(?:said|says|say|asked|asks|whispered|whispers|shouted|shouts|yelled|yells|screamed|screams|cried|told|"
+           r"tells|replied|replies|answered|answers|added|muttered|mutters|exclaimed|called|sobbed|sighed|laughed|"
+           r"snapped|admitted|explained|insisted|wailed|groaned|murmured|cries)")
+_SAID_AFTER = compile_later(r"\s*[,.!?]?\s*(?:(i|we)|(?:he|she|they|my\s+[a-z'-]+|the\s+[a-z'-]+|[a-z'-]+))\s+"
+                         r"(?:(?:then|just|quietly|softly|angrily|loudly|suddenly|finally)\s+)?" + _SPEECH + r"\b")
+_SAID_INVERTED = compile_later(r"\s*[,.!?]?\s*" + _SPEECH + r"\s+(?:(i|we)\b|(?:he|she|they|my\s+[a-z'-]+|the\s+[a-z'-]+|"
+                            r"[a-z'-]+)\b)")
+_SAID_BEFORE = compile_later(r"(?:\b(i|we)|\b(?:he|she|they|my\s+[a-z'-]+|the\s+[a-z'-]+|[a-z'-]+))\s+"
+                          r"(?:(?:then|just|quietly|softly|angrily|loudly|suddenly|finally)\s+)?" + _SPEECH +
+                          r"(?:\s+(?:to\s+)?(?:me|us|him|her|them))?\s*[,:]?\s*$")
+
+
 def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_start: int) -> str | None:
     """"dreamer", "other", "skip" (not a feeling in the dream) or None (ask the clause)."""
+    quoted = _quoted_by(low, start, end)
+    if quoted is not None:
+        return quoted  # '"I'm so scared," she said': hers; '"I'm scared," I whispered': mine
+    if _FRONT_LEAD.fullmatch(low, sent_start, start) and not _INTERJECTION.match(low, start):
+        front = _FRONTED.match(low, end)
+        if front:  # "Frightened and confused, I tried ...": the main clause's subject feels it
+            return "dreamer" if front.group(1) else "other"
     prefix = low[max(clause_start - 120, sent_start):start]
     near = prefix[-60:]
-    att = _ATTRIBUTIVE.search(low, max(0, start - 30), start) if " " not in low[start:end] else None
-    if att and not _COPULA.search(low, max(0, att.start() - 20), att.start()):
+    one_word = " " not in low[start:end]
+    first = _FIRST_WORD.match(low, start, end)
+    noun = first is not None and _NOUN.fullmatch(low, start, first.end()) is not None  # "fear", "fear was that"
+    if noun:
+        to = _TO_OWNER.search(low, max(0, start - 40), start)
+        if to:  # "(much) to my relief", "to our great surprise"; "to his horror" is his
+            return "dreamer" if to.group(1) in ("my", "our") else "other"
+        seize = _SEIZES.match(low, end)
+        if seize and _FEELING_NP.fullmatch(low, clause_start, start):
+            # "Fear gripped me", "panic set in", "a wave of relief washed over me"; not "fear
+            # gripped the town", "panic seized them"
+            return None if _SEIZED_OTHER.match(low, seize.end()) else "dreamer"
+    att = _ATTRIBUTIVE.search(low, max(0, start - 30), start) if one_word else None
+    owner = _OWNER_BEFORE.search(low, max(0, start - 30), start) if noun else None
+    if owner:
+        # "my fear grew", "my biggest fear was", "our relief was enormous"; "her fear was obvious" is hers
+        return "dreamer" if owner.group(1) in ("my", "our") else "other"
+    if att:
         nxt = _NEXT.match(low, end)
-        if nxt and nxt.group(1) not in _NOT_A_NOUN and not nxt.group(1).endswith("ly"):
+        if nxt and nxt.group(1) in _FELT_NOUNS and _DUMMY_COPULA.fullmatch(low, clause_start, start):
+            return "dreamer"  # "it was a happy dream", "there was a sad feeling": the experience's
+        if (not _COPULA.search(low, max(0, att.start() - 20), att.start()) and nxt and nxt.group(1) not in _NOT_A_NOUN
+                and not nxt.group(1).endswith("ly")):
             # "a calm sea", "an angry man", "the sad story": describes the thing, not a
             # feeling of the dreamer's (but "a happy time", "a sad feeling" are felt)
             return None if nxt.group(1) in _FELT_NOUNS else "other"
@@ -479,15 +368,16 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
         return "dreamer"  # "a chill ran down my spine", "butterflies in my stomach", "ran for our lives"
     if _ME_AND.search(low, max(clause_start, start - 50), start):
         return "dreamer"  # "me and my mates were laughing", "my sister and me got scared"
-    one_word = " " not in low[start:end]
     if one_word and _OBJECT_ME.match(low, end):
         return "dreamer"
-    if one_word and low.endswith("ed", start, end):
+    if one_word and low.endswith("ed", start, end) and low[start:end] not in _EXPERIENCER:
         if _OBJECT_OTHER.match(low, end):
             return "other"
         if (low[start:end] in _CAUSATIVE and _I_DID.search(low, max(0, start - 40), start)
                 and _DID_TO_OTHER.match(low, end)):
             return "other"  # "I scared my little brother"
+    if one_word and low[start:end] in _CAUSING and (_OBJECT_OTHER.match(low, end) or _DID_TO_OTHER.match(low, end)):
+        return "other"  # "(I jumped out) to surprise them", "scaring the kids": the feeling is theirs
     if _SEEN_WORDS.search(near) and _SEEN_IN_OTHER.search(near):
         return "other"  # "watching my mom cry"
     if _VIEW_WORDS.search(near) and _THEIR_VIEW.search(near):
@@ -517,10 +407,14 @@ def emotion_subject(low: str, clause_start: int, start: int, end: int, sent_star
         return "other"
     if _AFTERWARDS.search(low, max(sent_start, start - 80), _sentence_end(low, end)):
         return "skip"  # "I get nervous just thinking about it": felt while recounting, not in the dream
+    if _BEFORE_DREAM.search(low, sent_start, start) and _WHEN_BEFORE.search(low, sent_start, start):
+        return "skip"  # "I had visited there lately and it was very enjoyable": waking life, told as background
     if _EXPECTED.search(near):
         return "dreamer"  # "I thought it would be fun": looking forward to it is felt now
     if _NOT_YET.search(near):
         return "skip"
+    if _ASKED_IF.search(near):
+        return "skip"  # "she asked me if I was scared": a question, not a feeling stated
     if low.startswith(("anxious", "eager"), start) and _EAGER.match(low, end):
         return "skip"  # "anxious to get to the party": keen, not worried
     if _HEADING.search(prefix):

@@ -9,7 +9,7 @@ from pathlib import Path
 from dreamly._struct import Frozen
 from dreamly.lazy_re import compile_later
 from dreamly.errors import DreamlyError
-from dreamly.analysis.feelings import with_words
+from dreamly.analysis.lexicons import with_words
 
 BUILTIN_FILE = Path(__file__).resolve().parent.parent / "motifs.toml"
 
@@ -31,7 +31,7 @@ class Motif(Frozen):
 
 _MOTIF_KEYS = {"label", "group", "meaning", "questions", "suggestions", "keys", "phrases",
                "subject", "unless", "realis", "requires", "agents"}
-_EMOTION_KEYS = {"label", "keys", "phrases", "subject", "unless", "realis", "words", "names"}
+_EMOTION_KEYS = {"label", "keys", "phrases", "subject", "unless", "realis", "words", "names", "evaluative"}
 _PHRASE_KEYS = {"re", "near", "not_near", "window", "subject", "realis"}
 _SUBJECT_MODES = ("dreamer", "any", "scene")
 # "triggers" is no longer read (its table left the knowledge base); a personal file that has

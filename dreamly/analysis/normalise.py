@@ -46,7 +46,7 @@ TYPOS = {
     "couldnot": "could not", "cannnot": "cannot", "cudnt": "couldn't", "cudn't": "couldn't",
     "wudnt": "wouldn't", "coudnt": "couldn't", "coudn't": "couldn't", "couldn'": "couldn't",
     # -ing typed as -in for the verbs that show a feeling (the lexicons' own words get theirs
-    # from feelings.typed_forms)
+    # from lexicons.typed_forms)
     "screamin": "screaming", "cryin": "crying", "laughin": "laughing", "shakin": "shaking",
     "tremblin": "trembling", "sobbin": "sobbing", "smilin": "smiling", "gigglin": "giggling",
     "yellin": "yelling", "shoutin": "shouting", "whimperin": "whimpering", "grinnin": "grinning",

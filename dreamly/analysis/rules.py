@@ -28,7 +28,8 @@ from dreamly.analysis.text import (
     _last_subject,
     _token_runs,
 )
-from dreamly.analysis.feelings import WordFinder, emotion_scope, emotion_subject, inherits_dummy
+from dreamly.analysis.feelings import emotion_scope, emotion_subject, inherits_dummy
+from dreamly.analysis.lexicons import WordFinder
 
 # verbs whose denial denies the clause they open ("I don't think", "I didn't believe")
 _NEG_RAISER = compile_later(r"(?:think|thought|believe|believed|suppose|supposed|reckon|recall|remember)\b")
@@ -37,6 +38,9 @@ _LEADING = frozenset(",;:.!?(-\n\t ")
 _AUX_FIRST = compile_later(r"[\s,;:(\"'-]*(?:and\s+|but\s+|then\s+|just\s+)?(?:didn't|didnt|couldn't|couldnt|wasn't|wasnt|"
                         r"weren't|werent|wouldn't|wouldnt|can't|cant|don't|dont|haven't|havent|hadn't|hadnt|"
                         r"won't|wont)\b")
+# a clause cut at a verb of saying or knowing ("I | told the man ..."): the verb opens the clause
+_SAYING_FIRST = compile_later(r"[\s,;:(\"'-]*(?:told|tell|tells|telling|said|say|says|saying|wondered|wonder|wondering|"
+                            r"knew|thought|realized|realised|remembered|decided|hoped|wished|imagined)\b")
 # words a macro's regex may hold that name no one ("(?:the )?", "with", "from")
 _FUNCTION_WORDS = frozenset("the and with from that this for who his her their our its into onto over".split())
 # a capitalised word that is not all capitals ("Joy", not "SCARED"), after a word ("met Joy"),
@@ -163,7 +167,7 @@ class Matcher(Pursuers):
         self._patterns: dict[str, re.Pattern] = {}  # expanded source -> compiled, shared by rules
         self._programs: dict[str, bytes] = {}  # expanded source -> its compiled program (lazy_re), from the cache
         self._literals: dict[str, frozenset[str] | None] = {}  # expanded source -> its literals
-        self._lexicons: dict[str, list[str]] = {}  # expanded source -> its plain words (feelings.WordFinder)
+        self._lexicons: dict[str, list[str]] = {}  # expanded source -> its plain words (lexicons.WordFinder)
         self._order = count()
         self.rules: dict[str, list[_Rule]] = {}
         self.requires: dict[str, str] = {}
@@ -239,7 +243,7 @@ class Matcher(Pursuers):
         for item in spec.get("phrases", ()):
             item = {"re": item} if isinstance(item, str) else item
             source = _expand(item["re"], self._macros)
-            if "plain" in item:  # a lexicon (feelings.with_words): indexed by its ungrouped form's literals
+            if "plain" in item:  # a lexicon (lexicons.with_words): indexed by its ungrouped form's literals
                 self._literals.setdefault(source, self._lits(_expand(item["plain"], self._macros)))
                 if "words" in item:
                     self._lexicons[source] = item["words"]
@@ -541,6 +545,11 @@ class Matcher(Pursuers):
             who = emotion_subject(doc.low, c_start, start, end, doc.sents[cl[ci].sentence][0])
             if who is not None:
                 return "dreamer" if who == "dreamer" else None  # "other", "skip": not the dreamer's feeling
+            if (subj == "other" and cl[ci].explicit and ci > 0 and _SAYING_FIRST.match(doc.low, c_start)
+                    and _SAYING_FIRST.match(doc.low, c_start).end() > start):
+                # "I told the man to go to hell": the hit opens with the verb the clause was cut
+                # at, so its subject is the clause's before it, not the object after the verb
+                subj = cl[ci - 1].subject
             if subj == "other" and cl[ci].explicit and _AUX_FIRST.match(doc.low, cl[ci].start):
                 # "didnt have a clue what was happening": an auxiliary first, so no subject of its
                 # own (the subject finder read "didn't" as a noun before its verb)

@@ -49,9 +49,14 @@ def _by_first_letter(words) -> str:
 _MAIN_VERB_AFTER_NP = frozenset("""
     knew saw heard said told found thought watched noticed realized realised remembered recalled decided
     wondered dreamed dreamt believed hoped wished imagined guessed""".split())
+# clause words that are verbs in their plain form: after "to" they are an infinitive ("to see him")
+_INFINITIVE_AFTER_TO = frozenset("""know think realise realize notice see watch hear say tell guess remember recall
+    believe decide hope wish find dream wonder imagine suppose""".split())
 _CLAUSE_CUT = compile_later(r"([,;:()\"\u2014]|--|\s-\s)|\b(?:" + _by_first_letter(_CLAUSE_WORDS | {"that", "so"}) + r")\b")
 # "that" and "so" start a clause only before a subject ("I knew that he …", not "that house";
 # "he wouldn't listen so I got angry", not "so angry")
+# the word after "and", to see whether it repeats the one before ("more and more", "closer and closer")
+_REPEATED = compile_later(r"\s+([a-z]+)\b")
 _THAT_CLAUSE = compile_later(r"\s+(?:i|we|he|she|they|it|you|the|a|an|my|his|her|our|their|there|this|someone|"
                           r"somebody|everyone|nobody|no one|people)\b")
 # Words and connectives that come before a clause's subject. This and the patterns below
@@ -101,7 +106,11 @@ _VERB_FIRST = {"felt", "feel", "feels", "got", "get", "gets", "seemed", "looked"
 # adverbs that can open a clause before its verb ("but never got any closer"): no noun
 _ADVERB_FIRST = {"never", "always", "just", "still", "also", "really", "very", "so", "then", "even", "only",
                  "barely", "hardly", "suddenly", "finally", "soon", "almost", "nearly", "already", "again",
-                 "quickly", "slowly", "somehow", "simply", "actually", "literally", "totally", "completely"}
+                 "quickly", "slowly", "somehow", "simply", "actually", "literally", "totally", "completely",
+                 # typed notes: markers and intensifiers that open a clause before its verb ("ngl was terrified",
+                 # "v confused", "lowkey scared")
+                 "ngl", "tbh", "tbf", "lowkey", "highkey", "lol", "omg", "honestly", "basically", "deadass", "v",
+                 "rlly", "rly", "kinda", "sorta", "pretty", "super", "proper", "hella", "mega", "bloody", "dead"}
 # a quantity opening a subject ("most of the cattle", "all of us"): whose it is follows "of"
 _QUANTITY = {"all", "most", "some", "many", "few", "several", "both", "none", "each", "half", "one", "two",
              "three", "four", "five", "about", "almost", "nearly", "over", "lots", "plenty", "rest", "part"}
@@ -258,6 +267,11 @@ class _Doc:
                 pos = m.start()
                 if word == "and" and len(text[cuts[-1]:pos].split()) <= 2:
                     continue  # "I and J. Tesar were …", "my brother and I": one subject, not two clauses
+                if word == "and" and _REPEATED.match(low, m.end()) and low.endswith(
+                        " " + _REPEATED.match(low, m.end()).group(1), s, m.start() - 1):
+                    continue  # "more and more frustrated", "closer and closer": one phrase, no new clause
+                if word in _INFINITIVE_AFTER_TO and low.endswith(" to", s, m.start() - 1):
+                    continue  # "(I was surprised) to see him (but also very happy)": an infinitive, no new clause
                 if word in _MAIN_VERB_AFTER_NP:
                     before = low[cuts[-1]:pos].split()
                     if 1 < len(before) <= 3 and (before[0] in _DETERMINERS or before[0] in _MY):
