@@ -50,10 +50,20 @@ def test_the_dreamers_group_as_the_one_chased(text, want):
     ("i was trying to escape from this creepy old man", {C, S}),
     ("I was running for my life from a huge grizzly bear.", {C, A}),
     ("we were running away from the flood and a pack of wolves", {C, A}),
-    ("I was running from my ex boyfriend.", {C, K}),
+    ("I was running from my ex boyfriend and he was right behind me.", {C, K}),
 ])
 def test_fleeing_an_agent_named_by_a_longer_noun_phrase(text, want):
     assert want <= motifs(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I ran away from my mother and hid at a friend's house.",
+    "i was running from my ex boyfriend, didnt want to talk to him",
+])
+def test_fleeing_someone_known_who_does_not_pursue_is_no_chase(text):
+    # the eval README: fleeing a threat that does not pursue is no chase; with someone known
+    # it is more often avoidance than pursuit, so it needs a pursuit close by
+    assert C not in motifs(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -746,3 +756,22 @@ def test_flying_home_on_ones_own_is_flying():
 ])
 def test_naked_words_in_other_senses_are_no_nakedness(text):
     assert "naked_in_public" not in motifs(text)
+
+
+@pytest.mark.parametrize("text, chase", [
+    ("I ran away from my dog.", False),  # one's own animal or people: avoidance, unless it pursues
+    ("I ran away from my dog, it was chasing me round the garden.", True),
+    ("we escaped into the woods and the soldiers never saw us", False),  # 'escaped X and the Y' needs two noun phrases
+    ("we fled the bear and the hunter", True),
+])
+def test_fleeing_needs_an_agent_that_threatens(text, chase):
+    assert (C in motifs(text)) is chase
+
+
+@pytest.mark.parametrize("text, death", [
+    ("I buried the dog's bone in the garden.", False),
+    ("we buried them in the garden, the seeds and the bulbs", False),
+    ("we buried our cat under the apple tree", True),
+])
+def test_a_burial_is_of_someone(text, death):
+    assert ("death" in motifs(text)) is death
