@@ -775,3 +775,12 @@ def test_fleeing_needs_an_agent_that_threatens(text, chase):
 ])
 def test_a_burial_is_of_someone(text, death):
     assert ("death" in motifs(text)) is death
+
+
+@pytest.mark.parametrize("text, pursuer", [
+    ("a bloke with a baseball bat chased me down the lane", S),  # the bat is his, not an animal
+    ("chased by a t rex thru the museum", A),
+    ("a cloud of bats came after us in the cave", A),
+])
+def test_a_pursuer_is_typed_from_the_agent_not_its_weapon(text, pursuer):
+    assert {C, pursuer} <= motifs(text)
