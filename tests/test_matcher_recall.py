@@ -784,3 +784,14 @@ def test_a_burial_is_of_someone(text, death):
 ])
 def test_a_pursuer_is_typed_from_the_agent_not_its_weapon(text, pursuer):
     assert {C, pursuer} <= motifs(text)
+
+
+@pytest.mark.parametrize("text, want, unwanted", [
+    ("flyin over the town at night, felt so free", {"flying"}, set()),  # -in for -ing, as chasin and runnin
+    ("lost in some massive buildin, every corridor the same, no way out", {"lost", "trapped"}, set()),
+    ("test dream", set(), {"late_or_exam"}),  # the first thing a new user types
+    ("i had a maths test and hadnt revised", {"late_or_exam"}, set()),
+])
+def test_a_tired_mornings_words(text, want, unwanted):
+    found = {h.id for h in analyze(text).motifs if h.subject == "dreamer"}  # what patterns counts
+    assert want <= found and not (unwanted & found), found

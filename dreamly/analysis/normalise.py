@@ -50,6 +50,10 @@ TYPOS = {
     "screamin": "screaming", "cryin": "crying", "laughin": "laughing", "shakin": "shaking",
     "tremblin": "trembling", "sobbin": "sobbing", "smilin": "smiling", "gigglin": "giggling",
     "yellin": "yelling", "shoutin": "shouting", "whimperin": "whimpering", "grinnin": "grinning",
+    # and for the verbs of the motifs (runnin, chasin, fallin are above)
+    "flyin": "flying", "floatin": "floating", "hidin": "hiding", "drownin": "drowning", "dyin": "dying",
+    "sinkin": "sinking", "climbin": "climbing", "swimmin": "swimming", "walkin": "walking",
+    "huntin": "hunting", "stalkin": "stalking", "trippin": "tripping", "buildin": "building",
 }
 TYPOS = {k: v for k, v in TYPOS.items() if k != v}
 
