@@ -143,31 +143,14 @@ def _plain(value) -> bool:
 
 def save(command) -> None:
     """Write `add`'s spec for the next process; quietly nothing when that can't be done safely."""
-    tmp = None
     try:
-        from dreamly.analysis.cache import _private_dir
+        from dreamly.analysis.cache import write_private
 
         header = key()
-        payload = marshal.dumps(describe(command))
-        path = _file()
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _private_dir(path.parent):
-            return
-        tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(header.encode("utf-8", "backslashreplace") + b"\n" + payload)
-        os.replace(tmp, path)
-        tmp = None
-        _state.pop("spec", None)
+        if write_private(_file(), header.encode("utf-8", "backslashreplace") + b"\n", marshal.dumps(describe(command))):
+            _state.pop("spec", None)
     except Exception:  # noqa: BLE001 - without a spec, Typer parses every run
         pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
 
 
 def parse(args: list, spec: list):

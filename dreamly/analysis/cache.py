@@ -262,34 +262,39 @@ def save(user_file: Path | str | None, matcher) -> None:
     process. Quietly does nothing when the folder can't be made private."""
     if not hasattr(os, "getuid"):
         return
-    tmp = None
     try:
         import marshal
 
         header = key(user_file)
         payload, blob = _encode(matcher)
-        payload = marshal.dumps(payload)
-        folder = cache_dir()
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _private_dir(folder):
-            return
-        tmp = folder / f".{FILE_NAME}.{os.getpid()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(header + b"\n")
-            fh.write(len(blob).to_bytes(8, "little"))
-            fh.write(blob)
-            fh.write(payload)
-        os.replace(tmp, folder / FILE_NAME)
-        tmp = None
-    except Exception:
+        write_private(cache_dir() / FILE_NAME, header + b"\n", len(blob).to_bytes(8, "little"), blob,
+                      marshal.dumps(payload))
+    except Exception:  # noqa: BLE001 - only a cache: the next process builds again
         pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+
+
+def write_private(path: Path, *chunks: bytes) -> bool:
+    """Write `chunks` as the file `path`, for this user alone: in a folder made private (else
+    nothing is written and False comes back), through a new temporary file (0600, never a
+    link) renamed over `path`, so a reader sees the old file or the whole new one. Raises on
+    failure, leaving no temporary file behind. The one writer of dreamly's caches."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not _private_dir(path.parent):
+        return False
+    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return True
 
 
 def adopt(user_file: Path | str | None):
