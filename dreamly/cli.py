@@ -232,16 +232,12 @@ def _refuse_unknown_filters(filters, journal) -> None:
         unknown = actions.unknown_motif(filters.motifs)
         if unknown is not None:
             fail(f"no motif {unknown!r}; `dreamly themes` lists them", code=ExitStatus.USAGE)  # a bad option value
-    from dreamly.feeling_names import FEELINGS
+    from dreamly.feeling_names import FEELINGS, guess_of
     from dreamly.store import Filters
 
     for name in filters.emotions:
         if name not in FEELINGS and not journal.count_matching(Filters(emotions=(name,))):
-            import difflib
-
-            close = difflib.get_close_matches(name, list(FEELINGS), n=1, cutoff=0.6)
-            guess = f" (did you mean {close[0]}?)" if close else ""
-            fail(f"no dream has the feeling {name!r}{guess}; dreamly counts {', '.join(FEELINGS)}", code=ExitStatus.USAGE)
+            fail(f"no dream has the feeling {name!r}{guess_of(name)}; dreamly counts {', '.join(FEELINGS)}", code=ExitStatus.USAGE)
 
 
 def _feeling_filter(name: str) -> str:
@@ -257,13 +253,18 @@ def _reading(db):
     """The journal, for a command that only reads: one that does not exist yet reads as empty,
     with a note naming where it was looked for (a mistyped --db or DREAMLY_DB must not quietly
     start a new journal, nor look like every dream is gone)."""
-    from dreamly.paths import journal_path
     from dreamly.store import open_journal
 
-    journal = open_journal(db, missing_is_empty=True)
-    if getattr(journal, "_scratch", None) is not None:
-        note(f"No journal at {journal_path(db)} yet; `dreamly add` starts one there.")
-    return journal
+    _note_if_no_journal(db)
+    return open_journal(db, missing_is_empty=True)
+
+
+def _note_if_no_journal(db) -> None:
+    from dreamly.paths import journal_path
+
+    path = journal_path(db)
+    if not os.path.lexists(path):
+        note(f"No journal at {path} yet; `dreamly add` starts one there.")
 
 
 def _filters(since, until, tags, emotions, motifs, limit=None, oldest_first=False):
@@ -1181,10 +1182,8 @@ def patterns(
     with option_values():
         window = reviewing.make_window(_date.today(), week=week, since=start, until=end, baseline_weeks=weeks)
     from dreamly import actions
-    from dreamly.paths import journal_path
 
-    if not os.path.lexists(journal_path(db)):  # read as an empty journal, nothing created
-        note(f"No journal at {journal_path(db)} yet; `dreamly add` starts one there.")
+    _note_if_no_journal(db)  # read as an empty journal, nothing created
     review = actions.weekly_review(db, window, page=html is not None, progress=_progress, on_note=note)
     report, text = review.report, review.page
     if html is not None:

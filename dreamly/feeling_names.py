@@ -70,12 +70,16 @@ def feeling_family(name: str, known=FEELINGS) -> tuple[str, str | None]:
     family = _from_lexicons(name) or ALIASES.get(name)
     if family and family in known:
         return family, f"'{name}' is counted as {family}"
+    return name, (f"Warning: '{name}' is not one of the feelings dreamly counts{guess_of(name, known)}; it is kept as you typed it. "
+                  f"They are: {', '.join(known)}")
+
+
+def guess_of(name: str, known=FEELINGS) -> str:
+    """" (did you mean fear?)" for a near miss of a feeling dreamly counts, else ""."""
     import difflib
 
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    guess = f" (did you mean {close[0]}?)" if close else ""
-    return name, (f"Warning: '{name}' is not one of the feelings dreamly counts{guess}; it is kept as you typed it. "
-                  f"They are: {', '.join(known)}")
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _from_lexicons(name: str) -> str | None:
