@@ -37,16 +37,17 @@ _VALIDATION_WORDS = (
 )
 
 
-def _one_line_usage(parse):
+def _one_line_usage(parse, command_ctx=None):
     """Run `parse`; a click usage error comes out as one line, as every other error does
     (click prints the usage, a hint and a blank line before its `Error:` line; the hint
-    goes on the same line here), with the usage exit code."""
+    goes on the same line here), with the usage exit code. `command_ctx` names the command
+    when the error carries no context (click's "Option '-e' requires an argument")."""
     try:
         return parse()
     except typer.TyperException as error:  # Typer's own copy of click's exceptions
         if getattr(error, "exit_code", None) != 2 or not hasattr(error, "format_message"):
             raise  # not a usage error
-        ctx = getattr(error, "ctx", None)
+        ctx = getattr(error, "ctx", None) or command_ctx
         path = ctx.command_path.partition(" ")[2] if ctx else ""
         message = error.format_message()
         for library, ours in _VALIDATION_WORDS:  # the validation library's words, in ours
@@ -61,7 +62,7 @@ class DreamlyCommand(TyperCommand):
 
     def parse_args(self, ctx, args):
         _typer_fast.install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
-        return _one_line_usage(lambda: super(DreamlyCommand, self).parse_args(ctx, args))
+        return _one_line_usage(lambda: super(DreamlyCommand, self).parse_args(ctx, args), ctx)
 
     def invoke(self, ctx):
         try:
@@ -83,7 +84,7 @@ class DreamlyCommand(TyperCommand):
 class DreamlyGroup(TyperGroup):
     def parse_args(self, ctx, args):
         _typer_fast.install_lazy_coercion(self.get_params(ctx))  # includes the -h/--help option
-        return _one_line_usage(lambda: super(DreamlyGroup, self).parse_args(ctx, args))
+        return _one_line_usage(lambda: super(DreamlyGroup, self).parse_args(ctx, args), ctx)
 
     def resolve_command(self, ctx, args):
         return _one_line_usage(lambda: super(DreamlyGroup, self).resolve_command(ctx, args))

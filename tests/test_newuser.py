@@ -194,6 +194,7 @@ def test_the_config_hint_works_when_the_config_folder_does_not_exist_yet(cli, tm
     (["lst"], "Error: No such command 'lst'. Did you mean 'list'? (see `dreamly --help`)"),
     (["show", "abc"], "Error: Invalid value for 'ID': not a whole number (see `dreamly show --help`)"),
     (["show"], "Error: Missing argument 'ID'. (see `dreamly show --help`)"),
+    (["list", "-e"], "Error: Option '-e' requires an argument. (see `dreamly list --help`)"),
     (["export", "--format", "pdf"],
      "Error: Invalid value for '--format' / '-f': 'pdf' is not one of 'markdown', 'json', 'csv'. "
      "(see `dreamly export --help`)"),
