@@ -376,12 +376,18 @@ def recall_streak(days_newest_first: Iterable[date], until: date) -> int:
 
 
 def _shift(pursuers: list[dict]) -> dict | None:
-    """The pursuer seen most now against the one seen most before, when they differ."""
-    now = max((p for p in pursuers if p["count"]), key=lambda p: p["count"], default=None)
-    before = max((p for p in pursuers if p["baseline"]), key=lambda p: p["baseline"], default=None)
-    if now is None and before is None:
+    """The pursuer seen most now against the one seen most before, when they differ;
+    `now_tied` / `before_tied` list every pursuer sharing the top count (two pursuers seen
+    once each are not "mostly" either of them)."""
+    def top(key: str) -> list[str]:
+        best = max((p[key] for p in pursuers), default=0)
+        return [p["id"] for p in pursuers if best and p[key] == best]
+
+    now, before = top("count"), top("baseline")
+    if not now and not before:
         return None
-    return {"now": now["id"] if now else None, "before": before["id"] if before else None}
+    return {"now": now[0] if now else None, "before": before[0] if before else None,
+            "now_tied": now, "before_tied": before}
 
 
 def _links(dreams, targets_of, kind: str, vocab: Vocabulary) -> list[dict]:

@@ -64,15 +64,27 @@ def pursuer_shift_sentence(report: dict) -> str | None:
     if not shift:
         return None
     rows = {p["id"]: p for p in report["pursuers"]}
-    now, before = rows.get(shift.get("now")), rows.get(shift.get("before"))
+
+    def who(key: str) -> str | None:
+        """"mostly animal", or "animal and stranger or monster alike" for a tie."""
+        tied = [rows[i] for i in shift.get(f"{key}_tied") or [shift.get(key)] if i in rows]
+        if not tied:
+            return None
+        names = [pursuer_name(p).lower() for p in tied]
+        if len(names) == 1:
+            return f"mostly {names[0]}"
+        return f"{', '.join(names[:-1])} and {names[-1]} alike"
+
+    now, before = who("now"), who("before")
     if now is None:
-        return (f"Nothing chased you {now_word(report)}; before, mostly {pursuer_name(before).lower()} "
-                f"({per_week(before['baseline'])} a week).")
+        before_row = rows[(shift.get("before_tied") or [shift["before"]])[0]]
+        return (f"Nothing chased you {now_word(report)}; before, {before} "
+                f"({per_week(before_row['baseline'])} a week{' each' if ' alike' in before else ''}).")
     if before is None:
-        return f"Mostly {pursuer_name(now).lower()} {now_word(report)}; nothing chased you before."
-    if now is before:
-        return f"Mostly {pursuer_name(now).lower()}, now as before."
-    return f"Lately mostly {pursuer_name(now).lower()}; before, mostly {pursuer_name(before).lower()}."
+        return f"{capital(now)} {now_word(report)}; nothing chased you before."
+    if now == before:
+        return f"{capital(now)}, now as before."
+    return f"Lately {now}; before, {before}."
 
 
 def link_sentence(link: dict, target_key: str) -> str:
