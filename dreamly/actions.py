@@ -445,7 +445,7 @@ def import_dreams(db, path, fmt: str, *, date_column: str, text_column: str, dry
 
 
 def export_dreams(db, filters, fmt: str, output, out, *, split: bool = False, progress=None,
-                  on_note: Callable[[str], None] = lambda message: None) -> int:
+                  on_note: Callable[[str], None] = lambda message: None, replace: bool = False) -> int:
     """`export`: write the dreams `filters` pick as `fmt` to `output` (a file, or with `split`
     a folder), or to the stream `out`; returns how many. `progress(total, label)` as for
     import, or None for no bar (the dreams are then not counted first). Motif labels are
@@ -461,7 +461,7 @@ def export_dreams(db, filters, fmt: str, output, out, *, split: bool = False, pr
         total = journal.count_matching(filters) if progress is not None else 0
         with (progress or _no_progress)(total, "Exporting") as advance:
             return formats.export(journal, filters, fmt, output, out, split=split, on_progress=advance,
-                                  motif_labels=labels)
+                                  motif_labels=labels, replace=replace)
 
 
 def backup(db, target) -> tuple:

@@ -1361,6 +1361,7 @@ def export(
     tag: TagFilter = None,
     emotion: EmotionFilter = None,
     motif: MotifFilter = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace --output even if it is not an earlier export (an earlier export, or an empty file, is always replaced).")] = False,
     db: DbOption = None,
 ) -> None:
     """Export dreams as Markdown, JSON or CSV, all of them or those the filters pick.
@@ -1380,7 +1381,7 @@ def export(
     bar = _progress if output is not None and sys.stdout.isatty() else None
     try:
         count = actions.export_dreams(db, filters, fmt, output, _stdout_for_data(), split=split, progress=bar,
-                                      on_note=note)
+                                      on_note=note, replace=force)
     except BrokenPipeError:  # `dreamly export | head`: the reader has all it wanted
         _silence_stdout()
         raise typer.Exit(ExitStatus.BROKEN_PIPE) from None

@@ -207,3 +207,29 @@ def test_a_usage_error_is_one_line_with_the_usage_code(cli, args, said):
     result = cli(*args)
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [said]
+
+
+def test_export_does_not_write_over_a_file_that_is_not_an_earlier_export(cli, tmp_path):
+    # `dreamly export -o notes.md` replaced the user's own notes.md without a word
+    add(cli, DREAM)
+    notes = tmp_path / "notes.md"
+    notes.write_text("my own notes\n")
+    result = cli("export", "-o", str(notes))
+    assert result.exit_code == 1
+    assert error_lines(result) == [f"Error: {notes} already exists and is not a dreamly export; "
+                                   "give another file name, or add --force to replace it"]
+    assert notes.read_text() == "my own notes\n"
+    assert cli("export", "-o", str(notes), "--force").exit_code == 0
+    assert "legs felt like concrete" in notes.read_text()
+
+
+@pytest.mark.parametrize("first, then", [("markdown", "markdown"), ("json", "json"), ("csv", "csv"),
+                                         ("json", "markdown")])
+def test_an_earlier_export_is_replaced_as_a_weekly_backup_expects(cli, tmp_path, first, then):
+    add(cli, DREAM)
+    out = tmp_path / "backup.txt"
+    assert cli("export", "-f", first, "-o", str(out)).exit_code == 0
+    add(cli, "a second dream about a lighthouse")
+    result = cli("export", "-f", then, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "lighthouse" in out.read_text()

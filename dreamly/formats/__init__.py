@@ -129,10 +129,13 @@ def _with_history(journal, batch: list[dict]) -> Iterator[dict]:
 
 def export(journal, filters, fmt: str, output: Path | None, out: TextIO | None = None, *, split: bool = False,
            on_progress: Progress = None, motif_labels: Callable[[], dict] | dict | None = None,
-           today: date | None = None) -> int:
+           today: date | None = None, replace: bool = False) -> int:
     """Write the dreams matching `filters` as `fmt` to `output` (a file, or with `split` a
     folder), or to `out` when there is no output. Returns how many dreams were written.
     `motif_labels` (a dict, or a function giving one) is asked only by a format that names motifs.
+    An existing file is replaced only when it is empty or an earlier export (a weekly
+    `export -o backup.json` keeps working), or with `replace`: `-o notes.md` must not wipe
+    someone's own notes.
 
     A file is written next to its target and renamed into place, and a split export is
     built in a hidden folder and renamed, so a failed export never leaves half a file.
@@ -145,6 +148,9 @@ def export(journal, filters, fmt: str, output: Path | None, out: TextIO | None =
         raise DreamlyError(split_problem)
     if output is not None and not split and output.is_dir():
         raise DreamlyError(f"{output} is a folder; give a file name, or add --split for one file per dream")
+    if output is not None and not split and not replace and not _replaceable(output):
+        raise DreamlyError(f"{output} already exists and is not a dreamly export; "
+                           "give another file name, or add --force to replace it")
     job = ExportJob(journal, filters, journal.count_matching(filters), on_progress, motif_labels, today)
     dreams = job.counting(iter_export(journal, filters))
     if split:
@@ -152,6 +158,22 @@ def export(journal, filters, fmt: str, output: Path | None, out: TextIO | None =
     if output is None:
         return exporter.export(dreams, out, job)
     return write_atomically(output, lambda stream: exporter.export(dreams, stream, job), newline=exporter.NEWLINE)
+
+
+def _replaceable(output: Path) -> bool:
+    """Whether export may write over `output`: missing, empty, or begun as an export is. A
+    symbolic link is: the write replaces the link itself, never the file it points to."""
+    if output.is_symlink():
+        return True
+    try:
+        with open(output, "rb") as existing:
+            start = existing.read(64)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return True  # not readable: writing it fails with its own clear error
+    start = start.removeprefix(b"\xef\xbb\xbf")
+    return not start.strip() or any(start.startswith(module.SIGNATURE) for module in EXPORTERS.values())
 
 
 def split_conflict(fmt: str, split: bool, output: Path | None) -> str | None:

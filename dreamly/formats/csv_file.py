@@ -181,6 +181,7 @@ def _csv_records(path: Path, stream, stamp: str, today: date | None, date_column
 
 SUFFIXES = (".csv", ".tsv")  # what `import` reads as CSV when no --format is given
 NEWLINE = ""  # the csv module writes its own line ends
+SIGNATURE = ",".join(CSV_COLUMNS[:3]).encode() + b","  # how a file this exporter wrote begins
 
 
 def export(dreams: Iterable[dict], out: TextIO, job) -> int:

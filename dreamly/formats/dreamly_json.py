@@ -147,6 +147,7 @@ def _dreamly_record(path: Path, number: int, raw, stamp: str) -> Incoming:
 
 SUFFIXES = (".json",)  # what `import` reads as JSON when no --format is given (this or jrnl's, by content)
 NEWLINE = None
+SIGNATURE = b'{"dreamly_export"'  # how a file this exporter wrote begins (export may replace it)
 NOT_THIS = "a dreamly JSON export (no 'dreamly_export' field)"  # what a JSON file that `recognises` refuses is not
 LABEL = "dreamly"
 

@@ -461,6 +461,7 @@ def _record_from_meta(meta: dict, body: str, path: Path, stamp: str, today: date
 
 SUFFIXES = (".md", ".markdown")  # what `import` reads as a Markdown note when no --format is given
 NEWLINE = None
+SIGNATURE = b"# Dream journal\n"  # how a file this exporter wrote begins (export may replace it)
 
 
 def export(dreams: Iterable[dict], out: TextIO, job) -> int:
