@@ -74,6 +74,7 @@ _FINITE_WORD = compile_later(r"\b(?:was|were|is|are|am|be|had|has|have|did|does|
 
 
 _BARE_RUN = frozenset(("ran", "run", "runs", "running"))
+_JOINING = frozenset(("but", "and", "then", "so", "until", "till"))
 
 
 # (module-level, so compiled once and kept in the matcher cache's programs: lazy_re)
@@ -228,6 +229,11 @@ class Pursuers:
                 cl, ci = doc.clause_of(h.start)
                 lead = _LEAD_WORD.match(text[h.start:h.end])  # "he chases": the subject is in the hit
                 lead = lead.group().lower() if lead else ""
+                if lead in _JOINING and h.end - h.start > len(lead) + 1:
+                    # "but it followed me": the hit opens with a conjunction; its subject comes next
+                    after = _LEAD_WORD.match(text, h.start + len(lead) + 1, h.end)
+                    if after and after.group().lower() in ("he", "she", "they", "it"):
+                        lead = after.group().lower()
                 head = _FIRST_WORDS.match(text, h.start, h.end)  # the hit's first two words
                 if lead in _OPENS_NOUN_PHRASE or (lead not in ("he", "she", "they", "it", "them", "him", "her")
                                                   and self._candidates(doc, h.start, head.end() if head else h.start + len(lead))):
