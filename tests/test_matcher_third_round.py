@@ -190,3 +190,21 @@ def test_feelings_in_real_wording(text, feeling):
 ])
 def test_the_same_words_that_are_no_feeling(text, not_this):
     assert not_this not in feelings(text)
+
+
+@pytest.mark.parametrize("text", [
+    "My friends came round. I was holding a small naked baby.",
+    "People were everywhere at the beach, and a nude sunbather waved.",
+    "Nobody saw me hide the key in my pants pocket.",
+])
+def test_someone_else_naked_or_a_pocket_is_not_the_dreamer_naked(text):
+    assert "naked_in_public" not in motifs(text)
+
+
+def test_the_dreamer_naked_in_public_still_counts():
+    assert "naked_in_public" in motifs("I was naked in the street and everyone stared.")
+
+
+def test_a_death_only_believed_is_no_death():
+    assert "death" not in motifs("He lay on the sand. I thought he was dead. Then he opened his eyes.")
+    assert "death" in motifs("He lay on the sand. He was dead.")
