@@ -208,3 +208,24 @@ def test_the_dreamer_naked_in_public_still_counts():
 def test_a_death_only_believed_is_no_death():
     assert "death" not in motifs("He lay on the sand. I thought he was dead. Then he opened his eyes.")
     assert "death" in motifs("He lay on the sand. He was dead.")
+
+
+@pytest.mark.parametrize("text", [
+    "I held on to the struggling, hissing, screaming cat.",
+    "I was holding a crying baby.",
+    "Laughing children ran past the gate.",
+    "And the light just went out. [laugh] That's all I remember.",
+])
+def test_behaviour_of_the_noun_after_it_or_the_tellers_laugh_is_no_feeling_of_the_dreamers(text):
+    assert not feelings(text) & {"fear", "sadness", "joy"}
+
+
+@pytest.mark.parametrize("text, feeling", [("I was screaming.", "fear"), ("I started crying.", "sadness"),
+                                           ("We were all laughing.", "joy")])
+def test_the_dreamers_own_behaviour_still_shows_the_feeling(text, feeling):
+    assert feeling in feelings(text)
+
+
+def test_caught_off_guard_is_no_social_fear():
+    assert "fear" in feelings("I'm frightened and caught off guard by the open door.")
+    assert "anxiety" in feelings("I was afraid we'd get caught.")
