@@ -229,3 +229,38 @@ def test_the_dreamers_own_behaviour_still_shows_the_feeling(text, feeling):
 def test_caught_off_guard_is_no_social_fear():
     assert "fear" in feelings("I'm frightened and caught off guard by the open door.")
     assert "anxiety" in feelings("I was afraid we'd get caught.")
+
+
+# -- kinds from the second fresh sample -------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "I walked along the shore with my old teacher (deceased) and we talked.",
+    "I screamed bloody murder when he grabbed my arm.",
+    "I begged for a minute to phone my mum before she killed me.",
+    "We were playing a video game. My brother kept killing me.",
+])
+def test_a_note_an_idiom_an_unrealised_killing_or_a_games_death_is_no_death(text):
+    assert "death" not in motifs(text)
+
+
+def test_a_death_after_a_game_of_cards_is_a_death():
+    assert "death" in motifs("I played a game of cards with my grandad. Then he died.")
+
+
+@pytest.mark.parametrize("text", [
+    "Some friends and I were doing a test in the gym.",
+    "We did the exam in a freezing hall.",
+])
+def test_doing_an_exam_is_an_exam(text):
+    assert "late_or_exam" in motifs(text)
+
+
+def test_an_escape_wanted_and_not_made_is_trapped_but_a_body_that_wont_move_is_not():
+    assert "trapped" in motifs("I wanted to escape, but couldn't. A rock blocked the whole entrance.")
+    got = motifs("I was trying to get out but I couldn't move.")
+    assert "trapped" not in got and "paralysis" in got
+
+
+@pytest.mark.parametrize("text", ["I got out of the car and ran. They chased.", "I dreamt of being pursued again."])
+def test_a_chase_told_in_a_word(text):
+    assert C in motifs(text)
