@@ -264,3 +264,13 @@ def test_an_escape_wanted_and_not_made_is_trapped_but_a_body_that_wont_move_is_n
 @pytest.mark.parametrize("text", ["I got out of the car and ran. They chased.", "I dreamt of being pursued again."])
 def test_a_chase_told_in_a_word(text):
     assert C in motifs(text)
+
+
+def test_an_agent_trying_to_kill_the_dreamer_who_flees_is_a_chase():
+    assert {C, S} <= motifs("Two huge giants were trying to kill me. I was running for cover.")
+    assert C not in motifs("He was trying to kill me but I fought him off.")
+
+
+def test_the_dead_that_chase_are_monsters_not_unseen():
+    got = motifs("The dead bodies got up and started chasing me.")
+    assert {C, S} <= got and UNSEEN not in got
