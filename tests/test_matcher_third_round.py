@@ -274,3 +274,29 @@ def test_an_agent_trying_to_kill_the_dreamer_who_flees_is_a_chase():
 def test_the_dead_that_chase_are_monsters_not_unseen():
     got = motifs("The dead bodies got up and started chasing me.")
     assert {C, S} <= got and UNSEEN not in got
+
+
+@pytest.mark.parametrize("text, feeling", [
+    ("I called her a bitch and slammed the door.", "anger"),
+    ('I said "Stupid cow" under my breath.', "anger"),
+    ('I start yelling, "Pull the fuck over!"', "anger"),
+    ("I gave him a very dirty look.", "anger"),
+    ("I'm real mad at him.", "anger"),
+    ("I feel a bit uncomfortable and out of place.", "anxiety"),
+    ("I could feel the tension in my shoulders.", "anxiety"),
+    ("As I got dressed I covered myself with a towel.", "shame"),
+    ("I thought how silly I was.", "shame"),
+    ("It was such a relief.", "relief"),
+])
+def test_feelings_shown_in_the_dreamers_words_and_acts(text, feeling):
+    assert feeling in feelings(text)
+
+
+@pytest.mark.parametrize("text, not_this", [
+    ("He called me names.", "anger"),
+    ("The chair was uncomfortable.", "anxiety"),
+    ("I was hesitant to leave my boyfriend.", "anxiety"),
+    ("It was real cold outside.", "anger"),
+])
+def test_not_these_feelings(text, not_this):
+    assert not_this not in feelings(text)
