@@ -300,3 +300,17 @@ def test_feelings_shown_in_the_dreamers_words_and_acts(text, feeling):
 ])
 def test_not_these_feelings(text, not_this):
     assert not_this not in feelings(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Then I realise I have not attended one rehearsal.",
+    "They punished me because I'd not gone to a meeting.",
+    "I haven't attended a single lecture all term.",
+    "I had forgotten about the chemistry test.",
+])
+def test_an_obligation_missed_or_forgotten_is_late(text):
+    assert "late_or_exam" in motifs(text)
+
+
+def test_forgetting_keys_is_not_late():
+    assert "late_or_exam" not in motifs("I forgot my keys at home.")
