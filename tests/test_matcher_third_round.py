@@ -314,3 +314,13 @@ def test_an_obligation_missed_or_forgotten_is_late(text):
 
 def test_forgetting_keys_is_not_late():
     assert "late_or_exam" not in motifs("I forgot my keys at home.")
+
+
+def test_a_release_tells_of_being_held():
+    assert "trapped" in motifs("They held my arms behind my back. Then I was finally released.")
+    assert "trapped" not in motifs("I was released from hospital on Monday.")
+
+
+def test_a_bare_part_on_show_is_naked_in_public():
+    assert "naked_in_public" in motifs("My bare butt is showing and the teacher looks over.")
+    assert "naked_in_public" not in motifs("My bottom was sore from the ride.")
