@@ -324,3 +324,13 @@ def test_a_release_tells_of_being_held():
 def test_a_bare_part_on_show_is_naked_in_public():
     assert "naked_in_public" in motifs("My bare butt is showing and the teacher looks over.")
     assert "naked_in_public" not in motifs("My bottom was sore from the ride.")
+
+
+def test_fear_of_tipping_over_is_a_physical_fear():
+    assert "fear" in feelings("I am afraid we'll tip over.")
+    assert "anxiety" in feelings("I was afraid she would leave me.")
+
+
+def test_getting_away_by_car_from_a_clear_danger_implies_fear():
+    assert "fear" in feelings("He was going to rape me, but I pushed him off, locked the doors and drove off.")
+    assert "fear" not in feelings("I locked the doors and went to bed.")
