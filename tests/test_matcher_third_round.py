@@ -373,3 +373,18 @@ def test_fish_floating_are_not_the_dreamer_flying():
 
 def test_asking_someone_to_follow_is_no_chase():
     assert C not in motifs("I ran back, telling Mum to follow me.")
+
+
+@pytest.mark.parametrize("text", ["I was thinking that he was hot.", "I bought two pairs of sandals that I loved.",
+                                  "I liked him for some reason.", "I liked Eric a lot."])
+def test_more_ways_of_liking_and_loving(text):
+    assert "joy" in feelings(text)
+
+
+def test_liking_a_place_is_not_joy_by_itself():
+    assert "joy" not in feelings("I liked Paris.")
+
+
+def test_screaming_with_laughter_is_no_fear():
+    got = feelings("The bench spun round and I was screaming and laughing.")
+    assert "fear" not in got and "joy" in got
