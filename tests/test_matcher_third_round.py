@@ -388,3 +388,17 @@ def test_liking_a_place_is_not_joy_by_itself():
 def test_screaming_with_laughter_is_no_fear():
     got = feelings("The bench spun round and I was screaming and laughing.")
     assert "fear" not in got and "joy" in got
+
+
+def test_running_made_hard_is_heavy_legs():
+    assert "heavy_legs" in motifs("It was so hard for me to run.")
+    assert "heavy_legs" not in motifs("It was hard to choose a cake.")
+
+
+def test_being_eaten_is_a_death_but_a_meal_is_not():
+    assert "death" in motifs("A crocodile ate someone on the bank.")
+    assert "death" not in motifs("We ate some fish for dinner.")
+
+
+def test_cannot_leave_someone_elses_house_is_trapped():
+    assert "trapped" in motifs("I can not leave his mansion until I agree.")
