@@ -402,3 +402,34 @@ def test_being_eaten_is_a_death_but_a_meal_is_not():
 
 def test_cannot_leave_someone_elses_house_is_trapped():
     assert "trapped" in motifs("I can not leave his mansion until I agree.")
+
+
+# -- typed notes -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, pursuer", [
+    ("man with an axe. i ran. thats all i remember", S),
+    ("it was gaining. never saw what it was", UNSEEN),
+    ("there was a woman in a long coat after me", S),
+    ("soldiers with torches hunting for us in the woods", S),
+])
+def test_typed_chases(text, pursuer):
+    assert {C, pursuer} <= motifs(text)
+
+
+@pytest.mark.parametrize("text", ["a dog. i ran to get the ball.", "something in the attic. went up, nothing there, ran back down",
+                                  "we played hide and seek and they were hunting for us", "the economy was gaining."])
+def test_typed_near_misses_are_no_chase(text):
+    assert C not in motifs(text)
+
+
+@pytest.mark.parametrize("text, motif", [
+    ("swam like mad but the shore wasnt getting any closer", "running_nowhere"),
+    ("the harder i ran the further away the door got", "running_nowhere"),
+    ("my legs so heavy, like bags of sand", "heavy_legs"),
+])
+def test_typed_cant_run(text, motif):
+    assert motif in motifs(text)
+
+
+def test_a_train_not_getting_closer_to_a_city_is_not_running_nowhere():
+    assert "running_nowhere" not in motifs("The train wasn't getting any closer to London.")
