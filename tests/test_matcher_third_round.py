@@ -433,3 +433,18 @@ def test_typed_cant_run(text, motif):
 
 def test_a_train_not_getting_closer_to_a_city_is_not_running_nowhere():
     assert "running_nowhere" not in motifs("The train wasn't getting any closer to London.")
+
+
+def test_someone_or_something_coming_behind_the_dreamer_who_runs():
+    got = motifs("I knew someone, or something, was coming along behind me. I started to run, "
+                 "and the lift at the far end didn't get any closer.")
+    assert {C, UNSEEN, "running_nowhere"} <= got
+
+
+def test_a_door_shut_behind_the_dreamer_is_no_pursuer():
+    assert S not in motifs("I ran into a doorway and an old woman slammed the door shut behind me.")
+
+
+def test_every_step_a_struggle_in_snow_is_uphill_or_water():
+    assert "uphill_or_water" in motifs("The snow was up over my knees so every step was a struggle.")
+    assert "uphill_or_water" not in motifs("The air was thick as syrup and every stride took forever.")
