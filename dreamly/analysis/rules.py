@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from itertools import count
-
 from dreamly._struct import Struct
 from dreamly.lazy_re import compile_later, from_program, program
 from dreamly.analysis.knowledge import Knowledge, _expand
@@ -168,14 +166,14 @@ class Matcher(Pursuers):
         self._programs: dict[str, bytes] = {}  # expanded source -> its compiled program (lazy_re), from the cache
         self._literals: dict[str, frozenset[str] | None] = {}  # expanded source -> its literals
         self._lexicons: dict[str, list[str]] = {}  # expanded source -> its plain words (lexicons.WordFinder)
-        self._order = count()
+        self._ordered: list[_Rule] = []  # every rule, by its order (rule.order is its place here)
         self.rules: dict[str, list[_Rule]] = {}
         self.requires: dict[str, str] = {}
         self._agent_specs: dict[str, list[str]] = {}
         self._agents: dict[str, list[tuple[re.Pattern, frozenset[str] | None]]] | None = None
-        self._key_owner: dict[str, set[str]] = {}
+        key_owner: dict[str, set[str]] = {}
         self.always: set[str] = set()
-        self._by_literal: dict[str, list[_Rule]] = {}
+        self._by_literal: dict[str, list[int]] = {}  # literal -> the orders of the rules indexed under it
         self._unindexed: list[_Rule] = []  # no literal found: run whenever their label may fire
         _remember_groups(_expand(v, self._macros) for v in self._macros.values())
         inf = self._inference = knowledge.inference.get("flight_fear")
@@ -197,13 +195,17 @@ class Matcher(Pursuers):
                 if spec.get("phrases") and not keys:
                     self.always.add(label)
                 for k in keys:
-                    self._key_owner.setdefault(k, set()).add(label)
+                    key_owner.setdefault(k, set()).add(label)
                 for rule in rules:
                     if rule.lits is None:
                         self._unindexed.append(rule)
                     for lit in rule.lits or ():
-                        self._by_literal.setdefault(lit, []).append(rule)
-        del self._order  # the rules are made; a count is no plain data (analysis/cache.py) and no pickle on 3.14
+                        self._by_literal.setdefault(lit, []).append(rule.order)
+        # key -> the number of its set of labels: a hundred-odd sets for two thousand keys, and
+        # small numbers, which the matcher cache loads without making an object for each
+        label_sets: dict[frozenset[str], int] = {}
+        self._key_owner = {k: label_sets.setdefault(frozenset(v), len(label_sets)) for k, v in key_owner.items()}
+        self._label_sets = tuple(label_sets)
         self._key_lengths = sorted({len(k) for k in self._key_owner})
         # Patterns run on the folded lower-case text, unless one of them uses inline flags
         # (rare; then all run with re.IGNORECASE on the original text, as they are written).
@@ -251,10 +253,11 @@ class Matcher(Pursuers):
             not_near = _expand(item["not_near"], self._macros) if item.get("not_near") else None
             rules.append(_Rule(
                 kind, label, source, item.get("subject", default_subject), int(item.get("window", 0)),
-                bool(item.get("realis", default_realis)), self._lits(source), order=next(self._order),
+                bool(item.get("realis", default_realis)), self._lits(source), order=len(self._ordered),
                 near_source=near, not_near_source=not_near, unless_sources=unless,
                 near_lits=self._lits(near), not_near_lits=self._lits(not_near), unless_lits=unless_lits,
             ))
+            self._ordered.append(rules[-1])
         return rules
 
     def _re(self, source: str) -> re.Pattern:
@@ -361,8 +364,8 @@ class Matcher(Pursuers):
             if n > len(word):
                 break
             got = self._key_owner.get(word[:n])
-            if got:
-                labels |= got
+            if got is not None:
+                labels |= self._label_sets[got]
         lits = []
         for i in range(len(word) - 2):
             for lit in self._lits_by_head.get(word[i:i + 3], ()):
@@ -414,23 +417,23 @@ class Matcher(Pursuers):
                 labels |= woken
             found.update(lits)
         # the woken rules, with their index literals found in the text
-        todo: dict[_Rule, list[str] | None] = {}
-        by_literal = self._by_literal
+        todo: dict[int, list[str] | None] = {}  # rule order -> its literals in the text
+        by_literal, ordered = self._by_literal, self._ordered
         for lit in found:
-            for rule in by_literal.get(lit, ()):
-                if rule.label in labels:
-                    got = todo.get(rule)
+            for n in by_literal.get(lit, ()):
+                if ordered[n].label in labels:
+                    got = todo.get(n)
                     if got is None:
-                        todo[rule] = [lit]
+                        todo[n] = [lit]
                     else:
                         got.append(lit)
         for rule in self._unindexed:
             if rule.label in labels:
-                todo[rule] = None
+                todo[rule.order] = None
         hits: list[Hit] = []
         hay, sents = doc.hay, doc.sents
-        for rule in sorted(todo, key=lambda r: r.order):
-            lits = todo[rule]
+        for n in sorted(todo):
+            rule, lits = ordered[n], todo[n]
             if lits is None:
                 spans = [(0, len(hay))]
             else:
