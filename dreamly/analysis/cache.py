@@ -274,14 +274,14 @@ class _Programs:
 class _LazyRule(_Rule):
     """A rule from the cache: its label and order at once (what `analyze` reads of each rule
     a dream's words wake), its other fields decoded from the file the first time one is read,
-    its programs then added to the matcher's. Pickles as the plain _Rule it is."""
+    its programs and lexicon words then added to the matcher's. Pickles as the plain _Rule it is."""
 
     __slots__ = ("_place",)
 
     def __init__(self, place: tuple, label: str, order: int):
         self.label = label
         self.order = order
-        self._place = place  # (the _Stored, its _Programs or None, start, end)
+        self._place = place  # (the _Stored, the matcher's _Programs or None, its _lexicons, start, end)
 
     def __getattr__(self, name):  # only called for a field not (yet) set
         if name == "_place" or name.startswith("__"):
@@ -289,17 +289,21 @@ class _LazyRule(_Rule):
         place = self._place
         if place is None:
             raise AttributeError(name)
-        stored, programs, start, end = place
+        stored, programs, lexicons, start, end = place
         fields = _Rule._fields
         try:
-            row, places = stored.decode(start, end)
+            row, places, words = stored.decode(start, end)
             if not (type(row) is tuple and len(row) == len(fields) and row[1] == self.label and row[7] == self.order):
                 raise ValueError("not this rule")
             if programs is not None:
                 programs._places.update(places)
         except Exception:  # noqa: BLE001 - a file damaged in place: this rule as built
-            built = stored.built()._ordered[self.order]
-            row = tuple(getattr(built, n) for n in fields)
+            built = stored.built()
+            rule = built._ordered[self.order]
+            row = tuple(getattr(rule, n) for n in fields)
+            sources = {rule.source, *rule.unless_sources, rule.near_source, rule.not_near_source}
+            words = {s: built._lexicons[s] for s in sources if s in built._lexicons}
+        lexicons.update(words)
         for field, value in zip(fields, row):
             setattr(self, field, value)
         self._place = None
@@ -337,9 +341,9 @@ class _LazyMatcher(Matcher):
 # Knowledge attributes that only building a Matcher reads (and feeling names, later): what
 # makes up half of the knowledge base's bytes
 LATER = ("motif_specs", "emotion_specs", "lenses")
-# Matcher attributes that only some dreams need: the agent patterns' literals (a chase), the
-# lexicons' words (a rule compiled), who can feel (a feeling without a subject of its own)
-LATER_STATE = ("_literals", "_lexicons", "_feelers")
+# Matcher attributes that only some dreams need: the agent patterns' literals (a chase), who
+# can feel (a feeling without a subject of its own)
+LATER_STATE = ("_literals", "_feelers")
 
 
 class _Knowledge(Knowledge):
@@ -372,8 +376,8 @@ class _Knowledge(Knowledge):
 def _encode(matcher) -> tuple:
     """The freshly built matcher as plain data (tuples, dicts, lists, sets, strings,
     numbers: what marshal can write), and the bytes read later (`_Stored`), each placed in
-    them by (start, end): each rule's fields with the places of its programs, the programs,
-    the rule specs and the LATER_STATE tables."""
+    them by (start, end): each rule's fields with the places of its programs (and its words,
+    for a lexicon), the programs, the rule specs and the LATER_STATE tables."""
     import marshal
 
     from dreamly.analysis.knowledge import Motif
@@ -402,14 +406,18 @@ def _encode(matcher) -> tuple:
     assert all(rule.order == n for n, rule in enumerate(rules))
     heads = []  # per rule (by order): its label, where its fields are
     of_rules: set[str] = set()
+    lexicons = state["_lexicons"]
     for rule in rules:
-        # a rule's fields, and where the programs of its patterns are (a pattern several rules
-        # share is with each)
+        # a rule's fields, where the programs of its patterns are (a pattern several rules
+        # share is with each), and the words of its lexicon
         sources = {rule.source, *rule.unless_sources, rule.near_source, rule.not_near_source}
-        row = tuple(getattr(rule, n) for n in rule_fields), {s: placed[s] for s in sources if s in placed}
+        row = (tuple(getattr(rule, n) for n in rule_fields), {s: placed[s] for s in sources if s in placed},
+               {s: lexicons[s] for s in sources if s in lexicons})
         of_rules.update(sources)
         heads.append((rule.label, *place(marshal.dumps(row))))
+    # (what no rule has stays with the matcher: a rule's patterns are compiled after it is decoded)
     state["_programs"] = {source: where for source, where in placed.items() if source not in of_rules}
+    state["_lexicons"] = {source: words for source, words in lexicons.items() if source not in of_rules}
     state["rules"] = {label: [r.order for r in rs] for label, rs in state["rules"].items()}
     state["_unindexed"] = [r.order for r in state["_unindexed"]]
     module_programs = (module[0], module[1], {key: place(packed) for key, packed in module[2].items()}) if module else ()
@@ -464,7 +472,8 @@ def _decode(payload, stored: _Stored) -> object:
     knowledge._later = (stored, *knowledge._later)
     knowledge.motifs = {mid: Motif(*row) for mid, row in motifs.items()}
     stored.knowledge = knowledge
-    rules = state["_ordered"] = [_LazyRule((stored, programs, start, end), label, n)
+    lexicons = state["_lexicons"]
+    rules = state["_ordered"] = [_LazyRule((stored, programs, lexicons, start, end), label, n)
                                  for n, (label, start, end) in enumerate(heads)]
     state["rules"] = {label: [rules[n] for n in ns] for label, ns in state["rules"].items()}
     state["_unindexed"] = [rules[n] for n in state["_unindexed"]]
