@@ -74,6 +74,7 @@ _FINITE_WORD = compile_later(r"\b(?:was|were|is|are|am|be|had|has|have|did|does|
 
 
 _BARE_RUN = frozenset(("ran", "run", "runs", "running"))
+_JOINING = frozenset(("but", "and", "then", "so", "until", "till"))
 
 
 # (module-level, so compiled once and kept in the matcher cache's programs: lazy_re)
@@ -228,6 +229,11 @@ class Pursuers:
                 cl, ci = doc.clause_of(h.start)
                 lead = _LEAD_WORD.match(text[h.start:h.end])  # "he chases": the subject is in the hit
                 lead = lead.group().lower() if lead else ""
+                if lead in _JOINING and h.end - h.start > len(lead) + 1:
+                    # "but it followed me": the hit opens with a conjunction; its subject comes next
+                    after = _LEAD_WORD.match(text, h.start + len(lead) + 1, h.end)
+                    if after and after.group().lower() in ("he", "she", "they", "it"):
+                        lead = after.group().lower()
                 head = _FIRST_WORDS.match(text, h.start, h.end)  # the hit's first two words
                 if lead in _OPENS_NOUN_PHRASE or (lead not in ("he", "she", "they", "it", "them", "him", "her")
                                                   and self._candidates(doc, h.start, head.end() if head else h.start + len(lead))):
@@ -267,6 +273,14 @@ class Pursuers:
 
     # ------------------------------------------------------------------ inference
 
+    def _threat(self, doc: _Doc, lo: int, hi: int) -> bool:
+        """Whether text[lo:hi] shows a danger that is not the dreamer's own weapon
+        ("we were carrying pistols", "I hid in the corner with a knife")."""
+        for m in self._danger.finditer(doc.hay, lo, hi):
+            if self._own is None or not self._own.search(doc.hay, max(lo, m.start() - 48), m.start()):
+                return True
+        return False
+
     def _flight_fear(self, doc: _Doc, original: str, chases: list[Hit]) -> list[Hit]:
         """Fleeing, hiding or being chased near something clearly dangerous implies fear."""
         # no danger literal anywhere: no danger match anywhere, nothing to look for
@@ -282,8 +296,7 @@ class Pursuers:
             bare = doc.low[start:end] in _BARE_RUN
             first, last = doc.window_sents(start, min(1, self._flight_window) if bare else self._flight_window)
             si = doc.sentence_of(start)  # the danger is already shown, not what comes later
-            if (doc.may_hold(self._danger_lits, first, si)
-                    and self._danger.search(doc.hay, doc.sents[first][0], doc.sents[si][1])):
+            if doc.may_hold(self._danger_lits, first, si) and self._threat(doc, doc.sents[first][0], doc.sents[si][1]):
                 if self._calm is not None and doc.may_hold(self._calm_lits, first, last) \
                         and self._calm.search(doc.hay, doc.sents[first][0], doc.sents[last][1]):
                     continue  # "the bear was tame", "I wasn't scared but ran": no threat felt

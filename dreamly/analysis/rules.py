@@ -213,6 +213,7 @@ class Matcher(Pursuers):
         self._flight: re.Pattern | None = None
         self._danger: re.Pattern | None = None
         self._calm: re.Pattern | None = None  # no threat after all ("the bear was tame", "I wasn't scared")
+        self._own: re.Pattern | None = None  # a danger word that is the dreamer's own ("I hid with a knife")
         self._flight_rule: _Rule | None = None  # the flight pattern as a rule, for _check
         self._flight_window = int(inf.get("window", 2)) if inf else 0
         self._flight_emotion = inf.get("emotion", "fear") if inf else "fear"
@@ -351,6 +352,8 @@ class Matcher(Pursuers):
             self._danger = self._rx(self._inference["danger"])
             if self._inference.get("calm"):
                 self._calm = self._rx(self._inference["calm"])
+            if self._inference.get("own"):
+                self._own = self._rx(self._inference["own"])
             self._flight_rule = _Rule("emotion", self._flight_emotion, "", "dreamer", 0, True, None, order=-1,
                                       regex=self._flight)
         return True
