@@ -58,6 +58,22 @@ def _required_literals(pattern: str) -> tuple[str, ...] | None:
     return tuple(sorted(lits))
 
 
+def _required_factors(pattern: str) -> tuple[frozenset[str], ...]:
+    """Sets of lower-case strings every match of `pattern` holds one of each of, all at once:
+    the literal sets of a pattern that is one sequence ("{SELF} ... {FLIGHT}" holds a word of
+    each), those of three characters or more; () for a pattern with alternatives at its top
+    level or with what the literal finder does not model. Each is a necessary condition, as
+    `_required_literals`' one set is, so a sentence that lacks one cannot match."""
+    every: list = []
+    try:
+        _, end = _sequence(pattern, 0, every)
+    except (_Opaque, IndexError, ValueError):
+        return ()
+    if end != len(pattern):
+        return ()
+    return tuple(frozenset(x.lower() for x in o) for o in every if o and min(map(len, o)) >= 3)
+
+
 _WORD_BRANCH = r"[a-zA-Z][a-zA-Z'-]*(?:s\?|\\w[*+])?"
 _WORD_ALTERNATION = compile_later(rf"{_WORD_BRANCH}(?:\|{_WORD_BRANCH})*(?=\))")
 
@@ -90,9 +106,9 @@ def _alternation(p: str, i: int) -> tuple[set[str] | None, int]:
     return set().union(*branches), i
 
 
-def _sequence(p: str, i: int) -> tuple[set[str] | None, int]:
+def _sequence(p: str, i: int, every: list | None = None) -> tuple[set[str] | None, int]:
     """The most selective literal set of one branch: runs of plain characters that every
-    match consumes in a row, or a required group's literals."""
+    match consumes in a row, or a required group's literals (each of them, given `every`)."""
     options: list[set[str]] = []
     run = ""
     n = len(p)
@@ -184,6 +200,8 @@ def _sequence(p: str, i: int) -> tuple[set[str] | None, int]:
             options.append(group)
     if run:
         options.append({run})
+    if every is not None:
+        every.extend(options)
     if len(options) <= 1:
         return (options[0] if options else None), i
     # the set whose shortest member is longest is the one fewest texts contain; a set of words

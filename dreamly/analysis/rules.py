@@ -10,6 +10,7 @@ from dreamly.analysis.literals import (
     _INLINE_FLAGS,
     _lower_pattern,
     _remember_groups,
+    _required_factors,
     _required_literals,
 )
 from dreamly.analysis.normalise import normalise
@@ -22,6 +23,7 @@ from dreamly.analysis.text import (
     _NEGATION,
     _NP_NEGATION,
     _QUOTES,
+    _TOKENS,
     _Doc,
     _last_subject,
     _token_runs,
@@ -118,7 +120,7 @@ class _Rule:
 
     __slots__ = _fields = ("kind", "label", "source", "subject", "window", "realis", "lits", "order", "near_source",
                            "not_near_source", "unless_sources", "near_lits", "not_near_lits", "unless_lits", "regex",
-                           "near", "not_near", "unless")
+                           "near", "not_near", "unless", "factors")
     __repr__ = Struct.__repr__
 
     def __init__(self, kind: str, label: str, source: str, subject: str, window: int, realis: bool,
@@ -126,7 +128,8 @@ class _Rule:
                  not_near_source: str | None = None, unless_sources: tuple[str, ...] = (),
                  near_lits: frozenset[str] | None = None, not_near_lits: frozenset[str] | None = None,
                  unless_lits: tuple[frozenset[str] | None, ...] = (), regex: re.Pattern | None = None,
-                 near: re.Pattern | None = None, not_near: re.Pattern | None = None, unless: tuple[re.Pattern, ...] = ()):
+                 near: re.Pattern | None = None, not_near: re.Pattern | None = None, unless: tuple[re.Pattern, ...] = (),
+                 factors: tuple[frozenset[str], ...] = ()):
         self.kind = kind
         self.label = label
         self.source = source  # the phrase with macros expanded
@@ -146,6 +149,9 @@ class _Rule:
         self.near = near
         self.not_near = not_near
         self.unless = unless
+        # More literal sets every match holds one of each of (literals._required_factors),
+        # besides `lits`: a sentence that lacks one is not searched (set by the Matcher)
+        self.factors = factors
 
 
 class Matcher(Pursuers):
@@ -217,10 +223,19 @@ class Matcher(Pursuers):
         self._flight_rule: _Rule | None = None  # the flight pattern as a rule, for _check
         self._flight_window = int(inf.get("window", 2)) if inf else 0
         self._flight_emotion = inf.get("emotion", "fear") if inf else "fear"
+        # A rule's other required literal sets (a pattern "{SELF} ... {FLIGHT}" needs a word of
+        # each, and is indexed on one): searched only in sentences holding a literal of each.
+        # Only for a pattern that runs case-sensitively on the folded text (there a literal
+        # of the match is a literal of the sentence, character for character), not a
+        # lexicon's (it is run by a WordFinder), and only literals `found` can hold.
+        for rule in self._ordered:
+            if self._on_low and rule.source not in self._lexicons and _lower_pattern(rule.source) is not None:
+                rule.factors = tuple(f for f in _required_factors(rule.source)
+                                     if not (rule.lits and f >= rule.lits) and all(_TOKENS.fullmatch(x) for x in f))
         # every literal of every pattern, by its first three characters (no literal is
         # shorter): finds the literals inside a word with a few dict lookups
         self._lits_by_head: dict[str, list[str]] = {}
-        for lit in set().union(*(x for x in self._literals.values() if x)):
+        for lit in set().union(*(x for x in self._literals.values() if x), *(f for r in self._ordered for f in r.factors)):
             self._lits_by_head.setdefault(lit[:3], []).append(lit)
         # word -> (labels it wakes, literals inside it); words that do neither are kept
         # apart, so that a set difference (in C) drops most of a text's words at once
@@ -437,10 +452,19 @@ class Matcher(Pursuers):
         hay, sents = doc.hay, doc.sents
         for n in sorted(todo):
             rule, lits = ordered[n], todo[n]
+            factors = rule.factors
             if lits is None:
+                if factors and any(f.isdisjoint(found) for f in factors):
+                    continue
                 spans = [(0, len(hay))]
             else:
                 where = doc.holding(lits[0]) if len(lits) == 1 else set().union(*map(doc.holding, lits))
+                for f in factors:  # (a new set each time: `holding`'s are kept)
+                    here = f.intersection(found)
+                    where = where.intersection(*map(doc.holding, here)) if len(here) == 1 else \
+                        where.intersection(set().union(*map(doc.holding, here)))
+                    if not where:
+                        break
                 spans = [sents[si] for si in sorted(where)]
             regex = rule.regex or self._compile(rule)
             for s, e in spans:
