@@ -63,3 +63,32 @@ def test_a_rule_is_never_kept_from_a_sentence_it_matches():
                     for factor in rule.factors:
                         assert any(low.find(lit, s, e) >= 0 for lit in factor), (rule.source, low[s:e])
     assert checked > 50
+
+
+def test_the_words_read_sentence_by_sentence_find_what_the_whole_text_finds(monkeypatch):
+    """`analyze` reads the words sentence by sentence (and so learns which sentences hold each
+    literal) unless a sentence starts inside a word; both ways give the same analysis."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import matcher_speed
+
+    from dreamly.analysis import rules
+
+    rng = random.Random(5)
+    texts = [matcher_speed.dream(rng, words=120, dense=i % 2 == 0) for i in range(40)]
+    texts += [t.lower() for t in texts[:10]]
+    run_on = "I was being chased by a huge dog " + "x" * 700 + "ran away and I was so scared."
+    texts.append(run_on)
+    m = analysis.Matcher(analysis.load_knowledge())
+    by_sentence = [m.analyze(t) for t in texts]
+    monkeypatch.setattr(rules, "_tokens_stay_in_sentences", lambda low, sents: False)
+    whole = analysis.Matcher(analysis.load_knowledge())
+    assert [whole.analyze(t) for t in texts] == by_sentence
+    assert sum(len(a.motifs) + len(a.emotions) for a in by_sentence) > 100
+    from dreamly.analysis.text import _Doc
+
+    monkeypatch.undo()
+    low = run_on.lower()
+    assert not rules._tokens_stay_in_sentences(low, _Doc(run_on, low, low).sents)  # the other way, really

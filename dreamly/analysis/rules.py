@@ -114,6 +114,18 @@ def _affirmed(pattern: re.Pattern, hay: str, lo: int, hi: int) -> bool:
     return False
 
 
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'-")
+
+
+def _tokens_stay_in_sentences(low: str, sents: list[tuple[int, int]]) -> bool:
+    """Whether no sentence starts inside a word (only a run-on cut where it had no space to
+    cut at does): then a sentence's words are the text's words that lie in it."""
+    for s, _ in sents[1:]:
+        if low[s - 1] in _TOKEN_CHARS and low[s] in _TOKEN_CHARS:
+            return False
+    return True
+
+
 class _Rule:
     """One phrase of a label. Its regexes are compiled the first time it has to run.
     Compared by identity (rules are dict keys)."""
@@ -423,17 +435,41 @@ class Matcher(Pursuers):
         # words. Which sentences hold it is worked out (with str.find) only for the
         # literals of the rules that run, a fraction of the forty-odd a dream holds.
         labels = set(self.always)
-        words, word_info = self._words, self._word
+        words, word_info, dull = self._words, self._word, self._dull
         found = doc.found
-        for w in set(_token_runs(low)).difference(self._dull):
-            if w[0] in "'-":  # "'cause", "--run": the word starts at its first letter
-                w = w.lstrip("'-")
-                if not w:
-                    continue
-            woken, lits = words.get(w) or word_info(w)
-            if woken:
-                labels |= woken
-            found.update(lits)
+        hold = doc._holding
+        sents = doc.sents
+        if _tokens_stay_in_sentences(low, sents):
+            # the same pass sentence by sentence also gives the sentences holding each literal
+            # (what `_Doc.holding` works out with str.find, one literal at a time)
+            for si, (s, e) in enumerate(sents):
+                for w in set(_token_runs(low[s:e])).difference(dull):
+                    if w[0] in "'-":  # "'cause", "--run": the word starts at its first letter
+                        w = w.lstrip("'-")
+                        if not w:
+                            continue
+                    woken, lits = words.get(w) or word_info(w)
+                    if woken:
+                        labels |= woken
+                    for lit in lits:
+                        got = hold.get(lit)
+                        if got is None:
+                            hold[lit] = {si}
+                        else:
+                            got.add(si)
+            found.update(hold)
+            holding = hold.__getitem__  # (every literal asked about below is one of `found`)
+        else:  # a run-on cut inside a word: the text's words as a whole
+            for w in set(_token_runs(low)).difference(dull):
+                if w[0] in "'-":
+                    w = w.lstrip("'-")
+                    if not w:
+                        continue
+                woken, lits = words.get(w) or word_info(w)
+                if woken:
+                    labels |= woken
+                found.update(lits)
+            holding = doc.holding
         # the woken rules, with their index literals found in the text
         todo: dict[int, list[str] | None] = {}  # rule order -> its literals in the text
         by_literal, ordered = self._by_literal, self._ordered
@@ -449,7 +485,7 @@ class Matcher(Pursuers):
             if rule.label in labels:
                 todo[rule.order] = None
         hits: list[Hit] = []
-        hay, sents = doc.hay, doc.sents
+        hay = doc.hay
         for n in sorted(todo):
             rule, lits = ordered[n], todo[n]
             factors = rule.factors
@@ -458,11 +494,11 @@ class Matcher(Pursuers):
                     continue
                 spans = [(0, len(hay))]
             else:
-                where = doc.holding(lits[0]) if len(lits) == 1 else set().union(*map(doc.holding, lits))
+                where = holding(lits[0]) if len(lits) == 1 else set().union(*map(holding, lits))
                 for f in factors:  # (a new set each time: `holding`'s are kept)
                     here = f.intersection(found)
-                    where = where.intersection(*map(doc.holding, here)) if len(here) == 1 else \
-                        where.intersection(set().union(*map(doc.holding, here)))
+                    where = where.intersection(*map(holding, here)) if len(here) == 1 else \
+                        where.intersection(set().union(*map(holding, here)))
                     if not where:
                         break
                 spans = [sents[si] for si in sorted(where)]
