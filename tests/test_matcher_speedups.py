@@ -92,3 +92,39 @@ def test_the_words_read_sentence_by_sentence_find_what_the_whole_text_finds(monk
     monkeypatch.undo()
     low = run_on.lower()
     assert not rules._tokens_stay_in_sentences(low, _Doc(run_on, low, low).sents)  # the other way, really
+
+
+def _sentences_as_before(text):
+    """`_Doc._sentences` as it was before its shortcut for a word of six letters."""
+    from dreamly.analysis import text as T
+
+    out, start = [], 0
+    n = len(text)
+    for m in T._SENT_END.finditer(text):
+        if m.end() < n and text[m.end()].islower() and text.startswith("..", m.start()):
+            continue
+        if text[m.start()] == ".":
+            before = text[max(start, m.start() - 24):m.start()]
+            last = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.strip() else ""
+            if len(last) == 1 or last in T._ABBREV:
+                continue
+        out.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    if any(e - s > T.MAX_SENTENCE for s, e in out):
+        out = [piece for s, e in out for piece in T._cut_run_on(text, s, e)]
+    return out or [(0, len(text))]
+
+
+SENTENCE_PIECES = [" ", ". ", ".. ", "... ", "! ", "? ", "\n", "Mr", "mr", "Prof", "e.g", "i.e", "etc", "J", "x",
+                   "ab", "abcde", "abcdef", "abcdefg", "Señora", "İstanbul", "ma\u00dfe", "3", "it", "dog", "said",
+                   "'", '"', ")", "walked"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(SENTENCE_PIECES), max_size=25).map("".join))
+def test_sentences_break_where_they_broke(text):
+    from dreamly.analysis.text import _Doc
+
+    assert _Doc._sentences(text) == _sentences_as_before(text)

@@ -591,7 +591,10 @@ class Matcher(Pursuers):
             reach = (max(hi, doc.sents[si][1]) if rule.kind == "emotion"
                      else max(hi, min(doc.sents[si][1], end + 30)))
             last = doc.sentence_of(reach - 1)
+            found = doc.found
             for u, u_lits in zip(rule.unless, rule.unless_lits):
+                if u_lits is not None and u_lits.isdisjoint(found):
+                    continue  # (what may_hold says first, without the call: most idioms are not in the text)
                 um = u.search(hay, lo, reach) if doc.may_hold(u_lits, si, last) else None
                 while um is not None:
                     if um.start() < end and um.end() > start:
