@@ -10,7 +10,6 @@ from dreamly.analysis.literals import (
     _INLINE_FLAGS,
     _lower_pattern,
     _remember_groups,
-    _required_factors,
     _required_literals,
 )
 from dreamly.analysis.normalise import normalise
@@ -184,6 +183,7 @@ class Matcher(Pursuers):
         self._programs: dict[str, bytes] = {}  # expanded source -> its compiled program (lazy_re), from the cache
         self._literals: dict[str, frozenset[str] | None] = {}  # expanded source -> its literals
         self._lexicons: dict[str, list[str]] = {}  # expanded source -> its plain words (lexicons.WordFinder)
+        self._factors: dict[str, list[frozenset[str]]] = {}  # expanded source -> literals._required_factors
         self._ordered: list[_Rule] = []  # every rule, by its order (rule.order is its place here)
         self.rules: dict[str, list[_Rule]] = {}
         self.requires: dict[str, str] = {}
@@ -242,8 +242,9 @@ class Matcher(Pursuers):
         # lexicon's (it is run by a WordFinder), and only literals `found` can hold.
         for rule in self._ordered:
             if self._on_low and rule.source not in self._lexicons and _lower_pattern(rule.source) is not None:
-                rule.factors = tuple(f for f in _required_factors(rule.source)
+                rule.factors = tuple(f for f in self._factors.get(rule.source, ())
                                      if not (rule.lits and f >= rule.lits) and all(_TOKENS.fullmatch(x) for x in f))
+        del self._factors
         # every literal of every pattern, by its first three characters (no literal is
         # shorter): finds the literals inside a word with a few dict lookups
         self._lits_by_head: dict[str, list[str]] = {}
@@ -274,6 +275,11 @@ class Matcher(Pursuers):
             item = {"re": item} if isinstance(item, str) else item
             source = _expand(item["re"], self._macros)
             if "plain" in item:  # a lexicon (lexicons.with_words): indexed by its ungrouped form's literals
+                if source not in self._literals:
+                    every: list = []
+                    _required_literals(source, every)  # (its own pattern's literal sets: Rule.factors)
+                    if every:
+                        self._factors[source] = every
                 self._literals.setdefault(source, self._lits(_expand(item["plain"], self._macros)))
                 if "words" in item:
                     self._lexicons[source] = item["words"]
@@ -344,7 +350,10 @@ class Matcher(Pursuers):
         if source is None:
             return None
         if source not in self._literals:
-            lits = _required_literals(source)
+            every: list = []
+            lits = _required_literals(source, every)
+            if every:
+                self._factors[source] = every  # (read once the rules are made, then dropped)
             self._literals[source] = None if lits is None else frozenset(lits)
         return self._literals[source]
 
