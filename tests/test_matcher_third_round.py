@@ -190,3 +190,147 @@ def test_feelings_in_real_wording(text, feeling):
 ])
 def test_the_same_words_that_are_no_feeling(text, not_this):
     assert not_this not in feelings(text)
+
+
+@pytest.mark.parametrize("text", [
+    "My friends came round. I was holding a small naked baby.",
+    "People were everywhere at the beach, and a nude sunbather waved.",
+    "Nobody saw me hide the key in my pants pocket.",
+])
+def test_someone_else_naked_or_a_pocket_is_not_the_dreamer_naked(text):
+    assert "naked_in_public" not in motifs(text)
+
+
+def test_the_dreamer_naked_in_public_still_counts():
+    assert "naked_in_public" in motifs("I was naked in the street and everyone stared.")
+
+
+def test_a_death_only_believed_is_no_death():
+    assert "death" not in motifs("He lay on the sand. I thought he was dead. Then he opened his eyes.")
+    assert "death" in motifs("He lay on the sand. He was dead.")
+
+
+@pytest.mark.parametrize("text", [
+    "I held on to the struggling, hissing, screaming cat.",
+    "I was holding a crying baby.",
+    "Laughing children ran past the gate.",
+    "And the light just went out. [laugh] That's all I remember.",
+])
+def test_behaviour_of_the_noun_after_it_or_the_tellers_laugh_is_no_feeling_of_the_dreamers(text):
+    assert not feelings(text) & {"fear", "sadness", "joy"}
+
+
+@pytest.mark.parametrize("text, feeling", [("I was screaming.", "fear"), ("I started crying.", "sadness"),
+                                           ("We were all laughing.", "joy")])
+def test_the_dreamers_own_behaviour_still_shows_the_feeling(text, feeling):
+    assert feeling in feelings(text)
+
+
+def test_caught_off_guard_is_no_social_fear():
+    assert "fear" in feelings("I'm frightened and caught off guard by the open door.")
+    assert "anxiety" in feelings("I was afraid we'd get caught.")
+
+
+# -- kinds from the second fresh sample -------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "I walked along the shore with my old teacher (deceased) and we talked.",
+    "I screamed bloody murder when he grabbed my arm.",
+    "I begged for a minute to phone my mum before she killed me.",
+    "We were playing a video game. My brother kept killing me.",
+])
+def test_a_note_an_idiom_an_unrealised_killing_or_a_games_death_is_no_death(text):
+    assert "death" not in motifs(text)
+
+
+def test_a_death_after_a_game_of_cards_is_a_death():
+    assert "death" in motifs("I played a game of cards with my grandad. Then he died.")
+
+
+@pytest.mark.parametrize("text", [
+    "Some friends and I were doing a test in the gym.",
+    "We did the exam in a freezing hall.",
+])
+def test_doing_an_exam_is_an_exam(text):
+    assert "late_or_exam" in motifs(text)
+
+
+def test_an_escape_wanted_and_not_made_is_trapped_but_a_body_that_wont_move_is_not():
+    assert "trapped" in motifs("I wanted to escape, but couldn't. A rock blocked the whole entrance.")
+    got = motifs("I was trying to get out but I couldn't move.")
+    assert "trapped" not in got and "paralysis" in got
+
+
+@pytest.mark.parametrize("text", ["I got out of the car and ran. They chased.", "I dreamt of being pursued again."])
+def test_a_chase_told_in_a_word(text):
+    assert C in motifs(text)
+
+
+def test_an_agent_trying_to_kill_the_dreamer_who_flees_is_a_chase():
+    assert {C, S} <= motifs("Two huge giants were trying to kill me. I was running for cover.")
+    assert C not in motifs("He was trying to kill me but I fought him off.")
+
+
+def test_the_dead_that_chase_are_monsters_not_unseen():
+    got = motifs("The dead bodies got up and started chasing me.")
+    assert {C, S} <= got and UNSEEN not in got
+
+
+@pytest.mark.parametrize("text, feeling", [
+    ("I called her a bitch and slammed the door.", "anger"),
+    ('I said "Stupid cow" under my breath.', "anger"),
+    ('I start yelling, "Pull the fuck over!"', "anger"),
+    ("I gave him a very dirty look.", "anger"),
+    ("I'm real mad at him.", "anger"),
+    ("I feel a bit uncomfortable and out of place.", "anxiety"),
+    ("I could feel the tension in my shoulders.", "anxiety"),
+    ("As I got dressed I covered myself with a towel.", "shame"),
+    ("I thought how silly I was.", "shame"),
+    ("It was such a relief.", "relief"),
+])
+def test_feelings_shown_in_the_dreamers_words_and_acts(text, feeling):
+    assert feeling in feelings(text)
+
+
+@pytest.mark.parametrize("text, not_this", [
+    ("He called me names.", "anger"),
+    ("The chair was uncomfortable.", "anxiety"),
+    ("I was hesitant to leave my boyfriend.", "anxiety"),
+    ("It was real cold outside.", "anger"),
+])
+def test_not_these_feelings(text, not_this):
+    assert not_this not in feelings(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Then I realise I have not attended one rehearsal.",
+    "They punished me because I'd not gone to a meeting.",
+    "I haven't attended a single lecture all term.",
+    "I had forgotten about the chemistry test.",
+])
+def test_an_obligation_missed_or_forgotten_is_late(text):
+    assert "late_or_exam" in motifs(text)
+
+
+def test_forgetting_keys_is_not_late():
+    assert "late_or_exam" not in motifs("I forgot my keys at home.")
+
+
+def test_a_release_tells_of_being_held():
+    assert "trapped" in motifs("They held my arms behind my back. Then I was finally released.")
+    assert "trapped" not in motifs("I was released from hospital on Monday.")
+
+
+def test_a_bare_part_on_show_is_naked_in_public():
+    assert "naked_in_public" in motifs("My bare butt is showing and the teacher looks over.")
+    assert "naked_in_public" not in motifs("My bottom was sore from the ride.")
+
+
+def test_fear_of_tipping_over_is_a_physical_fear():
+    assert "fear" in feelings("I am afraid we'll tip over.")
+    assert "anxiety" in feelings("I was afraid she would leave me.")
+
+
+def test_getting_away_by_car_from_a_clear_danger_implies_fear():
+    assert "fear" in feelings("He was going to rape me, but I pushed him off, locked the doors and drove off.")
+    assert "fear" not in feelings("I locked the doors and went to bed.")

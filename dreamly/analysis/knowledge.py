@@ -30,8 +30,9 @@ class Motif(Frozen):
 
 
 _MOTIF_KEYS = {"label", "group", "meaning", "questions", "suggestions", "keys", "phrases",
-               "subject", "unless", "realis", "requires", "agents"}
-_EMOTION_KEYS = {"label", "keys", "phrases", "subject", "unless", "realis", "words", "names", "evaluative"}
+               "subject", "unless", "realis", "requires", "agents", "not_near", "not_near_window"}
+_EMOTION_KEYS = {"label", "keys", "phrases", "subject", "unless", "realis", "words", "names", "evaluative", "not_near",
+                 "not_near_window"}
 _PHRASE_KEYS = {"re", "near", "not_near", "window", "subject", "realis"}
 _SUBJECT_MODES = ("dreamer", "any", "scene")
 # "triggers" is no longer read (its table left the knowledge base); a personal file that has

@@ -6,7 +6,7 @@ from dreamly._struct import Frozen, Struct
 
 # Raise it when the matcher's output changes; say what changed in CHANGELOG.md (the
 # version history lives there), so users know `dreamly reanalyze` is worth running.
-MATCHER_VERSION = 8
+MATCHER_VERSION = 9
 
 
 _NEW_LIST: list = []  # a default that means "a new empty list" (never handed out)

@@ -270,6 +270,9 @@ class Matcher(Pursuers):
         unless_lits = tuple(self._lits(u) for u in unless)
         default_subject = spec.get("subject", "dreamer")
         default_realis = bool(spec.get("realis", kind == "motif"))
+        # a context that vetoes every phrase of the motif nearby ("in the game" for death), for the
+        # phrases with no nearby condition of their own (their window is the motif's for it)
+        motif_not_near = _expand(spec["not_near"], self._macros) if spec.get("not_near") else None
         rules = []
         for item in spec.get("phrases", ()):
             item = {"re": item} if isinstance(item, str) else item
@@ -285,8 +288,12 @@ class Matcher(Pursuers):
                     self._lexicons[source] = item["words"]
             near = _expand(item["near"], self._macros) if item.get("near") else None
             not_near = _expand(item["not_near"], self._macros) if item.get("not_near") else None
+            window = int(item.get("window", 0))
+            if motif_not_near is not None and near is None:
+                not_near = motif_not_near if not_near is None else f"(?:{not_near})|(?:{motif_not_near})"
+                window = max(window, int(spec.get("not_near_window", 0)))
             rules.append(_Rule(
-                kind, label, source, item.get("subject", default_subject), int(item.get("window", 0)),
+                kind, label, source, item.get("subject", default_subject), window,
                 bool(item.get("realis", default_realis)), self._lits(source), order=len(self._ordered),
                 near_source=near, not_near_source=not_near, unless_sources=unless,
                 near_lits=self._lits(near), not_near_lits=self._lits(not_near), unless_lits=unless_lits,
