@@ -1,4 +1,9 @@
-"""The rules and the Matcher: knowledge compiled into indexed rules, run on a text, each hit checked."""
+"""The rules and the Matcher: knowledge compiled into indexed rules, run on a text, each hit checked.
+
+Why this module is long (over 600 lines): the index the Matcher builds, the loop that runs
+it on a text and the checks of each hit (`_check`) read the same rule fields and the same
+`_Doc`, on the hot path of every analysis; pursuer typing (pursuers.py), feelings'
+subjects (feelings.py) and the text structure (text.py) are already their own modules."""
 
 from __future__ import annotations
 
