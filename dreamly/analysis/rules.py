@@ -246,9 +246,10 @@ class Matcher(Pursuers):
         # of the match is a literal of the sentence, character for character), not a
         # lexicon's (it is run by a WordFinder), and only literals `found` can hold.
         for rule in self._ordered:
-            if self._on_low and rule.source not in self._lexicons and _lower_pattern(rule.source) is not None:
-                rule.factors = tuple(f for f in self._factors.get(rule.source, ())
-                                     if not (rule.lits and f >= rule.lits) and all(_TOKENS.fullmatch(x) for x in f))
+            factors = tuple(f for f in self._factors.get(rule.source, ())
+                            if not (rule.lits and f >= rule.lits) and all(_TOKENS.fullmatch(x) for x in f))
+            if factors and self._on_low and rule.source not in self._lexicons and _lower_pattern(rule.source) is not None:
+                rule.factors = factors
         del self._factors
         # every literal of every pattern, by its first three characters (no literal is
         # shorter): finds the literals inside a word with a few dict lookups
