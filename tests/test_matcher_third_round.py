@@ -334,3 +334,42 @@ def test_fear_of_tipping_over_is_a_physical_fear():
 def test_getting_away_by_car_from_a_clear_danger_implies_fear():
     assert "fear" in feelings("He was going to rape me, but I pushed him off, locked the doors and drove off.")
     assert "fear" not in feelings("I locked the doors and went to bed.")
+
+
+# -- kinds from the third fresh sample --------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "He brought her a fresh kill from the hunt.",
+    "I saw large goldfish that appeared dead.",
+    "The children were handing out death sentences.",
+    "Everything in the barn was probably killed by now.",
+    "I tried on a cool skeleton outfit.",
+    "If the hull broke we'd be killed by the water.",
+    "I asked 'is she dead?!' and they just looked at me.",
+])
+def test_prey_an_appearance_a_sentence_a_guess_a_costume_a_condition_or_a_question_is_no_death(text):
+    assert "death" not in motifs(text)
+
+
+@pytest.mark.parametrize("text", ["I locked the doors in my car.", "I carried a sealed envelope in.",
+                                  "There was no way to get food to them."])
+def test_locking_up_things_or_no_way_to_do_something_else_is_not_trapped(text):
+    assert "trapped" not in motifs(text)
+
+
+@pytest.mark.parametrize("text", ["They locked me in.", "We were sealed up inside the tomb.", "There was no way out."])
+def test_being_locked_in_is_trapped(text):
+    assert "trapped" in motifs(text)
+
+
+def test_losing_ones_balance_is_not_being_lost():
+    assert "lost" not in motifs("The raft lost its balance and wobbled.")
+
+
+def test_fish_floating_are_not_the_dreamer_flying():
+    assert "flying" not in motifs("I saw goldfish that looked dead, floating on their sides.")
+    assert "flying" in motifs("I was floating above my bed.")
+
+
+def test_asking_someone_to_follow_is_no_chase():
+    assert C not in motifs("I ran back, telling Mum to follow me.")

@@ -163,7 +163,7 @@ _OBJECTS = {"me", "us", "him", "her", "them", "it"}
 _IRREALIS = compile_later(
     r"\b(?:almost|nearly|about to|going to|gonna|would|will|might|trying to|tried to|try to|tries to|"
     r"attempt\w* to|wanted to|want to|wants to|plann\w* to|plans? to|threaten\w* to|(?<!as )if|afraid|hoping|"
-    r"in case|wonder\w*|pretend\w*|imagin\w*|could have|would have|supposed to|expect\w*|ready to)\b|'ll\b",
+    r"in case|wonder\w*|pretend\w*|imagin\w*|could have|would have|supposed to|expect\w*|ready to)\b|'ll\b|'d be\b",
 )
 
 
