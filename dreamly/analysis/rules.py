@@ -523,12 +523,15 @@ class Matcher(Pursuers):
                         where.intersection(set().union(*map(holding, here)))
                     if not where:
                         break
+                if not where:
+                    continue  # (nor compiled: a rule no sentence can match costs `add` nothing)
                 spans = [sents[si] for si in sorted(where)]
             regex = rule.regex or self._compile(rule)
+            emotion = rule.kind == "emotion"
             for s, e in spans:
                 for m in regex.finditer(hay, s, e):
                     start, end = m.span()
-                    if rule.kind == "emotion":  # a fragment's punctuation (motifs.toml FRAGMENT) is no evidence
+                    if emotion:  # a fragment's punctuation (motifs.toml FRAGMENT) is no evidence
                         while start < end and hay[start] in _LEADING:
                             start += 1
                     if end == start:
