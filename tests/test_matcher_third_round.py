@@ -373,3 +373,32 @@ def test_fish_floating_are_not_the_dreamer_flying():
 
 def test_asking_someone_to_follow_is_no_chase():
     assert C not in motifs("I ran back, telling Mum to follow me.")
+
+
+@pytest.mark.parametrize("text", ["I was thinking that he was hot.", "I bought two pairs of sandals that I loved.",
+                                  "I liked him for some reason.", "I liked Eric a lot."])
+def test_more_ways_of_liking_and_loving(text):
+    assert "joy" in feelings(text)
+
+
+def test_liking_a_place_is_not_joy_by_itself():
+    assert "joy" not in feelings("I liked Paris.")
+
+
+def test_screaming_with_laughter_is_no_fear():
+    got = feelings("The bench spun round and I was screaming and laughing.")
+    assert "fear" not in got and "joy" in got
+
+
+def test_running_made_hard_is_heavy_legs():
+    assert "heavy_legs" in motifs("It was so hard for me to run.")
+    assert "heavy_legs" not in motifs("It was hard to choose a cake.")
+
+
+def test_being_eaten_is_a_death_but_a_meal_is_not():
+    assert "death" in motifs("A crocodile ate someone on the bank.")
+    assert "death" not in motifs("We ate some fish for dinner.")
+
+
+def test_cannot_leave_someone_elses_house_is_trapped():
+    assert "trapped" in motifs("I can not leave his mansion until I agree.")
