@@ -147,10 +147,51 @@ def save(command) -> None:
         from dreamly.analysis.cache import write_private
 
         header = key()
-        if write_private(_file(), header.encode("utf-8", "backslashreplace") + b"\n", marshal.dumps(describe(command))):
+        path = _file()
+        if write_private(path, header.encode("utf-8", "backslashreplace") + b"\n", marshal.dumps(describe(command))):
             _state.pop("spec", None)
+            remove_orphans(path)
     except Exception:  # noqa: BLE001 - without a spec, Typer parses every run
         pass
+
+
+def remove_orphans(kept) -> list[str]:
+    """Remove the spec files (`add-spec-*.bin`, and the `.json` of the format before
+    marshal's) of installations that are gone, from the private folder `kept` was just written
+    to: each names in its first line the cli.py and Typer it was read from, and one whose
+    files no longer exist is read by no one. Another installation's file whose files exist
+    stays (venvs share the folder, each with its own file), as does anything not understood;
+    only this user's regular files are looked at, never through a link. The names removed."""
+    import ast
+    import json
+    import stat
+
+    removed = []
+    for entry in os.scandir(kept.parent):
+        name = entry.name
+        if name == kept.name or not name.startswith("add-spec-") or not name.endswith((".bin", ".json")):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+                continue
+            fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            try:
+                first = os.read(fd, 1 << 16).split(b"\n", 1)[0].decode("utf-8")
+            finally:
+                os.close(fd)
+            parts = json.loads(first) if name.endswith(".json") else ast.literal_eval(first)
+            if not (isinstance(parts, list) and len(parts) == 5 and all(isinstance(x, str) for x in parts)
+                    and parts[0].startswith("dreamly-add-spec-")):
+                continue  # not a header this function knows: left alone
+            paths = [x.rsplit(" ", 2)[0] for x in parts[3:]]  # "<path> <mtime> <size>"
+            if not all(os.path.isabs(x) for x in paths) or all(os.path.exists(x) for x in paths):
+                continue
+            os.unlink(entry.path)
+            removed.append(name)
+        except (OSError, ValueError, SyntaxError, UnicodeDecodeError, MemoryError, RecursionError):
+            continue
+    return removed
 
 
 def parse(args: list, spec: list):

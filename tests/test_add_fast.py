@@ -122,6 +122,47 @@ def test_the_first_typer_run_writes_a_private_spec_the_next_reads(tmp_path):
     assert _add_fast.load() == _add_fast.describe(cli._add_command())
 
 
+def test_writing_a_spec_removes_those_of_installations_that_are_gone(tmp_path):
+    """The cache folder is shared by every installation (one spec file each): a new spec
+    removes the files whose cli.py or Typer no longer exist, and nothing else."""
+    import os
+
+    typer_add()
+    path = _add_fast._file()
+    folder = path.parent
+    here = tmp_path / "venv" / "typer.py"
+    here.parent.mkdir()
+    here.write_text("")
+    gone, live = str(tmp_path / "gone" / "cli.py"), str(here)
+
+    def header(cli_path, typer_path, fmt="dreamly-add-spec-2"):
+        return [fmt, "dreamly 0.1.0", "python 3.11.7", f"{cli_path} 1 2", f"{typer_path} 3 4"]
+
+    files = {
+        "add-spec-00000001.bin": repr(header(gone, live)).encode() + b"\n" + marshal.dumps([]),
+        "add-spec-00000002.json": json.dumps(header(live, gone, "dreamly-add-spec-1")).encode() + b"\n[]",
+        "add-spec-00000003.bin": repr(header(live, live)).encode() + b"\n" + marshal.dumps([]),  # in use elsewhere
+        "add-spec-00000004.bin": b"not a header\n",
+        "add-spec-00000005.bin": repr(["something else", gone, gone, gone, gone]).encode() + b"\n",
+        "matcher.cache": repr(header(gone, gone)).encode() + b"\n",
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+        (folder / name).chmod(0o600)
+    elsewhere = tmp_path / "elsewhere.bin"
+    elsewhere.write_bytes(files["add-spec-00000001.bin"])
+    (folder / "add-spec-00000006.bin").symlink_to(elsewhere)
+    path.unlink()
+    _add_fast._state.clear()
+    typer_add()  # writes this installation's spec again
+    left = sorted(os.listdir(folder))
+    assert path.name in left and _add_fast.load() == _add_fast.describe(cli._add_command())
+    assert "add-spec-00000001.bin" not in left and "add-spec-00000002.json" not in left
+    assert {"add-spec-00000003.bin", "add-spec-00000004.bin", "add-spec-00000005.bin", "matcher.cache",
+            "add-spec-00000006.bin"} <= set(left)
+    assert elsewhere.exists()
+
+
 @pytest.mark.parametrize("damage", ["garbage", "other version", "other typer", "readable by others", "symlink",
                                     "not a list", "folder open to others"])
 def test_a_stale_or_tampered_spec_is_ignored_and_rewritten(tmp_path, damage):

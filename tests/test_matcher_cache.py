@@ -255,8 +255,77 @@ def test_a_damaged_program_is_compiled_instead(monkeypatch, built, damage):
            "invalid code": marshal.dumps(("legs", 32, [999, 1, 2], 0, {}, (None,)))}[damage]
     with pytest.raises(Exception):
         lazy_re.from_program(bad)
-    matcher._programs = dict.fromkeys(matcher._programs, bad)
+    # every program read from the file (the rules' and the module-level ones) is these bytes
+    monkeypatch.setattr(cache._Programs, "get", lambda self, key, default=None: bad if key in self else default)
+    compiled = []
+    import re
+    original = re.compile
+    monkeypatch.setattr(re, "compile", lambda *a: compiled.append(a) or original(*a))
     assert sorted(h.id for h in matcher.analyze(DREAM).motifs) == sorted(EXPECTED)
+    assert compiled  # compiled with re instead
+
+
+def payload_end(path: Path) -> int:
+    """Where a cache file's payload ends and what is read only when needed begins."""
+    data = path.read_bytes()
+    header = data.index(b"\n") + 1
+    return header + 8 + int.from_bytes(data[header:header + 8], "little")
+
+
+@pytest.mark.parametrize("change", ["cut short", "grown"])
+def test_a_cache_whose_size_is_not_its_own_is_rebuilt(monkeypatch, built, change):
+    """The payload is whole but what is read later is not all there (or more is): the size is
+    checked when the cache is loaded, not found out halfway through a dream."""
+    data = built.read_bytes()
+    built.write_bytes(data[:-100] if change == "cut short" else data + b"\0" * 100)
+    assert payload_end(built) < len(built.read_bytes())
+    assert cache.load(None) is None
+    assert rebuilt(monkeypatch)
+    assert not rebuilt(monkeypatch)
+
+
+@pytest.mark.parametrize("where", ["everything after the payload", "the rules only"])
+def test_a_cache_damaged_in_place_still_reads_right_and_is_replaced(monkeypatch, built, where):
+    """Bytes after the payload (rule fields, programs, rule specs) that do not decode, found
+    only when a dream needs them: that dream is read as a built matcher reads it, and the
+    file is removed, so the next process builds a good one."""
+    import marshal
+
+    data = bytearray(built.read_bytes())
+    start = payload_end(built)
+    if where == "the rules only":
+        header = data.index(b"\n") + 1
+        heads = marshal.loads(bytes(data[header + 8:start]))[5]
+        for _label, s, e in heads:
+            data[start + s:start + e] = b"\xff" * (e - s)
+    else:
+        data[start:] = b"\xff" * (len(data) - start)
+    built.write_bytes(bytes(data))
+    fresh_process(monkeypatch)
+    matcher = analysis.matcher()
+    assert type(matcher) is cache._LazyMatcher  # the damage is not seen at load
+    assert sorted(h.id for h in matcher.analyze(DREAM).motifs) == sorted(EXPECTED)
+    assert matcher.analyze(DREAM) == analysis.Matcher(analysis.load_knowledge()).analyze(DREAM)
+    assert not built.exists()
+    assert rebuilt(monkeypatch)
+    assert not rebuilt(monkeypatch)
+
+
+def test_a_cached_matcher_reads_only_what_a_dream_needs(monkeypatch, built):
+    """The load reads the first line and the payload; a dream then reads the fields of the
+    rules its words wake and their programs, a small part of the file."""
+    fresh_process(monkeypatch, forbid_parsing=True)
+    reads = []
+    original = os.pread
+    monkeypatch.setattr(os, "pread", lambda fd, n, at: reads.append(n) or original(fd, n, at))
+    matcher = analysis.matcher()
+    loaded = sum(reads)
+    assert loaded == payload_end(built)
+    matcher.analyze(DREAM)
+    size = built.stat().st_size
+    assert sum(reads) - loaded < (size - loaded) / 4
+    decoded = [r for r in matcher._ordered if r._place is None]
+    assert 0 < len(decoded) < len(matcher._ordered) / 4
 
 
 def test_no_programs_where_the_regex_internals_differ(monkeypatch):

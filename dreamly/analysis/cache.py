@@ -1,29 +1,43 @@
 """The built matcher (parsed knowledge base and rule index) kept between processes.
 
 Parsing motifs.toml and indexing its rules is most of what `dreamly add` spends on the
-matcher (~50 ms of a ~200 ms process; matching a dream is under 5 ms). The Matcher as
-`Matcher(knowledge)` leaves it (no regex compiled yet: patterns are kept as their sources
-and compiled lazily, the first time a rule runs) is written into the user's cache folder as
-plain data with `marshal` (the standard library's serialiser of built-in types: no pickle
-module to import, no code run on load; with what is left out below, a load costs about two
-thirds of the pickle's): the knowledge base's tables, each rule as a tuple of its fields,
-the rule index as rule numbers, only the literals still read after building (the agent
-patterns'), the Matcher's other attributes as they are; the rule specs stay bytes until
-something reads them; and the compiled program (lazy_re.program) of every pattern the
-matcher may compile and of the module-level patterns made so far, so that a process that
-loads the cache compiles no regex (compiling the few dozen a dream wakes was a fifth of a
-cold `add`; building them all once costs about as much as compiling them all). The
-programs are one block before the payload (its length in 8 bytes, then the block; the
-payload holds each program's place in it), so a load keeps them as views of the bytes it
-read instead of copying two megabytes. Loading puts the objects back together. An
-attribute that is not plain data makes the save fail quietly (then every process builds; a
-test checks it is).
+matcher (~120 ms of CPU; matching a dream is under 5 ms). The Matcher as `Matcher(knowledge)`
+leaves it (no regex compiled yet: patterns are kept as their sources and compiled lazily,
+the first time a rule runs) is written into the user's cache folder as plain data with
+`marshal` (the standard library's serialiser of built-in types: no pickle module to import,
+no code run on load), together with the compiled program (lazy_re.program) of every
+pattern the matcher may compile and of the module-level patterns made so far, so that a
+process that loads the cache compiles no regex (compiling the few dozen a dream wakes was a
+fifth of a cold `add`).
+
+A load reads only what every dream needs (the payload: about a sixth of the file); the
+rest stays in the file until something asks for it. The file, after its first line:
+
+* the payload's length (8 bytes) and the payload: the knowledge base's small tables, the
+  word index (key -> the number of its set of labels, literal -> rule orders: small numbers,
+  not an object each), each rule's label and where its other fields are, where the programs
+  of the patterns no rule owns (agents, the flight inference) are, and the Matcher's other
+  attributes as they are;
+* then, each placed by (start, end): each rule's fields as a tuple with the places of its
+  patterns' programs (decoded the first time a dream wakes the rule: `_LazyRule`), each
+  program (`_Programs`: read when a pattern is first compiled), the rule specs (read
+  when something builds from them or asks for feeling names) and the tables few dreams
+  need (LATER_STATE). `_Stored` reads them with one pread each from the file it keeps open
+  (a new cache replaces the file by a rename: the open one never changes).
+
+A load costs about a third of reading and decoding the whole file did (issue 19, fourth
+pass in docs/performance.md). An attribute that is not plain data makes the save fail
+quietly (then every process builds; a test checks it is).
 
 The file starts with one line naming what it was built from: dreamly's version,
 MATCHER_VERSION, the Python version (marshal's format is the interpreter's), the mtime and
 size of the bundled motifs.toml, of the personal file (and its path) and of the matcher's
 own modules. A cache whose line differs is stale and is rebuilt; so is one that can't be
-read or decoded, or does not hold a matcher.
+read or decoded, does not hold a matcher, or is not the size its payload says (cut short
+or grown). What is decoded later and does not decode (a file damaged in place) is taken
+from a matcher built from the knowledge (the rule specs from motifs.toml), so a dream reads
+as a built matcher reads it, and the file is removed for the next process to rebuild; a
+program that does not verify is compiled with re instead.
 
 A cache is trusted only when nobody else could have written it: the folder
 (DREAMLY_CACHE_DIR, else platformdirs' user cache folder) must be the user's own and not
@@ -41,9 +55,10 @@ import sys
 from pathlib import Path
 
 from dreamly.analysis.knowledge import Knowledge
+from dreamly.analysis.rules import Matcher, _Rule
 
 FILE_NAME = "matcher.cache"
-FORMAT = "dreamly-matcher-3"  # the payload's layout (see _encode)
+FORMAT = "dreamly-matcher-4"  # the payload's layout (see _encode)
 
 
 def cache_dir() -> Path:
@@ -81,12 +96,10 @@ def _private_dir(folder: Path) -> bool:
     return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
-def read_trusted(path: Path, header: bytes) -> memoryview | None:
-    """What follows the first line of a cache file only this user could have written (a
-    regular file, theirs, private, in a private folder, not through a link), when that line
-    is `header`; else None. The one trust check for every cache dreamly reads. (A view of
-    the bytes read, not a copy: each copy of the matcher cache's two megabytes is a
-    millisecond of page faults in a fresh process.)"""
+def _open_trusted(path: Path) -> int | None:
+    """A read-only descriptor of `path` when only this user could have written it (a regular
+    file, theirs, private, in a private folder, not through a link), else None: the one
+    trust check for every cache dreamly reads."""
     if not hasattr(os, "getuid"):  # no owners to check (Windows): never trust a file
         return None
     try:
@@ -97,11 +110,25 @@ def read_trusted(path: Path, header: bytes) -> memoryview | None:
         return None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
-            return None
+        if stat.S_ISREG(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077:
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+def read_trusted(path: Path, header: bytes) -> memoryview | None:
+    """What follows the first line of a cache file only this user could have written
+    (`_open_trusted`), when that line is `header`; else None. (A view of the bytes read, not
+    a copy.)"""
+    fd = _open_trusted(path)
+    if fd is None:
+        return None
+    try:
         # the whole file in one read (a buffered reader's read after its readline took twenty
-        # times as long for the matcher's two megabytes), then whatever it grew by
-        data = os.read(fd, st.st_size + 1)
+        # times as long), then whatever it grew by
+        data = os.read(fd, os.fstat(fd).st_size + 1)
         more = os.read(fd, 1 << 20)
         while more:
             data += more
@@ -119,34 +146,209 @@ def read_trusted(path: Path, header: bytes) -> memoryview | None:
 
 
 def load(user_file: Path | str | None):
-    """The cached Matcher for this knowledge, or None (missing, stale, unreadable, not
-    trustworthy)."""
+    """The cached Matcher for this knowledge, or None (missing, stale, unreadable, truncated,
+    not trustworthy). Reads the first line and the payload; each rule's fields and each
+    compiled program stay in the file until something needs them (`_Stored`)."""
     try:
-        data = read_trusted(cache_dir() / FILE_NAME, key(user_file))
+        header = key(user_file) + b"\n"
+        path = cache_dir() / FILE_NAME
     except OSError:
         return None
-    if data is None:
+    fd = _open_trusted(path)
+    if fd is None:
         return None
     import gc
     import marshal
 
     gc.disable()  # a few thousand objects, none cyclic garbage: the collector would only slow it
     try:
-        size = int.from_bytes(data[:8], "little")  # the programs, then the matcher (see save)
-        return _decode(marshal.loads(data[8 + size:]), data[8:8 + size])
+        head = os.pread(fd, len(header) + 8, 0)
+        if head[:-8] != header or len(head) != len(header) + 8:
+            return None
+        size = int.from_bytes(head[-8:], "little")
+        payload = os.pread(fd, size, len(head))
+        if len(payload) != size:
+            return None
+        stored = _Stored(fd, len(head) + size, path, user_file)
+        fd = None  # the matcher's from here: closed when it goes
+        return _decode(marshal.loads(payload), stored)
     except Exception:  # a damaged cache is only a cache: build instead
         return None
     finally:
         gc.enable()
+        if fd is not None:
+            os.close(fd)
+
+
+class _Stored:
+    """The part of a matcher cache file read only when needed (each rule's fields, each
+    compiled program, the rule specs and a few tables), each at a (start, end) after the
+    payload and read with one pread. The file stays open while the matcher lives: a new
+    cache replaces the file by a rename, so the bytes of this one never change under it.
+    What does not decode (a file damaged in place) is taken from a matcher built from the
+    knowledge instead, and the file is removed, so that the next process builds a good one.
+    Never pickled (a matcher's __getstate__ reads what it still needs from it)."""
+
+    __slots__ = ("fd", "base", "path", "user_file", "knowledge", "_built")
+
+    def __init__(self, fd: int, base: int, path: Path, user_file):
+        self.fd, self.base, self.path, self.user_file = fd, base, path, user_file
+        self.knowledge = None
+        self._built = None
+
+    def read(self, start: int, end: int) -> bytes:
+        data = os.pread(self.fd, end - start, self.base + start)
+        if len(data) != end - start:
+            raise OSError("matcher cache: short read")
+        return data
+
+    def decode(self, start: int, end: int):
+        import marshal
+
+        return marshal.loads(self.read(start, end))
+
+    def built(self):
+        """A Matcher built from the knowledge, for what this file could not give."""
+        if self._built is None:
+            self._built = Matcher(self.knowledge)
+            self.forget()
+        return self._built
+
+    def forget(self) -> None:
+        """Remove the damaged file, unless it was replaced already: the next process builds."""
+        try:
+            here, there = os.fstat(self.fd), os.stat(self.path, follow_symlinks=False)
+            if (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino):
+                os.unlink(self.path)
+        except OSError:
+            pass
+
+    def __reduce__(self):
+        raise TypeError("a matcher cache file is not pickled")
+
+    def __del__(self):
+        try:
+            os.close(self.fd)
+        except Exception:  # noqa: BLE001 - at interpreter exit, os may be gone
+            pass
+
+
+class _Programs:
+    """Source -> compiled program (lazy_re.program), each read from the cache file when asked
+    for: a dream wakes a few dozen of the seven hundred (three megabytes). A rule's own
+    programs are added to it when the rule's fields are decoded (_LazyRule)."""
+
+    __slots__ = ("_stored", "_places")
+
+    def __init__(self, stored: _Stored, places: dict):
+        self._stored, self._places = stored, places
+
+    def get(self, key, default=None):
+        place = self._places.get(key)
+        if place is None:
+            return default
+        try:
+            return self._stored.read(*place)
+        except OSError:
+            return default
+
+    def __contains__(self, key) -> bool:
+        return key in self._places
+
+    def __iter__(self):
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def keys(self):
+        return self._places.keys()
+
+    def items(self):
+        for key in list(self._places):
+            packed = self.get(key)
+            if packed is not None:
+                yield key, packed
+
+
+class _LazyRule(_Rule):
+    """A rule from the cache: its label and order at once (what `analyze` reads of each rule
+    a dream's words wake), its other fields decoded from the file the first time one is read,
+    its programs and lexicon words then added to the matcher's. Pickles as the plain _Rule it is."""
+
+    __slots__ = ("_place",)
+
+    def __init__(self, place: tuple, label: str, order: int):
+        self.label = label
+        self.order = order
+        self._place = place  # (the _Stored, the matcher's _Programs or None, its _lexicons, start, end)
+
+    def __getattr__(self, name):  # only called for a field not (yet) set
+        if name == "_place" or name.startswith("__"):
+            raise AttributeError(name)
+        place = self._place
+        if place is None:
+            raise AttributeError(name)
+        stored, programs, lexicons, start, end = place
+        fields = _Rule._fields
+        try:
+            row, places, words = stored.decode(start, end)
+            if not (type(row) is tuple and len(row) == len(fields) and row[1] == self.label and row[7] == self.order):
+                raise ValueError("not this rule")
+            if programs is not None:
+                programs._places.update(places)
+        except Exception:  # noqa: BLE001 - a file damaged in place: this rule as built
+            built = stored.built()
+            rule = built._ordered[self.order]
+            row = tuple(getattr(rule, n) for n in fields)
+            sources = {rule.source, *rule.unless_sources, rule.near_source, rule.not_near_source}
+            words = {s: built._lexicons[s] for s in sources if s in built._lexicons}
+        lexicons.update(words)
+        for field, value in zip(fields, row):
+            setattr(self, field, value)
+        self._place = None
+        return getattr(self, name)
+
+    def __reduce__(self):
+        return _Rule, tuple(getattr(self, n) for n in _Rule._fields)
+
+
+class _LazyMatcher(Matcher):
+    """A Matcher from the cache: the tables in LATER_STATE are decoded the first time one is read."""
+
+    def __getattr__(self, name):  # only called for an attribute not (yet) set
+        later = self.__dict__.get("_later_state")
+        if not later or name not in later:
+            raise AttributeError(name)
+        stored, start, end = later.pop(name)
+        try:
+            value = stored.decode(start, end)
+        except Exception:  # noqa: BLE001 - a file damaged in place: as built
+            value = getattr(stored.built(), name)
+        setattr(self, name, value)
+        return value
+
+    def __getstate__(self):
+        for name in list(self.__dict__.get("_later_state", ())):
+            getattr(self, name)
+        for rule in self._ordered:
+            rule.kind  # (decoded: their programs are the matcher's now)
+        state = super().__getstate__()
+        state.pop("_later_state", None)
+        return state
 
 
 # Knowledge attributes that only building a Matcher reads (and feeling names, later): what
 # makes up half of the knowledge base's bytes
 LATER = ("motif_specs", "emotion_specs", "lenses")
+# Matcher attributes that only some dreams need: the agent patterns' literals (a chase), who
+# can feel (a feeling without a subject of its own)
+LATER_STATE = ("_literals", "_feelers")
 
 
 class _Knowledge(Knowledge):
-    """A Knowledge from the cache: the LATER attributes are decoded the first time one is read."""
+    """A Knowledge from the cache: the LATER attributes are read and decoded the first time
+    one is read (from the file; bytes in an older pickle of a matcher)."""
 
     def __getattr__(self, name):  # only called for an attribute not (yet) set
         later = self.__dict__.pop("_later", None)
@@ -154,50 +356,72 @@ class _Knowledge(Knowledge):
             raise AttributeError(name)
         import marshal
 
-        self.__dict__.update(marshal.loads(later))
+        try:
+            specs = marshal.loads(later) if isinstance(later, bytes) else later[0].decode(*later[1:])
+        except Exception:  # noqa: BLE001 - a file damaged in place: parse the knowledge base
+            from dreamly.analysis.knowledge import _build_knowledge
+
+            later[0].forget()
+            made = _build_knowledge(later[0].user_file)
+            specs = {n: getattr(made, n) for n in LATER if hasattr(made, n)}
+        self.__dict__.update(specs)
         return getattr(self, name)
+
+    def __getstate__(self):
+        if "_later" in self.__dict__:
+            getattr(self, LATER[0])
+        return self.__dict__
 
 
 def _encode(matcher) -> tuple:
     """The freshly built matcher as plain data (tuples, dicts, lists, sets, strings,
-    numbers): what marshal can write."""
+    numbers: what marshal can write), and the bytes read later (`_Stored`), each placed in
+    them by (start, end): each rule's fields with the places of its programs (and its words,
+    for a lexicon), the programs, the rule specs and the LATER_STATE tables."""
     import marshal
 
     from dreamly.analysis.knowledge import Motif
-    from dreamly.analysis.rules import _Rule
 
     state = dict(vars(matcher))
     knowledge = dict(vars(state.pop("knowledge")))
-    # the rule specs were read while the index was built: kept as bytes, decoded if asked for
-    knowledge["_later"] = marshal.dumps({name: knowledge.pop(name) for name in LATER if name in knowledge})
     motif_fields = Motif._fields
     motifs = {mid: tuple(getattr(m, n) for n in motif_fields) for mid, m in knowledge.pop("motifs").items()}
     rule_fields = _Rule._fields
-    numbers: dict[int, int] = {}
-    rules = []
-    for rule in [r for rs in state["rules"].values() for r in rs] + state["_unindexed"]:
-        if id(rule) not in numbers:
-            numbers[id(rule)] = len(rules)
-            rules.append(tuple(getattr(rule, n) for n in rule_fields))
-    for name in ("rules", "_by_literal"):
-        state[name] = {key: [numbers[id(r)] for r in rs] for key, rs in state[name].items()}
-    state["_unindexed"] = [numbers[id(r)] for r in state["_unindexed"]]
-    # Every pattern's literals are read while the index is built; afterwards only the agent
-    # patterns' (Matcher.agents), so only those are kept: a third less to load.
-    agent_sources = {src for sources in state["_agent_specs"].values() for src in sources}
-    state["_literals"] = {src: lits for src, lits in state["_literals"].items() if src in agent_sources}
-    ours, module = _programs(matcher)
-    # the programs go into one block beside the payload, as (start, end) in it: a load reads
-    # them as views of the file's bytes, and a process rebuilds only the few a dream wakes
-    blob = bytearray()
+    later = bytearray()
 
     def place(packed: bytes) -> tuple[int, int]:
-        blob.extend(packed)
-        return len(blob) - len(packed), len(blob)
+        later.extend(packed)
+        return len(later) - len(packed), len(later)
 
-    state["_programs"] = {source: place(packed) for source, packed in ours.items()}
+    # the rule specs were read while the index was built: left in the file until asked for
+    knowledge["_later"] = place(marshal.dumps({name: knowledge.pop(name) for name in LATER if name in knowledge}))
+    # Every pattern's literals are read while the index is built; afterwards only the agent
+    # patterns' (Matcher.agents), so only those are kept.
+    agent_sources = {src for sources in state["_agent_specs"].values() for src in sources}
+    state["_literals"] = {src: lits for src, lits in state["_literals"].items() if src in agent_sources}
+    state["_later_state"] = {name: place(marshal.dumps(state.pop(name))) for name in LATER_STATE}
+    ours, module = _programs(matcher)
+    placed = {source: place(packed) for source, packed in ours.items()}
+    rules = state.pop("_ordered")
+    assert all(rule.order == n for n, rule in enumerate(rules))
+    heads = []  # per rule (by order): its label, where its fields are
+    of_rules: set[str] = set()
+    lexicons = state["_lexicons"]
+    for rule in rules:
+        # a rule's fields, where the programs of its patterns are (a pattern several rules
+        # share is with each), and the words of its lexicon
+        sources = {rule.source, *rule.unless_sources, rule.near_source, rule.not_near_source}
+        row = (tuple(getattr(rule, n) for n in rule_fields), {s: placed[s] for s in sources if s in placed},
+               {s: lexicons[s] for s in sources if s in lexicons})
+        of_rules.update(sources)
+        heads.append((rule.label, *place(marshal.dumps(row))))
+    # (what no rule has stays with the matcher: a rule's patterns are compiled after it is decoded)
+    state["_programs"] = {source: where for source, where in placed.items() if source not in of_rules}
+    state["_lexicons"] = {source: words for source, words in lexicons.items() if source not in of_rules}
+    state["rules"] = {label: [r.order for r in rs] for label, rs in state["rules"].items()}
+    state["_unindexed"] = [r.order for r in state["_unindexed"]]
     module_programs = (module[0], module[1], {key: place(packed) for key, packed in module[2].items()}) if module else ()
-    return (FORMAT, motif_fields, rule_fields, knowledge, motifs, rules, state, module_programs), bytes(blob)
+    return (FORMAT, motif_fields, rule_fields, knowledge, motifs, heads, state, module_programs, len(later)), bytes(later)
 
 
 def _programs(matcher) -> tuple[dict, tuple]:
@@ -222,33 +446,39 @@ def _programs(matcher) -> tuple[dict, tuple]:
     return ours, (_sre.MAGIC, _sre.CODESIZE, module)
 
 
-def _decode(payload, blob) -> object:
-    """The Matcher back from `_encode`'s data and block of programs; raises on anything else."""
+def _decode(payload, stored: _Stored) -> object:
+    """The Matcher back from `_encode`'s data, the rest left in `stored`; raises on anything else."""
     from dreamly.analysis.knowledge import Motif
-    from dreamly.analysis.rules import Matcher, _Rule
 
-    tag, motif_fields, rule_fields, knowledge_state, motifs, rule_rows, state, module_programs = payload
-    if (tag != FORMAT or motif_fields != Motif._fields or rule_fields != _Rule._fields or not isinstance(state.get("_programs"), dict)):
+    tag, motif_fields, rule_fields, knowledge_state, motifs, heads, state, module_programs, later = payload
+    if (tag != FORMAT or motif_fields != Motif._fields or rule_fields != _Rule._fields
+            or not isinstance(state.get("_programs"), dict)):
         raise TypeError("not a cached Matcher")
+    if os.fstat(stored.fd).st_size != stored.base + later:
+        raise ValueError("a truncated (or grown) cache")
+    programs = None
     if module_programs:
         import _sre
 
         from dreamly import lazy_re
 
-        magic, codesize, programs = module_programs
+        magic, codesize, module = module_programs
         if (magic, codesize) == (_sre.MAGIC, _sre.CODESIZE):
-            lazy_re._PROGRAMS.update({key: blob[start:end] for key, (start, end) in programs.items()})
-        else:
-            state["_programs"] = {}
-    state["_programs"] = {source: blob[start:end] for source, (start, end) in state["_programs"].items()}
+            programs = _Programs(stored, state["_programs"])
+            lazy_re._PROGRAMS = _Programs(stored, module)
+    state["_programs"] = programs if programs is not None else {}
     knowledge = _Knowledge.__new__(_Knowledge)
     knowledge.__dict__.update(knowledge_state)
+    knowledge._later = (stored, *knowledge._later)
     knowledge.motifs = {mid: Motif(*row) for mid, row in motifs.items()}
-    rules = [_Rule(*row) for row in rule_rows]
+    stored.knowledge = knowledge
+    lexicons = state["_lexicons"]
+    rules = state["_ordered"] = [_LazyRule((stored, programs, lexicons, start, end), label, n)
+                                 for n, (label, start, end) in enumerate(heads)]
     state["rules"] = {label: [rules[n] for n in ns] for label, ns in state["rules"].items()}
-    state["_by_literal"] = {lit: [rules[n] for n in ns] for lit, ns in state["_by_literal"].items()}
     state["_unindexed"] = [rules[n] for n in state["_unindexed"]]
-    matcher = Matcher.__new__(Matcher)
+    state["_later_state"] = {name: (stored, start, end) for name, (start, end) in state["_later_state"].items()}
+    matcher = _LazyMatcher.__new__(_LazyMatcher)
     matcher.__dict__.update(state)
     matcher.knowledge = knowledge
     matcher._macros = knowledge.macros
@@ -266,9 +496,9 @@ def save(user_file: Path | str | None, matcher) -> None:
         import marshal
 
         header = key(user_file)
-        payload, blob = _encode(matcher)
-        write_private(cache_dir() / FILE_NAME, header + b"\n", len(blob).to_bytes(8, "little"), blob,
-                      marshal.dumps(payload))
+        payload, later = _encode(matcher)
+        packed = marshal.dumps(payload)
+        write_private(cache_dir() / FILE_NAME, header + b"\n", len(packed).to_bytes(8, "little"), packed, later)
     except Exception:  # noqa: BLE001 - only a cache: the next process builds again
         pass
 

@@ -36,18 +36,22 @@ def _remember_groups(expansions) -> None:
             _KNOWN_GROUPS[group[:_GROUP_HEAD]] = (group, lits)
 
 
-def _required_literals(pattern: str) -> tuple[str, ...] | None:
+def _required_literals(pattern: str, every: list | None = None) -> tuple[str, ...] | None:
     """Lower-case strings one of which every match of `pattern` contains, or None.
 
     They let a rule skip a dream (or a sentence) with a set lookup instead of running
     its regex. This reads the pattern text itself (public syntax, no private `re`
     modules): groups, alternation, classes, quantifiers and lookarounds are understood;
     anything else (escapes like \\n or \\1, inline flags, ...) gives None, which only
-    costs speed. Literals shorter than three characters are not worth indexing."""
+    costs speed. Literals shorter than three characters are not worth indexing. Given
+    `every`, the same parse also puts there what `_required_factors` returns."""
+    options: list = []
     try:
-        lits, end = _alternation(pattern, 0)
+        lits, end = _alternation(pattern, 0, options)
     except (_Opaque, IndexError, ValueError):
         return None
+    if every is not None and end == len(pattern):
+        every.extend(_factors(options))
     if end != len(pattern) or not lits or min(map(len, lits)) < 3:
         return None
     lits = {x.lower() for x in lits}
@@ -56,6 +60,21 @@ def _required_literals(pattern: str) -> tuple[str, ...] | None:
     if not all(_TOKENS.fullmatch(x) for x in lits):
         return None
     return tuple(sorted(lits))
+
+
+def _required_factors(pattern: str) -> tuple[frozenset[str], ...]:
+    """Sets of lower-case strings every match of `pattern` holds one of each of, all at once:
+    the literal sets of a pattern that is one sequence ("{SELF} ... {FLIGHT}" holds a word of
+    each), those of three characters or more; () for a pattern with alternatives at its top
+    level or with what the literal finder does not model. Each is a necessary condition, as
+    `_required_literals`' one set is, so a sentence that lacks one cannot match."""
+    every: list = []
+    _required_literals(pattern, every)
+    return tuple(every)
+
+
+def _factors(options: list) -> list[frozenset[str]]:
+    return [frozenset(x.lower() for x in o) for o in options if o and min(map(len, o)) >= 3]
 
 
 _WORD_BRANCH = r"[a-zA-Z][a-zA-Z'-]*(?:s\?|\\w[*+])?"
@@ -71,18 +90,21 @@ def _word_literal(branch: str) -> str:
     return branch
 
 
-def _alternation(p: str, i: int) -> tuple[set[str] | None, int]:
+def _alternation(p: str, i: int, every: list | None = None) -> tuple[set[str] | None, int]:
     """Literals of the branches from p[i] up to an unmatched ")" or the end: a match
-    takes one branch, so it holds one literal of the union (None if a branch has none)."""
+    takes one branch, so it holds one literal of the union (None if a branch has none).
+    Given `every`, a lone branch's literal sets go there (`_sequence`)."""
     words = _WORD_ALTERNATION.match(p, i)
     if words:  # the common case, a group of plain words: "(?:run|ran|dogs?|murder\w*)"
         return {_word_literal(w) for w in words.group().split("|")}, words.end()
     branches = []
     while True:
-        lits, i = _sequence(p, i)
+        lits, i = _sequence(p, i, every if not branches else None)
         branches.append(lits)
         if i < len(p) and p[i] == "|":
             i += 1
+            if every:
+                every.clear()  # alternatives: no set is in every match
         else:
             break
     if any(b is None for b in branches):
@@ -90,9 +112,9 @@ def _alternation(p: str, i: int) -> tuple[set[str] | None, int]:
     return set().union(*branches), i
 
 
-def _sequence(p: str, i: int) -> tuple[set[str] | None, int]:
+def _sequence(p: str, i: int, every: list | None = None) -> tuple[set[str] | None, int]:
     """The most selective literal set of one branch: runs of plain characters that every
-    match consumes in a row, or a required group's literals."""
+    match consumes in a row, or a required group's literals (each of them, given `every`)."""
     options: list[set[str]] = []
     run = ""
     n = len(p)
@@ -184,6 +206,8 @@ def _sequence(p: str, i: int) -> tuple[set[str] | None, int]:
             options.append(group)
     if run:
         options.append({run})
+    if every is not None:
+        every.extend(options)
     if len(options) <= 1:
         return (options[0] if options else None), i
     # the set whose shortest member is longest is the one fewest texts contain; a set of words
@@ -207,7 +231,20 @@ _INLINE_FLAGS = compile_later(r"\(\?(?!P)[a-zA-Z-]")
 _UPPER_RANGE = compile_later(r"[A-Z]-[A-Z]")
 
 
+_LOWERED: dict[str, str | None] = {}  # source -> _lower_pattern(source): building a Matcher asks twice
+
+
 def _lower_pattern(source: str) -> str | None:
+    """`_lowered(source)`, worked out once per source."""
+    got = _LOWERED.get(source, _LOWERED)
+    if got is _LOWERED:
+        if len(_LOWERED) > 20_000:
+            _LOWERED.clear()
+        got = _LOWERED[source] = _lowered(source)
+    return got
+
+
+def _lowered(source: str) -> str | None:
     r"""`source` in lower case, to run case-sensitively on the folded lower-case text.
 
     That finds exactly what `source` with re.IGNORECASE finds in the original text, and

@@ -1,10 +1,13 @@
-"""The rules and the Matcher: knowledge compiled into indexed rules, run on a text, each hit checked."""
+"""The rules and the Matcher: knowledge compiled into indexed rules, run on a text, each hit checked.
+
+Why this module is long (over 600 lines): the index the Matcher builds, the loop that runs
+it on a text and the checks of each hit (`_check`) read the same rule fields and the same
+`_Doc`, on the hot path of every analysis; pursuer typing (pursuers.py), feelings'
+subjects (feelings.py) and the text structure (text.py) are already their own modules."""
 
 from __future__ import annotations
 
 import re
-from itertools import count
-
 from dreamly._struct import Struct
 from dreamly.lazy_re import compile_later, from_program, program
 from dreamly.analysis.knowledge import Knowledge, _expand
@@ -24,6 +27,7 @@ from dreamly.analysis.text import (
     _NEGATION,
     _NP_NEGATION,
     _QUOTES,
+    _TOKENS,
     _Doc,
     _last_subject,
     _token_runs,
@@ -114,13 +118,25 @@ def _affirmed(pattern: re.Pattern, hay: str, lo: int, hi: int) -> bool:
     return False
 
 
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz'-")
+
+
+def _tokens_stay_in_sentences(low: str, sents: list[tuple[int, int]]) -> bool:
+    """Whether no sentence starts inside a word (only a run-on cut where it had no space to
+    cut at does): then a sentence's words are the text's words that lie in it."""
+    for s, _ in sents[1:]:
+        if low[s - 1] in _TOKEN_CHARS and low[s] in _TOKEN_CHARS:
+            return False
+    return True
+
+
 class _Rule:
     """One phrase of a label. Its regexes are compiled the first time it has to run.
     Compared by identity (rules are dict keys)."""
 
     __slots__ = _fields = ("kind", "label", "source", "subject", "window", "realis", "lits", "order", "near_source",
                            "not_near_source", "unless_sources", "near_lits", "not_near_lits", "unless_lits", "regex",
-                           "near", "not_near", "unless")
+                           "near", "not_near", "unless", "factors")
     __repr__ = Struct.__repr__
 
     def __init__(self, kind: str, label: str, source: str, subject: str, window: int, realis: bool,
@@ -128,7 +144,8 @@ class _Rule:
                  not_near_source: str | None = None, unless_sources: tuple[str, ...] = (),
                  near_lits: frozenset[str] | None = None, not_near_lits: frozenset[str] | None = None,
                  unless_lits: tuple[frozenset[str] | None, ...] = (), regex: re.Pattern | None = None,
-                 near: re.Pattern | None = None, not_near: re.Pattern | None = None, unless: tuple[re.Pattern, ...] = ()):
+                 near: re.Pattern | None = None, not_near: re.Pattern | None = None, unless: tuple[re.Pattern, ...] = (),
+                 factors: tuple[frozenset[str], ...] = ()):
         self.kind = kind
         self.label = label
         self.source = source  # the phrase with macros expanded
@@ -148,6 +165,9 @@ class _Rule:
         self.near = near
         self.not_near = not_near
         self.unless = unless
+        # More literal sets every match holds one of each of (literals._required_factors),
+        # besides `lits`: a sentence that lacks one is not searched (set by the Matcher)
+        self.factors = factors
 
 
 class Matcher(Pursuers):
@@ -168,14 +188,15 @@ class Matcher(Pursuers):
         self._programs: dict[str, bytes] = {}  # expanded source -> its compiled program (lazy_re), from the cache
         self._literals: dict[str, frozenset[str] | None] = {}  # expanded source -> its literals
         self._lexicons: dict[str, list[str]] = {}  # expanded source -> its plain words (lexicons.WordFinder)
-        self._order = count()
+        self._factors: dict[str, list[frozenset[str]]] = {}  # expanded source -> literals._required_factors
+        self._ordered: list[_Rule] = []  # every rule, by its order (rule.order is its place here)
         self.rules: dict[str, list[_Rule]] = {}
         self.requires: dict[str, str] = {}
         self._agent_specs: dict[str, list[str]] = {}
         self._agents: dict[str, list[tuple[re.Pattern, frozenset[str] | None]]] | None = None
-        self._key_owner: dict[str, set[str]] = {}
+        key_owner: dict[str, set[str]] = {}
         self.always: set[str] = set()
-        self._by_literal: dict[str, list[_Rule]] = {}
+        self._by_literal: dict[str, list[int]] = {}  # literal -> the orders of the rules indexed under it
         self._unindexed: list[_Rule] = []  # no literal found: run whenever their label may fire
         _remember_groups(_expand(v, self._macros) for v in self._macros.values())
         inf = self._inference = knowledge.inference.get("flight_fear")
@@ -197,13 +218,17 @@ class Matcher(Pursuers):
                 if spec.get("phrases") and not keys:
                     self.always.add(label)
                 for k in keys:
-                    self._key_owner.setdefault(k, set()).add(label)
+                    key_owner.setdefault(k, set()).add(label)
                 for rule in rules:
                     if rule.lits is None:
                         self._unindexed.append(rule)
                     for lit in rule.lits or ():
-                        self._by_literal.setdefault(lit, []).append(rule)
-        del self._order  # the rules are made; a count is no plain data (analysis/cache.py) and no pickle on 3.14
+                        self._by_literal.setdefault(lit, []).append(rule.order)
+        # key -> the number of its set of labels: a hundred-odd sets for two thousand keys, and
+        # small numbers, which the matcher cache loads without making an object for each
+        label_sets: dict[frozenset[str], int] = {}
+        self._key_owner = {k: label_sets.setdefault(frozenset(v), len(label_sets)) for k, v in key_owner.items()}
+        self._label_sets = tuple(label_sets)
         self._key_lengths = sorted({len(k) for k in self._key_owner})
         # Patterns run on the folded lower-case text, unless one of them uses inline flags
         # (rare; then all run with re.IGNORECASE on the original text, as they are written).
@@ -215,10 +240,21 @@ class Matcher(Pursuers):
         self._flight_rule: _Rule | None = None  # the flight pattern as a rule, for _check
         self._flight_window = int(inf.get("window", 2)) if inf else 0
         self._flight_emotion = inf.get("emotion", "fear") if inf else "fear"
+        # A rule's other required literal sets (a pattern "{SELF} ... {FLIGHT}" needs a word of
+        # each, and is indexed on one): searched only in sentences holding a literal of each.
+        # Only for a pattern that runs case-sensitively on the folded text (there a literal
+        # of the match is a literal of the sentence, character for character), not a
+        # lexicon's (it is run by a WordFinder), and only literals `found` can hold.
+        for rule in self._ordered:
+            factors = tuple(f for f in self._factors.get(rule.source, ())
+                            if not (rule.lits and f >= rule.lits) and all(_TOKENS.fullmatch(x) for x in f))
+            if factors and self._on_low and rule.source not in self._lexicons and _lower_pattern(rule.source) is not None:
+                rule.factors = factors
+        del self._factors
         # every literal of every pattern, by its first three characters (no literal is
         # shorter): finds the literals inside a word with a few dict lookups
         self._lits_by_head: dict[str, list[str]] = {}
-        for lit in set().union(*(x for x in self._literals.values() if x)):
+        for lit in set().union(*(x for x in self._literals.values() if x), *(f for r in self._ordered for f in r.factors)):
             self._lits_by_head.setdefault(lit[:3], []).append(lit)
         # word -> (labels it wakes, literals inside it); words that do neither are kept
         # apart, so that a set difference (in C) drops most of a text's words at once
@@ -248,6 +284,11 @@ class Matcher(Pursuers):
             item = {"re": item} if isinstance(item, str) else item
             source = _expand(item["re"], self._macros)
             if "plain" in item:  # a lexicon (lexicons.with_words): indexed by its ungrouped form's literals
+                if source not in self._literals:
+                    every: list = []
+                    _required_literals(source, every)  # (its own pattern's literal sets: Rule.factors)
+                    if every:
+                        self._factors[source] = every
                 self._literals.setdefault(source, self._lits(_expand(item["plain"], self._macros)))
                 if "words" in item:
                     self._lexicons[source] = item["words"]
@@ -259,10 +300,11 @@ class Matcher(Pursuers):
                 window = max(window, int(spec.get("not_near_window", 0)))
             rules.append(_Rule(
                 kind, label, source, item.get("subject", default_subject), window,
-                bool(item.get("realis", default_realis)), self._lits(source), order=next(self._order),
+                bool(item.get("realis", default_realis)), self._lits(source), order=len(self._ordered),
                 near_source=near, not_near_source=not_near, unless_sources=unless,
                 near_lits=self._lits(near), not_near_lits=self._lits(not_near), unless_lits=unless_lits,
             ))
+            self._ordered.append(rules[-1])
         return rules
 
     def _re(self, source: str) -> re.Pattern:
@@ -321,7 +363,10 @@ class Matcher(Pursuers):
         if source is None:
             return None
         if source not in self._literals:
-            lits = _required_literals(source)
+            every: list = []
+            lits = _required_literals(source, every)
+            if every:
+                self._factors[source] = every  # (read once the rules are made, then dropped)
             self._literals[source] = None if lits is None else frozenset(lits)
         return self._literals[source]
 
@@ -371,8 +416,8 @@ class Matcher(Pursuers):
             if n > len(word):
                 break
             got = self._key_owner.get(word[:n])
-            if got:
-                labels |= got
+            if got is not None:
+                labels |= self._label_sets[got]
         lits = []
         for i in range(len(word) - 2):
             for lit in self._lits_by_head.get(word[i:i + 3], ()):
@@ -412,45 +457,81 @@ class Matcher(Pursuers):
         # words. Which sentences hold it is worked out (with str.find) only for the
         # literals of the rules that run, a fraction of the forty-odd a dream holds.
         labels = set(self.always)
-        words, word_info = self._words, self._word
+        words, word_info, dull = self._words, self._word, self._dull
         found = doc.found
-        for w in set(_token_runs(low)).difference(self._dull):
-            if w[0] in "'-":  # "'cause", "--run": the word starts at its first letter
-                w = w.lstrip("'-")
-                if not w:
-                    continue
-            woken, lits = words.get(w) or word_info(w)
-            if woken:
-                labels |= woken
-            found.update(lits)
+        hold = doc._holding
+        sents = doc.sents
+        if _tokens_stay_in_sentences(low, sents):
+            # the same pass sentence by sentence also gives the sentences holding each literal
+            # (what `_Doc.holding` works out with str.find, one literal at a time)
+            for si, (s, e) in enumerate(sents):
+                for w in set(_token_runs(low[s:e])).difference(dull):
+                    if w[0] in "'-":  # "'cause", "--run": the word starts at its first letter
+                        w = w.lstrip("'-")
+                        if not w:
+                            continue
+                    woken, lits = words.get(w) or word_info(w)
+                    if woken:
+                        labels |= woken
+                    for lit in lits:
+                        got = hold.get(lit)
+                        if got is None:
+                            hold[lit] = {si}
+                        else:
+                            got.add(si)
+            found.update(hold)
+            holding = hold.__getitem__  # (every literal asked about below is one of `found`)
+        else:  # a run-on cut inside a word: the text's words as a whole
+            for w in set(_token_runs(low)).difference(dull):
+                if w[0] in "'-":
+                    w = w.lstrip("'-")
+                    if not w:
+                        continue
+                woken, lits = words.get(w) or word_info(w)
+                if woken:
+                    labels |= woken
+                found.update(lits)
+            holding = doc.holding
         # the woken rules, with their index literals found in the text
-        todo: dict[_Rule, list[str] | None] = {}
-        by_literal = self._by_literal
+        todo: dict[int, list[str] | None] = {}  # rule order -> its literals in the text
+        by_literal, ordered = self._by_literal, self._ordered
         for lit in found:
-            for rule in by_literal.get(lit, ()):
-                if rule.label in labels:
-                    got = todo.get(rule)
+            for n in by_literal.get(lit, ()):
+                if ordered[n].label in labels:
+                    got = todo.get(n)
                     if got is None:
-                        todo[rule] = [lit]
+                        todo[n] = [lit]
                     else:
                         got.append(lit)
         for rule in self._unindexed:
             if rule.label in labels:
-                todo[rule] = None
+                todo[rule.order] = None
         hits: list[Hit] = []
-        hay, sents = doc.hay, doc.sents
-        for rule in sorted(todo, key=lambda r: r.order):
-            lits = todo[rule]
+        hay = doc.hay
+        for n in sorted(todo):
+            rule, lits = ordered[n], todo[n]
+            factors = rule.factors
             if lits is None:
+                if factors and any(f.isdisjoint(found) for f in factors):
+                    continue
                 spans = [(0, len(hay))]
             else:
-                where = doc.holding(lits[0]) if len(lits) == 1 else set().union(*map(doc.holding, lits))
+                where = holding(lits[0]) if len(lits) == 1 else set().union(*map(holding, lits))
+                for f in factors:  # (a new set each time: `holding`'s are kept)
+                    here = f.intersection(found)
+                    where = where.intersection(*map(holding, here)) if len(here) == 1 else \
+                        where.intersection(set().union(*map(holding, here)))
+                    if not where:
+                        break
+                if not where:
+                    continue  # (nor compiled: a rule no sentence can match costs `add` nothing)
                 spans = [sents[si] for si in sorted(where)]
             regex = rule.regex or self._compile(rule)
+            emotion = rule.kind == "emotion"
             for s, e in spans:
                 for m in regex.finditer(hay, s, e):
                     start, end = m.span()
-                    if rule.kind == "emotion":  # a fragment's punctuation (motifs.toml FRAGMENT) is no evidence
+                    if emotion:  # a fragment's punctuation (motifs.toml FRAGMENT) is no evidence
                         while start < end and hay[start] in _LEADING:
                             start += 1
                     if end == start:
@@ -535,7 +616,10 @@ class Matcher(Pursuers):
             reach = (max(hi, doc.sents[si][1]) if rule.kind == "emotion"
                      else max(hi, min(doc.sents[si][1], end + 30)))
             last = doc.sentence_of(reach - 1)
+            found = doc.found
             for u, u_lits in zip(rule.unless, rule.unless_lits):
+                if u_lits is not None and u_lits.isdisjoint(found):
+                    continue  # (what may_hold says first, without the call: most idioms are not in the text)
                 um = u.search(hay, lo, reach) if doc.may_hold(u_lits, si, last) else None
                 while um is not None:
                     if um.start() < end and um.end() > start:

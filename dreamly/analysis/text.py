@@ -237,9 +237,10 @@ class _Doc:
         for m in _SENT_END.finditer(text):
             if m.end() < n and text[m.end()].islower() and text.startswith("..", m.start()):
                 continue  # "I called... but nobody came": an ellipsis in lower case is a pause
-            if text[m.start()] == ".":
+            if text[m.start()] == "." and not (m.start() - start >= 6 and text[m.start() - 6:m.start()].isalpha()):
                 # the word before the full stop (looking back a bounded stretch: a long
-                # text without breaks must not be copied again at every full stop)
+                # text without breaks must not be copied again at every full stop); one
+                # ending in six letters is neither an initial nor an abbreviation
                 before = text[max(start, m.start() - 24):m.start()]
                 last = before.rsplit(None, 1)[-1].lower().rstrip(".") if before.strip() else ""
                 if len(last) == 1 or last in _ABBREV:
