@@ -38,6 +38,7 @@ record checks and streamed write. The import half is the natural piece to move o
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -166,16 +167,16 @@ def export(journal, filters, fmt: str, output: Path | None, out: TextIO | None =
 
 def _replaceable(output: Path) -> bool:
     """Whether export may write over `output`: missing, empty, or begun as an export is. A
-    symbolic link is: the write replaces the link itself, never the file it points to."""
-    if output.is_symlink():
-        return True
+    symbolic link is (the write replaces the link, never the file it points to), and so is
+    anything but a regular file: a device the user names is written into, never read from
+    (reading a terminal would wait for input)."""
     try:
+        if output.is_symlink() or not stat.S_ISREG(output.stat().st_mode):
+            return True
         with open(output, "rb") as existing:
             start = existing.read(64)
-    except FileNotFoundError:
+    except OSError:  # missing, or not readable (writing it fails with its own clear error)
         return True
-    except OSError:
-        return True  # not readable: writing it fails with its own clear error
     start = start.removeprefix(b"\xef\xbb\xbf")
     return not start.strip() or any(start.startswith(module.SIGNATURE) for module in EXPORTERS.values())
 
